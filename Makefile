@@ -1,0 +1,44 @@
+# qms — two commands: `make run` serves the demo agency, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export QMS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint messages bench clean system-deps
+
+$(BIN)/qms: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev: $(BIN)/qms
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(BIN)/qms
+	$(BIN)/qms seed --demo
+	$(BIN)/qms serve --host $(HOST) --port $(PORT)
+
+# Chromium (browser tests), poppler and LibreOffice (record checks) come from Debian.
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(VENV)/.dev system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check qms tests seed bench
+
+messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -o qms/locale/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i qms/locale/messages.pot -d qms/locale -l vi --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel compile -d qms/locale --statistics
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

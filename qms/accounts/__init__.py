@@ -1,0 +1,1 @@
+"""Units, users, roles, sign-in and API tokens."""

@@ -1,0 +1,217 @@
+"""Administration pages: users, units and the agency profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from qms.accounts import units, users
+from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
+from qms.accounts.roles import MANAGE_ACCOUNTS, Role, require_any
+from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
+from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.errors import QMSError, ValidationFailed
+from qms.forms import form_data, parse, present
+from qms.i18n import _
+from qms.web import flash, redirect, render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+
+USER_FIELDS = ("username", "full_name", "title", "unit", "email", "password")
+
+
+def _unit_choices(session: SessionDep) -> list[units.UnitNode]:
+    return units.unit_tree(session, include_inactive=False)
+
+
+@router.get("/users")
+def users_page(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    htmx: IsHtmx,
+    q: str | None = Query(None, max_length=100),
+    unit: str | None = Query(None, max_length=32),
+    role: str | None = Query(None, max_length=32),
+    status: str | None = Query(None, pattern="^(active|inactive|all)?$"),
+    sort: str | None = Query(None, max_length=20),
+    page: int = Query(1, ge=1, le=100_000),
+) -> Response:
+    active = {"active": True, "inactive": False}.get(status or "active")
+    result = users.list_users(session, user, q=q, unit=unit or None, role=role or None,
+                              active=active, sort=sort, limit=25, offset=(page - 1) * 25)
+    context = {
+        "page": result, "q": q or "", "unit": unit or "", "role": role or "",
+        "status": status or "active", "sort": sort or "username",
+        "units": _unit_choices(session), "roles": list(Role),
+        "can_manage": user.has(*MANAGE_ACCOUNTS),
+    }
+    block = "results" if htmx and request.headers.get("hx-target") == "results" else None
+    return render(request, "admin/users.html", context, block=block)
+
+
+@router.get("/users/new")
+def new_user_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    return render(request, "admin/user_form.html", {
+        "values": {"roles": [Role.STAFF.value]}, "errors": {}, "units": _unit_choices(session),
+        "roles": list(Role), "editing": None,
+    })
+
+
+@router.post("/users/new")
+def create_user(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    values = present(form, *USER_FIELDS)
+    values["roles"] = form.getlist("roles")
+    try:
+        created = users.create_user(session, user, parse(UserCreate, values))
+    except ValidationFailed as exc:
+        session.rollback()
+        return _user_form(request, session, values, exc.fields, None)
+    except QMSError as exc:
+        session.rollback()
+        return _user_form(request, session, values, {"username": exc.detail}, None, exc.status_code)
+    return redirect(f"/admin/users/{created.username}", request,
+                    _("Account %(username)s was created. The user must change the password at "
+                      "first sign-in.", username=created.username))
+
+
+def _user_form(request: Request, session: SessionDep, values: dict[str, object],
+               errors: dict[str, str], editing: str | None, status_code: int = 422) -> Response:
+    return render(request, "admin/user_form.html", {
+        "values": values, "errors": errors, "units": _unit_choices(session), "roles": list(Role),
+        "editing": editing,
+    }, status_code=status_code)
+
+
+@router.get("/users/{username}")
+def edit_user_page(username: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    users.require_view(user)
+    public = users.user_public(session, users.get_user(session, username))
+    return render(request, "admin/user_form.html", {
+        "values": public.model_dump(), "errors": {}, "units": _unit_choices(session),
+        "roles": list(Role), "editing": public.username,
+        "can_manage": user.has(*MANAGE_ACCOUNTS), "is_self": public.username == user.username,
+    })
+
+
+@router.post("/users/{username}")
+def update_user(username: str, request: Request, session: SessionDep, user: PageUser,
+                form: FormDep) -> Response:
+    values = present(form, "full_name", "title", "unit", "email")
+    values.setdefault("email", "")
+    values["roles"] = form.getlist("roles")
+    try:
+        updated = users.update_user(session, user, username, parse(UserUpdate, values))
+    except ValidationFailed as exc:
+        session.rollback()
+        return _user_form(request, session, {**values, "username": username, "active": True},
+                          exc.fields, username)
+    return redirect(f"/admin/users/{updated.username}", request, _("Changes saved."))
+
+
+@router.post("/users/{username}/active")
+def set_user_active(username: str, request: Request, session: SessionDep, user: PageUser,
+                    form: FormDep) -> Response:
+    active = form.get("active") == "true"
+    users.update_user(session, user, username, UserUpdate(active=active))
+    message = _("The account was reactivated.") if active else _("The account was deactivated.")
+    return redirect(f"/admin/users/{username}", request, message)
+
+
+@router.post("/users/{username}/reset-password")
+def reset_password(username: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    password = users.reset_password(session, user, username)
+    return render(request, "admin/password_reset.html",
+                  {"username": username.lower(), "password": password})
+
+
+@router.get("/units")
+def units_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    users.require_view(user)
+    return render(request, "admin/units.html", {
+        "tree": units.unit_tree(session), "values": {}, "errors": {},
+        "can_manage": user.has(*MANAGE_ACCOUNTS),
+    })
+
+
+@router.post("/units")
+def create_unit(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    values = present(form, "code", "name", "parent", "sort_order")
+    try:
+        unit = units.create_unit(session, user, parse(UnitCreate, values))
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
+        return render(request, "admin/units.html", {
+            "tree": units.unit_tree(session), "values": values, "errors": errors,
+            "can_manage": True,
+        }, status_code=exc.status_code if not isinstance(exc, ValidationFailed) else 422)
+    return redirect("/admin/units", request, _("Unit %(code)s was created.", code=unit.code))
+
+
+@router.get("/units/{code}")
+def edit_unit_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    unit = units.get_unit(session, code)
+    parent = next((n.unit.code for n in units.unit_tree(session) if n.unit.id == unit.parent_id), "")
+    return render(request, "admin/unit_form.html", {
+        "unit": unit, "values": {"name": unit.name, "parent": parent, "sort_order": unit.sort_order},
+        "errors": {}, "tree": units.unit_tree(session, include_inactive=False),
+    })
+
+
+@router.post("/units/{code}")
+def update_unit(code: str, request: Request, session: SessionDep, user: PageUser,
+                form: FormDep) -> Response:
+    values = present(form, "name", "parent", "sort_order")
+    values.setdefault("parent", "")
+    try:
+        unit = units.update_unit(session, user, code, parse(UnitUpdate, values))
+    except ValidationFailed as exc:
+        session.rollback()
+        unit = units.get_unit(session, code)
+        return render(request, "admin/unit_form.html", {
+            "unit": unit, "values": values, "errors": exc.fields,
+            "tree": units.unit_tree(session, include_inactive=False),
+        }, status_code=422)
+    return redirect("/admin/units", request, _("Unit %(code)s was saved.", code=unit.code))
+
+
+@router.post("/units/{code}/active")
+def set_unit_active(code: str, request: Request, session: SessionDep, user: PageUser,
+                    form: FormDep, htmx: IsHtmx) -> Response:
+    active = form.get("active") == "true"
+    unit = units.update_unit(session, user, code, UnitUpdate(active=active))
+    message = (_("Unit %(code)s was reactivated.", code=unit.code) if active
+               else _("Unit %(code)s was deactivated.", code=unit.code))
+    if htmx:
+        response = render(request, "admin/units.html", {
+            "tree": units.unit_tree(session), "values": {}, "errors": {}, "can_manage": True,
+        }, block="tree")
+        flash(response, request, message)
+        return response
+    return redirect("/admin/units", request, message)
+
+
+@router.get("/agency")
+def agency_page(request: Request, user: PageUser) -> Response:
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    return render(request, "admin/agency.html",
+                  {"values": agency_profile(request.app.state.engine).__dict__, "errors": {}})
+
+
+@router.post("/agency")
+def save_agency(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    values = present(form, "name", "parent_name", "short_name", "address")
+    try:
+        save_agency_profile(session, user, parse(AgencyForm, values))
+    except ValidationFailed as exc:
+        session.rollback()
+        return render(request, "admin/agency.html", {"values": values, "errors": exc.fields},
+                      status_code=422)
+    return redirect("/admin/agency", request, _("Agency details saved."))

@@ -1,0 +1,102 @@
+"""JSON API: tokens, the caller, users and units."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+
+from qms.accounts import auth, units, users
+from qms.accounts.schemas import (
+    PasswordChange,
+    TokenRequest,
+    TokenResponse,
+    UnitCreate,
+    UnitPublic,
+    UnitUpdate,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from qms.deps import CurrentUser, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+@router.post("/auth/token", response_model=TokenResponse)
+def issue_token(body: TokenRequest, request: Request, session: SessionDep,
+                settings: SettingsDep) -> TokenResponse | JSONResponse:
+    address = request.client.host if request.client else ""
+    outcome = auth.sign_in(session, settings, body.username, body.password, kind=auth.API,
+                           address=address)
+    if outcome.token is None:
+        # Returned, not raised: the failed attempt must be committed to count.
+        return JSONResponse({"detail": outcome.error}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+    return TokenResponse(access_token=outcome.token)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(session: SessionDep, user: CurrentUser) -> None:
+    auth.sign_out(session, user)
+
+
+@router.get("/me", response_model=UserPublic)
+def me(session: SessionDep, user: CurrentUser) -> UserPublic:
+    return users.user_public(session, users.get_user(session, user.username))
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(body: PasswordChange, session: SessionDep, user: CurrentUser) -> None:
+    users.change_own_password(session, user, body.current_password, body.new_password)
+
+
+@router.get("/units", response_model=list[UnitPublic])
+def list_units(session: SessionDep, user: CurrentUser) -> list[UnitPublic]:
+    return [
+        UnitPublic(code=node.unit.code, name=node.unit.name, parent=node.parent_code,
+                   active=node.unit.active)
+        for node in units.unit_tree(session)
+    ]
+
+
+@router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
+def create_unit(body: UnitCreate, session: SessionDep, user: CurrentUser) -> UnitPublic:
+    unit = units.create_unit(session, user, body)
+    return UnitPublic(code=unit.code, name=unit.name, parent=body.parent, active=unit.active)
+
+
+@router.patch("/units/{code}", response_model=UnitPublic)
+def update_unit(code: str, body: UnitUpdate, session: SessionDep, user: CurrentUser) -> UnitPublic:
+    unit = units.update_unit(session, user, code, body)
+    parent = session.get(type(unit), unit.parent_id) if unit.parent_id else None
+    return UnitPublic(code=unit.code, name=unit.name, parent=parent.code if parent else None,
+                      active=unit.active)
+
+
+@router.get("/users", response_model=list[UserPublic])
+def list_users(session: SessionDep, user: CurrentUser) -> list[UserPublic]:
+    return users.all_users_public(session, user)
+
+
+@router.post("/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, session: SessionDep, user: CurrentUser) -> UserPublic:
+    return users.user_public(session, users.create_user(session, user, body))
+
+
+@router.get("/users/{username}", response_model=UserPublic)
+def get_user(username: str, session: SessionDep, user: CurrentUser) -> UserPublic:
+    users.require_view(user)
+    return users.user_public(session, users.get_user(session, username))
+
+
+@router.patch("/users/{username}", response_model=UserPublic)
+def update_user(username: str, body: UserUpdate, session: SessionDep,
+                user: CurrentUser) -> UserPublic:
+    return users.user_public(session, users.update_user(session, user, username, body))
+
+
+@router.post("/users/{username}/reset-password")
+def reset_password(username: str, session: SessionDep, user: CurrentUser) -> dict[str, str]:
+    return {"username": username.lower(),
+            "temporary_password": users.reset_password(session, user, username)}
+

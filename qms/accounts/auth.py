@@ -1,0 +1,181 @@
+"""Sign-in, sign-out, session and API tokens, and throttling of failed sign-ins."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from qms.accounts.models import AuthSession, LoginAttempt, Unit, User, UserRole
+from qms.accounts.passwords import verify_password
+from qms.audit import service as audit
+from qms.config import Settings
+from qms.db import utcnow
+from qms.errors import TooManyAttempts
+from qms.i18n import _
+
+WEB = "web"
+API = "api"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user as services see it."""
+
+    id: int
+    username: str
+    full_name: str
+    title: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    email: str | None
+    roles: frozenset[str]
+    must_change_password: bool
+    session_id: int | None = None
+
+    def has(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def _roles_of(session: Session, user_id: int) -> frozenset[str]:
+    rows = session.execute(select(UserRole.role).where(UserRole.user_id == user_id)).scalars()
+    return frozenset(rows)
+
+
+def principal_for(session: Session, user: User, session_id: int | None = None) -> Principal:
+    unit = session.get(Unit, user.unit_id)
+    assert user.id is not None and unit is not None
+    return Principal(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        title=user.title,
+        unit_id=user.unit_id,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        email=user.email,
+        roles=_roles_of(session, user.id),
+        must_change_password=user.must_change_password,
+        session_id=session_id,
+    )
+
+
+def _check_throttle(session: Session, settings: Settings, username: str, address: str) -> None:
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    per_user = session.execute(
+        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at >= since)
+    ).scalar_one()
+    per_address = 0
+    if address:
+        per_address = session.execute(
+            select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
+        ).scalar_one()
+    if (
+        per_user >= settings.login_max_failures_per_user
+        or per_address >= settings.login_max_failures_per_address
+    ):
+        raise TooManyAttempts(
+            _("Too many failed sign-in attempts. Please try again in %(minutes)s minutes.",
+              minutes=settings.login_window_minutes),
+            retry_after_seconds=settings.login_window_minutes * 60,
+        )
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt; a failure is data so that it is still recorded."""
+
+    token: str | None = None
+    principal: Principal | None = None
+    error: str | None = None
+
+
+def sign_in(
+    session: Session, settings: Settings, username: str, password: str, *, kind: str, address: str
+) -> SignIn:
+    """Check the password and open a session or API token.
+
+    Raises TooManyAttempts when throttled. A wrong password is returned (not raised) so
+    that the caller's transaction commits the failed attempt and its audit event.
+    """
+    username = username.strip().lower()
+    _check_throttle(session, settings, username, address)
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
+        session.add(LoginAttempt(username=username[:64], address=address[:64]))
+        audit.record(
+            session, actor=None, actor_username=username[:64], action="auth.login_failed",
+            object_type="user", object_id=username[:64],
+            details={"reason": "inactive" if user and password_ok else "bad_credentials",
+                     "channel": kind},
+        )
+        return SignIn(error=_("Wrong username or password."))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    token = secrets.token_urlsafe(32)
+    hours = settings.session_hours if kind == WEB else settings.api_token_hours
+    auth_session = AuthSession(
+        token_hash=_token_hash(token), kind=kind, user_id=user.id,
+        expires_at=utcnow() + timedelta(hours=hours),
+    )
+    session.add(auth_session)
+    session.flush()
+    audit.record(session, actor=user, action="auth.login", object_type="user",
+                 object_id=user.username, details={"channel": kind})
+    return SignIn(token=token, principal=principal_for(session, user, auth_session.id))
+
+
+def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
+    """The principal behind a cookie or bearer token, or None if unknown, expired or inactive."""
+    row = session.execute(
+        select(AuthSession, User, Unit)
+        .join(User, User.id == AuthSession.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
+    ).one_or_none()
+    if row is None:
+        return None
+    auth_session, user, unit = row
+    if auth_session.expires_at <= utcnow() or not user.active:
+        return None
+    return Principal(
+        id=user.id, username=user.username, full_name=user.full_name, title=user.title,
+        unit_id=user.unit_id, unit_code=unit.code, unit_name=unit.name, email=user.email,
+        roles=_roles_of(session, user.id), must_change_password=user.must_change_password,
+        session_id=auth_session.id,
+    )
+
+
+def sign_out(session: Session, principal: Principal) -> None:
+    if principal.session_id is not None:
+        session.execute(delete(AuthSession).where(AuthSession.id == principal.session_id))
+    audit.record(session, actor=principal, action="auth.logout", object_type="user",
+                 object_id=principal.username)
+
+
+def end_all_sessions(session: Session, user_id: int, *, keep_session_id: int | None = None) -> None:
+    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_session_id is not None:
+        query = query.where(AuthSession.id != keep_session_id)
+    session.execute(query)
+
+
+def purge_expired(session: Session, settings: Settings) -> int:
+    """Remove expired sessions and old failed attempts; returns how many sessions went."""
+    now = utcnow()
+    removed = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)).rowcount
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.at < now - timedelta(minutes=settings.login_window_minutes)
+        )
+    )
+    return removed or 0

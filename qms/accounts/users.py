@@ -1,0 +1,208 @@
+"""Managing user accounts and their roles; changing one's own password."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, or_, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal, end_all_sessions
+from qms.accounts.models import Unit, User, UserRole
+from qms.accounts.passwords import check_policy, hash_password, temporary_password, verify_password
+from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, require_any
+from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
+from qms.accounts.units import get_unit
+from qms.audit import service as audit
+from qms.db import utcnow
+from qms.errors import Conflict, NotFound, ValidationFailed
+from qms.i18n import _
+from qms.pagination import Page, clamp, parse_sort
+from qms.search import fold
+
+USER_SORTS = ("username", "full_name", "unit", "title")
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.execute(
+        select(User).where(User.username == username.lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_("User %(username)s does not exist.", username=username))
+    return user
+
+
+def require_view(actor: Principal) -> None:
+    require_any(actor.roles, VIEW_USERS)
+
+
+def roles_by_user(session: Session, user_ids: Sequence[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {uid: [] for uid in user_ids}
+    if user_ids:
+        rows = session.execute(
+            select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(user_ids))
+        ).all()
+        for uid, role in rows:
+            result[uid].append(role)
+    order = {role.value: i for i, role in enumerate(Role)}
+    return {uid: sorted(roles, key=lambda r: order.get(r, 99)) for uid, roles in result.items()}
+
+
+def to_public(user: User, unit_code: str, roles: list[str]) -> UserPublic:
+    return UserPublic(username=user.username, full_name=user.full_name, title=user.title,
+                      unit=unit_code, roles=roles, email=user.email, active=user.active)
+
+
+def list_users(
+    session: Session,
+    actor: Principal,
+    *,
+    q: str | None = None,
+    unit: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[tuple[User, Unit, list[str]]]:
+    require_any(actor.roles, VIEW_USERS)
+    limit, offset = clamp(limit, offset)
+    query = select(User, Unit).join(Unit, Unit.id == User.unit_id)
+    if q:
+        folded = f"%{fold(q)}%"
+        query = query.where(or_(User.username.like(folded), User.search_name.like(folded)))
+    if unit:
+        query = query.where(Unit.code == unit.upper())
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if active is not None:
+        query = query.where(User.active == active)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    key, descending = parse_sort(sort, USER_SORTS, "username")
+    column = {"username": User.username, "full_name": User.search_name, "unit": Unit.name,
+              "title": User.title}[key]
+    query = query.order_by(column.desc() if descending else column.asc(), User.username)
+    rows = session.execute(query.limit(limit).offset(offset)).all()
+    roles = roles_by_user(session, [user.id for user, _unit in rows])
+    return Page([(user, unit_, roles[user.id]) for user, unit_ in rows], total, limit, offset)
+
+
+def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
+    require_any(actor.roles, VIEW_USERS)
+    rows = session.execute(
+        select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.username)
+    ).all()
+    roles = roles_by_user(session, [user.id for user, _code in rows])
+    return [to_public(user, code, roles[user.id]) for user, code in rows]
+
+
+def user_public(session: Session, user: User) -> UserPublic:
+    unit = session.get(Unit, user.unit_id)
+    return to_public(user, unit.code if unit else "", roles_by_user(session, [user.id])[user.id])
+
+
+def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
+    require_any(actor.roles, MANAGE_ACCOUNTS)
+    if session.execute(select(User.id).where(User.username == data.username)).first():
+        raise Conflict(_("The username %(username)s is already taken.", username=data.username))
+    check_policy(data.password, username=data.username, field="password")
+    unit = _active_unit(session, data.unit)
+    user = User(username=data.username, full_name=data.full_name, title=data.title,
+                unit_id=unit.id, email=data.email, password_hash=hash_password(data.password),
+                must_change_password=True)
+    user.search_name = fold(data.full_name)
+    session.add(user)
+    session.flush()
+    _set_roles(session, user, data.roles)
+    audit.record(session, actor=actor, action="user.create", object_type="user",
+                 object_id=user.username,
+                 details=data.model_dump(exclude={"password"}, mode="json"))
+    return user
+
+
+def update_user(session: Session, actor: Principal, username: str, data: UserUpdate) -> User:
+    require_any(actor.roles, MANAGE_ACCOUNTS)
+    user = get_user(session, username)
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    if "full_name" in changes and data.full_name:
+        user.full_name = data.full_name
+        user.search_name = fold(data.full_name)
+    if data.title is not None:
+        user.title = data.title
+    if "email" in changes:
+        user.email = data.email
+    if data.unit:
+        user.unit_id = _active_unit(session, data.unit).id
+    if data.roles is not None:
+        if user.id == actor.id and Role.ADMIN not in data.roles:
+            raise ValidationFailed("roles", _("You cannot remove your own administrator role."))
+        _set_roles(session, user, data.roles)
+    if data.active is not None and data.active != user.active:
+        if not data.active and user.id == actor.id:
+            raise ValidationFailed("active", _("You cannot deactivate your own account."))
+        user.active = data.active
+        if not data.active:
+            end_all_sessions(session, user.id)
+    session.add(user)
+    session.flush()
+    if data.active is False:
+        action = "user.deactivate"
+    elif data.active is True and set(changes) == {"active"}:
+        action = "user.activate"
+    else:
+        action = "user.update"
+    audit.record(session, actor=actor, action=action, object_type="user",
+                 object_id=user.username, details=changes)
+    return user
+
+
+def reset_password(session: Session, actor: Principal, username: str) -> str:
+    """Give the user a one-time password to change at next sign-in; returns it once."""
+    require_any(actor.roles, MANAGE_ACCOUNTS)
+    user = get_user(session, username)
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.password_changed_at = utcnow()
+    session.add(user)
+    end_all_sessions(session, user.id)
+    audit.record(session, actor=actor, action="user.password_reset", object_type="user",
+                 object_id=user.username)
+    return password
+
+
+def change_own_password(
+    session: Session, actor: Principal, current_password: str, new_password: str
+) -> None:
+    user = get_user(session, actor.username)
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed("current_password", _("The current password is wrong."))
+    check_policy(new_password, username=user.username)
+    if verify_password(user.password_hash, new_password):
+        raise ValidationFailed("new_password", _("The new password must differ from the current one."))
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = utcnow()
+    session.add(user)
+    end_all_sessions(session, user.id, keep_session_id=actor.session_id)
+    audit.record(session, actor=actor, action="user.password_change", object_type="user",
+                 object_id=user.username)
+
+
+def _active_unit(session: Session, code: str) -> Unit:
+    try:
+        unit = get_unit(session, code)
+    except NotFound:
+        raise ValidationFailed("unit", _("Unit %(code)s does not exist.", code=code)) from None
+    if not unit.active:
+        raise ValidationFailed("unit", _("Unit %(code)s is no longer active.", code=code))
+    return unit
+
+
+def _set_roles(session: Session, user: User, roles: Sequence[Role]) -> None:
+    wanted = sorted({Role(role).value for role in roles})
+    if not wanted:
+        raise ValidationFailed("roles", _("A user needs at least one role."))
+    session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+    session.add_all(UserRole(user_id=user.id, role=role) for role in wanted)
+    session.flush()

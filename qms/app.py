@@ -1,0 +1,150 @@
+"""create_app(): routers, error handlers, static files."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qms import __version__
+from qms.accounts import api as accounts_api
+from qms.accounts import views as accounts_views
+from qms.audit import api as audit_api
+from qms.audit import views as audit_views
+from qms.config import Settings, get_settings
+from qms.db import make_engine
+from qms.deps import PasswordChangeRequired, csrf_protect
+from qms.errors import NotAuthenticated, QMSError, TooManyAttempts, ValidationFailed
+from qms.forms import field_errors
+from qms.health import router as health_router
+from qms.home import views as home_views
+from qms.i18n import _
+from qms.middleware import RequestContextMiddleware
+from qms.paths import STATIC_DIR
+from qms.web import render
+
+log = logging.getLogger("qms")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error_page(request: Request, status_code: int, message: str) -> Response:
+    titles = {
+        400: _("Bad request"),
+        401: _("Please sign in"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Action not allowed"),
+        409: _("Conflict"),
+        413: _("File too large"),
+        415: _("Unsupported file type"),
+        422: _("Invalid data"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong"),
+    }
+    return render(
+        request, "errors/error.html",
+        {"status_code": status_code, "title": titles.get(status_code, _("Error")), "message": message},
+        status_code=status_code,
+    )
+
+
+def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, str]]]:
+    errors = [{"field": field, "reason": reason} for field, reason in field_errors(exc.errors()).items()]
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    return detail, errors
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(QMSError)
+    async def qms_error(request: Request, exc: QMSError) -> Response:
+        headers = {}
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after_seconds)
+        if _wants_json(request):
+            body: dict[str, object] = {"detail": exc.detail}
+            if isinstance(exc, ValidationFailed):
+                body["field"] = exc.field
+            if isinstance(exc, NotAuthenticated):
+                headers["WWW-Authenticate"] = "Bearer"
+            return JSONResponse(body, status_code=exc.status_code, headers=headers)
+        if isinstance(exc, NotAuthenticated):
+            target = request.url.path
+            if request.url.query:
+                target += "?" + request.url.query
+            if request.headers.get("hx-request") == "true":
+                return Response(status_code=401, headers={"HX-Redirect": "/login"})
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        response = _error_page(request, exc.status_code, exc.detail)
+        response.headers.update(headers)
+        return response
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        detail, errors = _describe_validation(exc)
+        if _wants_json(request):
+            return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+        return _error_page(request, 422, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {
+            404: _("The page or object you asked for does not exist."),
+            405: _("This address does not accept that kind of request."),
+        }
+        message = messages.get(exc.status_code, str(exc.detail))
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = _("An unexpected error occurred; nothing was changed. Please try again.")
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return _error_page(request, 500, message)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="qms",
+        version=__version__,
+        description="ISO 9001 document control — JSON API",
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.effective_database_url)
+    app.state.secret_key = settings.resolved_secret_key()
+
+    app.add_middleware(
+        RequestContextMiddleware,
+        default_language=settings.default_language,
+        secure_cookies=settings.secure_cookies,
+    )
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.include_router(health_router)
+    app.include_router(accounts_api.router)
+    app.include_router(audit_api.router)
+    app.include_router(accounts_views.router)
+    app.include_router(audit_views.router)
+    app.include_router(home_views.router)
+    return app

@@ -1,0 +1,43 @@
+"""JSON API: the audit trail and its verification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from qms.audit import service
+from qms.audit.schemas import AuditEventPublic, to_public
+from qms.deps import CurrentUser, SessionDep
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+@router.get("", response_model=list[AuditEventPublic])
+def list_audit_events(
+    session: SessionDep,
+    user: CurrentUser,
+    object: str | None = Query(None, max_length=200, description="type or type:id, e.g. user:iso"),
+    actor: str | None = Query(None, max_length=64),
+    action: str | None = Query(None, max_length=64, description="action or its prefix"),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> list[AuditEventPublic]:
+    events, _total = service.list_events(
+        session, user,
+        service.EventFilter(object=object, actor=actor, action=action,
+                            since=service.aware(since), until=service.aware(until)),
+        limit=limit, offset=offset,
+    )
+    return [to_public(event) for event in events]
+
+
+@router.get("/verify")
+def verify_audit_chain(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    status = service.check_chain(session, user)
+    if status.ok:
+        return {"ok": True, "events": status.events}
+    return {"ok": False, "first_bad_event": status.first_bad_event, "events": status.events}

@@ -1,0 +1,150 @@
+"""The ``qms`` command: serve, migrate, seed, verify-audit, create-admin, run-jobs."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from qms.config import ConfigError, Settings, load_settings
+from qms.db import make_engine, transaction
+
+
+def _fail(message: str) -> int:
+    print(f"qms: {message}", file=sys.stderr)
+    return 2
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_engine(settings.effective_database_url)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from qms.migrate import upgrade
+
+    upgrade(_engine(settings))
+    print("qms: database schema is up to date")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from qms.migrate import upgrade
+
+    upgrade(_engine(settings))
+    print(f"qms: serving on http://{args.host}:{args.port} (data folder {settings.data_dir.resolve()})",
+          flush=True)
+    uvicorn.run("qms.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning", proxy_headers=True)
+    return 0
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from qms.migrate import upgrade
+    from qms.seeding import seed_demo
+
+    if not args.demo:
+        return _fail("only `qms seed --demo` exists: it loads the demo agency")
+    engine = _engine(settings)
+    upgrade(engine)
+    with transaction(engine) as session:
+        report = seed_demo(session)
+    print(report)
+    return 0
+
+
+def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
+    from qms.audit.service import verify_chain
+
+    with transaction(_engine(settings), write=False) as session:
+        status = verify_chain(session)
+    if status.ok:
+        print(f"audit chain intact: {status.events} events")
+        return 0
+    print(f"audit chain broken: first bad event {status.first_bad_event} "
+          f"({status.events} events verified before it)")
+    return 1
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    """The first administrator of a real installation (no demo data)."""
+    from qms.seeding import create_first_admin
+
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    with transaction(_engine(settings)) as session:
+        create_first_admin(session, args.username, args.full_name, args.unit_code, args.unit_name,
+                           password)
+    print(f"qms: administrator {args.username} created")
+    return 0
+
+
+def cmd_run_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from qms.jobs import run_due_jobs
+
+    for line in run_due_jobs(_engine(settings), settings):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qms", description="ISO 9001 document control")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="upgrade the schema, then serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+    sub.add_parser("migrate", help="upgrade the database schema").set_defaults(handler=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="load the demo agency (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="units, users and content of the demo")
+    seed.set_defaults(handler=cmd_seed)
+
+    sub.add_parser("verify-audit", help="check the audit chain; exit 1 if broken").set_defaults(
+        handler=cmd_verify_audit
+    )
+
+    admin = sub.add_parser("create-admin", help="create the first administrator (password on stdin)")
+    admin.add_argument("username")
+    admin.add_argument("--full-name", default="Quản trị hệ thống")
+    admin.add_argument("--unit-code", default="VP")
+    admin.add_argument("--unit-name", default="Văn phòng")
+    admin.set_defaults(handler=cmd_create_admin)
+
+    sub.add_parser("run-jobs", help="do the work that is due, once").set_defaults(
+        handler=cmd_run_jobs
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Callable[[Settings, argparse.Namespace], int] = args.handler
+    try:
+        settings = load_settings()
+        return handler(settings, args)
+    except ConfigError as exc:
+        return _fail(f"configuration error: {exc}")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return _fail(f"cannot use the database: {reason}")
+    except SQLAlchemyError as exc:
+        return _fail(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    except Exception as exc:
+        from qms.errors import QMSError
+
+        if isinstance(exc, QMSError):
+            return _fail(exc.detail)
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""FastAPI dependencies shared by every capability."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from qms.accounts.auth import API, WEB, Principal, resolve_token
+from qms.config import Settings
+from qms.db import new_session
+from qms.errors import Forbidden, NotAuthenticated
+from qms.i18n import _
+
+SESSION_COOKIE = "qms_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit when the route succeeds, roll back otherwise.
+
+    Requests that may write (any method but GET/HEAD/OPTIONS) take the write lock at
+    BEGIN on SQLite, so concurrent writers queue instead of failing.
+    """
+    session = new_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal | None:
+    """Who is calling, from a bearer token or the session cookie; cached on the request."""
+    if "principal" in request.state._state:
+        return request.state.principal
+    principal = None
+    token = bearer_token(request)
+    if token is not None:
+        principal = resolve_token(session, token, API)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        principal = resolve_token(session, cookie, WEB)
+    request.state.principal = principal
+    return principal
+
+
+OptionalUser = Annotated[Principal | None, Depends(get_principal)]
+
+
+def get_current_user(principal: OptionalUser) -> Principal:
+    if principal is None:
+        raise NotAuthenticated(_("Please sign in."))
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing request from a browser that lacks the CSRF token.
+
+    Calls with a bearer token carry no ambient credentials and need no token. The
+    token is compared with the CSRF cookie (double submit); it comes from the
+    ``X-CSRF-Token`` header (htmx, scripts) or the ``csrf_token`` form field.
+    """
+    if request.method in SAFE_METHODS or bearer_token(request) is not None:
+        return
+    expected = request.state.csrf_token
+    supplied = request.headers.get(CSRF_HEADER)
+    if not supplied and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        supplied = value if isinstance(value, str) else None
+    if not supplied or request.cookies.get("qms_csrf") != expected or not hmac.compare_digest(
+        supplied, expected
+    ):
+        raise Forbidden(
+            _("The form has expired or did not come from this site. Reload the page and try again.")
+        )
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+IsHtmx = Annotated[bool, Depends(is_htmx)]
+
+
+class PasswordChangeRequired(Exception):
+    """A page was asked for by a user who must first replace a temporary password."""
+
+
+def get_page_user(request: Request, user: CurrentUser) -> Principal:
+    """The signed-in user of an HTML page; one with a temporary password goes to change it."""
+    if user.must_change_password and request.url.path != "/account/password":
+        raise PasswordChangeRequired
+    return user
+
+
+PageUser = Annotated[Principal, Depends(get_page_user)]

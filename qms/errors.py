@@ -1,0 +1,48 @@
+"""Typed errors raised by services; the app turns them into HTTP answers."""
+
+from __future__ import annotations
+
+
+class QMSError(Exception):
+    status_code = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(QMSError):
+    status_code = 404
+
+
+class Forbidden(QMSError):
+    status_code = 403
+
+
+class NotAuthenticated(QMSError):
+    status_code = 401
+
+
+class Conflict(QMSError):
+    """The request breaks a rule of the current state (stale edit, duplicate)."""
+
+    status_code = 409
+
+
+class ValidationFailed(QMSError):
+    """A value is not acceptable; ``field`` names which one."""
+
+    status_code = 422
+
+    def __init__(self, field: str, detail: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.field = field
+        self.fields = fields or {field: detail}
+
+
+class TooManyAttempts(QMSError):
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,0 +1,77 @@
+"""Reading HTML forms into the same Pydantic models the API uses, with readable errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from qms.errors import ValidationFailed
+from qms.i18n import _
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+async def form_data(request: Request) -> FormData:
+    return await request.form()
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("This field is required.")
+        return _("Must have at least %(n)s characters.", n=ctx.get("min_length"))
+    if kind == "string_too_long":
+        return _("Must have at most %(n)s characters.", n=ctx.get("max_length"))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Must be a whole number.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must be at least %(n)s.", n=ctx.get("ge", ctx.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must be at most %(n)s.", n=ctx.get("le", ctx.get("lt")))
+    if kind == "enum" or kind == "literal_error":
+        return _("Not one of the allowed values.")
+    if kind in ("date_from_datetime_parsing", "date_parsing", "datetime_parsing", "date_type"):
+        return _("Must be a date (dd/mm/yyyy or yyyy-mm-dd).")
+    if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
+        return _("This is not a valid e-mail address.")
+    if kind == "bool_parsing":
+        return _("Must be yes or no.")
+    return str(error.get("msg", _("Invalid value."))).removeprefix("Value error, ")
+
+
+def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """``{"field": "reason"}`` in the current language, the first reason per field."""
+    result: dict[str, str] = {}
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        field = location[0] if location else "request"
+        result.setdefault(field, _message(error))
+    return result
+
+
+def parse(model: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    """Validate a mapping; a bad value raises ValidationFailed naming the first bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc.errors())
+        field, reason = next(iter(errors.items()))
+        raise ValidationFailed(field, reason, errors) from None
+
+
+def present(form: FormData, *names: str) -> dict[str, Any]:
+    """The named fields that the form sent, as strings (lists for repeated fields)."""
+    values: dict[str, Any] = {}
+    for name in names:
+        items = form.getlist(name)
+        if items:
+            values[name] = items if len(items) > 1 else items[0]
+    return values

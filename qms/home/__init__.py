@@ -1,0 +1,1 @@
+"""The first page each person sees after signing in."""

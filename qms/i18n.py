@@ -1,0 +1,48 @@
+"""Gettext catalogs (Babel) and the language of the current request.
+
+Message ids are English; the Vietnamese catalog is complete and is the default.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from functools import cache
+
+from babel.support import NullTranslations, Translations
+
+from qms.paths import LOCALE_DIR
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+DEFAULT_LANGUAGE = "vi"
+DOMAIN = "messages"
+
+_current_language: ContextVar[str] = ContextVar("qms_language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    if language == "en":
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [language], domain=DOMAIN)
+
+
+def set_language(language: str) -> None:
+    _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+def gettext(message: str, **params: object) -> str:
+    text = translations(current_language()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(current_language()).ngettext(singular, plural, n)
+    params.setdefault("num", n)
+    return text % params
+
+
+_ = gettext

@@ -1,0 +1,77 @@
+"""Per-request context: language, client address and the CSRF cookie, as plain ASGI."""
+
+from __future__ import annotations
+
+import secrets
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qms.audit.service import client_address
+from qms.i18n import LANGUAGES, set_language
+
+CSRF_COOKIE = "qms_csrf"
+LANGUAGE_COOKIE = "qms_lang"
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            parsed = SimpleCookie()
+            try:
+                parsed.load(value.decode("latin-1"))
+            except Exception:
+                return {}
+            return {key: morsel.value for key, morsel in parsed.items()}
+    return {}
+
+
+def _accept_language(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            primary = value.decode("latin-1").split(",")[0].strip().lower()[:2]
+            return primary if primary in LANGUAGES else None
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, default_language: str, secure_cookies: bool) -> None:
+        self.app = app
+        self.default_language = default_language
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        language = cookies.get(LANGUAGE_COOKIE)
+        if language not in LANGUAGES:
+            is_api = scope.get("path", "").startswith("/api/")
+            language = (_accept_language(scope) if is_api else None) or self.default_language
+        set_language(language)
+        client = scope.get("client")
+        client_address.set(client[0] if client else "")
+
+        token = cookies.get(CSRF_COOKIE, "")
+        new_token = not (20 <= len(token) <= 100 and token.isascii())
+        if new_token:
+            token = secrets.token_urlsafe(32)
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = token
+        state["language"] = language
+
+        if not new_token:
+            await self.app(scope, receive, send)
+            return
+
+        secure = "; Secure" if self.secure_cookies else ""
+        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

@@ -1,0 +1,16 @@
+"""Folding Vietnamese text for diacritic-insensitive matching.
+
+NFD, drop combining marks, map đ/Đ (which has no decomposition), case-fold.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())

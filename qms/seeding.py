@@ -1,0 +1,112 @@
+"""Loading the demo agency (``qms seed --demo``) and creating the first administrator.
+
+Seeding runs as the system, not as a signed-in user, so it writes the rows itself
+and records each creation in the audit trail under the actor ``system``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.accounts.agency import AgencyForm, save_agency_profile
+from qms.accounts.models import AgencyProfile, Unit, User, UserRole
+from qms.accounts.passwords import check_policy, hash_password
+from qms.accounts.roles import Role
+from qms.accounts.schemas import UnitCreate, UserCreate
+from qms.audit import service as audit
+from qms.errors import Conflict
+from qms.paths import SEED_DIR
+from qms.search import fold
+
+SYSTEM = "system"
+
+
+@dataclass
+class SeedReport:
+    units_created: int = 0
+    users_created: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    password: str = ""
+
+    def __str__(self) -> str:
+        lines = [
+            f"qms: demo agency ready ({self.units_created} units and "
+            f"{self.users_created} users added)",
+            f"demo logins (password: {self.password}):",
+        ]
+        lines += [f"  {username:<12} {title} — {roles}" for username, title, roles in self.logins]
+        return "\n".join(lines)
+
+
+def _ensure_unit(session: Session, data: UnitCreate) -> tuple[Unit, bool]:
+    unit = session.execute(select(Unit).where(Unit.code == data.code)).scalar_one_or_none()
+    if unit is not None:
+        return unit, False
+    parent_id = None
+    if data.parent:
+        parent_id = session.execute(select(Unit.id).where(Unit.code == data.parent)).scalar_one()
+    unit = Unit(code=data.code, name=data.name, parent_id=parent_id, sort_order=data.sort_order)
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor=None, actor_username=SYSTEM, action="unit.create",
+                 object_type="unit", object_id=unit.code, details=data.model_dump())
+    return unit, True
+
+
+def _ensure_user(session: Session, data: UserCreate, *, must_change: bool) -> bool:
+    if session.execute(select(User.id).where(User.username == data.username)).first():
+        return False
+    unit_id = session.execute(select(Unit.id).where(Unit.code == data.unit)).scalar_one()
+    user = User(username=data.username, full_name=data.full_name, search_name=fold(data.full_name),
+                title=data.title, unit_id=unit_id, email=data.email,
+                password_hash=hash_password(data.password), must_change_password=must_change)
+    session.add(user)
+    session.flush()
+    session.add_all(UserRole(user_id=user.id, role=Role(role).value) for role in set(data.roles))
+    session.flush()
+    audit.record(session, actor=None, actor_username=SYSTEM, action="user.create",
+                 object_type="user", object_id=user.username,
+                 details=data.model_dump(exclude={"password"}, mode="json"))
+    return True
+
+
+def load_demo_data(path: Path | None = None) -> dict[str, Any]:
+    with (path or SEED_DIR / "demo.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def seed_demo(session: Session, path: Path | None = None) -> SeedReport:
+    """Idempotent: adds what is missing, leaves what exists (and its passwords) alone."""
+    data = load_demo_data(path)
+    report = SeedReport(password=data["demo_password"])
+    if session.execute(select(AgencyProfile.id)).first() is None:
+        save_agency_profile(session, None, AgencyForm(**data["agency"]))
+    for raw in data["units"]:
+        _unit, created = _ensure_unit(session, UnitCreate(**raw))
+        report.units_created += created
+    domain = data.get("email_domain", "snv.example.gov.vn")
+    for raw in data["users"]:
+        roles = raw.get("roles", ["staff"])
+        user = UserCreate(**{**raw, "roles": roles, "password": data["demo_password"],
+                             "email": f"{raw['username']}@{domain}"})
+        report.users_created += _ensure_user(session, user, must_change=False)
+        if not raw["username"].startswith("nhanvien") or raw["username"] == "nhanvien1":
+            report.logins.append((user.username, user.title, ", ".join(roles)))
+    report.logins.append(("nhanvien2…20", "", "staff, in six units"))
+    return report
+
+
+def create_first_admin(session: Session, username: str, full_name: str, unit_code: str,
+                       unit_name: str, password: str) -> None:
+    if session.execute(select(UserRole.user_id).where(UserRole.role == Role.ADMIN)).first():
+        raise Conflict("an administrator already exists; sign in as them to add others")
+    check_policy(password, username=username, field="password")
+    _ensure_unit(session, UnitCreate(code=unit_code, name=unit_name))
+    _ensure_user(session, UserCreate(username=username, full_name=full_name, unit=unit_code,
+                                     roles=[Role.ADMIN], password=password), must_change=False)

@@ -1,0 +1,137 @@
+"""The Jinja environment over ``templates/`` and helpers to render pages and fragments."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from qms import i18n
+from qms.accounts.agency import agency_profile
+from qms.accounts.roles import role_label
+from qms.paths import TEMPLATES_DIR
+
+FLASH_COOKIE = "qms_flash"
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=select_autoescape(("html", "xml")),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Blocks(env=_env)
+_env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=lambda message, **kw: i18n.gettext(message, **kw),
+    ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+    newstyle=True,
+)
+
+
+def _zone(request: Request | None = None) -> Any:
+    from qms.config import get_settings
+
+    if request is not None:
+        return request.app.state.settings.zone
+    return get_settings().zone
+
+
+def format_datetime(value: datetime | None, request: Request | None = None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(_zone(request)).strftime("%d/%m/%Y %H:%M")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+_env.filters["date"] = format_date
+_env.globals["role_label"] = role_label
+_env.globals["languages"] = i18n.LANGUAGES
+
+
+def _serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.secret_key, salt="flash")
+
+
+def _store_flash(response: Response, request: Request, message: str, category: str) -> None:
+    pending = [*_read_flashes(request), {"message": message, "category": category}]
+    response.set_cookie(FLASH_COOKIE, _serializer(request).dumps(pending), httponly=True,
+                        samesite="lax", secure=request.app.state.settings.secure_cookies)
+
+
+def _read_flashes(request: Request) -> list[dict[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        value = _serializer(request).loads(raw)
+    except BadSignature:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def flash(response: Response, request: Request, message: str, category: str = "success") -> None:
+    """Show a message: at once for htmx (an HX-Trigger toast), else on the next page."""
+    if request.headers.get("hx-request") == "true":
+        response.headers["HX-Trigger"] = json.dumps(
+            {"qms:toast": {"message": message, "category": category}}, ensure_ascii=True
+        )
+    else:
+        _store_flash(response, request, message, category)
+
+
+def redirect(url: str, request: Request, message: str | None = None,
+             category: str = "success") -> Response:
+    """After a successful form post: 303 for browsers, HX-Redirect for htmx."""
+    if request.headers.get("hx-request") == "true":
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    if message:
+        _store_flash(response, request, message, category)
+    return response
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+) -> HTMLResponse:
+    principal = getattr(request.state, "principal", None)
+    flashes = [] if block else _read_flashes(request)
+    ctx: dict[str, Any] = {
+        "request": request,
+        "user": principal,
+        "csrf_token": request.state.csrf_token,
+        "lang": i18n.current_language(),
+        "flashes": flashes,
+        "agency": agency_profile(request.app.state.engine),
+        "fmt_dt": lambda value: format_datetime(value, request),
+        "current_path": request.url.path,
+        "quote": quote,
+    }
+    if context:
+        ctx.update(context)
+    if block:
+        response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
+                                              block_name=block)
+    else:
+        response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    if flashes:
+        response.delete_cookie(FLASH_COOKIE)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
