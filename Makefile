@@ -30,7 +30,7 @@ test: $(VENV)/.dev system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check qms tests seed bench
+	$(BIN)/ruff check $(wildcard qms tests seed bench)
 
 messages: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -o qms/locale/messages.pot --no-location --sort-output --omit-header .
