@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,11 +22,17 @@ FormDep = Annotated[FormData, Depends(form_data)]
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after sign-in."""
-    if not target:
+    """Only same-site paths: never redirect to another host after sign-in.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so ``/\\host``
+    and ``/<tab>/host`` would leave the site as surely as ``//host``.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return "/"
     return target
 
@@ -63,7 +69,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, form: Fo
         return render(request, "accounts/login.html",
                       {**context, "errors": {}, "form_error": outcome.error}, status_code=401)
     if outcome.principal.must_change_password:
-        target = "/account/password?next=" + target
+        target = "/account/password?next=" + quote(target, safe="/")
     response = redirect(target, request)
     response.set_cookie(
         SESSION_COOKIE, outcome.token, max_age=settings.session_hours * 3600, httponly=True,
