@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qms import __version__
+from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
 from qms.audit import api as audit_api
@@ -27,7 +28,7 @@ from qms.home import views as home_views
 from qms.i18n import _
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
-from qms.web import render
+from qms.web import redirect, render
 
 log = logging.getLogger("qms")
 
@@ -89,7 +90,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PasswordChangeRequired)
     async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
-        return RedirectResponse("/account/password", status_code=303)
+        return redirect("/account/password", request)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(accounts_api.router)
     app.include_router(audit_api.router)
     app.include_router(accounts_views.router)
+    app.include_router(admin_views.router)
     app.include_router(audit_views.router)
     app.include_router(home_views.router)
     return app

@@ -10,6 +10,16 @@ from readers import Reader
 from sqlalchemy import Engine
 
 from qms.accounts.auth import Principal
+from qms.i18n import current_language, set_language
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Services called directly speak English here, like the test browser."""
+    before = current_language()
+    set_language("en")
+    yield
+    set_language(before)
 
 
 @pytest.fixture
