@@ -20,10 +20,19 @@ def _url() -> str:
     return load_settings().effective_database_url
 
 
+#: Search structures made by raw SQL in the migrations, unknown to the metadata.
+_RAW_SQL_OBJECTS = ("document_fts", "ix_document_search_tsv")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (name or "").startswith(_RAW_SQL_OBJECTS)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

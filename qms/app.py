@@ -21,6 +21,7 @@ from qms.audit import views as audit_views
 from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
+from qms.documents import api as documents_api
 from qms.errors import NotAuthenticated, QMSError, TooManyAttempts, ValidationFailed
 from qms.forms import field_errors
 from qms.health import router as health_router
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(health_router)
     app.include_router(accounts_api.router)
     app.include_router(audit_api.router)
+    app.include_router(documents_api.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)

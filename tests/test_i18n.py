@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import api_headers, post_form
+from support import api_headers, post_form
 
 from qms.i18n import DOMAIN, translations
 from qms.paths import LOCALE_DIR

@@ -1,4 +1,4 @@
-from conftest import api_headers, login
+from support import api_headers, login
 
 
 def test_health_reports_database(client):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import Factory
+from support import Factory
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from readers import Reader

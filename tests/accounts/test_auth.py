@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, api_headers, csrf_token, login, post_form
+from support import PASSWORD, api_headers, csrf_token, login, post_form
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, api_headers, login, post_form
+from support import PASSWORD, api_headers, login, post_form
 from fastapi.testclient import TestClient
 
 from qms.accounts.passwords import (

@@ -1,0 +1,1 @@
+"""Controlled documents, their versions and the approval lifecycle."""

@@ -1,0 +1,66 @@
+"""Who may see which documents, and who may act on them.
+
+- The quality officer, internal auditors and approvers read everything, drafts and
+  restricted documents included.
+- Drafters and reviewers also read drafts, except restricted documents of units
+  other than their own.
+- Everybody else reads documents that are in force (an effective version), except
+  restricted documents of units other than their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+
+from qms.accounts.auth import Principal
+from qms.accounts.roles import Role, require_any
+from qms.documents.models import Document, DocumentUnit
+from qms.errors import NotFound
+from qms.i18n import _
+
+MANAGE_DOCUMENTS = frozenset({Role.QUALITY_OFFICER})
+READ_EVERYTHING = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})
+READ_DRAFTS = READ_EVERYTHING | {Role.DRAFTER, Role.REVIEWER}
+EDIT_DRAFTS = frozenset({Role.QUALITY_OFFICER, Role.DRAFTER})
+
+
+def require_manager(actor: Principal) -> None:
+    require_any(actor.roles, MANAGE_DOCUMENTS)
+
+
+def reads_everything(actor: Principal) -> bool:
+    return actor.has(*READ_EVERYTHING)
+
+
+def reads_drafts(actor: Principal) -> bool:
+    return actor.has(*READ_DRAFTS)
+
+
+def visibility_clause(actor: Principal) -> Any:
+    """A WHERE clause on Document selecting what ``actor`` may see."""
+    if reads_everything(actor):
+        return and_(True)
+    own_unit = exists(
+        select(DocumentUnit.document_id).where(
+            DocumentUnit.document_id == Document.id, DocumentUnit.unit_id == actor.unit_id
+        )
+    )
+    not_restricted = or_(Document.confidentiality != "restricted", own_unit)
+    if reads_drafts(actor):
+        return not_restricted
+    return and_(not_restricted, Document.effective_version_id.is_not(None))
+
+
+def can_see(actor: Principal, document: Document, allowed_unit_ids: set[int]) -> bool:
+    if reads_everything(actor):
+        return True
+    if document.confidentiality == "restricted" and actor.unit_id not in allowed_unit_ids:
+        return False
+    return reads_drafts(actor) or document.effective_version_id is not None
+
+
+def not_found(code: str) -> NotFound:
+    """The same answer for a document that does not exist and one the caller may not see."""
+    return NotFound(_("Document %(code)s does not exist.", code=code))

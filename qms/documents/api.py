@@ -1,0 +1,157 @@
+"""JSON API: documents, versions, lifecycle verbs, diff, delegations, pending actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Header, Path, Query, status
+
+from qms.clock import local_today
+from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.documents import delegation, read, service, workflow
+from qms.documents.content import steps_of
+from qms.documents.diff import diff_versions
+from qms.documents.schemas import (
+    Decision,
+    DelegationCreate,
+    DelegationPublic,
+    DocumentCreate,
+    DocumentDetail,
+    DocumentList,
+    DocumentUpdate,
+    NewVersion,
+    Submission,
+    VersionDetail,
+    VersionUpdate,
+    WithdrawalRequest,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+Code = Path(min_length=1, max_length=40)
+Revision = Path(ge=1, le=10_000)
+
+
+@router.get("/documents", response_model=DocumentList)
+def list_documents(
+    session: SessionDep,
+    user: CurrentUser,
+    q: str | None = Query(None, max_length=200),
+    kind: str | None = Query(None, max_length=20),
+    status: str | None = Query(None, max_length=20),
+    unit: str | None = Query(None, max_length=32),
+    sort: str | None = Query(None, max_length=20),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> DocumentList:
+    page = service.list_documents(session, user, q=q, kind=kind, status=status, unit=unit, sort=sort,
+                                  limit=limit, offset=offset)
+    return DocumentList(items=[read.summary(row) for row in page.items], total=page.total)
+
+
+@router.post("/documents", response_model=DocumentDetail, status_code=status.HTTP_201_CREATED)
+def create_document(body: DocumentCreate, session: SessionDep, user: CurrentUser) -> DocumentDetail:
+    document = service.create_document(session, user, body)
+    return read.document_detail(session, user, document)
+
+
+@router.get("/documents/{code}", response_model=DocumentDetail)
+def get_document(session: SessionDep, user: CurrentUser, code: str = Code) -> DocumentDetail:
+    return read.document_detail(session, user, service.load_document(session, user, code))
+
+
+@router.patch("/documents/{code}", response_model=DocumentDetail)
+def update_document(body: DocumentUpdate, session: SessionDep, user: CurrentUser,
+                    code: str = Code) -> DocumentDetail:
+    return read.document_detail(session, user, service.update_document(session, user, code, body))
+
+
+@router.post("/documents/{code}/versions", response_model=VersionDetail,
+             status_code=status.HTTP_201_CREATED)
+def create_version(session: SessionDep, user: CurrentUser, body: NewVersion | None = None,
+                   code: str = Code) -> VersionDetail:
+    version = service.create_version(session, user, code, body.drafter if body else None)
+    document, version = service.load_version(session, user, code, version.revision)
+    return read.version_detail(session, document, version)
+
+
+@router.get("/documents/{code}/versions/{rev}", response_model=VersionDetail)
+def get_version(session: SessionDep, user: CurrentUser, code: str = Code,
+                rev: int = Revision) -> VersionDetail:
+    document, version = service.load_version(session, user, code, rev)
+    return read.version_detail(session, document, version)
+
+
+@router.patch("/documents/{code}/versions/{rev}", response_model=VersionDetail)
+def update_version(body: VersionUpdate, session: SessionDep, user: CurrentUser, code: str = Code,
+                   rev: int = Revision,
+                   if_match: str | None = Header(None, max_length=200)) -> VersionDetail:
+    service.update_version(session, user, code, rev, body, if_match)
+    document, version = service.load_version(session, user, code, rev)
+    return read.version_detail(session, document, version)
+
+
+@router.post("/documents/{code}/versions/{rev}/submit", response_model=VersionDetail)
+def submit_version(body: Submission, session: SessionDep, user: CurrentUser, code: str = Code,
+                   rev: int = Revision) -> VersionDetail:
+    workflow.submit(session, user, code, rev, body)
+    return read.version_detail(session, *service.load_version(session, user, code, rev))
+
+
+@router.post("/documents/{code}/versions/{rev}/review", response_model=VersionDetail)
+def review_version(body: Decision, session: SessionDep, user: CurrentUser, code: str = Code,
+                   rev: int = Revision) -> VersionDetail:
+    workflow.review(session, user, code, rev, body)
+    return read.version_detail(session, *service.load_version(session, user, code, rev))
+
+
+@router.post("/documents/{code}/versions/{rev}/approve", response_model=VersionDetail)
+def approve_version(body: Decision, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                    code: str = Code, rev: int = Revision) -> VersionDetail:
+    workflow.approve(session, user, code, rev, body, local_today(settings.zone))
+    return read.version_detail(session, *service.load_version(session, user, code, rev))
+
+
+@router.post("/documents/{code}/versions/{rev}/withdraw", response_model=VersionDetail)
+def withdraw_version(body: WithdrawalRequest, session: SessionDep, user: CurrentUser,
+                     settings: SettingsDep, code: str = Code, rev: int = Revision) -> VersionDetail:
+    workflow.withdraw(session, user, code, rev, body, local_today(settings.zone))
+    return read.version_detail(session, *service.load_version(session, user, code, rev))
+
+
+@router.get("/documents/{code}/versions/{rev}/diff")
+def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: int = Revision,
+                 against: int = Query(..., ge=1, le=10_000)) -> dict[str, Any]:
+    document, new = service.load_version(session, user, code, rev)
+    _document, old = service.load_version(session, user, code, against)
+    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
+    return {
+        "code": document.code, "revision": result.revision, "against": result.against,
+        "changed": result.changed,
+        "sections": [{"section": s.section, "changed": s.changed, "ops": s.ops} for s in result.sections],
+        "steps": [{"op": s.op, "old": s.old, "new": s.new} for s in result.steps],
+    }
+
+
+@router.get("/me/pending")
+def my_pending_actions(session: SessionDep, user: CurrentUser,
+                       settings: SettingsDep) -> list[dict[str, Any]]:
+    return [action.__dict__ for action in
+            workflow.pending_actions(session, user, local_today(settings.zone))]
+
+
+@router.get("/delegations", response_model=list[DelegationPublic])
+def list_delegations(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[DelegationPublic]:
+    return delegation.list_delegations(session, user, local_today(settings.zone))
+
+
+@router.post("/delegations", response_model=DelegationPublic, status_code=status.HTTP_201_CREATED)
+def create_delegation(body: DelegationCreate, session: SessionDep, user: CurrentUser,
+                      settings: SettingsDep) -> DelegationPublic:
+    today = local_today(settings.zone)
+    created = delegation.create_delegation(session, user, body, today)
+    return next(d for d in delegation.list_delegations(session, user, today) if d.id == created.id)
+
+
+@router.delete("/delegations/{delegation_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_delegation(delegation_id: int, session: SessionDep, user: CurrentUser) -> None:
+    delegation.revoke_delegation(session, user, delegation_id)

@@ -1,0 +1,99 @@
+"""Delegation of approval: the head lets a deputy sign "KT." for a date range."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import User
+from qms.accounts.roles import Role
+from qms.audit import service as audit
+from qms.db import utcnow
+from qms.documents.models import Delegation
+from qms.documents.schemas import DelegationCreate, DelegationPublic
+from qms.errors import Forbidden, NotFound, ValidationFailed
+from qms.i18n import _
+
+
+def _active_user(session: Session, username: str, field: str) -> User:
+    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    if user is None or not user.active:
+        raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.", username=username))
+    return user
+
+
+def create_delegation(
+    session: Session, actor: Principal, data: DelegationCreate, today: date
+) -> Delegation:
+    if data.delegator and data.delegator.lower() != actor.username:
+        if not actor.has(Role.ADMIN):
+            raise Forbidden(_("Only an administrator may record a delegation for someone else."))
+        delegator = _active_user(session, data.delegator, "delegator")
+    else:
+        if not actor.has(Role.APPROVER):
+            raise Forbidden(_("Only an approver can delegate approval."))
+        delegator = _active_user(session, actor.username, "delegator")
+    delegate = _active_user(session, data.delegate, "delegate")
+    if delegate.id == delegator.id:
+        raise ValidationFailed("delegate", _("A person cannot delegate to themselves."))
+    if data.ends_on < data.starts_on:
+        raise ValidationFailed("ends_on", _("The end date is before the start date."))
+    if data.ends_on < today:
+        raise ValidationFailed("ends_on", _("The delegation would already have ended."))
+    delegation = Delegation(delegator_id=delegator.id, delegate_id=delegate.id, starts_on=data.starts_on,
+                            ends_on=data.ends_on, note=data.note.strip())
+    session.add(delegation)
+    session.flush()
+    audit.record(session, actor=actor, action="delegation.create", object_type="delegation",
+                 object_id=delegation.id,
+                 details={"delegator": delegator.username, "delegate": delegate.username,
+                          "starts_on": data.starts_on.isoformat(), "ends_on": data.ends_on.isoformat(),
+                          "note": delegation.note})
+    return delegation
+
+
+def revoke_delegation(session: Session, actor: Principal, delegation_id: int) -> Delegation:
+    delegation = session.get(Delegation, delegation_id)
+    if delegation is None or delegation.revoked_at is not None:
+        raise NotFound(_("This delegation does not exist or was already revoked."))
+    if delegation.delegator_id != actor.id and not actor.has(Role.ADMIN):
+        raise Forbidden(_("Only the person who delegated, or an administrator, may revoke it."))
+    delegation.revoked_at = utcnow()
+    session.add(delegation)
+    session.flush()
+    audit.record(session, actor=actor, action="delegation.revoke", object_type="delegation",
+                 object_id=delegation.id)
+    return delegation
+
+
+def delegators_for(session: Session, delegate_id: int, day: date) -> set[int]:
+    """Whom ``delegate_id`` may sign for on ``day``."""
+    return set(session.execute(
+        select(Delegation.delegator_id).where(
+            Delegation.delegate_id == delegate_id, Delegation.revoked_at.is_(None),
+            Delegation.starts_on <= day, Delegation.ends_on >= day,
+        )
+    ).scalars())
+
+
+def list_delegations(session: Session, actor: Principal, today: date) -> list[DelegationPublic]:
+    delegator = aliased(User)
+    delegate = aliased(User)
+    query = (
+        select(Delegation, delegator.username, delegate.username)
+        .join(delegator, delegator.id == Delegation.delegator_id)
+        .join(delegate, delegate.id == Delegation.delegate_id)
+        .where(Delegation.revoked_at.is_(None))
+        .order_by(Delegation.starts_on.desc(), Delegation.id.desc())
+    )
+    if not actor.has(Role.ADMIN, Role.AUDITOR, Role.QUALITY_OFFICER):
+        query = query.where(or_(Delegation.delegator_id == actor.id, Delegation.delegate_id == actor.id))
+    return [
+        DelegationPublic(id=d.id, delegator=who, delegate=to, starts_on=d.starts_on, ends_on=d.ends_on,
+                         note=d.note, active=d.starts_on <= today <= d.ends_on)
+        for d, who, to in session.execute(query).all()
+    ]

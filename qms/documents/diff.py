@@ -1,0 +1,81 @@
+"""Differences between two revisions: word by word in sections, row by row in steps."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from qms.documents.models import SECTIONS, Version
+from qms.documents.schemas import Step
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class SectionDiff:
+    section: str
+    changed: bool
+    ops: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class StepDiff:
+    op: str  # equal | insert | delete | replace
+    old: dict[str, str] | None
+    new: dict[str, str] | None
+
+
+@dataclass
+class VersionDiff:
+    revision: int
+    against: int
+    sections: list[SectionDiff]
+    steps: list[StepDiff]
+
+    @property
+    def changed(self) -> bool:
+        return any(s.changed for s in self.sections) or any(s.op != "equal" for s in self.steps)
+
+
+def word_diff(old: str, new: str) -> list[dict[str, str]]:
+    """Runs of equal, deleted and inserted text; whitespace kept so the text reads as written."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    ops: list[dict[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append({"op": "equal", "text": "".join(a[i1:i2])})
+        if tag in ("delete", "replace"):
+            ops.append({"op": "delete", "text": "".join(a[i1:i2])})
+        if tag in ("insert", "replace"):
+            ops.append({"op": "insert", "text": "".join(b[j1:j2])})
+    return ops
+
+
+def steps_diff(old: list[Step], new: list[Step]) -> list[StepDiff]:
+    a = [tuple(s.model_dump().values()) for s in old]
+    b = [tuple(s.model_dump().values()) for s in new]
+    result: list[StepDiff] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            result += [StepDiff("equal", old[i].model_dump(), new[j].model_dump())
+                       for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+        elif tag == "replace":
+            pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))
+            result += [StepDiff("replace", old[i].model_dump(), new[j].model_dump()) for i, j in pairs]
+            result += [StepDiff("delete", old[i].model_dump(), None) for i in range(i1 + len(pairs), i2)]
+            result += [StepDiff("insert", None, new[j].model_dump()) for j in range(j1 + len(pairs), j2)]
+        elif tag == "delete":
+            result += [StepDiff("delete", old[i].model_dump(), None) for i in range(i1, i2)]
+        else:
+            result += [StepDiff("insert", None, new[j].model_dump()) for j in range(j1, j2)]
+    return result
+
+
+def diff_versions(old: Version, old_steps: list[Step], new: Version, new_steps: list[Step]) -> VersionDiff:
+    sections = []
+    for name in SECTIONS:
+        before, after = getattr(old, name), getattr(new, name)
+        changed = before != after
+        sections.append(SectionDiff(name, changed, word_diff(before, after) if changed else []))
+    return VersionDiff(new.revision, old.revision, sections, steps_diff(old_steps, new_steps))

@@ -1,0 +1,100 @@
+"""Read models of documents and versions, shared by the API and the pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import Unit, User
+from qms.documents import access
+from qms.documents.content import etag_of, steps_of
+from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
+from qms.documents.schemas import (
+    DocumentDetail,
+    DocumentSummary,
+    SignaturePublic,
+    VersionBrief,
+    VersionDetail,
+)
+from qms.documents.service import DocumentRow, versions_of
+
+
+def summary(row: DocumentRow) -> DocumentSummary:
+    return DocumentSummary(
+        code=row.document.code, title=row.document.title, kind=row.document.kind,
+        owner_unit=row.unit_code, confidentiality=row.document.confidentiality,
+        current_revision=row.current_revision, effective_date=row.effective_date,
+        status=row.latest_status,
+    )
+
+
+def document_detail(session: Session, actor: Principal, document: Document) -> DocumentDetail:
+    unit = session.get(Unit, document.owner_unit_id)
+    parent = session.get(Document, document.parent_id) if document.parent_id else None
+    versions = [v for v in versions_of(session, document) if access.reads_drafts(actor)
+                or v.status == "effective"]
+    effective = next((v for v in versions if v.id == document.effective_version_id), None)
+    latest = next((v for v in versions if v.id == document.latest_version_id), None)
+    allowed = list(session.execute(
+        select(Unit.code).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
+        .where(DocumentUnit.document_id == document.id).order_by(Unit.code)
+    ).scalars())
+    forms = list(session.execute(
+        select(Document.code).where(Document.parent_id == document.id).order_by(Document.code)
+    ).scalars())
+    return DocumentDetail(
+        code=document.code, title=document.title, kind=document.kind,
+        owner_unit=unit.code if unit else "", confidentiality=document.confidentiality,
+        current_revision=(effective or latest).revision if (effective or latest) else None,
+        effective_date=effective.effective_date if effective else None,
+        status=latest.status if latest else (effective.status if effective else None),
+        review_interval_months=document.review_interval_months,
+        parent_code=parent.code if parent else None, needs_review=document.needs_review,
+        next_review_on=document.next_review_on, allowed_units=allowed, forms=forms,
+        versions=[VersionBrief(revision=v.revision, status=v.status, effective_date=v.effective_date,
+                               content_hash=v.content_hash) for v in versions],
+    )
+
+
+def signatures_of(session: Session, version: Version) -> list[SignaturePublic]:
+    principal = aliased(User)
+    rows = session.execute(
+        select(Signature, User.username, principal.username)
+        .join(User, User.id == Signature.user_id)
+        .outerjoin(principal, principal.id == Signature.on_behalf_of_id)
+        .where(Signature.version_id == version.id)
+        .order_by(Signature.signed_at, Signature.id)
+    ).all()
+    return [
+        SignaturePublic(username=username, full_name=sig.signer_name, title=sig.signer_title,
+                        meaning=sig.meaning, purpose=sig.purpose, signed_at=sig.signed_at,
+                        comment=sig.comment, content_hash=sig.content_hash, on_behalf_of=for_whom)
+        for sig, username, for_whom in rows
+    ]
+
+
+def version_detail(session: Session, document: Document, version: Version) -> VersionDetail:
+    drafter = session.get(User, version.drafter_id)
+    approver = session.get(User, version.approver_id) if version.approver_id else None
+    reviewers = list(session.execute(
+        select(User.username).join(VersionReviewer, VersionReviewer.user_id == User.id)
+        .where(VersionReviewer.version_id == version.id).order_by(VersionReviewer.position)
+    ).scalars())
+    return VersionDetail(
+        code=document.code, revision=version.revision, status=version.status,
+        sections=version.section_map(), steps=steps_of(session, version.id),
+        change_summary=version.change_summary, changed_sections=version.changed_sections,
+        effective_date=version.effective_date, content_hash=version.content_hash,
+        etag=etag_of(version), drafter=drafter.username if drafter else "",
+        approver=approver.username if approver else None, reviewers=reviewers,
+        signatures=signatures_of(session, version),
+    )
+
+
+def revision_history(session: Session, document: Document) -> list[RevisionHistory]:
+    return list(session.execute(
+        select(RevisionHistory).where(RevisionHistory.document_id == document.id)
+        .order_by(RevisionHistory.revision)
+    ).scalars())

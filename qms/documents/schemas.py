@@ -1,0 +1,215 @@
+"""Shapes of documents and versions in the API and forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from qms.i18n import _
+from qms.markup import nfc
+
+Kind = Literal["manual", "policy", "objectives", "procedure", "work_instruction", "form", "external",
+               "other"]
+Confidentiality = Literal["public", "internal", "restricted"]
+Meaning = Literal["drafted", "reviewed", "approved", "rejected"]
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
+MAX_SECTION = 200_000
+MAX_STEPS = 200
+
+
+def _one_line(value: str) -> str:
+    return " ".join(nfc(value).split())
+
+
+class DocumentCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=3, max_length=300)
+    kind: Kind
+    owner_unit: str = Field(min_length=1, max_length=32)
+    confidentiality: Confidentiality = "internal"
+    review_interval_months: int = Field(default=12, ge=1, le=120)
+    parent_code: str | None = Field(default=None, max_length=40)
+    allowed_units: list[str] = Field(default_factory=list, max_length=100)
+    drafter: str | None = Field(default=None, max_length=64)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        value = value.upper()
+        if not CODE_PATTERN.match(value):
+            raise ValueError(_("Use capital letters, digits, '.', '_' and '-' (e.g. QT-01 or BM-QT01-01)."))
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        return _one_line(value)
+
+    @field_validator("parent_code", "drafter", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class DocumentUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    owner_unit: str | None = Field(default=None, min_length=1, max_length=32)
+    confidentiality: Confidentiality | None = None
+    review_interval_months: int | None = Field(default=None, ge=1, le=120)
+    allowed_units: list[str] | None = Field(default=None, max_length=100)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None) -> str | None:
+        return _one_line(value) if value is not None else None
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    step: str = Field(default="", max_length=40)
+    responsibility: str = Field(default="", max_length=300)
+    task: str = Field(default="", max_length=5000)
+    duration: str = Field(default="", max_length=100)
+    output: str = Field(default="", max_length=500)
+
+    @field_validator("step", "responsibility", "task", "duration", "output")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return nfc(value)
+
+    def is_blank(self) -> bool:
+        return not any((self.step, self.responsibility, self.task, self.duration, self.output))
+
+
+class Sections(BaseModel):
+    purpose: str | None = Field(default=None, max_length=MAX_SECTION)
+    scope: str | None = Field(default=None, max_length=MAX_SECTION)
+    references: str | None = Field(default=None, max_length=MAX_SECTION)
+    definitions: str | None = Field(default=None, max_length=MAX_SECTION)
+    content: str | None = Field(default=None, max_length=MAX_SECTION)
+    forms: str | None = Field(default=None, max_length=MAX_SECTION)
+    records: str | None = Field(default=None, max_length=MAX_SECTION)
+
+
+class VersionUpdate(BaseModel):
+    sections: Sections | None = None
+    steps: list[Step] | None = Field(default=None, max_length=MAX_STEPS)
+    change_summary: str | None = Field(default=None, max_length=5000)
+    changed_sections: str | None = Field(default=None, max_length=300)
+    effective_date: date | None = None
+
+
+class NewVersion(BaseModel):
+    drafter: str | None = Field(default=None, max_length=64)
+
+
+class Submission(BaseModel):
+    reviewers: list[str] = Field(default_factory=list, max_length=20)
+    approver: str = Field(min_length=1, max_length=64)
+    password: str | None = Field(default=None, max_length=256)
+    comment: str = Field(default="", max_length=5000)
+
+
+class Decision(BaseModel):
+    decision: str = Field(min_length=1, max_length=20)
+    comment: str = Field(default="", max_length=5000)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class WithdrawalRequest(BaseModel):
+    """Sent by the quality officer to start a withdrawal, or by the approver to sign it."""
+
+    reason: str | None = Field(default=None, max_length=5000)
+    approver: str | None = Field(default=None, max_length=64)
+    decision: Literal["approved", "rejected"] | None = None
+    comment: str = Field(default="", max_length=5000)
+    password: str | None = Field(default=None, max_length=256)
+
+
+class DelegationCreate(BaseModel):
+    delegate: str = Field(min_length=1, max_length=64)
+    starts_on: date
+    ends_on: date
+    note: str = Field(default="", max_length=300)
+    delegator: str | None = Field(default=None, max_length=64)
+
+
+class DocumentSummary(BaseModel):
+    code: str
+    title: str
+    kind: str
+    owner_unit: str
+    confidentiality: str
+    current_revision: int | None
+    effective_date: date | None
+    status: str | None
+
+
+class DocumentList(BaseModel):
+    items: list[DocumentSummary]
+    total: int
+
+
+class VersionBrief(BaseModel):
+    revision: int
+    status: str
+    effective_date: date | None
+    content_hash: str | None
+
+
+class DocumentDetail(DocumentSummary):
+    review_interval_months: int
+    parent_code: str | None
+    needs_review: bool
+    next_review_on: date | None
+    allowed_units: list[str]
+    forms: list[str]
+    versions: list[VersionBrief]
+
+
+class SignaturePublic(BaseModel):
+    username: str
+    full_name: str
+    title: str
+    meaning: str
+    purpose: str
+    signed_at: datetime
+    comment: str
+    content_hash: str
+    on_behalf_of: str | None
+
+
+class VersionDetail(BaseModel):
+    code: str
+    revision: int
+    status: str
+    sections: dict[str, str]
+    steps: list[Step]
+    change_summary: str
+    changed_sections: str
+    effective_date: date | None
+    content_hash: str | None
+    etag: str
+    drafter: str
+    approver: str | None
+    reviewers: list[str]
+    signatures: list[SignaturePublic]
+
+
+class DelegationPublic(BaseModel):
+    id: int
+    delegator: str
+    delegate: str
+    starts_on: date
+    ends_on: date
+    note: str
+    active: bool

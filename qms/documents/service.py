@@ -1,0 +1,299 @@
+"""The document register and editing of draft versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import Unit, User
+from qms.accounts.units import get_unit
+from qms.audit import service as audit
+from qms.db import utcnow
+from qms.documents import access, search_index
+from qms.documents.content import etag_matches, replace_steps, steps_of
+from qms.documents.lifecycle import OPEN_STATES, Status, status_label
+from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
+from qms.documents.schemas import DocumentCreate, DocumentUpdate, VersionUpdate
+from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.i18n import _
+from qms.markup import nfc
+from qms.pagination import Page, clamp, parse_sort
+
+DOCUMENT_SORTS = ("code", "title", "kind", "status", "effective_date", "updated")
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A line of the register: the document, its unit, its latest and effective versions."""
+
+    document: Document
+    unit_code: str
+    unit_name: str
+    latest_revision: int | None
+    latest_status: str | None
+    effective_revision: int | None
+    effective_date: date | None
+
+    @property
+    def current_revision(self) -> int | None:
+        return self.effective_revision or self.latest_revision
+
+
+def _user_by_username(session: Session, username: str, field: str) -> User:
+    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    if user is None or not user.active:
+        raise ValidationFailed(
+            field, _("User %(username)s does not exist or is inactive.", username=username)
+        )
+    return user
+
+
+def _unit_or_error(session: Session, code: str, field: str) -> Unit:
+    try:
+        unit = get_unit(session, code)
+    except NotFound:
+        raise ValidationFailed(field, _("Unit %(code)s does not exist.", code=code)) from None
+    return unit
+
+
+def load_document(session: Session, actor: Principal, code: str, *, lock: bool = False) -> Document:
+    query = select(Document).where(Document.code == code.upper())
+    if lock:
+        query = query.with_for_update()
+    document = session.execute(query).scalar_one_or_none()
+    if document is None or not access.can_see(actor, document, allowed_unit_ids(session, document)):
+        raise access.not_found(code)
+    return document
+
+
+def allowed_unit_ids(session: Session, document: Document) -> set[int]:
+    if document.confidentiality != "restricted":
+        return set()
+    return set(session.execute(
+        select(DocumentUnit.unit_id).where(DocumentUnit.document_id == document.id)
+    ).scalars())
+
+
+def list_documents(
+    session: Session,
+    actor: Principal,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    unit: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page[DocumentRow]:
+    """One query for the page and one for the total, whatever the page size."""
+    limit, offset = clamp(limit, offset)
+    latest = aliased(Version)
+    effective = aliased(Version)
+    query = (
+        select(Document, Unit.code, Unit.name, latest.revision, latest.status, effective.revision,
+               effective.effective_date)
+        .join(Unit, Unit.id == Document.owner_unit_id)
+        .outerjoin(latest, latest.id == Document.latest_version_id)
+        .outerjoin(effective, effective.id == Document.effective_version_id)
+        .where(access.visibility_clause(actor))
+    )
+    if q and (match := search_index.match_clause(session, q)) is not None:
+        query = query.where(match)
+    if kind:
+        query = query.where(Document.kind == kind)
+    if unit:
+        query = query.where(Unit.code == unit.upper())
+    if status:
+        query = query.where(latest.status == status)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    key, descending = parse_sort(sort, DOCUMENT_SORTS, "code")
+    column = {
+        "code": Document.code, "title": Document.title, "kind": Document.kind,
+        "status": latest.status, "effective_date": effective.effective_date,
+        "updated": Document.updated_at,
+    }[key]
+    ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
+    return Page([DocumentRow(*row) for row in rows], total, limit, offset)
+
+
+def create_document(session: Session, actor: Principal, data: DocumentCreate) -> Document:
+    access.require_manager(actor)
+    if session.execute(select(Document.id).where(Document.code == data.code)).first():
+        raise Conflict(_("A document with code %(code)s already exists.", code=data.code))
+    unit = _unit_or_error(session, data.owner_unit, "owner_unit")
+    parent = None
+    if data.parent_code:
+        parent = session.execute(
+            select(Document).where(Document.code == data.parent_code.upper())
+        ).scalar_one_or_none()
+        if parent is None:
+            raise ValidationFailed(
+                "parent_code", _("Document %(code)s does not exist.", code=data.parent_code)
+            )
+    if data.kind == "form" and parent is None:
+        raise ValidationFailed("parent_code", _("A form must belong to a procedure."))
+    drafter = _user_by_username(session, data.drafter, "drafter") if data.drafter else None
+    document = Document(
+        code=data.code, title=data.title, kind=data.kind, owner_unit_id=unit.id,
+        confidentiality=data.confidentiality, review_interval_months=data.review_interval_months,
+        parent_id=parent.id if parent else None,
+    )
+    session.add(document)
+    session.flush()
+    _set_allowed_units(session, document, data.allowed_units)
+    version = Version(document_id=document.id, revision=1, drafter_id=drafter.id if drafter else actor.id)
+    session.add(version)
+    session.flush()
+    document.latest_version_id = version.id
+    search_index.refresh(session, document)
+    session.flush()
+    audit.record(session, actor=actor, action="document.create", object_type="document",
+                 object_id=document.code, details=data.model_dump(mode="json"))
+    return document
+
+
+def _set_allowed_units(session: Session, document: Document, codes: list[str]) -> None:
+    session.execute(DocumentUnit.__table__.delete().where(DocumentUnit.document_id == document.id))
+    units = [_unit_or_error(session, code, "allowed_units") for code in dict.fromkeys(codes)]
+    if document.confidentiality == "restricted" and not units:
+        raise ValidationFailed(
+            "allowed_units", _("A restricted document needs at least one unit allowed to read it.")
+        )
+    session.add_all(DocumentUnit(document_id=document.id, unit_id=unit.id) for unit in units)
+    session.flush()
+
+
+def update_document(session: Session, actor: Principal, code: str, data: DocumentUpdate) -> Document:
+    access.require_manager(actor)
+    document = load_document(session, actor, code, lock=True)
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    if data.title is not None:
+        document.title = data.title
+    if data.owner_unit is not None:
+        document.owner_unit_id = _unit_or_error(session, data.owner_unit, "owner_unit").id
+    if data.review_interval_months is not None:
+        document.review_interval_months = data.review_interval_months
+    if data.confidentiality is not None:
+        document.confidentiality = data.confidentiality
+    if data.allowed_units is not None or "confidentiality" in changes:
+        current = data.allowed_units
+        if current is None:
+            current = [u.code for u in session.execute(
+                select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
+                .where(DocumentUnit.document_id == document.id)).scalars()]
+        _set_allowed_units(session, document, current)
+    document.updated_at = utcnow()
+    search_index.refresh(session, document)
+    session.flush()
+    audit.record(session, actor=actor, action="document.update", object_type="document",
+                 object_id=document.code, details=changes)
+    return document
+
+
+def versions_of(session: Session, document: Document) -> list[Version]:
+    return list(session.execute(
+        select(Version).where(Version.document_id == document.id).order_by(Version.revision.desc())
+    ).scalars())
+
+
+def load_version(session: Session, actor: Principal, code: str, revision: int, *,
+                 lock: bool = False) -> tuple[Document, Version]:
+    document = load_document(session, actor, code)
+    query = select(Version).where(Version.document_id == document.id, Version.revision == revision)
+    if lock:
+        query = query.with_for_update()
+    version = session.execute(query).scalar_one_or_none()
+    if version is None or not can_read_version(actor, version):
+        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=revision, code=document.code))
+    return document, version
+
+
+def can_read_version(actor: Principal, version: Version) -> bool:
+    return access.reads_drafts(actor) or version.status == Status.EFFECTIVE
+
+
+def create_version(session: Session, actor: Principal, code: str, drafter: str | None = None) -> Version:
+    """A new draft revision copied from the latest version."""
+    access.require_manager(actor)
+    document = load_document(session, actor, code, lock=True)
+    latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
+    if latest is not None and latest.status in OPEN_STATES:
+        raise Conflict(_("Revision %(rev)s of %(code)s is still %(status)s; finish it first.",
+                         rev=latest.revision, code=document.code, status=_status_word(latest.status)))
+    drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
+    version = Version(document_id=document.id, revision=(latest.revision + 1) if latest else 1,
+                      drafter_id=drafter_user.id if drafter_user else actor.id)
+    if latest is not None:
+        for name in SECTIONS:
+            setattr(version, name, getattr(latest, name))
+    session.add(version)
+    session.flush()
+    if latest is not None:
+        replace_steps(session, version.id, steps_of(session, latest.id))
+    document.latest_version_id = version.id
+    document.updated_at = utcnow()
+    session.add(document)
+    session.flush()
+    audit.record(session, actor=actor, action="version.create", object_type="version",
+                 object_id=f"{document.code}/{version.revision}",
+                 details={"copied_from": latest.revision if latest else None})
+    return version
+
+
+def _status_word(status: str) -> str:
+    return status_label(status).lower()
+
+
+def update_version(session: Session, actor: Principal, code: str, revision: int, data: VersionUpdate,
+                   etag: str | None) -> Version:
+    """Save a draft; a stale or missing etag is refused and nothing is written."""
+    document, version = load_version(session, actor, code, revision, lock=True)
+    if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
+                                                    and actor.has(*access.EDIT_DRAFTS))):
+        raise Forbidden(_("Only the drafter of this version or the quality officer may edit it."))
+    if version.status != Status.DRAFT:
+        raise Conflict(_("Only a draft can be edited; this version is %(status)s.",
+                         status=_status_word(version.status)))
+    if not etag:
+        raise ValidationFailed("If-Match", _("The If-Match header with the version's etag is required."))
+    if not etag_matches(version, etag):
+        raise Conflict(_("Someone else saved this version after you opened it. Reload it, then apply your "
+                         "changes again."))
+    changed: list[str] = []
+    if data.sections is not None:
+        for name, value in data.sections.model_dump(exclude_unset=True).items():
+            if value is not None:
+                setattr(version, name, _normalise_text(value))
+                changed.append(name)
+    if data.steps is not None:
+        replace_steps(session, version.id, [step for step in data.steps if not step.is_blank()])
+        changed.append("steps")
+    for field in ("change_summary", "changed_sections"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(version, field, _normalise_text(value).strip())
+            changed.append(field)
+    if "effective_date" in data.model_fields_set:
+        version.effective_date = data.effective_date
+        changed.append("effective_date")
+    version.lock_version += 1
+    version.updated_at = utcnow()
+    document.updated_at = version.updated_at
+    session.add_all([version, document])
+    if document.effective_version_id is None:
+        search_index.refresh(session, document)
+    session.flush()
+    audit.record(session, actor=actor, action="version.update", object_type="version",
+                 object_id=f"{document.code}/{version.revision}", details={"changed": changed})
+    return version
+
+
+def _normalise_text(value: str) -> str:
+    return nfc(value.replace("\r\n", "\n"))

@@ -1,0 +1,68 @@
+"""Electronic signatures: re-authentication, and the signature record itself."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import User
+from qms.accounts.passwords import verify_password
+from qms.audit import service as audit
+from qms.documents.models import Signature, Version
+from qms.errors import QMSError
+from qms.i18n import _
+
+
+class WrongPassword(QMSError):
+    """Signing needs the signer's own password again; this one was wrong."""
+
+    status_code = 401
+    field = "password"
+
+
+def reauthenticate(session: Session, actor: Principal, password: str | None) -> None:
+    user = session.get(User, actor.id)
+    if not password or user is None or not verify_password(user.password_hash, password):
+        raise WrongPassword(_("The password is wrong; the signature was not recorded."))
+
+
+def sign(
+    session: Session,
+    actor: Principal,
+    version: Version,
+    document_code: str,
+    meaning: str,
+    *,
+    comment: str = "",
+    purpose: str = "issue",
+    on_behalf_of: User | None = None,
+) -> Signature:
+    """Record a signature over the version's current content hash, with an audit event."""
+    assert version.content_hash, "only frozen content can be signed"
+    signature = Signature(
+        version_id=version.id, user_id=actor.id, meaning=meaning, purpose=purpose,
+        review_round=version.review_round, comment=comment.strip(), content_hash=version.content_hash,
+        signer_name=actor.full_name, signer_title=actor.title,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        on_behalf_of_title=on_behalf_of.title if on_behalf_of else "",
+    )
+    session.add(signature)
+    session.flush()
+    audit.record(
+        session, actor=actor, action=f"signature.{meaning}", object_type="version",
+        object_id=f"{document_code}/{version.revision}",
+        details={"purpose": purpose, "content_hash": version.content_hash, "comment": signature.comment,
+                 "on_behalf_of": on_behalf_of.username if on_behalf_of else None,
+                 "review_round": version.review_round},
+    )
+    return signature
+
+
+def round_signers(session: Session, version: Version, meaning: str) -> set[int]:
+    return set(session.execute(
+        select(Signature.user_id).where(
+            Signature.version_id == version.id, Signature.review_round == version.review_round,
+            Signature.meaning == meaning, Signature.purpose == "issue",
+        )
+    ).scalars())

@@ -1,0 +1,366 @@
+"""Submission, review, approval, effectiveness and withdrawal of versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import User, UserRole
+from qms.accounts.roles import Role
+from qms.audit import service as audit
+from qms.db import utcnow
+from qms.documents import access, search_index
+from qms.documents.content import content_hash, steps_of
+from qms.documents.delegation import delegators_for
+from qms.documents.lifecycle import Event, Status, next_status, transition
+from qms.documents.models import (
+    SECTIONS,
+    Document,
+    RevisionHistory,
+    Signature,
+    Version,
+    VersionReviewer,
+)
+from qms.documents.schemas import Decision, Submission, WithdrawalRequest
+from qms.documents.service import load_version
+from qms.documents.signing import reauthenticate, round_signers, sign
+from qms.errors import Conflict, Forbidden, ValidationFailed
+from qms.i18n import _
+
+
+def _ref(document: Document, version: Version) -> str:
+    return f"{document.code}/{version.revision}"
+
+
+def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
+                      roles: set[str]) -> list[User]:
+    found: list[User] = []
+    for username in dict.fromkeys(name.strip().lower() for name in usernames if name.strip()):
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None or not user.active:
+            raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.",
+                                            username=username))
+        held = set(session.execute(select(UserRole.role).where(UserRole.user_id == user.id)).scalars())
+        if held.isdisjoint(roles):
+            raise ValidationFailed(field, _("%(name)s does not hold the role needed for this step.",
+                                            name=user.full_name))
+        found.append(user)
+    return found
+
+
+def _freeze(session: Session, document: Document, version: Version) -> None:
+    version.content_hash = content_hash(document.code, version, steps_of(session, version.id))
+
+
+def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
+    document, version = load_version(session, actor, code, revision, lock=True)
+    if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
+                                                    and actor.has(*access.EDIT_DRAFTS))):
+        raise Forbidden(_("Only the drafter of this version or the quality officer may submit it."))
+    event = Event.SUBMIT if data.reviewers else Event.SUBMIT_FOR_APPROVAL
+    next_status(version.status, event)
+    if data.password is not None:
+        reauthenticate(session, actor, data.password)
+    if not any(getattr(version, name).strip() for name in SECTIONS):
+        raise ValidationFailed("sections", _("The version has no content yet."))
+    if version.revision > 1 and not version.change_summary.strip():
+        raise ValidationFailed("change_summary", _("Say what changed in this revision before submitting it."))
+    authors = {version.drafter_id, actor.id}
+    reviewers = _users_with_roles(session, data.reviewers, "reviewers", {Role.REVIEWER, Role.APPROVER})
+    (approver,) = _users_with_roles(session, [data.approver], "approver", {Role.APPROVER}) or (None,)
+    if approver is None:
+        raise ValidationFailed("approver", _("Choose the approver."))
+    if any(user.id in authors for user in reviewers):
+        raise ValidationFailed("reviewers", _("The drafter of a version cannot also review it."))
+    if approver.id in authors:
+        raise ValidationFailed("approver", _("The drafter of a version cannot also approve it."))
+    if any(user.id == approver.id for user in reviewers):
+        raise ValidationFailed("reviewers", _("The approver cannot also be one of the reviewers."))
+
+    version.review_round += 1
+    version.approver_id = approver.id
+    version.submitted_at = utcnow()
+    session.execute(delete(VersionReviewer).where(VersionReviewer.version_id == version.id))
+    session.add_all(VersionReviewer(version_id=version.id, user_id=user.id, position=index)
+                    for index, user in enumerate(reviewers))
+    _freeze(session, document, version)
+    transition(version, event)
+    session.add(version)
+    session.flush()
+    sign(session, actor, version, document.code, "drafted", comment=data.comment)
+    audit.record(session, actor=actor, action="version.submit", object_type="version",
+                 object_id=_ref(document, version),
+                 details={"reviewers": [u.username for u in reviewers], "approver": approver.username,
+                          "content_hash": version.content_hash, "status": version.status})
+    return version
+
+
+def _check_decision(data: Decision, allowed: tuple[str, str]) -> None:
+    if data.decision not in allowed:
+        raise ValidationFailed("decision", _("The decision must be one of: %(values)s.",
+                                             values=", ".join(allowed)))
+    if data.decision == "rejected" and not data.comment.strip():
+        raise ValidationFailed("comment", _("Say why the version is sent back."))
+
+
+def _check_frozen_content(session: Session, document: Document, version: Version) -> None:
+    """A signature is only ever made over the content that was submitted."""
+    if content_hash(document.code, version, steps_of(session, version.id)) != version.content_hash:
+        raise Conflict(_("The content changed after it was submitted; it cannot be signed."))
+
+
+def _send_back(session: Session, actor: Principal, document: Document, version: Version) -> None:
+    transition(version, Event.REJECT)
+    version.content_hash = None
+    version.lock_version += 1
+    session.add(version)
+    session.flush()
+    audit.record(session, actor=actor, action="version.reject", object_type="version",
+                 object_id=_ref(document, version), details={"review_round": version.review_round})
+
+
+def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
+    document, version = load_version(session, actor, code, revision, lock=True)
+    _check_decision(data, ("reviewed", "rejected"))
+    next_status(version.status, Event.REVIEWS_COMPLETE if data.decision == "reviewed" else Event.REJECT)
+    if version.status != Status.IN_REVIEW:
+        raise Conflict(_("This version is not in review."))
+    reviewer_ids = set(session.execute(
+        select(VersionReviewer.user_id).where(VersionReviewer.version_id == version.id)
+    ).scalars())
+    if actor.id not in reviewer_ids:
+        raise Forbidden(_("You are not one of the reviewers of this version."))
+    if actor.id in round_signers(session, version, "reviewed"):
+        raise Conflict(_("You have already reviewed this version."))
+    reauthenticate(session, actor, data.password)
+    _check_frozen_content(session, document, version)
+    sign(session, actor, version, document.code, data.decision, comment=data.comment)
+    if data.decision == "rejected":
+        _send_back(session, actor, document, version)
+    elif reviewer_ids <= round_signers(session, version, "reviewed"):
+        transition(version, Event.REVIEWS_COMPLETE)
+        session.add(version)
+        session.flush()
+        audit.record(session, actor=actor, action="version.reviews_complete", object_type="version",
+                     object_id=_ref(document, version))
+    return version
+
+
+def _signing_for(session: Session, actor: Principal, principal_id: int | None, today: date) -> User | None:
+    """None when the actor signs in their own name; the delegator when signing "KT."."""
+    if principal_id is None:
+        raise Conflict(_("No approver was named for this version."))
+    if actor.id == principal_id:
+        return None
+    if principal_id in delegators_for(session, actor.id, today):
+        return session.get(User, principal_id)
+    raise Forbidden(_("Only the named approver, or a deputy to whom they delegated approval, may sign."))
+
+
+def approve(session: Session, actor: Principal, code: str, revision: int, data: Decision,
+            today: date) -> Version:
+    document, version = load_version(session, actor, code, revision, lock=True)
+    _check_decision(data, ("approved", "rejected"))
+    next_status(version.status, Event.APPROVE if data.decision == "approved" else Event.REJECT)
+    if version.status != Status.AWAITING_APPROVAL:
+        raise Conflict(_("This version is not awaiting approval."))
+    on_behalf_of = _signing_for(session, actor, version.approver_id, today)
+    if actor.id == version.drafter_id or actor.id in round_signers(session, version, "drafted"):
+        raise Conflict(_("The drafter of a version cannot approve it."))
+    reauthenticate(session, actor, data.password)
+    _check_frozen_content(session, document, version)
+    sign(session, actor, version, document.code, data.decision, comment=data.comment,
+         on_behalf_of=on_behalf_of)
+    if data.decision == "rejected":
+        _send_back(session, actor, document, version)
+        return version
+    transition(version, Event.APPROVE)
+    version.approved_at = utcnow()
+    if version.effective_date is None:
+        version.effective_date = today
+    session.add(version)
+    session.flush()
+    audit.record(session, actor=actor, action="version.approve", object_type="version",
+                 object_id=_ref(document, version),
+                 details={"effective_date": version.effective_date.isoformat()})
+    if version.effective_date <= today:
+        make_effective(session, actor, document, version)
+    return version
+
+
+def make_effective(session: Session, actor: Principal | None, document: Document, version: Version) -> None:
+    """The version comes into force; the previous effective one is superseded in the same transaction."""
+    document = session.execute(
+        select(Document).where(Document.id == document.id).with_for_update()
+    ).scalar_one()
+    now = utcnow()
+    previous = session.get(Version, document.effective_version_id) if document.effective_version_id else None
+    if previous is not None and previous.id != version.id:
+        transition(previous, Event.SUPERSEDE)
+        previous.ended_at = now
+        session.add(previous)
+        session.flush()
+        audit.record(session, actor=actor, actor_username="" if actor else "system",
+                     action="version.supersede", object_type="version",
+                     object_id=_ref(document, previous), details={"superseded_by": version.revision})
+    transition(version, Event.MAKE_EFFECTIVE)
+    version.effective_at = now
+    session.add(version)
+    session.flush()
+    document.effective_version_id = version.id
+    document.needs_review = False
+    document.next_review_on = _add_months(
+        version.effective_date or now.date(), document.review_interval_months
+    )
+    document.updated_at = now
+    session.add(RevisionHistory(document_id=document.id, revision=version.revision,
+                                effective_date=version.effective_date or now.date(),
+                                change_summary=version.change_summary,
+                                changed_sections=version.changed_sections))
+    search_index.refresh(session, document)
+    session.flush()
+    audit.record(session, actor=actor, actor_username="" if actor else "system",
+                 action="version.effective", object_type="version", object_id=_ref(document, version),
+                 details={"effective_date": version.effective_date.isoformat() if version.effective_date
+                          else None, "content_hash": version.content_hash})
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def make_due_effective(session: Session, today: date) -> list[str]:
+    """Approved versions whose effective date has come; safe to run from several hosts at once."""
+    query = (select(Version).where(Version.status == Status.APPROVED, Version.effective_date <= today)
+             .order_by(Version.id))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    done: list[str] = []
+    for version in session.execute(query).scalars().all():
+        session.refresh(version)
+        if version.status != Status.APPROVED:
+            continue
+        document = session.get(Document, version.document_id)
+        make_effective(session, None, document, version)
+        done.append(_ref(document, version))
+    return done
+
+
+def withdraw(session: Session, actor: Principal, code: str, revision: int, data: WithdrawalRequest,
+             today: date) -> Version:
+    """First the quality officer asks (reason, approver); then the approver signs."""
+    document, version = load_version(session, actor, code, revision, lock=True)
+    if data.decision is None:
+        return _request_withdrawal(session, actor, document, version, data)
+    next_status(version.status, Event.WITHDRAW)
+    if version.withdrawal_approver_id is None:
+        raise Conflict(_("No withdrawal has been requested for this version."))
+    on_behalf_of = _signing_for(session, actor, version.withdrawal_approver_id, today)
+    if data.decision == "rejected" and not data.comment.strip():
+        raise ValidationFailed("comment", _("Say why the withdrawal is refused."))
+    reauthenticate(session, actor, data.password)
+    sign(session, actor, version, document.code, data.decision, comment=data.comment,
+         purpose="withdrawal", on_behalf_of=on_behalf_of)
+    if data.decision == "rejected":
+        version.withdrawal_reason = None
+        version.withdrawal_requested_by_id = None
+        version.withdrawal_approver_id = None
+        session.add(version)
+        session.flush()
+        audit.record(session, actor=actor, action="version.withdrawal_refused", object_type="version",
+                     object_id=_ref(document, version))
+        return version
+    transition(version, Event.WITHDRAW)
+    version.ended_at = utcnow()
+    session.add(version)
+    session.flush()
+    document.effective_version_id = None
+    document.updated_at = version.ended_at
+    search_index.refresh(session, document)
+    session.add(document)
+    session.flush()
+    audit.record(session, actor=actor, action="version.withdraw", object_type="version",
+                 object_id=_ref(document, version), details={"reason": version.withdrawal_reason})
+    return version
+
+
+def _request_withdrawal(session: Session, actor: Principal, document: Document, version: Version,
+                        data: WithdrawalRequest) -> Version:
+    access.require_manager(actor)
+    next_status(version.status, Event.WITHDRAW)
+    if version.withdrawal_approver_id is not None:
+        raise Conflict(_("A withdrawal of this version is already waiting for signature."))
+    if not (data.reason or "").strip():
+        raise ValidationFailed("reason", _("Give the reason for the withdrawal."))
+    (approver,) = _users_with_roles(session, [data.approver or ""], "approver", {Role.APPROVER}) or (None,)
+    if approver is None:
+        raise ValidationFailed("approver", _("Choose the approver."))
+    if approver.id == actor.id:
+        raise ValidationFailed("approver", _("The person asking for a withdrawal cannot also sign it."))
+    version.withdrawal_reason = (data.reason or "").strip()
+    version.withdrawal_requested_by_id = actor.id
+    version.withdrawal_approver_id = approver.id
+    session.add(version)
+    session.flush()
+    audit.record(session, actor=actor, action="version.withdrawal_request", object_type="version",
+                 object_id=_ref(document, version),
+                 details={"reason": version.withdrawal_reason, "approver": approver.username})
+    return version
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    kind: str  # review | approval | withdrawal
+    code: str
+    title: str
+    revision: int
+    change_summary: str
+    submitted_at: object
+    on_behalf_of: str | None
+
+
+def pending_actions(session: Session, actor: Principal, today: date) -> list[PendingAction]:
+    """What waits for the actor's signature ("Việc cần xử lý")."""
+    principals = {actor.id} | delegators_for(session, actor.id, today)
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(principals))).all())
+    rows = session.execute(
+        select(Version, Document.code, Document.title)
+        .join(Document, Document.id == Version.document_id)
+        .where(
+            (Version.status == Status.AWAITING_APPROVAL) & Version.approver_id.in_(principals)
+            | (Version.status == Status.EFFECTIVE) & Version.withdrawal_approver_id.in_(principals)
+            | (Version.status == Status.IN_REVIEW) & Version.id.in_(
+                select(VersionReviewer.version_id).where(VersionReviewer.user_id == actor.id))
+        )
+        .order_by(Version.submitted_at)
+    ).all()
+    reviewed = set(session.execute(
+        select(Signature.version_id, Signature.review_round).where(
+            Signature.user_id == actor.id, Signature.meaning == "reviewed", Signature.purpose == "issue")
+    ).tuples())
+    actions: list[PendingAction] = []
+    for version, code, title in rows:
+        if version.status == Status.IN_REVIEW:
+            if (version.id, version.review_round) in reviewed:
+                continue
+            kind, principal = "review", actor.id
+        elif version.status == Status.AWAITING_APPROVAL:
+            kind, principal = "approval", version.approver_id
+        else:
+            kind, principal = "withdrawal", version.withdrawal_approver_id
+        actions.append(PendingAction(kind, code, title, version.revision, version.change_summary,
+                                     version.submitted_at,
+                                     names.get(principal) if principal != actor.id else None))
+    return actions
