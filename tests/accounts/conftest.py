@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support import Factory
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from readers import Reader
 from sqlalchemy import Engine
+from support import Factory
 
 from qms.accounts.auth import Principal
 from qms.i18n import current_language, set_language

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import PASSWORD, api_headers, csrf_token, login, post_form
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from support import PASSWORD, api_headers, csrf_token, login, post_form
 
 from qms.accounts.models import AuthSession, LoginAttempt
 from qms.db import utcnow

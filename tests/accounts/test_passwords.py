@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import PASSWORD, api_headers, login, post_form
 from fastapi.testclient import TestClient
+from support import PASSWORD, api_headers, login, post_form
 
 from qms.accounts.passwords import (
     check_policy,
