@@ -53,9 +53,26 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     engine = _engine(settings)
     upgrade(engine)
     with transaction(engine) as session:
-        report = seed_demo(session)
+        report = seed_demo(session, settings.zone)
     print(report)
     return 0
+
+
+def cmd_import_procedures(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qms.documents.importer import import_directory
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        return _fail(f"{directory} is not a folder")
+    with transaction(_engine(settings)) as session:
+        reports = import_directory(session, directory, settings.zone)
+    for report in reports:
+        print(report)
+    errors = sum(report.action == "error" for report in reports)
+    print(f"qms: {len(reports) - errors} files imported or unchanged, {errors} with errors")
+    return 1 if errors else 0
 
 
 def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
@@ -106,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="load the demo agency (idempotent)")
     seed.add_argument("--demo", action="store_true", help="units, users and content of the demo")
     seed.set_defaults(handler=cmd_seed)
+
+    procedures = sub.add_parser("import-procedures", help="import procedure source files (idempotent)")
+    procedures.add_argument("directory")
+    procedures.set_defaults(handler=cmd_import_procedures)
 
     sub.add_parser("verify-audit", help="check the audit chain; exit 1 if broken").set_defaults(
         handler=cmd_verify_audit

@@ -7,12 +7,19 @@ from collections.abc import Iterator
 from sqlalchemy import Engine
 
 from qms.accounts.auth import purge_expired
+from qms.clock import local_today
 from qms.config import Settings
 from qms.db import transaction
+from qms.documents.workflow import make_due_effective
 
 
 def run_due_jobs(engine: Engine, settings: Settings) -> Iterator[str]:
     """Each job runs in its own transaction and is safe to run concurrently."""
+    with transaction(engine) as session:
+        made_effective = make_due_effective(session, local_today(settings.zone))
+    yield f"versions made effective: {len(made_effective)}" + (
+        f" ({', '.join(made_effective)})" if made_effective else ""
+    )
     with transaction(engine) as session:
         removed = purge_expired(session, settings)
     yield f"expired sessions removed: {removed}"

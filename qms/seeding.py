@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -20,8 +21,9 @@ from qms.accounts.passwords import check_policy, hash_password
 from qms.accounts.roles import Role
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
+from qms.documents.importer import FileReport, import_directory
 from qms.errors import Conflict
-from qms.paths import SEED_DIR
+from qms.paths import PROCEDURES_DIR, SEED_DIR
 from qms.search import fold
 
 SYSTEM = "system"
@@ -33,6 +35,7 @@ class SeedReport:
     users_created: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     password: str = ""
+    documents: list[FileReport] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [
@@ -41,6 +44,9 @@ class SeedReport:
             f"demo logins (password: {self.password}):",
         ]
         lines += [f"  {username:<12} {title} — {roles}" for username, title, roles in self.logins]
+        created = sum(r.action in ("created", "revised") for r in self.documents)
+        lines.append(f"procedure library: {len(self.documents)} files, {created} imported now")
+        lines += [f"  {report}" for report in self.documents if report.action == "error"]
         return "\n".join(lines)
 
 
@@ -81,7 +87,7 @@ def load_demo_data(path: Path | None = None) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def seed_demo(session: Session, path: Path | None = None) -> SeedReport:
+def seed_demo(session: Session, zone: ZoneInfo, path: Path | None = None) -> SeedReport:
     """Idempotent: adds what is missing, leaves what exists (and its passwords) alone."""
     data = load_demo_data(path)
     report = SeedReport(password=data["demo_password"])
@@ -99,6 +105,8 @@ def seed_demo(session: Session, path: Path | None = None) -> SeedReport:
         if not raw["username"].startswith("nhanvien") or raw["username"] == "nhanvien1":
             report.logins.append((user.username, user.title, ", ".join(roles)))
     report.logins.append(("nhanvien2…20", "", "staff, in six units"))
+    session.flush()
+    report.documents = import_directory(session, PROCEDURES_DIR, zone)
     return report
 
 

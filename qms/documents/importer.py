@@ -1,0 +1,169 @@
+"""Importing the procedure library from its source files (``qms import-procedures DIR``).
+
+Each file is imported in its own savepoint: a file that cannot be imported is
+reported with its line and leaves nothing behind. Importing the same files again
+changes nothing. A file whose last revision is newer than the effective one adds
+that revision and supersedes the old one.
+
+The sign-off recorded in the file (drafted, reviewed, approved by named people on
+the effective date) is transcribed as signatures, as the paper originals were
+signed; the import itself is the audited act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.accounts.models import Unit, User
+from qms.audit import service as audit
+from qms.documents import search_index
+from qms.documents.content import content_hash, replace_steps
+from qms.documents.lifecycle import Event, transition
+from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
+from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
+from qms.documents.workflow import make_effective
+
+IMPORTER = "import"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class FileReport:
+    file: str
+    code: str
+    action: str  # created | revised | unchanged | error
+    message: str = ""
+
+    def __str__(self) -> str:
+        detail = f": {self.message}" if self.message else ""
+        return f"{self.file}: {self.action}{' ' + self.code if self.code else ''}{detail}"
+
+
+def _user(session: Session, username: str, line: int) -> User:
+    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    if user is None:
+        raise SourceError(line, f"unknown user {username!r}")
+    return user
+
+
+def _signed_at(entry: RevisionEntry, zone: ZoneInfo, hour: int) -> datetime:
+    return datetime.combine(entry.effective_date, time(hour, 0), zone)
+
+
+def _new_version(session: Session, source: ProcedureSource, document: Document, zone: ZoneInfo) -> Version:
+    entry = source.current
+    lines = source.key_lines
+    drafter = _user(session, entry.drafted_by, lines.get("drafted_by", 1))
+    reviewers = [_user(session, name, lines.get("reviewed_by", 1)) for name in entry.reviewed_by]
+    approver = _user(session, entry.approved_by, lines.get("approved_by", 1))
+    version = Version(document_id=document.id, revision=entry.revision, drafter_id=drafter.id,
+                      approver_id=approver.id, change_summary=entry.change_summary,
+                      changed_sections=entry.changed_sections, effective_date=entry.effective_date,
+                      review_round=1, **{name: source.sections[name] for name in SECTIONS})
+    session.add(version)
+    session.flush()
+    replace_steps(session, version.id, source.steps)
+    version.content_hash = content_hash(document.code, version, source.steps)
+    version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
+    transition(version, Event.SUBMIT if reviewers else Event.SUBMIT_FOR_APPROVAL)
+    if reviewers:
+        transition(version, Event.REVIEWS_COMPLETE)
+    transition(version, Event.APPROVE)
+    signers = [(drafter, "drafted", 8), *[(user, "reviewed", 9) for user in reviewers],
+               (approver, "approved", 10)]
+    session.add_all(
+        Signature(version_id=version.id, user_id=user.id, meaning=meaning, review_round=1,
+                  signed_at=_signed_at(entry, zone, hour), content_hash=version.content_hash,
+                  signer_name=user.full_name, signer_title=user.title)
+        for user, meaning, hour in signers
+    )
+    document.latest_version_id = version.id
+    session.add_all([version, document])
+    session.flush()
+    make_effective(session, None, document, version)
+    return version
+
+
+def _history(session: Session, document: Document, source: ProcedureSource) -> None:
+    known = set(session.execute(
+        select(RevisionHistory.revision).where(RevisionHistory.document_id == document.id)
+    ).scalars())
+    session.add_all(
+        RevisionHistory(document_id=document.id, revision=entry.revision, effective_date=entry.effective_date,
+                        change_summary=entry.change_summary, changed_sections=entry.changed_sections)
+        for entry in source.revisions[:-1] if entry.revision not in known
+    )
+
+
+def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> str:
+    """Create or revise one document from its source; returns created, revised or unchanged."""
+    unit = session.execute(select(Unit).where(Unit.code == source.unit)).scalar_one_or_none()
+    if unit is None:
+        raise SourceError(source.key_lines.get("unit", 1), f"unknown unit {source.unit!r}")
+    parent = None
+    if source.parent:
+        parent = session.execute(select(Document).where(Document.code == source.parent)).scalar_one_or_none()
+        if parent is None:
+            raise SourceError(source.key_lines.get("parent", 1), f"unknown parent document {source.parent!r}")
+    document = session.execute(select(Document).where(Document.code == source.code)).scalar_one_or_none()
+    action = "revised"
+    if document is None:
+        action = "created"
+        document = Document(code=source.code, title=source.title, kind=source.kind, owner_unit_id=unit.id,
+                            confidentiality=source.confidentiality,
+                            review_interval_months=source.review_interval_months,
+                            parent_id=parent.id if parent else None)
+        session.add(document)
+        session.flush()
+    else:
+        latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
+        if latest is not None and latest.revision >= source.current.revision:
+            if latest.revision == source.current.revision and latest.content_hash != content_hash(
+                document.code, Version(revision=latest.revision, **source.sections,
+                                       change_summary=source.current.change_summary,
+                                       changed_sections=source.current.changed_sections),
+                source.steps,
+            ):
+                raise SourceError(source.key_lines.get("revision", 1),
+                                  f"revision {latest.revision} already exists with other content; "
+                                  "add a new [[revisions]] entry for the change")
+            return "unchanged"
+    _history(session, document, source)
+    _new_version(session, source, document, zone)
+    search_index.refresh(session, document)
+    audit.record(session, actor=None, actor_username=IMPORTER, action=f"document.import_{action}",
+                 object_type="document", object_id=document.code,
+                 details={"revision": source.current.revision, "title": source.title})
+    return action
+
+
+def _ordered(files: list[Path]) -> list[Path]:
+    """Procedures before the forms that belong to them."""
+    return sorted(files, key=lambda path: (path.name.upper().startswith("BM"), path.name))
+
+
+def import_directory(session: Session, directory: Path, zone: ZoneInfo) -> list[FileReport]:
+    reports: list[FileReport] = []
+    files = [p for p in directory.glob("*.md") if p.name.lower() != "readme.md" and p.is_file()]
+    for path in _ordered(files):
+        code = ""
+        savepoint = session.begin_nested()
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise SourceError(1, "the file is larger than 2 MB")
+            source = parse_source(path.read_text(encoding="utf-8"))
+            code = source.code
+            action = import_source(session, source, zone)
+            savepoint.commit()
+            reports.append(FileReport(path.name, code, action))
+        except (SourceError, UnicodeDecodeError) as exc:
+            savepoint.rollback()
+            message = str(exc) if isinstance(exc, SourceError) else "not UTF-8 text"
+            reports.append(FileReport(path.name, code, "error", message))
+    return reports
