@@ -112,13 +112,13 @@ def test_open_states_are_those_on_the_way_to_effective() -> None:
 
 
 def test_frozen_states_are_every_state_after_submission() -> None:
-    assert FROZEN_STATES == set(Status) - {S.DRAFT}
+    assert set(Status) - {S.DRAFT} == FROZEN_STATES
     # Only an edit-able draft is reached by a rejection; everything else keeps its hash.
     assert {target for target in DIAGRAM.values()} - FROZEN_STATES == {S.DRAFT}
 
 
 def test_ended_states_have_no_way_out_and_are_not_open() -> None:
-    assert ENDED_STATES == {S.SUPERSEDED, S.OBSOLETE}
+    assert {S.SUPERSEDED, S.OBSOLETE} == ENDED_STATES
     assert not ENDED_STATES & OPEN_STATES
     assert all(source not in ENDED_STATES for source, _event in DIAGRAM)
     assert set(Status) == OPEN_STATES | ENDED_STATES | {S.EFFECTIVE}
