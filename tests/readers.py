@@ -31,6 +31,12 @@ class Reader:
     def unit(self, code: str) -> Unit | None:
         return self._one(select(Unit).where(Unit.code == code))
 
+    def parent_code(self, code: str) -> str | None:
+        unit = self.unit(code)
+        if unit is None or unit.parent_id is None:
+            return None
+        return self._one(select(Unit.code).where(Unit.id == unit.parent_id))
+
     def roles(self, username: str) -> set[str]:
         return set(self._all(
             select(UserRole.role).join(User, User.id == UserRole.user_id)

@@ -79,6 +79,7 @@ def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
     parent = _parent_or_error(session, data.parent)
     unit = Unit(code=data.code, name=data.name, parent_id=parent.id if parent else None,
                 sort_order=data.sort_order)
+    _ensure_active_parent(session, unit, moved=True)
     session.add(unit)
     session.flush()
     audit.record(session, actor=actor, action="unit.create", object_type="unit",
@@ -90,16 +91,21 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
     require_any(actor.roles, MANAGE_ACCOUNTS)
     unit = get_unit(session, code)
     changes = data.model_dump(exclude_unset=True)
+    moved = False
     if "parent" in changes:
         parent = _parent_or_error(session, changes["parent"] or None)
         if parent is not None and parent.id in descendant_ids(session, unit.id):
             raise ValidationFailed("parent", _("A unit cannot be placed under itself or its own sub-unit."))
+        moved = (parent.id if parent else None) != unit.parent_id
         unit.parent_id = parent.id if parent else None
+    reactivated = changes.get("active") is True and not unit.active
     if changes.get("active") is False and unit.active:
         _ensure_can_deactivate(session, unit)
     for field in ("name", "sort_order", "active"):
         if changes.get(field) is not None:
             setattr(unit, field, changes[field])
+    if unit.active and (moved or reactivated):
+        _ensure_active_parent(session, unit, moved=moved)
     session.add(unit)
     session.flush()
     action = "unit.deactivate" if changes.get("active") is False else "unit.update"
@@ -115,6 +121,17 @@ def _parent_or_error(session: Session, code: str | None) -> Unit | None:
     if parent is None:
         raise ValidationFailed("parent", _("Parent unit %(code)s does not exist.", code=code))
     return parent
+
+
+def _ensure_active_parent(session: Session, unit: Unit, *, moved: bool) -> None:
+    """An active unit under a deactivated one would undo the rule of _ensure_can_deactivate."""
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id is not None else None
+    if parent is None or parent.active:
+        return
+    if moved:
+        raise ValidationFailed("parent", _("Unit %(code)s is no longer active.", code=parent.code))
+    raise Conflict(_("Unit %(code)s is deactivated; reactivate it first or move this unit.",
+                     code=parent.code))
 
 
 def _ensure_can_deactivate(session: Session, unit: Unit) -> None:

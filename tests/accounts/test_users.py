@@ -14,7 +14,7 @@ NON_ADMIN_ROLES = [role.value for role in Role if role is not Role.ADMIN]
 
 
 def new_user(username: str = "nv9", **changes: object) -> UserCreate:
-    data: dict[str, object] = {"username": username, "full_name": "Lê Thị Hoa", "unit": "VP",
+    data: dict[str, object] = {"username": username, "full_name": "Lê Thị Hoa", "unit": "CNTT",
                                "roles": ["staff"], "password": "Tamthoi123"}
     data.update(changes)
     return UserCreate.model_validate(data)
