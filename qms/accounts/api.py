@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from qms.accounts import auth, units, users
+from qms.accounts.models import Unit
 from qms.accounts.schemas import (
     PasswordChange,
     TokenRequest,
@@ -59,18 +60,20 @@ def list_units(session: SessionDep, user: CurrentUser) -> list[UnitPublic]:
     ]
 
 
+def _unit_public(session: SessionDep, unit: Unit) -> UnitPublic:
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return UnitPublic(code=unit.code, name=unit.name, parent=parent.code if parent else None,
+                      active=unit.active)
+
+
 @router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
 def create_unit(body: UnitCreate, session: SessionDep, user: CurrentUser) -> UnitPublic:
-    unit = units.create_unit(session, user, body)
-    return UnitPublic(code=unit.code, name=unit.name, parent=body.parent, active=unit.active)
+    return _unit_public(session, units.create_unit(session, user, body))
 
 
 @router.patch("/units/{code}", response_model=UnitPublic)
 def update_unit(code: str, body: UnitUpdate, session: SessionDep, user: CurrentUser) -> UnitPublic:
-    unit = units.update_unit(session, user, code, body)
-    parent = session.get(type(unit), unit.parent_id) if unit.parent_id else None
-    return UnitPublic(code=unit.code, name=unit.name, parent=parent.code if parent else None,
-                      active=unit.active)
+    return _unit_public(session, units.update_unit(session, user, code, body))
 
 
 @router.get("/users", response_model=list[UserPublic])
@@ -85,8 +88,7 @@ def create_user(body: UserCreate, session: SessionDep, user: CurrentUser) -> Use
 
 @router.get("/users/{username}", response_model=UserPublic)
 def get_user(username: str, session: SessionDep, user: CurrentUser) -> UserPublic:
-    users.require_view(user)
-    return users.user_public(session, users.get_user(session, username))
+    return users.view_user(session, user, username)
 
 
 @router.patch("/users/{username}", response_model=UserPublic)

@@ -96,6 +96,12 @@ def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
     return [to_public(user, code, roles[user.id]) for user, code in rows]
 
 
+def view_user(session: Session, actor: Principal, username: str) -> UserPublic:
+    """One account as the API shows it, for those who may see the list of users."""
+    require_any(actor.roles, VIEW_USERS)
+    return user_public(session, get_user(session, username))
+
+
 def user_public(session: Session, user: User) -> UserPublic:
     unit = session.get(Unit, user.unit_id)
     return to_public(user, unit.code if unit else "", roles_by_user(session, [user.id])[user.id])
