@@ -16,6 +16,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from qms import i18n
 from qms.accounts.agency import agency_profile
 from qms.accounts.roles import role_label
+from qms.markup import render_markdown
 from qms.paths import TEMPLATES_DIR
 
 FLASH_COOKIE = "qms_flash"
@@ -56,6 +57,7 @@ def format_date(value: date | datetime | None) -> str:
 
 
 _env.filters["date"] = format_date
+_env.filters["markdown"] = render_markdown
 _env.globals["role_label"] = role_label
 _env.globals["languages"] = i18n.LANGUAGES
 

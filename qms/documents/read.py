@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.models import Unit, User
+from qms.accounts.models import Unit, User, UserRole
 from qms.documents import access
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
@@ -67,12 +67,15 @@ def signatures_of(session: Session, version: Version) -> list[SignaturePublic]:
         .where(Signature.version_id == version.id)
         .order_by(Signature.signed_at, Signature.id)
     ).all()
-    return [
-        SignaturePublic(username=username, full_name=sig.signer_name, title=sig.signer_title,
-                        meaning=sig.meaning, purpose=sig.purpose, signed_at=sig.signed_at,
-                        comment=sig.comment, content_hash=sig.content_hash, on_behalf_of=for_whom)
-        for sig, username, for_whom in rows
-    ]
+    return [_signature_public(sig, username, for_whom) for sig, username, for_whom in rows]
+
+
+def _signature_public(sig: Signature, username: str, for_whom: str | None) -> SignaturePublic:
+    return SignaturePublic(
+        username=username, full_name=sig.signer_name, title=sig.signer_title, meaning=sig.meaning,
+        purpose=sig.purpose, signed_at=sig.signed_at, comment=sig.comment, content_hash=sig.content_hash,
+        on_behalf_of=for_whom, on_behalf_of_title=sig.on_behalf_of_title,
+    )
 
 
 def version_detail(session: Session, document: Document, version: Version) -> VersionDetail:
@@ -98,3 +101,54 @@ def revision_history(session: Session, document: Document) -> list[RevisionHisto
         select(RevisionHistory).where(RevisionHistory.document_id == document.id)
         .order_by(RevisionHistory.revision)
     ).scalars())
+
+
+def version_by_id(session: Session, version_id: int) -> Version | None:
+    return session.get(Version, version_id)
+
+
+def people_with_roles(session: Session, roles: frozenset[str] | set[str]) -> list[tuple[str, str, str]]:
+    """(username, full name, title) of active users holding any of ``roles``, by name."""
+    return [tuple(row) for row in session.execute(
+        select(User.username, User.full_name, User.title)
+        .where(User.active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))))
+        .order_by(User.full_name)
+    ).all()]
+
+
+def procedure_choices(session: Session) -> list[tuple[str, str]]:
+    return [tuple(row) for row in session.execute(
+        select(Document.code, Document.title).where(Document.kind != "form").order_by(Document.code)
+    ).all()]
+
+
+def signatures_by_revision(session: Session, document: Document,
+                           actor: Principal) -> dict[int, list[SignaturePublic]]:
+    """Every signature on the versions the actor may read, in one query."""
+    principal = aliased(User)
+    query = (
+        select(Version.revision, Signature, User.username, principal.username)
+        .join(Version, Version.id == Signature.version_id)
+        .join(User, User.id == Signature.user_id)
+        .outerjoin(principal, principal.id == Signature.on_behalf_of_id)
+        .where(Version.document_id == document.id)
+        .order_by(Signature.signed_at, Signature.id)
+    )
+    if not access.reads_drafts(actor):
+        query = query.where(Version.status == "effective")
+    result: dict[int, list[SignaturePublic]] = {}
+    for revision, sig, username, for_whom in session.execute(query).all():
+        result.setdefault(revision, []).append(_signature_public(sig, username, for_whom))
+    return result
+
+
+def full_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    wanted = [name for name in usernames if name]
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all())
+
+
+def unit_name(session: Session, unit_id: int) -> str:
+    unit = session.get(Unit, unit_id)
+    return unit.name if unit else ""

@@ -186,6 +186,7 @@ class SignaturePublic(BaseModel):
     comment: str
     content_hash: str
     on_behalf_of: str | None
+    on_behalf_of_title: str = ""
 
 
 class VersionDetail(BaseModel):

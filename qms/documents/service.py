@@ -297,3 +297,13 @@ def update_version(session: Session, actor: Principal, code: str, revision: int,
 
 def _normalise_text(value: str) -> str:
     return nfc(value.replace("\r\n", "\n"))
+
+
+def library_counts(session: Session) -> dict[str, int]:
+    """How many documents have their latest version in each status (one query)."""
+    rows = session.execute(
+        select(Version.status, func.count())
+        .join(Document, Document.latest_version_id == Version.id)
+        .group_by(Version.status)
+    ).all()
+    return {status: count for status, count in rows}

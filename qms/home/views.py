@@ -3,14 +3,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from qms.accounts.roles import role_label
-from qms.deps import PageUser
+from qms.accounts.roles import Role, role_label
+from qms.clock import local_today
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import service as documents
+from qms.documents.workflow import pending_actions
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, user: PageUser) -> Response:
-    return render(request, "home/index.html",
-                  {"role_names": [role_label(role) for role in sorted(user.roles)]})
+def home(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    signs = user.has(Role.REVIEWER, Role.APPROVER, Role.QUALITY_OFFICER)
+    return render(request, "home/index.html", {
+        "role_names": [role_label(role) for role in sorted(user.roles)],
+        "actions": pending_actions(session, user, local_today(settings.zone)) if signs else None,
+        "counts": documents.library_counts(session) if user.has(Role.QUALITY_OFFICER) else None,
+    })

@@ -1,0 +1,235 @@
+"""Pages of one version: reading, editing the draft, signing, withdrawal, differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from qms.accounts.roles import Role
+from qms.clock import local_today
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import access, read, service, workflow
+from qms.documents.content import etag_of, steps_of
+from qms.documents.diff import diff_versions
+from qms.documents.models import SECTIONS
+from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
+from qms.errors import QMSError, ValidationFailed
+from qms.forms import form_data, parse
+from qms.i18n import _
+from qms.markup import render_markdown
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+STEP_FIELDS = ("step", "responsibility", "task", "duration", "output")
+MAX_PREVIEW = 200_000
+
+
+def _url(code: str, rev: int, suffix: str = "") -> str:
+    return f"/documents/{code}/versions/{rev}{suffix}"
+
+
+def _steps_from_form(form: FormData) -> list[Step]:
+    columns = [form.getlist(f"step_{name}") for name in STEP_FIELDS]
+    rows = []
+    for values in zip(*columns, strict=False):
+        rows.append(Step(**{name: str(value) for name, value in zip(STEP_FIELDS, values, strict=True)}))
+    return rows
+
+
+def _version_page(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,
+                  errors: dict[str, str] | None = None, action_error: str | None = None,
+                  status_code: int = 200) -> Response:
+    document, version = service.load_version(session, user, code, rev)
+    detail = read.version_detail(session, document, version)
+    today = local_today(request.app.state.settings.zone)
+    pending = {(a.code, a.revision, a.kind): a for a in workflow.pending_actions(session, user, today)}
+    previous = max((v.revision for v in read.document_detail(session, user, document).versions
+                    if v.revision < version.revision), default=None)
+    return render(request, "documents/version.html", {
+        "document": document, "version": version, "detail": detail,
+        "previous_revision": previous,
+        "can_edit": version.status == "draft" and (user.has(*access.MANAGE_DOCUMENTS)
+                                                   or user.id == version.drafter_id),
+        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+        "my_review": pending.get((document.code, version.revision, "review")),
+        "my_approval": pending.get((document.code, version.revision, "approval")),
+        "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
+        "reviewer_choices": read.people_with_roles(session, {Role.REVIEWER, Role.APPROVER}),
+        "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
+        "errors": errors or {}, "action_error": action_error,
+        "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
+    }, status_code=status_code)
+
+
+@router.get("/documents/{code}/versions/{rev}")
+def version_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _version_page(request, session, user, code, rev)
+
+
+def _editor(request: Request, session: SessionDep, user: PageUser, code: str, rev: int, *,
+            values: dict[str, str] | None = None, steps: list[Step] | None = None,
+            etag: str | None = None, errors: dict[str, str] | None = None, stale: bool = False,
+            status_code: int = 200) -> Response:
+    document, version = service.load_version(session, user, code, rev)
+    return render(request, "documents/edit.html", {
+        "document": document, "version": version, "sections": SECTIONS,
+        "values": values or {**version.section_map(), "change_summary": version.change_summary,
+                             "changed_sections": version.changed_sections,
+                             "effective_date": version.effective_date.isoformat()
+                             if version.effective_date else ""},
+        "steps": steps if steps is not None else steps_of(session, version.id),
+        "etag": etag or etag_of(version), "errors": errors or {}, "stale": stale,
+        "code": document.code, "rev": version.revision,
+    }, status_code=status_code)
+
+
+@router.get("/documents/{code}/versions/{rev}/edit")
+def edit_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    _document, version = service.load_version(session, user, code, rev)
+    if version.status != "draft":
+        return redirect(_url(code.upper(), rev), request,
+                        _("Only a draft can be edited; this version is frozen."), "warning")
+    return _editor(request, session, user, code, rev)
+
+
+@router.post("/documents/{code}/versions/{rev}/edit")
+def save_draft(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+               form: FormDep) -> Response:
+    values = {name: str(form.get(name, "")) for name in (*SECTIONS, "change_summary", "changed_sections",
+                                                          "effective_date")}
+    steps = _steps_from_form(form)
+    etag = str(form.get("etag", ""))
+    try:
+        update = parse(VersionUpdate, {
+            "sections": parse(Sections, {name: values[name] for name in SECTIONS}).model_dump(),
+            "steps": [step.model_dump() for step in steps],
+            "change_summary": values["change_summary"], "changed_sections": values["changed_sections"],
+            "effective_date": values["effective_date"] or None,
+        })
+        service.update_version(session, user, code, rev, update, etag)
+    except QMSError as exc:
+        session.rollback()
+        stale = exc.status_code == 409
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
+        return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
+                       errors=errors, stale=stale, status_code=exc.status_code)
+    if form.get("then") == "submit":
+        return redirect(_url(code.upper(), rev) + "#submit", request, _("Draft saved."))
+    return redirect(_url(code.upper(), rev, "/edit"), request, _("Draft saved."))
+
+
+@router.post("/documents/{code}/versions/{rev}/steps-table")
+def steps_table(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+                form: FormDep) -> Response:
+    """Add, remove or move a row of the steps table being edited; nothing is saved yet."""
+    service.load_version(session, user, code, rev)
+    steps = _steps_from_form(form)
+    operation, _sep, raw_index = str(form.get("op", "")).partition(":")
+    index = int(raw_index) if raw_index.isdigit() else -1
+    if operation == "add":
+        position = index + 1 if 0 <= index < len(steps) else len(steps)
+        steps.insert(position, Step(step=f"B{len(steps) + 1}"))
+    elif operation == "remove" and 0 <= index < len(steps):
+        steps.pop(index)
+    elif operation == "up" and 0 < index < len(steps):
+        steps[index - 1], steps[index] = steps[index], steps[index - 1]
+    elif operation == "down" and 0 <= index < len(steps) - 1:
+        steps[index + 1], steps[index] = steps[index], steps[index + 1]
+    return render(request, "documents/_steps_editor.html", {"steps": steps, "code": code.upper(), "rev": rev})
+
+
+@router.post("/documents/preview")
+def preview(request: Request, user: PageUser, form: FormDep,
+            field: str = Query("text", max_length=20)) -> HTMLResponse:
+    """The Markdown of one section as it will read; the editor calls it while typing."""
+    text = str(form.get(field, ""))[:MAX_PREVIEW]
+    return HTMLResponse(render_markdown(text) or f'<p class="muted">{_("Nothing to preview yet.")}</p>')
+
+
+def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,
+         action: Callable[[], object], message: str, anchor: str) -> Response:
+    """Run one lifecycle action; on refusal show the version page with the reason at the form."""
+    try:
+        action()
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {}
+        if getattr(exc, "field", None) == "password":
+            errors = {"password": exc.detail}
+        return _version_page(request, session, user, code, rev, errors=errors | {"_form": anchor},
+                             action_error=exc.detail, status_code=exc.status_code)
+    return redirect(_url(code.upper(), rev), request, message)
+
+
+@router.post("/documents/{code}/versions/{rev}/submit")
+def submit(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+           form: FormDep) -> Response:
+    def action() -> None:
+        data = parse(Submission, {
+            "reviewers": [str(name) for name in form.getlist("reviewers") if str(name).strip()],
+            "approver": form.get("approver", ""), "password": form.get("password", ""),
+            "comment": form.get("comment", ""),
+        })
+        workflow.submit(session, user, code, rev, data)
+
+    return _act(request, session, user, code, rev, action,
+                _("The version was submitted; the signers find it in their task lists."), "submit")
+
+
+def _decision(form: FormData) -> Decision:
+    return parse(Decision, {name: form.get(name, "") for name in ("decision", "comment", "password")})
+
+
+@router.post("/documents/{code}/versions/{rev}/review")
+def review(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+           form: FormDep) -> Response:
+    message = _("Your review was signed.") if form.get("decision") == "reviewed" else _(
+        "The version was sent back to the drafter with your comment.")
+    return _act(request, session, user, code, rev,
+                lambda: workflow.review(session, user, code, rev, _decision(form)), message, "review")
+
+
+@router.post("/documents/{code}/versions/{rev}/approve")
+def approve(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+            settings: SettingsDep, form: FormDep) -> Response:
+    today = local_today(settings.zone)
+    message = _("The version was approved.") if form.get("decision") == "approved" else _(
+        "The version was sent back to the drafter with your comment.")
+    return _act(request, session, user, code, rev,
+                lambda: workflow.approve(session, user, code, rev, _decision(form), today), message, "approve")
+
+
+@router.post("/documents/{code}/versions/{rev}/withdraw")
+def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+             settings: SettingsDep, form: FormDep) -> Response:
+    def action() -> None:
+        values = {name: form.get(name) or None for name in ("reason", "approver", "decision", "password")}
+        values["comment"] = form.get("comment", "")
+        workflow.withdraw(session, user, code, rev, parse(WithdrawalRequest, values),
+                          local_today(settings.zone))
+
+    message = _("The withdrawal request was sent for signature.") if not form.get("decision") else _(
+        "Your decision on the withdrawal was signed.")
+    return _act(request, session, user, code, rev, action, message, "withdraw")
+
+
+@router.get("/documents/{code}/versions/{rev}/diff")
+def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+              against: int = Query(..., ge=1, le=10_000)) -> Response:
+    document, new = service.load_version(session, user, code, rev)
+    _document, old = service.load_version(session, user, code, against)
+    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
+    return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
+                                                   "diff": result})
+
+
+@router.get("/tasks")
+def tasks_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    actions = workflow.pending_actions(session, user, local_today(settings.zone))
+    return render(request, "documents/tasks.html", {"actions": actions})
+

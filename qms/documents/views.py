@@ -1,0 +1,138 @@
+"""Pages of the document register: list, new document, document page, metadata."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from qms.accounts.units import unit_tree
+from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.documents import access, read, service
+from qms.documents.labels import TEMPLATE_GLOBALS
+from qms.documents.lifecycle import Status
+from qms.documents.models import CONFIDENTIALITY, KINDS
+from qms.documents.schemas import DocumentCreate, DocumentUpdate
+from qms.errors import QMSError, ValidationFailed
+from qms.forms import form_data, parse, present
+from qms.i18n import _
+from qms.web import redirect, render, templates
+
+templates.env.globals.update(TEMPLATE_GLOBALS)
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+PAGE_SIZE = 25
+
+
+@router.get("/documents")
+def documents_page(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    htmx: IsHtmx,
+    q: str | None = Query(None, max_length=200),
+    kind: str | None = Query(None, max_length=20),
+    status: str | None = Query(None, max_length=20),
+    unit: str | None = Query(None, max_length=32),
+    sort: str | None = Query(None, max_length=20),
+    page: int = Query(1, ge=1, le=100_000),
+) -> Response:
+    result = service.list_documents(session, user, q=q, kind=kind or None, status=status or None,
+                                    unit=unit or None, sort=sort, limit=PAGE_SIZE,
+                                    offset=(page - 1) * PAGE_SIZE)
+    context = {
+        "page": result, "q": q or "", "kind": kind or "", "status": status or "", "unit": unit or "",
+        "sort": sort or "code", "kinds": KINDS, "statuses": list(Status),
+        "units": unit_tree(session, include_inactive=False),
+        "can_manage": user.has(*access.MANAGE_DOCUMENTS), "reads_drafts": access.reads_drafts(user),
+    }
+    block = "results" if htmx and request.headers.get("hx-target") == "results" else None
+    return render(request, "documents/list.html", context, block=block)
+
+
+def _document_form(request: Request, session: SessionDep, values: dict[str, object],
+                   errors: dict[str, str], *, editing: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "documents/form.html", {
+        "values": values, "errors": errors, "editing": editing, "kinds": KINDS,
+        "levels": CONFIDENTIALITY, "units": unit_tree(session, include_inactive=False),
+        "drafters": read.people_with_roles(session, access.EDIT_DRAFTS),
+        "procedures": read.procedure_choices(session),
+    }, status_code=status_code)
+
+
+@router.get("/documents/new")
+def new_document_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    return _document_form(request, session, {"kind": "procedure", "confidentiality": "internal",
+                                             "review_interval_months": 12, "owner_unit": user.unit_code,
+                                             "drafter": user.username}, {})
+
+
+DOCUMENT_FIELDS = ("code", "title", "kind", "owner_unit", "confidentiality", "review_interval_months",
+                   "parent_code", "drafter")
+
+
+@router.post("/documents/new")
+def create_document(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    values = present(form, *DOCUMENT_FIELDS)
+    values["allowed_units"] = form.getlist("allowed_units")
+    try:
+        document = service.create_document(session, user, parse(DocumentCreate, values))
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
+        return _document_form(request, session, values, errors, status_code=exc.status_code)
+    return redirect(f"/documents/{document.code}/versions/1/edit", request,
+                    _("Document %(code)s was created with a draft of revision 1.", code=document.code))
+
+
+@router.get("/documents/{code}")
+def document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    document = service.load_document(session, user, code)
+    detail = read.document_detail(session, user, document)
+    current = document.effective_version_id or (
+        document.latest_version_id if access.reads_drafts(user) else None)
+    version = read.version_by_id(session, current) if current else None
+    return render(request, "documents/detail.html", {
+        "document": document, "detail": detail, "version": version,
+        "unit_name": read.unit_name(session, document.owner_unit_id),
+        "version_detail": read.version_detail(session, document, version) if version else None,
+        "history": read.revision_history(session, document),
+        "signatures_by_revision": read.signatures_by_revision(session, document, user),
+        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+        "open_revision": next((v.revision for v in detail.versions if v.status in
+                               ("draft", "in_review", "awaiting_approval", "approved")), None),
+    })
+
+
+@router.get("/documents/{code}/edit")
+def edit_document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    document = service.load_document(session, user, code)
+    detail = read.document_detail(session, user, document)
+    return _document_form(request, session, {**detail.model_dump(), "allowed_units": detail.allowed_units},
+                          {}, editing=document.code)
+
+
+@router.post("/documents/{code}/edit")
+def update_document(code: str, request: Request, session: SessionDep, user: PageUser,
+                    form: FormDep) -> Response:
+    values = present(form, "title", "owner_unit", "confidentiality", "review_interval_months")
+    values["allowed_units"] = form.getlist("allowed_units")
+    try:
+        document = service.update_document(session, user, code, parse(DocumentUpdate, values))
+    except ValidationFailed as exc:
+        session.rollback()
+        return _document_form(request, session, {**values, "code": code.upper()}, exc.fields,
+                              editing=code.upper(), status_code=422)
+    return redirect(f"/documents/{document.code}", request, _("Changes saved."))
+
+
+@router.post("/documents/{code}/versions")
+def new_revision(code: str, request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    drafter = str(form.get("drafter", "")).strip() or None
+    version = service.create_version(session, user, code, drafter)
+    return redirect(f"/documents/{code.upper()}/versions/{version.revision}/edit", request,
+                    _("Revision %(rev)s was opened as a draft.", rev=version.revision))
