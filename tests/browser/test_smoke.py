@@ -51,6 +51,22 @@ def test_sign_in_as_head_of_agency(page, live_url, sign_in, screenshot_dir):
     assert problems == []
 
 
+def test_every_menu_link_opens_a_page(page, live_url, sign_in, screenshot_dir):
+    """Each entry of the main menu that the head of agency sees answers with a page."""
+    problems = _watch_assets(page)
+    sign_in(page, "giamdoc")
+    links = page.locator("nav.main-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/documents" in links
+    broken = []
+    for href in links:
+        response = page.goto(href)
+        if response is None or response.status >= 400:
+            broken.append(f"{href}: {response.status if response else 'no response'}")
+            page.screenshot(path=screenshot_dir / f"broken{href.replace('/', '_')}.png", full_page=True)
+    assert broken == [], f"menu links that fail: {broken}"
+    assert problems == []
+
+
 def test_wrong_password_shows_the_error_on_the_form(page, live_url, sign_in, screenshot_dir):
     problems = _watch_assets(page)
 
