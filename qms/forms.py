@@ -25,7 +25,7 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return _("This field is required.")
     if kind == "string_too_short":
-        if ctx.get("min_length") == 1:
+        if ctx.get("min_length") == 1 or error.get("input") == "":
             return _("This field is required.")
         return _("Must have at least %(n)s characters.", n=ctx.get("min_length"))
     if kind == "string_too_long":

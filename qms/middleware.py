@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms.audit.service import client_address
@@ -16,14 +16,15 @@ LANGUAGE_COOKIE = "qms_lang"
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read as leniently as ``request.cookies`` reads them.
+
+    ``SimpleCookie`` gives up on the whole header at one malformed cookie (another
+    application on the host may set ``a=b c``); then the CSRF cookie would look absent
+    here but present to the CSRF check, and every form would be refused.
+    """
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            parsed = SimpleCookie()
-            try:
-                parsed.load(value.decode("latin-1"))
-            except Exception:
-                return {}
-            return {key: morsel.value for key, morsel in parsed.items()}
+            return cookie_parser(value.decode("latin-1"))
     return {}
 
 

@@ -13,7 +13,7 @@ from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
 from qms.accounts.roles import MANAGE_ACCOUNTS, Role, require_any
 from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
 from qms.deps import IsHtmx, PageUser, SessionDep
-from qms.errors import QMSError, ValidationFailed
+from qms.errors import Conflict, ValidationFailed
 from qms.forms import form_data, parse, present
 from qms.i18n import _
 from qms.web import flash, redirect, render
@@ -72,7 +72,7 @@ def create_user(request: Request, session: SessionDep, user: PageUser, form: For
     except ValidationFailed as exc:
         session.rollback()
         return _user_form(request, session, values, exc.fields, None)
-    except QMSError as exc:
+    except Conflict as exc:
         session.rollback()
         return _user_form(request, session, values, {"username": exc.detail}, None, exc.status_code)
     return redirect(f"/admin/users/{created.username}", request,
@@ -144,13 +144,13 @@ def create_unit(request: Request, session: SessionDep, user: PageUser, form: For
     values = present(form, "code", "name", "parent", "sort_order")
     try:
         unit = units.create_unit(session, user, parse(UnitCreate, values))
-    except QMSError as exc:
+    except (ValidationFailed, Conflict) as exc:
         session.rollback()
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
         return render(request, "admin/units.html", {
             "tree": units.unit_tree(session), "values": values, "errors": errors,
             "can_manage": True,
-        }, status_code=exc.status_code if not isinstance(exc, ValidationFailed) else 422)
+        }, status_code=exc.status_code)
     return redirect("/admin/units", request, _("Unit %(code)s was created.", code=unit.code))
 
 
