@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.models import User
+from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.db import utcnow
@@ -22,8 +22,15 @@ from qms.i18n import _
 def _active_user(session: Session, username: str, field: str) -> User:
     user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
     if user is None or not user.active:
-        raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.", username=username))
+        raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.",
+                                        username=username))
     return user
+
+
+def _holds(session: Session, user: User, role: Role) -> bool:
+    return session.execute(
+        select(UserRole.user_id).where(UserRole.user_id == user.id, UserRole.role == role)
+    ).first() is not None
 
 
 def create_delegation(
@@ -40,6 +47,10 @@ def create_delegation(
     delegate = _active_user(session, data.delegate, "delegate")
     if delegate.id == delegator.id:
         raise ValidationFailed("delegate", _("A person cannot delegate to themselves."))
+    if not _holds(session, delegate, Role.APPROVER):
+        # Without the role the deputy could not even open the versions waiting for approval.
+        raise ValidationFailed("delegate", _("%(name)s does not hold the role needed for this step.",
+                                             name=delegate.full_name))
     if data.ends_on < data.starts_on:
         raise ValidationFailed("ends_on", _("The end date is before the start date."))
     if data.ends_on < today:

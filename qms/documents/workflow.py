@@ -181,7 +181,8 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
         return version
     transition(version, Event.APPROVE)
     version.approved_at = utcnow()
-    if version.effective_date is None:
+    if version.effective_date is None or version.effective_date < today:
+        # A version cannot have been in force before it was approved.
         version.effective_date = today
     session.add(version)
     session.flush()
@@ -197,6 +198,7 @@ def make_effective(session: Session, actor: Principal | None, document: Document
     """The version comes into force; the previous effective one is superseded in the same transaction."""
     document = session.execute(
         select(Document).where(Document.id == document.id).with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one()
     now = utcnow()
     previous = session.get(Version, document.effective_version_id) if document.effective_version_id else None
@@ -349,7 +351,9 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
     reviewed = set(session.execute(
         select(Signature.version_id, Signature.review_round).where(
             Signature.user_id == actor.id, Signature.meaning == "reviewed", Signature.purpose == "issue")
-    ).tuples())
+    ).all())
+    authored = _authored_by(session, actor, [v for v, _code, _title in rows
+                                             if v.status == Status.AWAITING_APPROVAL])
     actions: list[PendingAction] = []
     for version, code, title in rows:
         if version.status == Status.IN_REVIEW:
@@ -357,6 +361,8 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
                 continue
             kind, principal = "review", actor.id
         elif version.status == Status.AWAITING_APPROVAL:
+            if version.id in authored:
+                continue
             kind, principal = "approval", version.approver_id
         else:
             kind, principal = "withdrawal", version.withdrawal_approver_id
@@ -364,3 +370,17 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
                                      version.submitted_at,
                                      names.get(principal) if principal != actor.id else None))
     return actions
+
+
+def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]) -> set[int]:
+    """Those of ``versions`` the actor drafted or submitted in the current round: not theirs to approve."""
+    if not versions:
+        return set()
+    submitted = session.execute(
+        select(Signature.version_id).join(Version, Version.id == Signature.version_id).where(
+            Signature.version_id.in_([v.id for v in versions]), Signature.user_id == actor.id,
+            Signature.meaning == "drafted", Signature.purpose == "issue",
+            Signature.review_round == Version.review_round,
+        )
+    ).scalars()
+    return {v.id for v in versions if v.drafter_id == actor.id} | set(submitted)
