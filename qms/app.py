@@ -22,7 +22,7 @@ from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
 from qms.documents import api as documents_api
-from qms.documents import version_views
+from qms.documents import delegation_views, version_views
 from qms.documents import views as documents_views
 from qms.errors import NotAuthenticated, QMSError, TooManyAttempts, ValidationFailed
 from qms.forms import field_errors
@@ -154,5 +154,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(audit_views.router)
     app.include_router(documents_views.router)
     app.include_router(version_views.router)
+    app.include_router(delegation_views.router)
     app.include_router(home_views.router)
     return app

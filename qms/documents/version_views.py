@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -27,6 +28,8 @@ router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
 STEP_FIELDS = ("step", "responsibility", "task", "duration", "output")
 MAX_PREVIEW = 200_000
+#: Step labels the editor numbers itself ("B1", "B2" … or blank); others are left as typed.
+_AUTO_LABEL = re.compile(r"^(B\d+)?$")
 
 
 def _url(code: str, rev: int, suffix: str = "") -> str:
@@ -140,6 +143,8 @@ def steps_table(code: str, rev: int, request: Request, session: SessionDep, user
         steps[index - 1], steps[index] = steps[index], steps[index - 1]
     elif operation == "down" and 0 <= index < len(steps) - 1:
         steps[index + 1], steps[index] = steps[index], steps[index + 1]
+    if all(_AUTO_LABEL.match(step.step) for step in steps):
+        steps = [step.model_copy(update={"step": f"B{n}"}) for n, step in enumerate(steps, start=1)]
     return render(request, "documents/_steps_editor.html", {"steps": steps, "code": code.upper(), "rev": rev})
 
 
@@ -201,7 +206,8 @@ def approve(code: str, rev: int, request: Request, session: SessionDep, user: Pa
     message = _("The version was approved.") if form.get("decision") == "approved" else _(
         "The version was sent back to the drafter with your comment.")
     return _act(request, session, user, code, rev,
-                lambda: workflow.approve(session, user, code, rev, _decision(form), today), message, "approve")
+                lambda: workflow.approve(session, user, code, rev, _decision(form), today),
+                message, "approve")
 
 
 @router.post("/documents/{code}/versions/{rev}/withdraw")

@@ -72,6 +72,7 @@ def test_new_procedure_is_drafted_reviewed_and_approved(browser, live_url, sign_
         steps = iso.locator(".steps-table tbody tr")
         assert steps.count() == 2
         assert "Chuyển phòng chuyên môn" in steps.nth(0).inner_text()
+        assert steps.nth(0).inner_text().startswith("B1"), "moved steps are numbered again"
 
     with person(browser, live_url, sign_in, "xemxet") as reviewer:
         task = reviewer.locator(".task-list a", has_text="QT-20")

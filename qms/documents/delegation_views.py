@@ -1,0 +1,62 @@
+"""Page: delegation of approval ("KT.") to a deputy for a date range."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from qms.accounts.roles import Role
+from qms.clock import local_today
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import delegation, read
+from qms.documents.schemas import DelegationCreate
+from qms.errors import QMSError, ValidationFailed
+from qms.forms import form_data, parse, present
+from qms.i18n import _
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+
+
+def _page(request: Request, session: SessionDep, user: PageUser, values: dict[str, object],
+          errors: dict[str, str], status_code: int = 200) -> Response:
+    today = local_today(request.app.state.settings.zone)
+    return render(request, "documents/delegations.html", {
+        "delegations": delegation.list_delegations(session, user, today),
+        "deputies": [p for p in read.people_with_roles(session, {Role.APPROVER}) if p[0] != user.username],
+        "names": dict((username, name) for username, name, _title in
+                      read.people_with_roles(session, {Role.APPROVER})),
+        "values": values, "errors": errors, "can_delegate": user.has(Role.APPROVER),
+        "today": today.isoformat(),
+    }, status_code=status_code)
+
+
+@router.get("/delegations")
+def delegations_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _page(request, session, user, {}, {})
+
+
+@router.post("/delegations")
+def create_delegation(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                      form: FormDep) -> Response:
+    values = present(form, "delegate", "starts_on", "ends_on", "note")
+    try:
+        created = delegation.create_delegation(session, user, parse(DelegationCreate, values),
+                                               local_today(settings.zone))
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"delegate": exc.detail}
+        return _page(request, session, user, values, errors, status_code=exc.status_code)
+    return redirect("/delegations", request, _("Approval delegated from %(start)s to %(end)s.",
+                                                start=created.starts_on.strftime("%d/%m/%Y"),
+                                                end=created.ends_on.strftime("%d/%m/%Y")))
+
+
+@router.post("/delegations/{delegation_id}/revoke")
+def revoke_delegation(delegation_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    delegation.revoke_delegation(session, user, delegation_id)
+    return redirect("/delegations", request, _("The delegation was revoked."))
