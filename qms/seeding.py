@@ -104,7 +104,8 @@ def seed_demo(session: Session, zone: ZoneInfo, path: Path | None = None) -> See
         report.users_created += _ensure_user(session, user, must_change=False)
         if not raw["username"].startswith("nhanvien") or raw["username"] == "nhanvien1":
             report.logins.append((user.username, user.title, ", ".join(roles)))
-    report.logins.append(("nhanvien2…20", "", "staff, in six units"))
+    staff_units = {raw["unit"] for raw in data["users"] if raw["username"].startswith("nhanvien")}
+    report.logins.append(("nhanvien2…20", "Chuyên viên", f"staff, in {len(staff_units)} units"))
     session.flush()
     report.documents = import_directory(session, PROCEDURES_DIR, zone)
     return report
