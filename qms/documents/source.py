@@ -78,7 +78,7 @@ def _split_front_matter(lines: list[str]) -> tuple[str, int]:
     for index in range(1, len(lines)):
         if lines[index].strip() == "+++":
             return "\n".join(lines[1:index]), index + 1
-    raise SourceError(len(lines), "the front matter is not closed by a line '+++'")
+    raise SourceError(1, "the front matter opened here is not closed by a line '+++'")
 
 
 def _require(meta: dict[str, Any], key: str, kind: type, line_of: dict[str, int]) -> Any:

@@ -1,0 +1,158 @@
+"""The procedure library source format and its importer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from qms.audit.service import verify_chain
+from qms.documents.importer import import_directory
+from qms.documents.models import Document, RevisionHistory, Signature, Version
+from qms.documents.source import SourceError, parse_source
+from qms.paths import PROCEDURES_DIR
+from qms.seeding import seed_demo
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+GOOD = """+++
+code = "QT-90"
+title = "Quy trình thử nghiệm"
+kind = "procedure"
+unit = "VP"
+confidentiality = "internal"
+review_interval_months = 6
+
+[[revisions]]
+revision = 1
+effective_date = 2024-01-02
+change_summary = "Ban hành lần đầu"
+drafted_by = "soanthao"
+reviewed_by = ["xemxet"]
+approved_by = "giamdoc"
++++
+
+## 1. Mục đích
+
+Thử nghiệm.
+
+## 5. Nội dung quy trình
+
+Đoạn mở đầu.
+
+### 5.3. Các bước thực hiện
+
+| Bước | Trách nhiệm | Nội dung công việc | Thời gian | Biểu mẫu, kết quả |
+|---|---|---|---|---|
+| B1 | Văn phòng | Tiếp nhận | 1 ngày | BM-01 |
+| B2 | Lãnh đạo | Phê duyệt | 1 ngày | Quyết định |
+
+Đoạn kết.
+"""
+
+
+def _counts(db) -> tuple[int, int, int]:
+    return (db.execute(select(func.count()).select_from(Document)).scalar_one(),
+            db.execute(select(func.count()).select_from(Version)).scalar_one(),
+            db.execute(select(func.count()).select_from(Signature)).scalar_one())
+
+
+@pytest.fixture
+def demo(db):
+    """The demo agency and its whole procedure library, as `qms seed --demo` loads it."""
+    report = seed_demo(db, ZONE)
+    db.commit()
+    return report
+
+
+def test_source_sections_and_steps_table():
+    source = parse_source(GOOD)
+    assert source.code == "QT-90" and source.review_interval_months == 6
+    assert source.sections["purpose"] == "Thử nghiệm."
+    assert "Đoạn mở đầu." in source.sections["content"] and "Đoạn kết." in source.sections["content"]
+    assert "| B1 |" not in source.sections["content"], "the steps table leaves the text"
+    assert [s.task for s in source.steps] == ["Tiếp nhận", "Phê duyệt"]
+
+
+@pytest.mark.parametrize(("broken", "line", "reason"), [
+    (GOOD.replace("+++\n\n## 1.", "\n## 1.", 1), 1, "not closed"),
+    (GOOD.replace('kind = "procedure"', 'kind = "recipe"'), 4, "unknown kind"),
+    (GOOD.replace('title = "Quy trình thử nghiệm"', 'title = "Quy trình'), 3, "not valid TOML"),
+    (GOOD.replace("## 1. Mục đích", "## 1. Mục tiêu riêng"), 18, "unknown section heading"),
+    (GOOD.replace("| B2 | Lãnh đạo | Phê duyệt | 1 ngày | Quyết định |", "| B2 | Lãnh đạo | Phê duyệt |"),
+     31, "needs 5 cells"),
+    (GOOD.replace('reviewed_by = ["xemxet"]', 'reviewed_by = ["soanthao"]'), 13, "cannot review"),
+])
+def test_malformed_source_names_its_line(broken, line, reason):
+    with pytest.raises(SourceError) as error:
+        parse_source(broken)
+    assert error.value.line == line
+    assert reason in error.value.message
+
+
+def test_demo_library_imports_as_effective_documents_with_signatures(demo, db):
+    assert not [r for r in demo.documents if r.action == "error"], [str(r) for r in demo.documents]
+    files = [p for p in PROCEDURES_DIR.glob("*.md") if p.name != "README.md"]
+    assert len(files) >= 9 and len(demo.documents) == len(files)
+    documents = db.execute(select(Document)).scalars().all()
+    assert len(documents) == len(files)
+    for document in documents:
+        version = db.get(Version, document.effective_version_id)
+        assert version is not None and version.status == "effective"
+        meanings = db.execute(
+            select(Signature.meaning).where(Signature.version_id == version.id)).scalars().all()
+        assert {"drafted", "approved"} <= set(meanings)
+        history = db.execute(select(RevisionHistory.revision).where(
+            RevisionHistory.document_id == document.id).order_by(RevisionHistory.revision)).scalars().all()
+        assert history == list(range(1, version.revision + 1))
+    qt06 = next(d for d in documents if d.code == "QT-06")
+    assert qt06.confidentiality == "public"
+    assert verify_chain(db).ok
+
+
+def test_import_is_idempotent_and_adds_new_revisions(demo, db, tmp_path: Path):
+    before = _counts(db)
+    again = import_directory(db, PROCEDURES_DIR, ZONE)
+    db.commit()
+    assert {r.action for r in again} == {"unchanged"}
+    assert _counts(db) == before
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copy(PROCEDURES_DIR / "QT-02.md", folder / "QT-02.md")
+    text = (folder / "QT-02.md").read_text(encoding="utf-8")
+    last = parse_source(text).current.revision
+    entry = (f'\n[[revisions]]\nrevision = {last + 1}\neffective_date = 2026-11-01\n'
+             'change_summary = "Bổ sung lưu trữ điện tử"\ndrafted_by = "iso"\n'
+             'reviewed_by = ["xemxet"]\napproved_by = "giamdoc"\n+++\n')
+    head, body = text.split("\n+++\n", 1)
+    (folder / "QT-02.md").write_text(head + "\n" + entry + body, encoding="utf-8")
+    reports = import_directory(db, folder, ZONE)
+    db.commit()
+    assert [r.action for r in reports] == ["revised"]
+    statuses = dict(db.execute(
+        select(Version.revision, Version.status).join(Document, Document.id == Version.document_id)
+        .where(Document.code == "QT-02")).all())
+    assert statuses[last + 1] == "effective" and statuses[last] == "superseded"
+
+
+def test_a_bad_file_is_reported_and_leaves_nothing(demo, db, tmp_path: Path):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "QT-90.md").write_text(GOOD, encoding="utf-8")
+    (folder / "QT-91.md").write_text(GOOD.replace("QT-90", "QT-91").replace('unit = "VP"', 'unit = "NOPE"'),
+                                     encoding="utf-8")
+    (folder / "QT-92.md").write_bytes("+++\ncode = 'QT-92'\n".encode("utf-16"))
+    before = _counts(db)
+    reports = {r.file: r for r in import_directory(db, folder, ZONE)}
+    db.commit()
+    assert reports["QT-90.md"].action == "created"
+    assert reports["QT-91.md"].action == "error" and "unknown unit 'NOPE'" in reports["QT-91.md"].message
+    assert "line 5" in reports["QT-91.md"].message
+    assert reports["QT-92.md"].action == "error"
+    assert db.execute(select(Document).where(Document.code == "QT-91")).first() is None
+    documents, versions, _signatures = _counts(db)
+    assert (documents, versions) == (before[0] + 1, before[1] + 1)
