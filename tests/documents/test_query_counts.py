@@ -1,0 +1,51 @@
+"""Pages run a bounded number of SQL statements, however many documents there are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from support import login
+
+
+@contextmanager
+def counting(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _page_counts(client, engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    counts = {}
+    for url in ("/documents", "/documents?q=quy+trinh", "/documents/QT-01", "/documents/QT-01/versions/1", "/"):
+        with counting(engine) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.text[:300])
+        counts[url] = len(statements)
+    return counts
+
+
+def test_document_pages_do_not_grow_with_the_library(api, client, engine):
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    login(client, "iso")
+    few = _page_counts(client, engine)
+    for number in range(2, 32):
+        code = f"QT-{number:02d}"
+        api.create_procedure(code, f"Quy trình số {number}")
+        api.fill(code)
+        api.publish(code)
+    many = _page_counts(client, engine)
+    print("SQL statements per page:", many)
+    assert many == few
+    assert max(many.values()) <= 25
