@@ -26,7 +26,8 @@ def counting(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
 
 def _page_counts(client, engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
     counts = {}
-    for url in ("/documents", "/documents?q=quy+trinh", "/documents/QT-01", "/documents/QT-01/versions/1", "/"):
+    pages = ("/documents", "/documents?q=quy+trinh", "/documents/QT-01", "/documents/QT-01/versions/1", "/")
+    for url in pages:
         with counting(engine) as statements:
             response = client.get(url)
         assert response.status_code == 200, (url, response.text[:300])
