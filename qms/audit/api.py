@@ -24,12 +24,11 @@ def list_audit_events(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[AuditEventPublic]:
     events, _total = service.list_events(
         session, user,
-        service.EventFilter(object=object, actor=actor, action=action,
-                            since=service.aware(since), until=service.aware(until)),
+        service.EventFilter(object=object, actor=actor, action=action, since=since, until=until),
         limit=limit, offset=offset,
     )
     return [to_public(event) for event in events]

@@ -149,6 +149,7 @@ class EventFilter:
 
 
 def _filtered(query: Any, flt: EventFilter) -> Any:
+    since, until = aware(flt.since), aware(flt.until)
     if flt.object:
         object_type, _sep, object_id = flt.object.partition(":")
         query = query.where(AuditEvent.object_type == object_type)
@@ -157,11 +158,11 @@ def _filtered(query: Any, flt: EventFilter) -> Any:
     if flt.actor:
         query = query.where(AuditEvent.actor_username == flt.actor)
     if flt.action:
-        query = query.where(AuditEvent.action.startswith(flt.action))
-    if flt.since:
-        query = query.where(AuditEvent.occurred_at >= flt.since)
-    if flt.until:
-        query = query.where(AuditEvent.occurred_at < flt.until)
+        query = query.where(AuditEvent.action.startswith(flt.action, autoescape=True))
+    if since:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until:
+        query = query.where(AuditEvent.occurred_at < until)
     return query
 
 
@@ -178,8 +179,17 @@ def list_events(
 
 
 def aware(value: datetime | None) -> datetime | None:
-    """Query times without an offset are taken as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    """A query time in UTC; one without an offset is taken as UTC.
+
+    Times at the very ends of the calendar (year 1 east of UTC, year 9999 west of it)
+    have no UTC equivalent; they mean "from the beginning" and "until the end".
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if value.year == datetime.min.year else datetime.max).replace(tzinfo=UTC)
 

@@ -32,7 +32,9 @@ def audit_page(
 ) -> Response:
     zone = request.app.state.settings.zone
     start = datetime.combine(since, time.min, zone) if since else None
-    end = datetime.combine(until + timedelta(days=1), time.min, zone) if until else None
+    end = None
+    if until and until < date.max:  # the filter includes the whole of its last day
+        end = datetime.combine(until + timedelta(days=1), time.min, zone)
     flt = service.EventFilter(object=object or None, actor=actor or None, action=action or None,
                               since=start, until=end)
     events, total = service.list_events(session, user, flt, limit=PAGE_SIZE,

@@ -36,4 +36,4 @@ def read(engine: Engine) -> Reader:
 
 @pytest.fixture
 def admin(make: Factory) -> Principal:
-    return make.user("quantri", "admin", full_name="Nguyễn Quản Trị")
+    return make.user("quantri", "admin", unit="CNTT", full_name="Nguyễn Quản Trị")
