@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qms import __version__
+from qms import __version__, capabilities
 from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
@@ -125,6 +125,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    capabilities.load()
     app = FastAPI(
         title="qms",
         version=__version__,

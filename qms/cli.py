@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from qms import capabilities
 from qms.config import ConfigError, Settings, load_settings
 from qms.db import make_engine, transaction
 
@@ -151,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[Settings, argparse.Namespace], int] = args.handler
     try:
         settings = load_settings()
+        capabilities.load()
         return handler(settings, args)
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}")

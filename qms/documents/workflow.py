@@ -14,7 +14,7 @@ from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.db import utcnow
-from qms.documents import access, search_index
+from qms.documents import access, events, search_index
 from qms.documents.content import content_hash, steps_of
 from qms.documents.delegation import delegators_for
 from qms.documents.lifecycle import Event, Status, next_status, transition
@@ -210,6 +210,7 @@ def make_effective(session: Session, actor: Principal | None, document: Document
         audit.record(session, actor=actor, actor_username="" if actor else "system",
                      action="version.supersede", object_type="version",
                      object_id=_ref(document, previous), details={"superseded_by": version.revision})
+        events.version_ended(session, document, previous, actor)
     transition(version, Event.MAKE_EFFECTIVE)
     version.effective_at = now
     session.add(version)
@@ -230,6 +231,8 @@ def make_effective(session: Session, actor: Principal | None, document: Document
                  action="version.effective", object_type="version", object_id=_ref(document, version),
                  details={"effective_date": version.effective_date.isoformat() if version.effective_date
                           else None, "content_hash": version.content_hash})
+    events.version_effective(session, document, version,
+                             previous if previous is not None and previous.id != version.id else None, actor)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -295,6 +298,7 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
     session.flush()
     audit.record(session, actor=actor, action="version.withdraw", object_type="version",
                  object_id=_ref(document, version), details={"reason": version.withdrawal_reason})
+    events.version_ended(session, document, version, actor)
     return version
 
 
