@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
-from support import Factory
+from support import Api, Factory
 
 from qms.app import create_app
 from qms.config import Settings
@@ -114,3 +114,29 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def make(db: Session) -> Factory:
     return Factory(db)
+
+
+@pytest.fixture
+def people(make):
+    """The cast of a document's life: quality officer, drafter, reviewers, head and deputy, staff."""
+    make.unit("SNV", "Sở Nội vụ")
+    make.unit("BGD", "Ban Giám đốc", parent="SNV")
+    make.unit("VP", "Văn phòng Sở", parent="SNV")
+    make.unit("CCHC", "Phòng Cải cách hành chính", parent="SNV")
+    return {
+        "iso": make.user("iso", "quality_officer", "staff", unit="VP", full_name="Nguyễn Thị Thu Hà"),
+        "soanthao": make.user("soanthao", "drafter", "staff", unit="CCHC", full_name="Lê Văn Hùng"),
+        "xemxet": make.user("xemxet", "reviewer", "staff", unit="VP", full_name="Phạm Thị Lan"),
+        "xemxet2": make.user("xemxet2", "reviewer", "staff", unit="CCHC", full_name="Đinh Thị Hương"),
+        "giamdoc": make.user("giamdoc", "approver", "staff", unit="BGD", full_name="Đặng Văn Bình",
+                             title="Giám đốc"),
+        "phogiamdoc": make.user("phogiamdoc", "approver", "staff", unit="BGD", full_name="Hoàng Thị Mai",
+                                title="Phó Giám đốc"),
+        "nhanvien": make.user("nhanvien", "staff", unit="CCHC", full_name="Vũ Văn Khánh"),
+        "danhgia": make.user("danhgia", "auditor", unit="VP", full_name="Vũ Đức Thắng"),
+    }
+
+
+@pytest.fixture
+def api(client, people):
+    return Api(client)
