@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import EmailStr, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class ConfigError(Exception):
@@ -55,6 +57,13 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError("is not a valid database URL (check the port and the special "
+                             "characters of the password)") from None
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise ValueError("must name a database file, e.g. sqlite:////var/lib/qms/qms.sqlite3")
         return value
 
     @field_validator("default_language")
@@ -88,10 +97,20 @@ class Settings(BaseSettings):
         if key_file.exists():
             return key_file.read_text(encoding="ascii").strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Several workers may start at once: each writes a whole key to a file of its own,
+        # then links it into place, which succeeds for one only; the others read its key.
         key = secrets.token_urlsafe(48)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key)
+        draft = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(key)
+            try:
+                os.link(draft, key_file)
+            except FileExistsError:
+                return key_file.read_text(encoding="ascii").strip()
+        finally:
+            draft.unlink(missing_ok=True)
         return key
 
 
