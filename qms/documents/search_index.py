@@ -18,12 +18,19 @@ from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, Version
 from qms.search import fold
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: Letters and digits; everything else separates words. The indexed text is stored as
+#: these words joined by single spaces, so that SQLite's tokenizer and PostgreSQL's parser
+#: (which reads "qt-01" as "qt" and the integer "-01") both see exactly the query's words.
+_WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 12
 
 
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
 def terms(query: str) -> list[str]:
-    return _WORD.findall(fold(query))[:MAX_TERMS]
+    return words(query)[:MAX_TERMS]
 
 
 def search_text_for(session: Session, document: Document, version: Version | None) -> str:
@@ -31,7 +38,7 @@ def search_text_for(session: Session, document: Document, version: Version | Non
     if version is not None:
         parts += [getattr(version, name) for name in SECTIONS]
         parts += [f"{s.step} {s.responsibility} {s.task} {s.output}" for s in steps_of(session, version.id)]
-    return fold(" ".join(parts))
+    return " ".join(words(" ".join(parts)))
 
 
 def refresh(session: Session, document: Document) -> None:

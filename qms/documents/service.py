@@ -95,11 +95,14 @@ def list_documents(
     limit, offset = clamp(limit, offset)
     latest = aliased(Version)
     effective = aliased(Version)
+    # Those who do not read drafts know nothing of a revision in preparation: for them the
+    # latest version is the one in force.
+    latest_id = Document.latest_version_id if access.reads_drafts(actor) else Document.effective_version_id
     query = (
         select(Document, Unit.code, Unit.name, latest.revision, latest.status, effective.revision,
                effective.effective_date)
         .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(latest, latest.id == Document.latest_version_id)
+        .outerjoin(latest, latest.id == latest_id)
         .outerjoin(effective, effective.id == Document.effective_version_id)
         .where(access.visibility_clause(actor))
     )

@@ -1,0 +1,182 @@
+"""The document register: diacritic-insensitive search, filters, sort and pages.
+
+Runs on SQLite (FTS5 over folded text) and on PostgreSQL (tsvector over the same
+folded text) alike.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+LIST = "/api/v1/documents"
+
+
+def codes(api, username: str = "nhanvien", **params) -> list[str]:
+    response = api.get(username, LIST, params=params)
+    assert response.status_code == 200, response.text
+    return [item["code"] for item in response.json()["items"]]
+
+
+def publish(api, code: str, title: str, kind: str = "procedure", unit: str = "VP", **sections) -> None:
+    body = {"code": code, "title": title, "kind": kind, "owner_unit": unit,
+            "confidentiality": "internal", "review_interval_months": 12}
+    if kind == "form":
+        body["parent_code"] = "QT-01"
+    response = api.post("iso", LIST, body)
+    assert response.status_code == 201, response.text
+    api.fill(code, **{"purpose": "Mục đích.", **sections})
+    api.publish(code)
+
+
+@pytest.fixture
+def library(api):
+    publish(api, "QT-01", "Quy trình kiểm soát tài liệu", content="Lập danh mục tài liệu nội bộ.",
+            references="Quyết định số 15/2024/QĐ-UBND; email iso@snv.ninhbinh.gov.vn")
+    publish(api, "QT-02", "Quy trình tiếp nhận hồ sơ hành chính", unit="CCHC",
+            content="Tiếp nhận tại Bộ phận một cửa, trả kết quả đúng hẹn.")
+    publish(api, "HD-01", "Hướng dẫn tiếp dân của ông Đặng Văn Bình", kind="work_instruction",
+            content="Lịch tiếp công dân định kỳ.")
+    publish(api, "BM-QT01-01", "Phiếu đề nghị sửa đổi tài liệu", kind="form",
+            content="Mẫu phiếu.")
+    # Still a draft: nobody but those who read drafts knows it exists.
+    api.create_procedure("QT-03", "Quy trình đánh giá nội bộ")
+    api.fill("QT-03", purpose="Mục đích.", content="Chương trình đánh giá hằng năm.")
+    return api
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dang", ["HD-01"]),  # đ has no decomposition; folded by hand
+        ("Dang Van Binh", ["HD-01"]),
+        ("ĐẶNG", ["HD-01"]),
+        ("quy trinh", ["QT-01", "QT-02"]),
+        ("QUY TRÌNH", ["QT-01", "QT-02"]),
+        ("Quy trình", ["QT-01", "QT-02"]),
+        ("quy trinh tiep nhan", ["QT-02"]),
+        ("ho so hanh ch", ["QT-02"]),  # the last word is a prefix
+        ("một cửa", ["QT-02"]),  # content of the effective version
+        ("mot cua", ["QT-02"]),
+        ("QT-01", ["QT-01"]),
+        ("qt-02", ["QT-02"]),
+        ("bm-qt01", ["BM-QT01-01"]),
+        ("15/2024/QĐ-UBND", ["QT-01"]),  # punctuation inside a reference separates words
+        ("qd-ubnd", ["QT-01"]),
+        ("iso@snv.ninhbinh", ["QT-01"]),
+        ("ninhbinh.gov.vn", ["QT-01"]),
+        ("tài liệu", ["BM-QT01-01", "QT-01"]),
+        ("khong co tai lieu nao nhu the", []),
+    ],
+)
+def test_search_is_diacritic_and_case_insensitive(library, query, expected):
+    assert codes(library, q=query) == expected
+
+
+def test_a_query_without_words_lists_everything(library):
+    assert codes(library, q="  -- ") == codes(library)
+    assert len(codes(library)) == 4
+
+
+def test_words_only_in_a_draft_are_not_found_until_it_is_in_force(library):
+    api = library
+    assert codes(api, q="một cửa") == ["QT-02"]
+    assert api.post("iso", f"{LIST}/QT-02/versions").status_code == 201
+    api.fill("QT-02", 2, content="Tiếp nhận trực tuyến qua Cổng dịch vụ công.")
+
+    assert codes(api, q="dich vu cong") == []
+    assert codes(api, q="truc tuyen") == []
+    assert codes(api, q="một cửa") == ["QT-02"]  # what is in force is still found
+
+    api.publish("QT-02", 2)
+    assert codes(api, q="dich vu cong") == ["QT-02"]
+    assert codes(api, q="một cửa") == []
+
+
+def test_a_draft_only_document_is_found_by_those_who_read_drafts(library):
+    assert codes(library, "nhanvien", q="danh gia noi bo") == []
+    assert codes(library, "iso", q="danh gia noi bo") == ["QT-03"]
+    assert codes(library, "danhgia", q="đánh giá") == ["QT-03"]
+    assert codes(library, "iso", q="chuong trinh danh gia") == ["QT-03"]  # draft content, nothing in force
+
+
+def test_a_renamed_document_is_found_by_its_new_title(library):
+    api = library
+    assert api.patch("iso", f"{LIST}/QT-01", {"title": "Quy trình quản lý văn bản"}).status_code == 200
+    assert codes(api, q="quan ly van ban") == ["QT-01"]
+    assert codes(api, q="kiem soat") == []
+
+
+def test_filters(library):
+    api = library
+    assert codes(api, kind="procedure") == ["QT-01", "QT-02"]
+    assert codes(api, kind="form") == ["BM-QT01-01"]
+    assert codes(api, unit="CCHC") == ["QT-02"]
+    assert codes(api, unit="cchc") == ["QT-02"]
+    assert codes(api, unit="VP", kind="procedure") == ["QT-01"]
+    assert codes(api, "iso", kind="procedure") == ["QT-01", "QT-02", "QT-03"]
+    assert codes(api, "iso", status="draft") == ["QT-03"]
+    assert codes(api, "iso", status="effective") == ["BM-QT01-01", "HD-01", "QT-01", "QT-02"]
+    assert codes(api, q="quy trinh", unit="VP") == ["QT-01"]
+    assert codes(api, kind="manual") == []
+    assert api.get("nhanvien", LIST, params={"limit": 0}).status_code == 422
+    assert api.get("nhanvien", LIST, params={"offset": -1}).status_code == 422
+
+
+def test_staff_see_the_status_in_force_not_that_of_a_draft(library):
+    api = library
+    assert api.post("iso", f"{LIST}/QT-01/versions").status_code == 201
+    items = {i["code"]: i for i in api.get("nhanvien", LIST).json()["items"]}
+    assert (items["QT-01"]["status"], items["QT-01"]["current_revision"]) == ("effective", 1)
+    assert codes(api, status="draft") == []
+    assert "QT-01" in codes(api, status="effective")
+    assert api.get("nhanvien", f"{LIST}/QT-01").json()["status"] == "effective"
+    # Those who read drafts see that a revision is being prepared.
+    items = {i["code"]: i for i in api.get("iso", LIST).json()["items"]}
+    assert (items["QT-01"]["status"], items["QT-01"]["current_revision"]) == ("draft", 1)
+    assert "QT-01" in codes(api, "iso", status="draft")
+
+
+def test_sort(library):
+    api = library
+    assert codes(api) == ["BM-QT01-01", "HD-01", "QT-01", "QT-02"]
+    assert codes(api, sort="-code") == ["QT-02", "QT-01", "HD-01", "BM-QT01-01"]
+    assert codes(api, sort="title") == ["HD-01", "BM-QT01-01", "QT-01", "QT-02"]
+    assert codes(api, sort="kind") == ["BM-QT01-01", "QT-01", "QT-02", "HD-01"]
+    assert codes(api, sort="nonsense") == codes(api)
+
+
+def test_sort_by_status_and_effective_date(library):
+    api = library
+    by_status = codes(api, "iso", sort="status")
+    assert by_status[0] == "QT-03"  # draft before effective
+    assert sorted(by_status[1:]) == by_status[1:]
+    by_date = codes(api, "iso", sort="effective_date")
+    assert by_date[-1] == "QT-03"  # no effective date: last either way
+    assert codes(api, "iso", sort="-effective_date")[-1] == "QT-03"
+
+
+def test_pagination(library):
+    api = library
+    everything = codes(api, "iso")
+    assert len(everything) == 5
+    pages = []
+    for offset in range(0, 6, 2):
+        response = api.get("iso", LIST, params={"limit": 2, "offset": offset}).json()
+        assert response["total"] == 5
+        pages.append([item["code"] for item in response["items"]])
+    assert pages == [everything[0:2], everything[2:4], everything[4:]]
+    beyond = api.get("iso", LIST, params={"limit": 2, "offset": 10}).json()
+    assert (beyond["items"], beyond["total"]) == ([], 5)
+    filtered = api.get("iso", LIST, params={"q": "quy trinh", "limit": 1}).json()
+    assert filtered["total"] == 3 and len(filtered["items"]) == 1
+    staff = api.get("nhanvien", LIST, params={"limit": 1}).json()
+    assert staff["total"] == 4
+
+
+def test_list_items_have_the_documented_fields(library):
+    item = next(i for i in library.get("nhanvien", LIST).json()["items"] if i["code"] == "QT-02")
+    assert set(item) >= {"code", "title", "kind", "owner_unit", "confidentiality", "current_revision",
+                         "effective_date", "status"}
+    assert (item["owner_unit"], item["kind"], item["current_revision"], item["status"]) == (
+        "CCHC", "procedure", 1, "effective")
+    assert item["effective_date"]
