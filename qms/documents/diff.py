@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from qms.documents.models import SECTIONS, Version
 from qms.documents.schemas import Step
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+#: Runs of whitespace, words, and single punctuation marks: "cửa." and "cửa" share the word.
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass
@@ -39,16 +40,33 @@ class VersionDiff:
 
 
 def word_diff(old: str, new: str) -> list[dict[str, str]]:
-    """Runs of equal, deleted and inserted text; whitespace kept so the text reads as written."""
+    """Runs of equal, deleted and inserted text; whitespace kept so the text reads as written.
+
+    A space between two changed words belongs to the change, so that replacing "tài liệu"
+    by "hồ sơ" reads as one deletion and one insertion rather than word by word.
+    """
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    chunks = [(tag, "".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2
+              in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+    merged: list[tuple[str, str, str]] = []
+    for index, (tag, before, after) in enumerate(chunks):
+        between_changes = (0 < index < len(chunks) - 1 and chunks[index - 1][0] != "equal"
+                           and chunks[index + 1][0] != "equal")
+        if tag == "equal" and between_changes and not before.strip():
+            tag = "replace"
+        if tag != "equal" and merged and merged[-1][0] != "equal":
+            _tag, earlier_before, earlier_after = merged.pop()
+            tag, before, after = "replace", earlier_before + before, earlier_after + after
+        merged.append((tag, before, after))
     ops: list[dict[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, before, after in merged:
         if tag == "equal":
-            ops.append({"op": "equal", "text": "".join(a[i1:i2])})
-        if tag in ("delete", "replace"):
-            ops.append({"op": "delete", "text": "".join(a[i1:i2])})
-        if tag in ("insert", "replace"):
-            ops.append({"op": "insert", "text": "".join(b[j1:j2])})
+            ops.append({"op": "equal", "text": before})
+            continue
+        if before:
+            ops.append({"op": "delete", "text": before})
+        if after:
+            ops.append({"op": "insert", "text": after})
     return ops
 
 
