@@ -33,7 +33,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check $(wildcard qms tests seed bench)
 
 # Babel skips folders starting with "_" by default, which would miss templates/_macros.
-messages: $(VENV)/.dev
+messages: | $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -o qms/locale/messages.pot --no-location --sort-output --omit-header \
 		--ignore-dirs='.* __pycache__ _bundled' .
 	$(BIN)/pybabel update -i qms/locale/messages.pot -d qms/locale -l vi --no-fuzzy-matching \
