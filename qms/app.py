@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qms import __version__, capabilities
@@ -77,6 +78,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             body: dict[str, object] = {"detail": exc.detail}
             if isinstance(exc, ValidationFailed):
                 body["field"] = exc.field
+                body["errors"] = [{"field": field, "reason": reason}
+                                  for field, reason in exc.fields.items()]
             if isinstance(exc, NotAuthenticated):
                 headers["WWW-Authenticate"] = "Bearer"
             return JSONResponse(body, status_code=exc.status_code, headers=headers)
@@ -101,6 +104,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
         return _error_page(request, 422, detail)
+
+    @app.exception_handler(DataError)
+    async def value_refused_by_database(request: Request, exc: DataError) -> Response:
+        """The database refused a value the checks let through (a NUL character in a
+        query, a number or text beyond a column's range): bad input, already rolled back."""
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path,
+                    str(exc.orig).splitlines()[0] if exc.orig else exc)
+        message = _("The request contains a value that cannot be stored: a control character, "
+                    "or a number or text that is too large.")
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return _error_page(request, 422, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

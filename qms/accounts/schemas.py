@@ -12,7 +12,13 @@ USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
 UNIT_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # whitespace ones are folded
+
+
 def _clean(value: str) -> str:
+    """One line of text: runs of spaces become one; control characters are refused."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
     return " ".join(value.split())
 
 
