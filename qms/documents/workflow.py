@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from qms.accounts.auth import Principal
+from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.audit import service as audit
@@ -27,7 +27,7 @@ from qms.documents.models import (
     VersionReviewer,
 )
 from qms.documents.schemas import Decision, Submission, WithdrawalRequest
-from qms.documents.service import load_version
+from qms.documents.service import allowed_unit_ids, load_version
 from qms.documents.signing import reauthenticate, round_signers, sign
 from qms.errors import Conflict, Forbidden, ValidationFailed
 from qms.i18n import _
@@ -81,6 +81,11 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
         raise ValidationFailed("approver", _("The drafter of a version cannot also approve it."))
     if any(user.id == approver.id for user in reviewers):
         raise ValidationFailed("reviewers", _("The approver cannot also be one of the reviewers."))
+    allowed = allowed_unit_ids(session, document)
+    for user in [*reviewers, approver]:
+        if not access.can_see(principal_for(session, user), document, allowed):
+            raise ValidationFailed("reviewers" if user is not approver else "approver",
+                                   _("%(name)s may not read this restricted document.", name=user.full_name))
 
     version.review_round += 1
     version.approver_id = approver.id
