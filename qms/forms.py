@@ -24,6 +24,10 @@ def _message(error: Mapping[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
+    if kind == "json_invalid":
+        return _("The body is not valid JSON.")
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return _("Must be an object with named fields.")
     if kind == "string_too_short":
         if ctx.get("min_length") == 1 or error.get("input") == "":
             return _("This field is required.")
@@ -52,7 +56,8 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     result: dict[str, str] = {}
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        field = location[0] if location else "request"
+        # A JSON syntax error is located by its character position, which is no field.
+        field = location[0] if location and error.get("type") != "json_invalid" else "request"
         result.setdefault(field, _message(error))
     return result
 

@@ -29,10 +29,14 @@ def _cookies(scope: Scope) -> dict[str, str]:
 
 
 def _accept_language(scope: Scope) -> str | None:
+    """The first language of ``Accept-Language`` (in the caller's order) that we speak."""
     for name, value in scope.get("headers", []):
         if name == b"accept-language":
-            primary = value.decode("latin-1").split(",")[0].strip().lower()[:2]
-            return primary if primary in LANGUAGES else None
+            for entry in value.decode("latin-1").split(","):
+                primary = entry.split(";")[0].strip().lower()[:2]
+                if primary in LANGUAGES:
+                    return primary
+            return None
     return None
 
 

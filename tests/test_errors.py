@@ -270,3 +270,11 @@ def test_an_unexpected_error_is_a_calm_500(fragile_app):
         "An unexpected error occurred; nothing was changed. Please try again.")}
     assert "RuntimeError" not in page.text and "Traceback" not in page.text
     assert vietnamese("Something went wrong") in page.text
+
+
+@pytest.mark.parametrize(("header", "language"), [
+    ("fr-FR, en;q=0.8", "en"), ("vi-VN,vi;q=0.9,en;q=0.8", "vi"), ("de", "vi"), ("", "vi")])
+def test_the_api_takes_the_first_language_it_speaks(client, header, language):
+    response = client.get("/api/v1/me", headers={"Accept-Language": header})
+    expected = "Please sign in." if language == "en" else vietnamese("Please sign in.")
+    assert response.json() == {"detail": expected}

@@ -139,12 +139,18 @@ def test_missing_fields_are_all_listed(client, as_admin):
     assert "full_name: This field is required." in response.json()["detail"]
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'"nv9"', b"null"])
-def test_a_body_that_is_not_an_object_is_422(client, as_admin, body):
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"{not json", "The body is not valid JSON."),
+    (b"[]", "Must be an object with named fields."),
+    (b'"nv9"', "Must be an object with named fields."),
+    (b"null", "Must be an object with named fields."),
+    (b"", "This field is required."),
+])
+def test_a_body_that_is_not_an_object_is_422(client, as_admin, body, reason):
     response = client.post("/api/v1/users", headers={**as_admin, "content-type": "application/json"},
                            content=body)
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert response.json()["errors"] == [{"field": "request", "reason": reason}]
 
 
 def test_admin_edits_a_user(client, as_admin, make, read):
@@ -292,3 +298,12 @@ def test_a_cookie_session_cannot_post_a_form_to_the_api_without_the_token(client
     response = client.post("/api/v1/units", data={"code": "KH", "name": "Kế hoạch"})
     assert response.status_code == 403
     assert read.unit("KH") is None
+
+
+def test_a_role_change_takes_effect_on_the_next_call(client, as_admin, make):
+    make.user("danhgia", "auditor")
+    headers = api_headers(client, "danhgia")
+    assert client.get("/api/v1/audit", headers=headers).status_code == 200
+    client.patch("/api/v1/users/danhgia", headers=as_admin, json={"roles": ["staff"]})
+    assert client.get("/api/v1/audit", headers=headers).status_code == 403
+    assert client.get("/api/v1/me", headers=headers).json()["roles"] == ["staff"]

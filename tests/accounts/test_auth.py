@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlmodel import Session
 from support import PASSWORD, api_headers, csrf_token, login, post_form
 
 from qms.accounts.models import AuthSession, LoginAttempt
@@ -322,3 +323,29 @@ def test_many_failures_from_one_address_throttle_every_username(app, make, setti
             TestClient(app, client=("10.0.0.7", 5000)) as colleague:
         assert token_login(guesser, "iso").status_code == 429
         assert token_login(colleague, "iso").status_code == 200
+
+
+def test_purging_removes_only_what_has_expired(client, make, settings, db, read):
+    make.user("iso", "quality_officer")
+    make.user("nv1", "staff")
+    api_headers(client, "iso")
+    live = api_headers(client, "nv1")
+    token_login(client, "khongco", "Sai12345")
+    token_login(client, "khac", "Sai12345")
+    iso_id = read.user("iso").id
+    db.execute(update(AuthSession).where(AuthSession.user_id == iso_id)
+               .values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.execute(update(LoginAttempt).where(LoginAttempt.username == "khongco")
+               .values(at=utcnow() - timedelta(minutes=settings.login_window_minutes + 1)))
+    db.commit()
+
+    from qms.accounts.auth import purge_expired
+
+    with Session(db.get_bind()) as session:
+        assert purge_expired(session, settings) == 1
+        session.commit()
+
+    assert read.sessions("iso") == []
+    assert client.get("/api/v1/me", headers=live).status_code == 200
+    assert read.attempts("khongco") == 0
+    assert read.attempts("khac") == 1

@@ -145,14 +145,24 @@ def test_duplicate_username_in_the_form_is_409_with_a_message(signed_in_admin, m
 
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
-def test_only_an_admin_posts_the_user_form(client, make, read, role):
+def test_only_an_admin_posts_the_user_forms(client, make, read, role):
     make.user("khac", role, unit="CNTT")
+    make.user("nv1", "staff", unit="CNTT")
     login(client, "khac")
-    response = post_form(client, "/admin/users/new", new_user_form())
-    assert response.status_code == 403
-    assert "Your role does not allow this action." in response.text
-    assert 'name="password"' not in response.text, "an error page, not the form again"
+    created = post_form(client, "/admin/users/new", new_user_form())
+    edited = post_form(client, "/admin/users/nv1", {"full_name": "Đổi Tên", "unit": "CNTT",
+                                                    "roles": ["admin"]})
+    promoted = post_form(client, "/admin/users/khac", {"full_name": "Khac", "unit": "CNTT",
+                                                       "roles": ["admin"]})
+    closed = post_form(client, "/admin/users/nv1/active", {"active": "false"})
+    for response in (created, edited, promoted, closed):
+        assert response.status_code == 403
+        assert "Your role does not allow this action." in response.text
+        assert 'name="full_name"' not in response.text, "an error page, not the form again"
     assert read.user("nv9") is None
+    assert read.user("nv1").full_name == "Nv1" and read.user("nv1").active
+    assert read.roles("khac") == {role}
+    assert [e.action for e in read.events()] == ["auth.login"]
 
 
 @pytest.mark.parametrize(("role", "status"), [

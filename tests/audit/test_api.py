@@ -154,3 +154,22 @@ def test_staff_cannot_open_the_trail_page(client, make):
     assert response.status_code == 403
     assert "Your role does not allow this action." in response.text
     assert client.get("/audit/chain").status_code == 403
+
+
+def test_a_change_whose_audit_event_fails_is_not_kept(app, admin, read, monkeypatch):
+    """The event is written in the transaction of the change: no event, no change."""
+    from fastapi.testclient import TestClient
+
+    from qms.accounts import units
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        headers = api_headers(client, "quantri")
+
+        def failing_record(*args, **kwargs):
+            raise RuntimeError("the audit table is unavailable")
+
+        monkeypatch.setattr(units.audit, "record", failing_record)
+        response = client.post("/api/v1/units", headers=headers, json={"code": "KH", "name": "Kế hoạch"})
+    assert response.status_code == 500
+    assert read.unit("KH") is None
+    assert [e.action for e in read.events()] == ["auth.login"]
