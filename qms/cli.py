@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from qms import capabilities
@@ -161,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot use the database: {reason}")
     except SQLAlchemyError as exc:
         return _fail(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    except ValidationError as exc:
+        from qms.forms import field_errors
+
+        field, reason = next(iter(field_errors(exc.errors()).items()))
+        return _fail(f"{field}: {reason}")
     except Exception as exc:
         from qms.errors import QMSError
 

@@ -203,3 +203,30 @@ def test_create_admin_refuses_a_weak_password_in_one_line(env, capsys, monkeypat
 def test_seed_without_demo_explains_itself(env, capsys):
     assert cli.main(["seed"]) == 2
     assert "seed --demo" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["create-admin", "Bad Name"], "username"),
+    (["create-admin", "quantri", "--unit-code", "có dấu"], "code"),
+])
+def test_create_admin_with_bad_names_says_which_in_one_line(env, capsys, monkeypatch, args, field):
+    import io
+
+    assert cli.main(["migrate"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Baove2024x\n"))
+    assert cli.main(args) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"qms: {field}: ")
+
+
+def test_a_second_first_admin_is_refused(env, capsys, monkeypatch):
+    import io
+
+    assert cli.main(["migrate"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Baove2024x\n"))
+    assert cli.main(["create-admin", "quantri"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Baove2024x\n"))
+    assert cli.main(["create-admin", "quantri2"]) == 2
+    assert "an administrator already exists" in capsys.readouterr().err
