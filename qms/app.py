@@ -23,7 +23,7 @@ from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
 from qms.documents import api as documents_api
-from qms.documents import delegation_views, version_views
+from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
 from qms.errors import NotAuthenticated, QMSError, TooManyAttempts, ValidationFailed
 from qms.forms import field_errors
@@ -32,6 +32,7 @@ from qms.home import views as home_views
 from qms.i18n import _
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
+from qms.portal import views as portal_views
 from qms.web import redirect, render
 
 log = logging.getLogger("qms")
@@ -171,5 +172,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(documents_views.router)
     app.include_router(version_views.router)
     app.include_router(delegation_views.router)
+    app.include_router(search_views.router)
+    app.include_router(portal_views.router)
     app.include_router(home_views.router)
     return app

@@ -1,0 +1,64 @@
+"""Search everywhere: documents, the content of their current versions, forms and
+external documents, with the matching words marked in the original text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.documents import search_index
+from qms.documents.highlight import mark, snippet
+from qms.documents.models import SECTIONS, Version, VersionStep
+from qms.documents.service import DocumentRow, list_documents
+from qms.pagination import Page
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    title: Markup
+    kind: str
+    revision: int | None
+    status: str | None
+    effective_date: object
+    snippet: Markup | None
+
+
+def _version_texts(session: Session, version_ids: list[int]) -> dict[int, str]:
+    if not version_ids:
+        return {}
+    steps: dict[int, list[str]] = {}
+    for row in session.execute(select(VersionStep).where(VersionStep.version_id.in_(version_ids))
+                               .order_by(VersionStep.version_id, VersionStep.position)).scalars():
+        line = f"{row.step} {row.responsibility} {row.task} {row.output}"
+        steps.setdefault(row.version_id, []).append(line)
+    return {
+        version.id: " ".join([*(getattr(version, name) for name in SECTIONS), *steps.get(version.id, [])])
+        for version in session.execute(select(Version).where(Version.id.in_(version_ids))).scalars()
+    }
+
+
+def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[SearchHit]:
+    """Snippets for a page of register rows, from the version the index holds for each."""
+    words = search_index.terms(query)
+    indexed = {row.document.id: row.document.effective_version_id or row.document.latest_version_id
+               for row in rows}
+    texts = _version_texts(session, [vid for vid in indexed.values() if vid])
+    return [
+        SearchHit(
+            code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,
+            revision=row.current_revision, status=row.latest_status, effective_date=row.effective_date,
+            snippet=snippet(texts.get(indexed[row.document.id] or 0, ""), words) if words else None,
+        )
+        for row in rows
+    ]
+
+
+def search_everywhere(session: Session, actor: Principal, query: str, *, limit: int = 20,
+                      offset: int = 0, kind: str | None = None) -> Page[SearchHit]:
+    page = list_documents(session, actor, q=query, kind=kind, sort=None, limit=limit, offset=offset)
+    return Page(hits_for(session, list(page.items), query), page.total, page.limit, page.offset)

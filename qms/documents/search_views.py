@@ -1,0 +1,26 @@
+"""Page: search everywhere, with live results under the box in the header."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from qms.deps import PageUser, SessionDep
+from qms.documents.finder import search_everywhere
+from qms.documents.models import KINDS
+from qms.web import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+LIVE_SIZE = 6
+
+
+@router.get("/search")
+def search_page(request: Request, session: SessionDep, user: PageUser,
+                q: str = Query("", max_length=200), kind: str | None = Query(None, max_length=20),
+                live: bool = False, page: int = Query(1, ge=1, le=10_000)) -> Response:
+    size = LIVE_SIZE if live else PAGE_SIZE
+    result = search_everywhere(session, user, q, limit=size, offset=(page - 1) * size,
+                               kind=kind or None) if q.strip() else None
+    template = "search/_live.html" if live else "search/index.html"
+    return render(request, template, {"result": result, "q": q, "kind": kind or "", "kinds": KINDS})

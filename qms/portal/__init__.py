@@ -1,0 +1,1 @@
+"""The public portal: the agency's effective public documents, without signing in."""

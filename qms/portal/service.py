@@ -1,0 +1,46 @@
+"""What the public may see: effective versions of documents marked public, nothing else."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from qms.accounts.models import Unit
+from qms.documents import search_index
+from qms.documents.models import Document, Version
+from qms.documents.service import DocumentRow
+from qms.errors import NotFound
+from qms.i18n import _
+from qms.pagination import Page, clamp
+
+
+def _public() -> object:
+    return (Document.confidentiality == "public") & Document.effective_version_id.is_not(None)
+
+
+def public_documents(session: Session, *, q: str | None = None, limit: int | None = None,
+                     offset: int | None = None) -> Page[DocumentRow]:
+    limit, offset = clamp(limit, offset)
+    query = (
+        select(Document, Unit.code, Unit.name, Version.revision, Version.status, Version.revision,
+               Version.effective_date)
+        .join(Unit, Unit.id == Document.owner_unit_id)
+        .join(Version, Version.id == Document.effective_version_id)
+        .where(_public())
+    )
+    if q and (match := search_index.match_clause(session, q)) is not None:
+        query = query.where(match)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(Document.code).limit(limit).offset(offset)).all()
+    return Page([DocumentRow(*row) for row in rows], total, limit, offset)
+
+
+def public_document(session: Session, code: str) -> tuple[Document, Version]:
+    """The effective version of a public document; anything else is "not found"."""
+    row = session.execute(
+        select(Document, Version).join(Version, Version.id == Document.effective_version_id)
+        .where(Document.code == code.upper(), _public())
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no public document %(code)s.", code=code))
+    return row[0], row[1]
