@@ -1,8 +1,9 @@
-"""Content-addressed file storage: a file is named by the SHA-256 of its bytes.
+"""Stored files, content-addressed by SHA-256.
 
-The local implementation keeps files under ``<data folder>/files/ab/cd/<sha256>``;
-an S3-compatible store can implement the same four methods. No name a user gives
-ever reaches the filesystem: only the hex digest does, and it is checked.
+A file is kept under the hex digest of its bytes, so the same bytes are stored once
+and a name given by a user never reaches the file system. :class:`FileStore` is the
+interface; :class:`LocalFileStore` keeps files in a folder (``<QMS_DATA_DIR>/files``);
+an S3-compatible object store can implement the same three methods.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Protocol
 
@@ -19,61 +20,55 @@ from qms.config import Settings
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
-class Storage(Protocol):
-    def put(self, data: bytes) -> str: ...
+class FileStore(Protocol):
+    def put(self, data: bytes) -> str:
+        """Store ``data``; return its SHA-256 (hex)."""
 
-    def get(self, digest: str) -> bytes: ...
+    def get(self, sha256: str) -> bytes:
+        """The bytes stored under ``sha256``; FileNotFoundError when there are none."""
 
-    def exists(self, digest: str) -> bool: ...
-
-    def size(self, digest: str) -> int: ...
+    def exists(self, sha256: str) -> bool: ...
 
 
-class LocalStorage:
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class LocalFileStore:
+    """Files in ``root/ab/cd/<sha256>``, written atomically (temporary file, fsync, rename)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, digest: str) -> Path:
-        if not _DIGEST.match(digest):
+    def _path(self, sha256: str) -> Path:
+        if not _DIGEST.match(sha256):
             raise ValueError("not a SHA-256 hex digest")
-        return self.root / digest[:2] / digest[2:4] / digest
+        return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> str:
-        """Store once; writing the same bytes again is a no-op. Atomic: a reader never
-        sees a partial file."""
-        digest = hashlib.sha256(data).hexdigest()
-        path = self._path(digest)
-        if path.exists():
+        digest = sha256_of(data)
+        target = self._path(digest)
+        if target.exists():
             return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        draft = target.with_name(f".{digest}.{os.getpid()}.{secrets.token_hex(4)}.part")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+            os.replace(draft, target)
+        finally:
+            draft.unlink(missing_ok=True)
         return digest
 
-    def get(self, digest: str) -> bytes:
-        try:
-            return self._path(digest).read_bytes()
-        except FileNotFoundError:
-            raise KeyError(digest) from None
+    def get(self, sha256: str) -> bytes:
+        return self._path(sha256).read_bytes()
 
-    def exists(self, digest: str) -> bool:
-        return _DIGEST.match(digest) is not None and self._path(digest).exists()
-
-    def size(self, digest: str) -> int:
-        return self._path(digest).stat().st_size
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
 
 
-def files_root(settings: Settings) -> Path:
-    return settings.data_dir / "files"
-
-
-def get_storage(settings: Settings) -> Storage:
-    return LocalStorage(files_root(settings))
+def file_store(settings: Settings) -> LocalFileStore:
+    return LocalFileStore(settings.data_dir / "files")
