@@ -129,8 +129,19 @@ def verify_chain(session: Session, batch_size: int = 2000) -> ChainStatus:
             last_id = event.id
         session.expunge_all()
     head = session.get(AuditHead, 1)
-    if head is not None and (head.last_id != last_id or head.last_hash != expected_prev):
+    if head is None:
+        # The head is written with every event; without it a cut tail would go unseen.
+        if count:
+            return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1)
+    elif head.last_id < last_id:
+        # Events were added behind the head's back: the first of them is the bad one.
+        return ChainStatus(ok=False, events=head.last_id, first_bad_event=head.last_id + 1)
+    elif head.last_id > last_id:
+        # Events are missing at the end.
         return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1)
+    elif head.last_hash != expected_prev:
+        # The last event was rewritten, hash and all.
+        return ChainStatus(ok=False, events=count - 1, first_bad_event=last_id)
     return ChainStatus(ok=True, events=count)
 
 

@@ -155,3 +155,38 @@ def test_verify_audit_as_a_separate_process(engine, chain, cli_env):
     assert result.returncode == 1, result.stderr
     assert "first bad event 5" in result.stdout
     assert result.stderr == ""
+
+
+def _forge(engine, event_id: int, **changes: object) -> None:
+    """Rewrite or add an event with a hash that fits it, as a careful intruder would."""
+    with transaction(engine) as session:
+        event = session.get(AuditEvent, event_id)
+        if event is None:
+            before = session.get(AuditEvent, event_id - 1)
+            event = AuditEvent(id=event_id, occurred_at=before.occurred_at, action="user.create",
+                               prev_hash=before.hash, hash="")
+            session.add(event)
+        for name, value in changes.items():
+            setattr(event, name, value)
+        event.hash = audit.compute_hash(event)
+
+
+def test_an_event_added_behind_the_heads_back_is_named(engine, chain):
+    _forge(engine, 6, actor_username="ai-do")
+    assert verify(engine) == audit.ChainStatus(ok=False, events=5, first_bad_event=6)
+
+
+def test_the_last_event_rewritten_with_a_fitting_hash_is_named(engine, chain):
+    _forge(engine, 5, actor_username="ai-do")
+    assert verify(engine) == audit.ChainStatus(ok=False, events=4, first_bad_event=5)
+
+
+def test_an_earlier_event_rewritten_with_a_fitting_hash_breaks_the_next_link(engine, chain):
+    _forge(engine, 2, details='{"n":99}')
+    assert verify(engine) == audit.ChainStatus(ok=False, events=2, first_bad_event=3)
+
+
+def test_deleting_the_head_with_the_last_event_is_noticed(engine, chain):
+    raw(engine, "DELETE FROM audit_event WHERE id = 5")
+    raw(engine, "DELETE FROM audit_head")
+    assert verify(engine) == audit.ChainStatus(ok=False, events=4, first_bad_event=5)
