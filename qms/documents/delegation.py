@@ -40,6 +40,9 @@ def create_delegation(
         if not actor.has(Role.ADMIN):
             raise Forbidden(_("Only an administrator may record a delegation for someone else."))
         delegator = _active_user(session, data.delegator, "delegator")
+        if not _holds(session, delegator, Role.APPROVER):
+            raise ValidationFailed("delegator", _("%(name)s does not hold the role needed for this step.",
+                                                  name=delegator.full_name))
     else:
         if not actor.has(Role.APPROVER):
             raise Forbidden(_("Only an approver can delegate approval."))

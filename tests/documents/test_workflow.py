@@ -754,6 +754,21 @@ def test_delegation_rules(api, look, today):
     assert look.events("delegation.create") == []
 
 
+def test_an_administrator_records_a_delegation_only_for_an_approver(api, make, look, today):
+    make.user("quantri", "admin", unit="VP")
+    week = {"delegate": "phogiamdoc", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=7)).isoformat()}
+    refused = api.post("quantri", "/api/v1/delegations", {**week, "delegator": "xemxet"})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "delegator"
+    assert api.post("iso", "/api/v1/delegations", {**week, "delegator": "giamdoc"}).status_code == 403
+    recorded = api.post("quantri", "/api/v1/delegations", {**week, "delegator": "giamdoc"})
+    assert recorded.status_code == 201, recorded.text
+    assert (recorded.json()["delegator"], recorded.json()["delegate"]) == ("giamdoc", "phogiamdoc")
+    event = look.events("delegation.create")[0]
+    assert event.actor_username == "quantri" and '"delegator":"giamdoc"' in event.details
+
+
 def test_delegation_at_service_level_is_audited_in_the_same_transaction(people, engine, look, today):
     data = DelegationCreate(delegate="phogiamdoc", starts_on=today, ends_on=today + timedelta(days=1))
     with new_session(engine, write=True) as session:
