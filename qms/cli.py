@@ -77,6 +77,36 @@ def cmd_import_procedures(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qms.backup import BackupError, backup
+
+    try:
+        print(backup(settings, _engine(settings), Path(args.file)))
+    except BackupError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qms.audit.service import verify_chain
+    from qms.backup import BackupError, restore
+
+    engine = _engine(settings)
+    try:
+        print(restore(settings, engine, Path(args.file)))
+    except BackupError as exc:
+        return _fail(str(exc))
+    with transaction(_engine(settings), write=False) as session:
+        status = verify_chain(session)
+    print(f"audit chain: {'intact' if status.ok else f'broken at event {status.first_bad_event}'}, "
+          f"{status.events} events")
+    return 0 if status.ok else 1
+
+
 def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     from qms.audit.service import verify_chain
 
@@ -129,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     procedures = sub.add_parser("import-procedures", help="import procedure source files (idempotent)")
     procedures.add_argument("directory")
     procedures.set_defaults(handler=cmd_import_procedures)
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the database and stored files")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup into an empty data folder and database")
+    restore.add_argument("file")
+    restore.set_defaults(handler=cmd_restore)
 
     sub.add_parser("verify-audit", help="check the audit chain; exit 1 if broken").set_defaults(
         handler=cmd_verify_audit

@@ -5,9 +5,10 @@
 #   chromium           /usr/bin/chromium, driven by Playwright in tests/browser
 #                      (never a browser that Playwright downloads itself)
 #   fonts-dejavu-core  Vietnamese letters in the pages Chromium renders and screenshots
+#   postgresql-client  pg_dump and pg_restore for `qms backup` / `qms restore` on PostgreSQL
 set -euo pipefail
 
-wanted=(chromium fonts-dejavu-core)
+wanted=(chromium fonts-dejavu-core postgresql-client)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -1,0 +1,86 @@
+"""`qms backup` and `qms restore` carry documents, files, signatures and a verifying audit chain."""
+
+from __future__ import annotations
+
+import secrets
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlmodel import Session
+
+from qms.audit.service import verify_chain
+from qms.backup import BackupError, backup, restore
+from qms.config import Settings
+from qms.db import make_engine
+from qms.documents.models import Document, Signature
+from qms.storage import file_store
+
+
+@pytest.fixture
+def target(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[tuple[Settings, Engine]]:
+    """An empty data folder and an empty database of the same kind as the test database."""
+    data_dir = tmp_path / "restored"
+    if engine.dialect.name == "sqlite":
+        url = f"sqlite:///{data_dir / 'qms.sqlite3'}"
+        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), make_engine(url)
+        return
+    name = f"qms_restore_{secrets.token_hex(4)}"
+    admin = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    url = engine.url.set(database=name).render_as_string(hide_password=False)
+    restored = make_engine(url)
+    try:
+        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), restored
+    finally:
+        restored.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _facts(engine: Engine) -> tuple[int, int, int, bool]:
+    with Session(engine) as session:
+        chain = verify_chain(session)
+        return (session.execute(select(func.count()).select_from(Document)).scalar_one(),
+                session.execute(select(func.count()).select_from(Signature)).scalar_one(),
+                chain.events, chain.ok)
+
+
+def test_backup_round_trips_documents_files_signatures_and_the_audit_chain(
+        api, settings, engine, target, tmp_path):
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    digest = file_store(settings).put("Biểu mẫu BM-QT01-01".encode())
+    before = _facts(engine)
+    assert before[3] and before[1] == 3
+
+    archive = tmp_path / "qms-backup.tar.gz"
+    report = backup(settings, engine, archive)
+    assert report.files >= 1 and archive.exists()
+
+    target_settings, target_engine = target
+    message = restore(target_settings, target_engine, archive)
+    assert "restored" in message
+    assert _facts(target_engine) == before
+    assert file_store(target_settings).get(digest) == "Biểu mẫu BM-QT01-01".encode()
+    target_engine.dispose()
+
+
+def test_restore_refuses_a_folder_in_use_or_a_foreign_archive(api, settings, engine, target, tmp_path):
+    archive = tmp_path / "qms-backup.tar.gz"
+    backup(settings, engine, archive)
+    target_settings, target_engine = target
+    target_settings.data_dir.mkdir(parents=True)
+    (target_settings.data_dir / "notes.txt").write_text("đang dùng")
+    with pytest.raises(BackupError, match="not empty"):
+        restore(target_settings, target_engine, archive)
+
+    foreign = tmp_path / "foreign.tar.gz"
+    with tarfile.open(foreign, "w:gz") as handle:
+        handle.add(target_settings.data_dir / "notes.txt", arcname="notes.txt")
+    with pytest.raises(BackupError, match=r"manifest\.json"):
+        restore(target_settings, target_engine, foreign)
