@@ -22,6 +22,7 @@ from qms.audit import views as audit_views
 from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
+from qms.distribution import api as distribution_api
 from qms.documents import api as documents_api
 from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(accounts_api.router)
     app.include_router(audit_api.router)
     app.include_router(documents_api.router)
+    app.include_router(distribution_api.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)

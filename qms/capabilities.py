@@ -8,6 +8,7 @@ import importlib
 #: Modules that register lifecycle listeners or tables at import; a capability adds itself here.
 MODULES = (
     "qms.models",
+    "qms.distribution.listeners",
 )
 
 

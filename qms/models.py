@@ -2,6 +2,7 @@
 
 from qms.accounts.models import AgencyProfile, AuthSession, LoginAttempt, Unit, User, UserRole
 from qms.audit.models import AuditEvent, AuditHead
+from qms.distribution.models import Acknowledgement, Distribution, MailOutbox, Notification, PaperCopy
 from qms.documents.models import (
     Delegation,
     Document,
@@ -14,14 +15,19 @@ from qms.documents.models import (
 )
 
 __all__ = [
+    "Acknowledgement",
     "AgencyProfile",
     "AuditEvent",
     "AuditHead",
     "AuthSession",
     "Delegation",
+    "Distribution",
     "Document",
     "DocumentUnit",
     "LoginAttempt",
+    "MailOutbox",
+    "Notification",
+    "PaperCopy",
     "RevisionHistory",
     "Signature",
     "Unit",

@@ -1,0 +1,1 @@
+"""Distribution of versions, acknowledgement by staff, paper copies, notifications and reminders."""

@@ -1,0 +1,104 @@
+"""How distribution follows the lifecycle (registered through ``qms.capabilities``).
+
+- A version ends (superseded or withdrawn): its open acknowledgement tasks close and its
+  controlled paper copies go on the recall list.
+- A version becomes effective: if it was distributed while approved, its recipients are
+  told now; otherwise it goes to the previous version's distribution (the same targets,
+  expanded again today), which the quality officer can change afterwards.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from qms.audit import service as audit
+from qms.config import get_settings
+from qms.db import utcnow
+from qms.distribution import notifications, service
+from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
+from qms.distribution.targets import Targets, still_valid
+from qms.documents import events
+from qms.documents.events import ActorLike
+from qms.documents.lifecycle import Status
+from qms.documents.models import Document, Version
+from qms.errors import ValidationFailed
+
+
+def _actor_fields(actor: ActorLike | None) -> dict[str, object]:
+    return {"actor": actor, "actor_username": None if actor else "system"}
+
+
+@events.on_ended
+def close_tasks_and_recall_copies(session: Session, document: Document, version: Version,
+                                  actor: ActorLike | None) -> None:
+    now = utcnow()
+    outcome = "superseded" if version.status == Status.SUPERSEDED else "withdrawn"
+    closed = session.execute(
+        update(Acknowledgement)
+        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+        .values(status=outcome, closed_at=now)
+    ).rowcount or 0
+    copies = session.execute(
+        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.status == "issued")
+        .order_by(PaperCopy.number)
+    ).scalars().all()
+    for copy in copies:
+        copy.status = "to_recall"
+        copy.recall_requested_at = now
+    session.add_all(copies)
+    session.flush()
+    ref = service.version_ref(document, version)
+    if closed:
+        audit.record(session, **_actor_fields(actor), action="distribution.close", object_type="version",
+                     object_id=ref, details={"outcome": outcome, "open_tasks_closed": closed})
+    if copies:
+        for copy in copies:
+            notifications.notify_many(session, [copy.holder_id], notifications.COPY_RECALL,
+                                      {"code": document.code, "revision": version.revision,
+                                       "number": f"{copy.number:02d}"},
+                                      link=service.version_link(document, version))
+        audit.record(session, **_actor_fields(actor), action="paper_copy.recall_requested",
+                     object_type="version", object_id=ref,
+                     details={"copies": [f"{copy.number:02d}" for copy in copies], "outcome": outcome})
+
+
+@events.on_effective
+def distribute_new_version(session: Session, document: Document, version: Version,
+                           previous: Version | None, actor: ActorLike | None) -> None:
+    zone = get_settings().zone
+    pending = session.execute(
+        select(Acknowledgement.user_id, Acknowledgement.due_at)
+        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+    ).all()
+    if pending or _distributed(session, version):
+        # Distributed while approved: the recipients can read it from today.
+        if pending:
+            service.notify_recipients(session, document, version, [row.user_id for row in pending],
+                                      min(row.due_at for row in pending), zone)
+        return
+    if previous is None:
+        return
+    earlier = session.execute(
+        select(Distribution).where(Distribution.version_id == previous.id).order_by(Distribution.id)
+    ).scalars().all()
+    if not earlier:
+        return
+    targets = Targets()
+    for distribution in earlier:
+        targets = targets.merge(Targets.from_json(distribution.targets))
+    targets = still_valid(session, targets)
+    if targets.empty:
+        return
+    try:
+        plan = service.plan(session, document, version, targets, earlier[-1].due_days, [], zone)
+    except ValidationFailed:
+        return  # nobody left to receive it; the quality officer distributes by hand
+    service.issue(session, actor, plan, earlier[-1].due_days, zone=zone,  # type: ignore[arg-type]
+                  carried_over_from=previous.revision)
+
+
+def _distributed(session: Session, version: Version) -> bool:
+    return session.execute(
+        select(Distribution.id).where(Distribution.version_id == version.id).limit(1)
+    ).first() is not None

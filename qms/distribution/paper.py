@@ -1,0 +1,117 @@
+"""Controlled paper copies: the recall list and recording each copy returned or destroyed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import User
+from qms.accounts.roles import require_any
+from qms.audit import service as audit
+from qms.distribution.models import PaperCopy
+from qms.distribution.schemas import RecallRecord
+from qms.distribution.service import DISTRIBUTE, FOLLOW_UP, load_followed_version, version_ref
+from qms.documents.models import Document, Version
+from qms.errors import Conflict, NotFound, ValidationFailed
+from qms.i18n import _
+from qms.pagination import Page, clamp
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    code: str
+    title: str
+    revision: int
+    version_status: str
+    number: int
+    holder: str
+    holder_name: str
+    holder_unit: str
+    status: str
+    issued_at: datetime
+    recall_requested_at: datetime | None
+    recalled_on: date | None
+    recall_note: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:02d}"
+
+
+def _rows(query) -> list[CopyRow]:  # type: ignore[no-untyped-def]
+    return [CopyRow(*row) for row in query]
+
+
+def _select():  # type: ignore[no-untyped-def]
+    return (
+        select(Document.code, Document.title, Version.revision, Version.status, PaperCopy.number,
+               User.username, PaperCopy.holder_name, PaperCopy.holder_unit, PaperCopy.status,
+               PaperCopy.issued_at, PaperCopy.recall_requested_at, PaperCopy.recalled_on,
+               PaperCopy.recall_note)
+        .select_from(PaperCopy)
+        .join(Version, Version.id == PaperCopy.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(User, User.id == PaperCopy.holder_id)
+    )
+
+
+def copies_of(session: Session, version: Version) -> list[CopyRow]:
+    return _rows(session.execute(_select().where(PaperCopy.version_id == version.id)
+                                 .order_by(PaperCopy.number)).all())
+
+
+def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
+                offset: int | None = None) -> Page[CopyRow]:
+    """Copies of versions no longer in force that have not come back yet, oldest first."""
+    require_any(actor.roles, FOLLOW_UP)
+    limit, offset = clamp(limit, offset)
+    query = _select().where(PaperCopy.status == "to_recall")
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(PaperCopy.recall_requested_at, Document.code, PaperCopy.number)
+                           .limit(limit).offset(offset)).all()
+    return Page(_rows(rows), total, limit, offset)
+
+
+def to_recall_count(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(PaperCopy).where(PaperCopy.status == "to_recall")
+    ).scalar_one()
+
+
+def record_recall(session: Session, actor: Principal, code: str, revision: int, number: int,
+                  data: RecallRecord, today: date) -> PaperCopy:
+    """The quality officer records a copy as returned or destroyed, with the date."""
+    require_any(actor.roles, DISTRIBUTE)
+    document, version = load_followed_version(session, actor, code, revision)
+    copy = session.execute(
+        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.number == number)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if copy is None:
+        raise NotFound(_("Controlled copy no. %(number)s of %(code)s revision %(rev)s does not exist.",
+                         number=f"{number:02d}", code=document.code, rev=f"{revision:02d}"))
+    if copy.status in ("returned", "destroyed"):
+        raise Conflict(_("Controlled copy no. %(number)s was already recorded as recalled.",
+                         number=f"{number:02d}"))
+    if copy.status != "to_recall":
+        raise Conflict(_("Controlled copy no. %(number)s belongs to a version in force; it is recalled "
+                         "when the version ends.", number=f"{number:02d}"))
+    if data.on > today:
+        raise ValidationFailed("on", _("The date cannot be in the future."))
+    if data.on < copy.issued_at.date():
+        raise ValidationFailed("on", _("The date cannot be before the copy was issued."))
+    copy.status = data.outcome
+    copy.recalled_on = data.on
+    copy.recalled_by_id = actor.id
+    copy.recall_note = data.note.strip()
+    session.add(copy)
+    session.flush()
+    audit.record(session, actor=actor, action="paper_copy.recall", object_type="version",
+                 object_id=version_ref(document, version),
+                 details={"copy": f"{number:02d}", "outcome": data.outcome, "on": data.on.isoformat(),
+                          "holder": copy.holder_name, "note": copy.recall_note})
+    return copy

@@ -1,0 +1,51 @@
+"""The reading list ("Tài liệu cần đọc"): a person's open acknowledgement tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.db import utcnow
+from qms.distribution.models import Acknowledgement
+from qms.distribution.schemas import ReadingItem
+from qms.documents.lifecycle import ENDED_STATES, Status
+from qms.documents.models import Document, Version
+
+
+def reading_list(session: Session, actor: Principal, now: datetime | None = None) -> list[ReadingItem]:
+    """Open tasks on versions in force, overdue first, then the newest; one statement."""
+    now = now or utcnow()
+    earlier = aliased(Version)
+    previous = (
+        select(func.max(earlier.revision))
+        .where(earlier.document_id == Version.document_id, earlier.revision < Version.revision,
+               earlier.status.in_([status.value for status in ENDED_STATES]))
+        .correlate(Version).scalar_subquery()
+    )
+    overdue = Acknowledgement.due_at < now
+    rows = session.execute(
+        select(Document.code, Document.title, Version.revision, Version.change_summary,
+               Version.effective_date, Acknowledgement.due_at, previous.label("previous"))
+        .join(Version, Version.id == Acknowledgement.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
+               Version.status == Status.EFFECTIVE)
+        .order_by(overdue.desc(), Acknowledgement.assigned_at.desc(), Document.code)
+    ).all()
+    return [ReadingItem(code=row.code, title=row.title, revision=row.revision, due_at=row.due_at,
+                        overdue=row.due_at < now, change_summary=row.change_summary,
+                        previous_revision=row.previous, effective_date=row.effective_date)
+            for row in rows]
+
+
+def open_count(session: Session, actor: Principal) -> int:
+    return session.execute(
+        select(func.count()).select_from(Acknowledgement)
+        .join(Version, Version.id == Acknowledgement.version_id)
+        .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
+               Version.status == Status.EFFECTIVE)
+    ).scalar_one()

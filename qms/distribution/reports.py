@@ -1,0 +1,201 @@
+"""The data of the records about distribution, for the API, the pages and the rendered reports.
+
+- :func:`acknowledgement_summary`: one version, as ``GET …/acknowledgements`` returns it.
+- :func:`distribution_record`: one version's "Sổ theo dõi phân phối": each distribution,
+  each recipient with their acknowledgement, each controlled paper copy.
+- :func:`acknowledgement_report`: per unit, the documents in force and who has not
+  acknowledged them yet; :func:`acknowledgement_csv` writes it for Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import Unit, User
+from qms.accounts.roles import require_any
+from qms.db import utcnow
+from qms.distribution.models import Acknowledgement, Distribution
+from qms.distribution.paper import CopyRow, copies_of
+from qms.distribution.schemas import AcknowledgementSummary, UnitTally
+from qms.distribution.service import FOLLOW_UP, load_followed_version
+from qms.distribution.targets import Targets
+from qms.documents.lifecycle import Status
+from qms.documents.models import Document, Version
+from qms.errors import ValidationFailed
+from qms.i18n import _
+
+
+def acknowledgement_summary(session: Session, actor: Principal, code: str, revision: int,
+                            now: datetime | None = None) -> AcknowledgementSummary:
+    _document, version = load_followed_version(session, actor, code, revision)
+    now = now or utcnow()
+    rows = session.execute(
+        select(User.username, Unit.code, Acknowledgement.status, Acknowledgement.due_at)
+        .select_from(Acknowledgement)
+        .join(User, User.id == Acknowledgement.user_id)
+        .join(Unit, Unit.id == Acknowledgement.unit_id)
+        .where(Acknowledgement.version_id == version.id, Acknowledgement.status != "removed")
+        .order_by(Unit.code, User.username)
+    ).all()
+    by_unit: dict[str, list[int]] = {}
+    pending, overdue = [], []
+    for username, unit, status, due_at in rows:
+        tally = by_unit.setdefault(unit, [0, 0])
+        tally[0] += 1
+        if status == "acknowledged":
+            tally[1] += 1
+        elif status == "pending":
+            pending.append(username)
+            if due_at < now:
+                overdue.append(username)
+    return AcknowledgementSummary(
+        total=len(rows), acknowledged=sum(t[1] for t in by_unit.values()), pending=pending,
+        overdue=overdue,
+        by_unit=[UnitTally(unit=unit, total=t[0], acknowledged=t[1]) for unit, t in by_unit.items()],
+    )
+
+
+@dataclass(frozen=True)
+class DistributionEntry:
+    created_at: datetime
+    created_by: str  # full name, or "" for the system
+    targets: Targets
+    due_at: datetime
+    recipients_added: int
+    carried_over_from: int | None
+
+
+@dataclass(frozen=True)
+class RecipientEntry:
+    full_name: str
+    username: str
+    title: str
+    unit_code: str
+    unit_name: str
+    status: str
+    assigned_at: datetime
+    due_at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass
+class DistributionRecord:
+    code: str
+    title: str
+    revision: int
+    status: str
+    effective_date: object
+    distributions: list[DistributionEntry] = field(default_factory=list)
+    recipients: list[RecipientEntry] = field(default_factory=list)
+    paper_copies: list[CopyRow] = field(default_factory=list)
+    unit_names: dict[str, str] = field(default_factory=dict)
+
+
+def distribution_record(session: Session, actor: Principal, code: str, revision: int) -> DistributionRecord:
+    """Everything the distribution record of a version shows, in a few queries."""
+    document, version = load_followed_version(session, actor, code, revision)
+    creator = aliased(User)
+    record = DistributionRecord(document.code, document.title, version.revision, version.status,
+                                version.effective_date)
+    for distribution, name in session.execute(
+        select(Distribution, creator.full_name).outerjoin(creator, creator.id == Distribution.created_by_id)
+        .where(Distribution.version_id == version.id).order_by(Distribution.created_at, Distribution.id)
+    ).all():
+        record.distributions.append(DistributionEntry(
+            distribution.created_at, name or "", Targets.from_json(distribution.targets),
+            distribution.due_at, distribution.recipients_added, distribution.carried_over_from))
+    record.recipients = [RecipientEntry(*row) for row in session.execute(
+        select(User.full_name, User.username, User.title, Unit.code, Unit.name, Acknowledgement.status,
+               Acknowledgement.assigned_at, Acknowledgement.due_at, Acknowledgement.acknowledged_at)
+        .select_from(Acknowledgement)
+        .join(User, User.id == Acknowledgement.user_id)
+        .join(Unit, Unit.id == Acknowledgement.unit_id)
+        .where(Acknowledgement.version_id == version.id, Acknowledgement.status != "removed")
+        .order_by(Unit.name, User.full_name, User.username)
+    ).all()]
+    record.paper_copies = copies_of(session, version)
+    record.unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
+    return record
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One recipient of a document in force, in the acknowledgement report."""
+
+    unit_code: str
+    unit_name: str
+    code: str
+    title: str
+    revision: int
+    full_name: str
+    username: str
+    status: str
+    due_at: datetime
+    acknowledged_at: datetime | None
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status == "pending" and self.due_at < now
+
+
+@dataclass
+class AcknowledgementReport:
+    generated_at: datetime
+    unit: tuple[str, str] | None  # (code, name) when the report covers one unit
+    lines: list[ReportLine] = field(default_factory=list)
+
+    def by_unit(self) -> dict[tuple[str, str], list[ReportLine]]:
+        grouped: dict[tuple[str, str], list[ReportLine]] = {}
+        for line in self.lines:
+            grouped.setdefault((line.unit_code, line.unit_name), []).append(line)
+        return grouped
+
+
+def acknowledgement_report(session: Session, actor: Principal, unit: str | None = None,
+                           now: datetime | None = None) -> AcknowledgementReport:
+    """Per unit (all units, or ``unit`` only), each recipient of each document in force."""
+    require_any(actor.roles, FOLLOW_UP)
+    chosen = None
+    query = (
+        select(Unit.code, Unit.name, Document.code, Document.title, Version.revision, User.full_name,
+               User.username, Acknowledgement.status, Acknowledgement.due_at, Acknowledgement.acknowledged_at)
+        .select_from(Acknowledgement)
+        .join(Version, Version.id == Acknowledgement.version_id)
+        .join(Document, Document.effective_version_id == Version.id)
+        .join(User, User.id == Acknowledgement.user_id)
+        .join(Unit, Unit.id == Acknowledgement.unit_id)
+        .where(Acknowledgement.status.in_(("pending", "acknowledged")), Version.status == Status.EFFECTIVE)
+    )
+    if unit:
+        found = session.execute(select(Unit).where(Unit.code == unit.upper())).scalar_one_or_none()
+        if found is None:
+            raise ValidationFailed("unit", _("Unit %(code)s does not exist.", code=unit))
+        chosen = (found.code, found.name)
+        query = query.where(Acknowledgement.unit_id == found.id)
+    rows = session.execute(query.order_by(Unit.name, Document.code, User.full_name, User.username)).all()
+    return AcknowledgementReport(now or utcnow(), chosen, [ReportLine(*row) for row in rows])
+
+
+def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel shows Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
+                     _("Status"), _("Due date"), _("Acknowledged at")])
+    for line in report.lines:
+        status = _("Acknowledged") if line.status == "acknowledged" else (
+            _("Overdue") if line.is_overdue(report.generated_at) else _("Pending"))
+        writer.writerow([
+            line.unit_name, line.code, line.title, f"{line.revision:02d}", line.full_name, line.username,
+            status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),  # type: ignore[arg-type]
+            line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+            if line.acknowledged_at else "",
+        ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

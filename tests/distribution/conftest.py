@@ -1,0 +1,37 @@
+"""Distribution tests: a published procedure and the staff of two units."""
+
+from __future__ import annotations
+
+import pytest
+from readers import Reader
+
+
+@pytest.fixture
+def reader(engine) -> Reader:
+    return Reader(engine)
+
+
+@pytest.fixture
+def staff(make, people):
+    """Two more people in CCHC, one in VP and a sub-unit of VP with one member."""
+    make.unit("MC", "Bộ phận Tiếp nhận và Trả kết quả", parent="VP")
+    return {
+        "cchc1": make.user("cchc1", "staff", unit="CCHC", full_name="Trần Thị Ánh"),
+        "cchc2": make.user("cchc2", "staff", unit="CCHC", full_name="Ngô Văn Bảo"),
+        "vp1": make.user("vp1", "staff", unit="VP", full_name="Lý Thị Cúc"),
+        "mc1": make.user("mc1", "staff", unit="MC", full_name="Đỗ Minh Đức"),
+    }
+
+
+@pytest.fixture
+def published(api, staff):
+    """QT-01 revision 1, effective."""
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    return "QT-01"
+
+
+def distribute(api, code="QT-01", rev=1, username="iso", **body):
+    payload = {"units": [], "roles": [], "users": [], "due_days": 7, "paper_copies": [], **body}
+    return api.post(username, f"/api/v1/documents/{code}/versions/{rev}/distribution", payload)
