@@ -190,3 +190,17 @@ def test_deleting_the_head_with_the_last_event_is_noticed(engine, chain):
     raw(engine, "DELETE FROM audit_event WHERE id = 5")
     raw(engine, "DELETE FROM audit_head")
     assert verify(engine) == audit.ChainStatus(ok=False, events=4, first_bad_event=5)
+
+
+def test_writers_at_the_same_time_keep_one_unbroken_chain(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(worker: int) -> None:
+        for index in range(5):
+            with transaction(engine) as session:
+                audit.record(session, actor=None, actor_username=f"w{worker}", action="unit.update",
+                             object_id=f"{worker}-{index}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    assert verify(engine) == audit.ChainStatus(ok=True, events=20)
