@@ -154,6 +154,6 @@ def test_sigkill_during_approvals_leaves_consistent_data(server_env, tmp_path):
                 else:
                     assert version.status == "awaiting_approval"
                     assert (approvals, history, document.effective_version_id) == (0, 0, None)
-            assert 0 < effective < DOCUMENTS or effective == outcomes.count(200)
+            assert effective >= outcomes.count(200), "every approval answered 200 was kept"
     finally:
         engine.dispose()
