@@ -208,7 +208,9 @@ def versions_of(session: Session, document: Document) -> list[Version]:
 
 def load_version(session: Session, actor: Principal, code: str, revision: int, *,
                  lock: bool = False) -> tuple[Document, Version]:
-    document = load_document(session, actor, code)
+    """With ``lock``, the document's row first, then the version's: the order every writer
+    follows, and before the audit chain's lock, so that two writers never wait on each other."""
+    document = load_document(session, actor, code, lock=lock)
     query = select(Version).where(Version.document_id == document.id, Version.revision == revision)
     if lock:
         query = query.with_for_update()

@@ -864,3 +864,67 @@ def test_two_concurrent_approvals_make_one_effective_version(api, people, engine
     assert len(_history(engine, look.document("QT-01").id)) == 1
     with Session(engine) as session:
         assert verify_chain(session).ok
+
+
+def test_an_approval_and_a_metadata_change_at_the_same_time_both_succeed(api, people, engine, look, today,
+                                                                        monkeypatch):
+    """Lifecycle verbs lock the document before anything else, like every other writer of it.
+
+    The audit chain is written under a lock too; taking the document's lock after it, while
+    another request holds the document and waits for the chain, would deadlock on PostgreSQL.
+    The two requests are held at the moment that would cross their locks.
+    """
+    from qms.audit import service as audit_service
+    from qms.documents import service as document_service
+    from qms.documents.schemas import DocumentUpdate
+
+    _draft(api)
+    _awaiting_approval(api)
+    real_record = audit_service.record
+    document_locked, chain_locked = threading.Event(), threading.Event()
+
+    def record(session, **kwargs):
+        if kwargs["action"] == "document.update":
+            document_locked.set()
+            chain_locked.wait(3)
+            return real_record(session, **kwargs)
+        if kwargs["action"] == "signature.approved":
+            document_locked.wait(3)
+            event = real_record(session, **kwargs)
+            chain_locked.set()
+            return event
+        return real_record(session, **kwargs)
+
+    monkeypatch.setattr(audit_service, "record", record)
+    decision = Decision(decision="approved", comment="", password=PASSWORD)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def run(name: str, work) -> None:
+        session = new_session(engine, write=True)
+        try:
+            barrier.wait(timeout=10)
+            work(session)
+            session.commit()
+            outcomes[name] = "ok"
+        except Exception as exc:  # the outcome is what the test looks at
+            session.rollback()
+            outcomes[name] = exc
+        finally:
+            session.close()
+
+    threads = [
+        threading.Thread(target=run, args=("approve", lambda session: workflow.approve(
+            session, people["giamdoc"], "QT-01", 1, decision, today))),
+        threading.Thread(target=run, args=("rename", lambda session: document_service.update_document(
+            session, people["iso"], "QT-01", DocumentUpdate(title="Quy trình kiểm soát văn bản")))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == {"approve": "ok", "rename": "ok"}
+    assert look.statuses("QT-01") == [(1, "effective")]
+    assert look.document("QT-01").title == "Quy trình kiểm soát văn bản"
+    with Session(engine) as session:
+        assert verify_chain(session).ok
