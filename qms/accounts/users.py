@@ -69,8 +69,9 @@ def list_users(
     limit, offset = clamp(limit, offset)
     query = select(User, Unit).join(Unit, Unit.id == User.unit_id)
     if q:
-        folded = f"%{fold(q)}%"
-        query = query.where(or_(User.username.like(folded), User.search_name.like(folded)))
+        folded = fold(q)
+        query = query.where(or_(User.username.contains(folded, autoescape=True),
+                                User.search_name.contains(folded, autoescape=True)))
     if unit:
         query = query.where(Unit.code == unit.upper())
     if role:

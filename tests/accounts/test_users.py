@@ -212,3 +212,11 @@ def test_reset_password_ends_the_users_sessions(db, admin, make, read, client):
     db.commit()
     assert read.sessions("nv1") == []
     assert db.get(User, read.user("nv1").id).must_change_password
+
+
+def test_search_treats_wildcards_as_text(db, admin, make):
+    make.user("nv_1", "staff", full_name="Đỗ Thị Lan")
+    make.user("nv21", "staff", full_name="Trần 100% Nam")
+    assert [u.username for u, _unit, _r in users.list_users(db, admin, q="nv_").items] == ["nv_1"]
+    assert [u.username for u, _unit, _r in users.list_users(db, admin, q="100%").items] == ["nv21"]
+    assert users.list_users(db, admin, q="%lan").total == 0
