@@ -349,3 +349,17 @@ def test_purging_removes_only_what_has_expired(client, make, settings, db, read)
     assert client.get("/api/v1/me", headers=live).status_code == 200
     assert read.attempts("khongco") == 0
     assert read.attempts("khac") == 1
+
+
+def test_guessing_many_usernames_from_one_address_is_throttled(app, make, settings, monkeypatch, read):
+    make.user("iso", "quality_officer")
+    monkeypatch.setattr(settings, "login_max_failures_per_address", 3)
+    with TestClient(app, client=("10.0.0.66", 5000)) as guesser, \
+            TestClient(app, client=("10.0.0.7", 5000)) as colleague:
+        for name in ("an", "binh", "cuong"):
+            assert token_login(guesser, name, "Sai12345").status_code == 401
+        throttled = token_login(guesser, "iso")
+        assert throttled.status_code == 429
+        assert throttled.headers["retry-after"]
+        assert token_login(colleague, "iso").status_code == 200
+    assert read.attempts() == 3
