@@ -23,6 +23,9 @@ from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
 from qms.distribution import api as distribution_api
+from qms.distribution import reading_views
+from qms.distribution import views as distribution_views
+from qms.distribution import api as distribution_api
 from qms.documents import api as documents_api
 from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
@@ -176,5 +179,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(delegation_views.router)
     app.include_router(search_views.router)
     app.include_router(portal_views.router)
+    app.include_router(distribution_views.router)
+    app.include_router(reading_views.router)
     app.include_router(home_views.router)
     return app

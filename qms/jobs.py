@@ -10,6 +10,7 @@ from qms.accounts.auth import purge_expired
 from qms.clock import local_today
 from qms.config import Settings
 from qms.db import transaction
+from qms.distribution import jobs as distribution_jobs
 from qms.documents.workflow import make_due_effective
 
 
@@ -23,3 +24,4 @@ def run_due_jobs(engine: Engine, settings: Settings) -> Iterator[str]:
     with transaction(engine) as session:
         removed = purge_expired(session, settings)
     yield f"expired sessions removed: {removed}"
+    yield from distribution_jobs.run(engine, settings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,8 +27,19 @@ def revision_text(revision: int) -> str:
     return f"{revision:02d}"
 
 
+#: Texts of notification kinds that other capabilities send (kind → text(kind, params)).
+_other_messages: dict[str, Callable[[str, dict[str, Any]], str]] = {}
+
+
+def register_message(kind: str, text: Callable[[str, dict[str, Any]], str]) -> None:
+    """Let another capability send notifications of ``kind`` with its own wording."""
+    _other_messages[kind] = text
+
+
 def message(kind: str, params: dict[str, Any]) -> str:
     """The text of a notification in the reader's language."""
+    if kind in _other_messages:
+        return _other_messages[kind](kind, params)
     if kind == DISTRIBUTED:
         return _("New to read: %(code)s %(title)s, revision %(rev)s, by %(due)s.",
                  code=params.get("code", ""), title=params.get("title", ""),

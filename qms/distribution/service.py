@@ -136,6 +136,10 @@ def _status_word(status: str) -> str:
     return status_label(status).lower()
 
 
+def require_distributor(actor: Principal) -> None:
+    require_any(actor.roles, DISTRIBUTE)
+
+
 def _load_for_distribution(session: Session, actor: Principal, code: str, revision: int,
                            lock: bool = False) -> tuple[Document, Version]:
     require_any(actor.roles, DISTRIBUTE)
@@ -287,6 +291,23 @@ def my_task(session: Session, actor: Principal, version: Version) -> Acknowledge
     task = session.execute(select(Acknowledgement).where(
         Acknowledgement.version_id == version.id, Acknowledgement.user_id == actor.id)).scalar_one_or_none()
     return None if task is None or task.status == "removed" else task
+
+
+@dataclass(frozen=True)
+class TaskView:
+    status: str
+    due_at: datetime
+    acknowledged_at: datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "pending" and self.due_at < utcnow()
+
+
+def task_view(session: Session, actor: Principal, version: Version) -> TaskView | None:
+    """What the version page says to the actor about their acknowledgement, if any."""
+    task = my_task(session, actor, version)
+    return TaskView(task.status, task.due_at, task.acknowledged_at) if task else None
 
 
 def load_followed_version(session: Session, actor: Principal, code: str,

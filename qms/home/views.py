@@ -6,6 +6,10 @@ from fastapi.responses import Response
 from qms.accounts.roles import Role, role_label
 from qms.clock import local_today
 from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.distribution import dashboard as distribution_dashboard
+from qms.distribution import paper
+from qms.distribution.reading import reading_list
+from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
 from qms.documents.workflow import pending_actions
 from qms.web import render
@@ -20,4 +24,8 @@ def home(request: Request, session: SessionDep, user: PageUser, settings: Settin
         "role_names": [role_label(role) for role in sorted(user.roles)],
         "actions": pending_actions(session, user, local_today(settings.zone)) if signs else None,
         "counts": documents.library_counts(session) if user.has(Role.QUALITY_OFFICER) else None,
+        "reading": reading_list(session, user),
+        "acknowledgements": distribution_dashboard.agency_tally(session, user) if user.has(*FOLLOW_UP)
+        else None,
+        "to_recall": paper.to_recall_count(session) if user.has(*FOLLOW_UP) else 0,
     })

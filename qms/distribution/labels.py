@@ -1,0 +1,49 @@
+"""Words and dates shown by the distribution pages; installed as template globals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from jinja2 import pass_context
+
+from qms.i18n import _
+from qms.web import templates
+
+
+def task_label(status: str) -> str:
+    return {
+        "pending": _("Not yet acknowledged"),
+        "overdue": _("Overdue"),
+        "acknowledged": _("Acknowledged"),
+        "superseded": _("Closed: superseded"),
+        "withdrawn": _("Closed: withdrawn"),
+        "removed": _("Removed"),
+    }.get(status, status)
+
+
+def copy_label(status: str) -> str:
+    return {
+        "issued": _("Issued"),
+        "to_recall": _("To recall"),
+        "returned": _("Returned"),
+        "destroyed": _("Destroyed"),
+    }.get(status, status)
+
+
+@pass_context
+def local_date(context: Any, value: datetime | None) -> str:
+    """dd/mm/yyyy of an aware time, in the agency's time zone."""
+    if value is None:
+        return ""
+    request = context.get("request")
+    if request is not None:
+        zone = request.app.state.settings.zone
+    else:
+        from qms.config import get_settings
+
+        zone = get_settings().zone
+    return value.astimezone(zone).strftime("%d/%m/%Y")
+
+
+templates.env.globals.update({"task_label": task_label, "copy_label": copy_label, "local_date": local_date})

@@ -1,0 +1,54 @@
+"""Pages of every signed-in person: the reading list, acknowledging, notifications and the bell."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from qms.deps import OptionalUser, PageUser, SessionDep
+from qms.distribution import (
+    labels,  # noqa: F401  (template globals)
+    notifications,
+    reading,
+    service,
+)
+from qms.i18n import _
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 25
+
+
+@router.get("/reading")
+def reading_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return render(request, "distribution/reading.html", {"reading": reading.reading_list(session, user)})
+
+
+@router.post("/documents/{code}/versions/{rev}/acknowledge")
+def acknowledge(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    service.acknowledge(session, user, code, rev)
+    return redirect(f"/documents/{code.upper()}/versions/{rev}", request,
+                    _("Recorded: you have read and understood %(code)s, revision %(rev)s.",
+                      code=code.upper(), rev=f"{rev:02d}"))
+
+
+@router.get("/notifications")
+def notifications_page(request: Request, session: SessionDep, user: PageUser,
+                       page: int = Query(1, ge=1, le=100_000)) -> Response:
+    items = notifications.list_notifications(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "distribution/notifications.html", {
+        "page": items, "unread": notifications.unread_count(session, user)})
+
+
+@router.post("/notifications/read")
+def mark_all_read(request: Request, session: SessionDep, user: PageUser) -> Response:
+    notifications.mark_read(session, user)
+    return redirect("/notifications", request, _("All notifications are marked as read."))
+
+
+@router.get("/notifications/count")
+def bell(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The bell's counter, polled by htmx; empty for someone signed out."""
+    if user is None:
+        return HTMLResponse("", headers={"Cache-Control": "no-store"})
+    return render(request, "distribution/_bell.html", {"unread": notifications.unread_count(session, user)})
