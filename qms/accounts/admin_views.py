@@ -82,10 +82,16 @@ def create_user(request: Request, session: SessionDep, user: PageUser, form: For
 
 def _user_form(request: Request, session: SessionDep, values: dict[str, object],
                errors: dict[str, str], editing: str | None, status_code: int = 422) -> Response:
-    return render(request, "admin/user_form.html", {
+    """The form again with what was typed; only an administrator gets this far."""
+    context: dict[str, object] = {
         "values": values, "errors": errors, "units": _unit_choices(session), "roles": list(Role),
-        "editing": editing,
-    }, status_code=status_code)
+        "editing": editing, "can_manage": True,
+    }
+    if editing:
+        stored = users.get_user(session, editing)
+        context["values"] = {**values, "username": stored.username, "active": stored.active}
+        context["is_self"] = stored.username == request.state.principal.username
+    return render(request, "admin/user_form.html", context, status_code=status_code)
 
 
 @router.get("/users/{username}")
@@ -109,8 +115,7 @@ def update_user(username: str, request: Request, session: SessionDep, user: Page
         updated = users.update_user(session, user, username, parse(UserUpdate, values))
     except ValidationFailed as exc:
         session.rollback()
-        return _user_form(request, session, {**values, "username": username, "active": True},
-                          exc.fields, username)
+        return _user_form(request, session, values, exc.fields, username)
     return redirect(f"/admin/users/{updated.username}", request, _("Changes saved."))
 
 

@@ -206,6 +206,9 @@ def test_admin_dropping_their_own_admin_role_in_the_form_sees_why(signed_in_admi
         "full_name": "Nguyễn Quản Trị", "title": "", "unit": "CNTT", "email": "", "roles": ["staff"]})
     assert response.status_code == 422
     assert "You cannot remove your own administrator role." in (field_error(response.text, "roles") or "")
+    assert "<fieldset disabled>" not in response.text, "the form stays editable"
+    assert '<button type="submit">Save</button>' in response.text
+    assert 'action="/admin/users/quantri/active"' not in response.text, "no self-deactivation button"
     assert read.roles("quantri") == {"admin"}
     assert read.events("user.update") == []
 
@@ -332,3 +335,14 @@ def test_agency_page_is_for_admins(client, make, read):
     assert saved.status_code == 303
     assert "Sở Nội vụ tỉnh Ninh Bình" in client.get("/").text
     assert [e.actor_username for e in read.events("agency.update")] == ["quantri"]
+
+
+def test_a_failed_edit_of_a_deactivated_user_keeps_its_state_and_actions(signed_in_admin, make):
+    make.user("nv1", "staff", active=False)
+    response = post_form(signed_in_admin, "/admin/users/nv1", {
+        "full_name": "N", "title": "", "unit": "CNTT", "email": "", "roles": ["staff"]})
+    assert response.status_code == 422
+    assert "Must have at least 2 characters." in (field_error(response.text, "full_name") or "")
+    assert "Deactivated" in response.text
+    assert "Reactivate account" in response.text
+    assert "<fieldset disabled>" not in response.text
