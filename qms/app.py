@@ -34,6 +34,9 @@ from qms.forms import field_errors
 from qms.health import router as health_router
 from qms.home import views as home_views
 from qms.i18n import _
+from qms.library import api as library_api
+from qms.library import views as library_views
+from qms.library.upload_limit import UploadLimitMiddleware
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
 from qms.portal import views as portal_views
@@ -158,6 +161,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings.effective_database_url)
     app.state.secret_key = settings.resolved_secret_key()
 
+    # Added first, so it runs inside the request context (language) but before any body is read.
+    app.add_middleware(UploadLimitMiddleware, max_file_bytes=settings.max_upload_mb * 1024 * 1024)
     app.add_middleware(
         RequestContextMiddleware,
         default_language=settings.default_language,
@@ -171,6 +176,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(audit_api.router)
     app.include_router(documents_api.router)
     app.include_router(distribution_api.router)
+    app.include_router(library_api.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)
@@ -181,5 +187,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(portal_views.router)
     app.include_router(distribution_views.router)
     app.include_router(reading_views.router)
+    app.include_router(library_views.router)
     app.include_router(home_views.router)
     return app

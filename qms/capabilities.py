@@ -9,6 +9,7 @@ import importlib
 MODULES = (
     "qms.models",
     "qms.distribution.listeners",
+    "qms.library.listeners",
 )
 
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=30, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 
+    max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    upload_allow_macros: bool = False
+
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None

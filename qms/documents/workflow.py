@@ -252,17 +252,32 @@ def _add_months(day: date, months: int) -> date:
 
 
 def make_due_effective(session: Session, today: date) -> list[str]:
-    """Approved versions whose effective date has come; safe to run from several hosts at once."""
-    query = (select(Version).where(Version.status == Status.APPROVED, Version.effective_date <= today)
-             .order_by(Version.id))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    """Approved versions whose effective date has come; safe to run from several hosts at once.
+
+    The documents are locked first, all of them and in one order, then each version, as every
+    other writer does (see ``load_version``): locking in another order, or a document after
+    the first audit event, deadlocks with a request holding one of them. A second job waits
+    for the first and then finds nothing left to do.
+    """
+    due = session.execute(
+        select(Version.id, Version.document_id)
+        .where(Version.status == Status.APPROVED, Version.effective_date <= today).order_by(Version.id)
+    ).all()
+    if not due:
+        return []
+    documents = {document.id: document for document in session.execute(
+        select(Document).where(Document.id.in_({document_id for _id, document_id in due}))
+        .order_by(Document.id).with_for_update().execution_options(populate_existing=True)
+    ).scalars()}
     done: list[str] = []
-    for version in session.execute(query).scalars().all():
-        session.refresh(version)
+    for version_id, document_id in due:
+        version = session.execute(
+            select(Version).where(Version.id == version_id).with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
         if version.status != Status.APPROVED:
             continue
-        document = session.get(Document, version.document_id)
+        document = documents[document_id]
         make_effective(session, None, document, version)
         done.append(_ref(document, version))
     return done
