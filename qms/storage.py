@@ -72,3 +72,7 @@ class LocalFileStore:
 
 def file_store(settings: Settings) -> LocalFileStore:
     return LocalFileStore(settings.data_dir / "files")
+
+
+#: The same, under the name the records capability uses.
+get_storage = file_store

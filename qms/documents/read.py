@@ -19,6 +19,7 @@ from qms.documents.schemas import (
     VersionDetail,
 )
 from qms.documents.service import DocumentRow, versions_of
+from qms.library import external
 
 
 def summary(row: DocumentRow) -> DocumentSummary:
@@ -55,6 +56,8 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
         next_review_on=document.next_review_on, allowed_units=allowed, forms=forms,
         versions=[VersionBrief(revision=v.revision, status=v.status, effective_date=v.effective_date,
                                content_hash=v.content_hash) for v in versions],
+        external=external.info(external.details_of(session, document)),
+        cited_by=[citation.code for citation in external.cited_by(session, actor, document)],
     )
 
 

@@ -25,6 +25,23 @@ def _one_line(value: str) -> str:
     return " ".join(nfc(value).split())
 
 
+class ExternalInfo(BaseModel):
+    """What identifies an external document (law, decree, circular, standard)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    number: str | None = Field(default=None, max_length=80)
+    issuer: str | None = Field(default=None, max_length=200)
+    issued_on: date | None = None
+    status: Literal["in_force", "amended", "expired"] | None = None
+    replaced_by: str | None = Field(default=None, max_length=120)
+
+    @field_validator("number", "issuer", "replaced_by")
+    @classmethod
+    def _line(cls, value: str | None) -> str | None:
+        return _one_line(value) if value is not None else None
+
+
 class DocumentCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -37,6 +54,7 @@ class DocumentCreate(BaseModel):
     parent_code: str | None = Field(default=None, max_length=40)
     allowed_units: list[str] = Field(default_factory=list, max_length=100)
     drafter: str | None = Field(default=None, max_length=64)
+    external: ExternalInfo | None = None
 
     @field_validator("code")
     @classmethod
@@ -65,6 +83,7 @@ class DocumentUpdate(BaseModel):
     confidentiality: Confidentiality | None = None
     review_interval_months: int | None = Field(default=None, ge=1, le=120)
     allowed_units: list[str] | None = Field(default=None, max_length=100)
+    external: ExternalInfo | None = None
 
     @field_validator("title")
     @classmethod
@@ -174,6 +193,8 @@ class DocumentDetail(DocumentSummary):
     allowed_units: list[str]
     forms: list[str]
     versions: list[VersionBrief]
+    external: ExternalInfo | None = None
+    cited_by: list[str] = Field(default_factory=list)
 
 
 class SignaturePublic(BaseModel):

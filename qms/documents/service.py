@@ -14,13 +14,14 @@ from qms.accounts.models import Unit, User
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
 from qms.db import utcnow
-from qms.documents import access, search_index
+from qms.documents import access, events, search_index
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, Status, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, VersionUpdate
 from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
+from qms.library import external
 from qms.markup import nfc
 from qms.pagination import Page, clamp, parse_sort
 
@@ -151,6 +152,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
     session.add(document)
     session.flush()
     _set_allowed_units(session, document, data.allowed_units)
+    external.save_details(session, actor, document, data.external)
     version = Version(document_id=document.id, revision=1, drafter_id=drafter.id if drafter else actor.id)
     session.add(version)
     session.flush()
@@ -192,6 +194,7 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
                 select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
                 .where(DocumentUnit.document_id == document.id)).scalars()]
         _set_allowed_units(session, document, current)
+    external.save_details(session, actor, document, data.external)
     document.updated_at = utcnow()
     search_index.refresh(session, document)
     session.flush()
@@ -224,6 +227,23 @@ def can_read_version(actor: Principal, version: Version) -> bool:
     return access.reads_drafts(actor) or version.status == Status.EFFECTIVE
 
 
+def load_versions_to_compare(session: Session, actor: Principal, code: str, revision: int,
+                             against: int) -> tuple[Document, Version, Version]:
+    """A version the actor may read and another to compare it with.
+
+    Whoever may read a version may also see how it differs from an earlier revision that
+    is no longer in force (what changed since the revision they knew), never from a draft.
+    """
+    document, new = load_version(session, actor, code, revision)
+    old = session.execute(select(Version).where(Version.document_id == document.id,
+                                                Version.revision == against)).scalar_one_or_none()
+    earlier_ended = old is not None and old.revision < new.revision and old.status in (
+        Status.SUPERSEDED, Status.OBSOLETE)
+    if old is None or not (can_read_version(actor, old) or earlier_ended):
+        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=against, code=document.code))
+    return document, new, old
+
+
 def create_version(session: Session, actor: Principal, code: str, drafter: str | None = None) -> Version:
     """A new draft revision copied from the latest version."""
     access.require_manager(actor)
@@ -249,6 +269,7 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     audit.record(session, actor=actor, action="version.create", object_type="version",
                  object_id=f"{document.code}/{version.revision}",
                  details={"copied_from": latest.revision if latest else None})
+    events.version_created(session, document, version, latest, actor)
     return version
 
 

@@ -14,7 +14,7 @@ from qms.accounts.roles import Role
 from qms.clock import local_today
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import service as distribution
-from qms.documents import access, read, service, workflow
+from qms.documents import access, panels, read, service, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.models import SECTIONS
@@ -67,6 +67,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
         "errors": errors or {}, "action_error": action_error,
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
+        "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
     }, status_code=status_code)
 

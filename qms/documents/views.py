@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts.units import unit_tree
 from qms.deps import IsHtmx, PageUser, SessionDep
-from qms.documents import access, read, service
+from qms.documents import access, panels, read, service
 from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.lifecycle import Status
 from qms.documents.models import CONFIDENTIALITY, KINDS
@@ -100,6 +100,7 @@ def document_page(code: str, request: Request, session: SessionDep, user: PageUs
         "unit_name": read.unit_name(session, document.owner_unit_id),
         "version_detail": read.version_detail(session, document, version) if version else None,
         "history": read.revision_history(session, document),
+        "panels": panels.document_panels(session, user, document, version),
         "signatures_by_revision": read.signatures_by_revision(session, document, user),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "open_revision": next((v.revision for v in detail.versions if v.status in

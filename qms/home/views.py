@@ -12,6 +12,7 @@ from qms.distribution.reading import reading_list
 from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
 from qms.documents.workflow import pending_actions
+from qms.library.dashboard import library_health
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,4 +29,5 @@ def home(request: Request, session: SessionDep, user: PageUser, settings: Settin
         "acknowledgements": distribution_dashboard.agency_tally(session, user) if user.has(*FOLLOW_UP)
         else None,
         "to_recall": paper.to_recall_count(session) if user.has(*FOLLOW_UP) else 0,
+        "library": library_health(session, user, local_today(settings.zone)),
     })

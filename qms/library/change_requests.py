@@ -1,0 +1,169 @@
+"""Change requests ("phiếu đề nghị sửa đổi tài liệu").
+
+Anyone who can read a document may ask for a change, with the reason and the proposed
+change. The quality officer accepts it, which opens a draft revision linked to the
+request (or links the draft already open), or rejects it with a comment; either way
+the requester is notified in the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import User, UserRole
+from qms.accounts.roles import Role
+from qms.audit import service as audit
+from qms.db import utcnow
+from qms.documents import access
+from qms.documents.lifecycle import Status
+from qms.documents.models import Document, Version
+from qms.documents.service import create_version, load_document
+from qms.errors import Conflict, NotFound, ValidationFailed
+from qms.i18n import _
+from qms.library import notify
+from qms.library.models import ChangeRequest
+from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
+from qms.pagination import Page, clamp, parse_sort
+
+SEE_ALL = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR})
+REQUEST_SORTS = ("created", "code", "status")
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: ChangeRequest
+    document_code: str
+    document_title: str
+    requested_by: str
+    requested_by_name: str
+    decided_by: str | None
+    decided_by_name: str | None
+    draft_revision: int | None
+
+
+def _link(request: ChangeRequest) -> str:
+    return f"/change-requests/{request.id}"
+
+
+def _query() -> Select:
+    requester = aliased(User)
+    decider = aliased(User)
+    draft = aliased(Version)
+    return (
+        select(ChangeRequest, Document.code, Document.title, requester.username, requester.full_name,
+               decider.username, decider.full_name, draft.revision)
+        .join(Document, Document.id == ChangeRequest.document_id)
+        .join(requester, requester.id == ChangeRequest.requested_by_id)
+        .outerjoin(decider, decider.id == ChangeRequest.decided_by_id)
+        .outerjoin(draft, draft.id == ChangeRequest.version_id)
+    )
+
+
+def _visible(query: Select, actor: Principal) -> Select:
+    if actor.has(*SEE_ALL):
+        return query
+    return query.where(ChangeRequest.requested_by_id == actor.id)
+
+
+def create_request(session: Session, actor: Principal, data: ChangeRequestCreate) -> ChangeRequest:
+    document = load_document(session, actor, data.document_code)
+    current_id = document.effective_version_id or (
+        document.latest_version_id if access.reads_drafts(actor) else None)
+    current = session.get(Version, current_id) if current_id else None
+    request = ChangeRequest(document_id=document.id, revision=current.revision if current else None,
+                            requested_by_id=actor.id, reason=data.reason, proposal=data.proposal)
+    session.add(request)
+    session.flush()
+    audit.record(session, actor=actor, action="change_request.create", object_type="change_request",
+                 object_id=request.id, details={"document": document.code, "revision": request.revision,
+                                                "reason": data.reason, "proposal": data.proposal})
+    officers = session.execute(
+        select(UserRole.user_id).join(User, User.id == UserRole.user_id)
+        .where(UserRole.role == Role.QUALITY_OFFICER, User.active, User.id != actor.id)
+    ).scalars().all()
+    notify.send(session, officers, notify.CHANGE_REQUESTED,
+                {"code": document.code, "id": request.id, "name": actor.full_name}, _link(request))
+    return request
+
+
+def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequestDecision) -> ChangeRequest:
+    access.require_manager(actor)
+    request = session.execute(
+        select(ChangeRequest).where(ChangeRequest.id == request_id).with_for_update()
+    ).scalar_one_or_none()
+    if request is None:
+        raise NotFound(_("Change request no. %(id)s does not exist.", id=request_id))
+    if request.status != "open":
+        raise Conflict(_("This change request has already been decided."))
+    if data.decision == "rejected" and not data.comment:
+        raise ValidationFailed("comment", _("Say why the request is rejected."))
+    document = session.get(Document, request.document_id)
+    assert document is not None
+    if data.decision == "accepted":
+        latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
+        if latest is not None and latest.status == Status.DRAFT:
+            request.version_id = latest.id
+        else:
+            request.version_id = create_version(session, actor, document.code).id
+    request.status = data.decision
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+    request.decision_comment = data.comment
+    session.add(request)
+    session.flush()
+    draft = session.get(Version, request.version_id) if request.version_id else None
+    audit.record(session, actor=actor, action=f"change_request.{data.decision}", object_type="change_request",
+                 object_id=request.id, details={"document": document.code, "comment": data.comment,
+                                                "draft_revision": draft.revision if draft else None})
+    notify.send(session, [request.requested_by_id], notify.CHANGE_DECIDED,
+                {"code": document.code, "id": request.id, "decision": data.decision}, _link(request))
+    return request
+
+
+def get_request(session: Session, actor: Principal, request_id: int) -> RequestRow:
+    row = session.execute(_visible(_query(), actor).where(
+        ChangeRequest.id == request_id)).first()
+    if row is None:
+        raise NotFound(_("Change request no. %(id)s does not exist.", id=request_id))
+    return RequestRow(*row)
+
+
+def list_requests(session: Session, actor: Principal, *, status: str | None = None,
+                  document_code: str | None = None, sort: str | None = None, limit: int | None = None,
+                  offset: int | None = None) -> Page[RequestRow]:
+    limit, offset = clamp(limit, offset)
+    query = _visible(_query(), actor)
+    if status:
+        query = query.where(ChangeRequest.status == status)
+    if document_code:
+        query = query.where(Document.code == document_code.upper())
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    key, descending = parse_sort(sort, REQUEST_SORTS, "-created")
+    column = {"created": ChangeRequest.created_at, "code": Document.code, "status": ChangeRequest.status}[key]
+    ordered = column.desc() if descending else column.asc()
+    rows = session.execute(query.order_by(ordered, ChangeRequest.id.desc())
+                           .limit(limit).offset(offset)).all()
+    return Page([RequestRow(*row) for row in rows], total, limit, offset)
+
+
+def requests_for_document(session: Session, actor: Principal, document: Document) -> Sequence[RequestRow]:
+    query = _visible(_query(), actor).where(ChangeRequest.document_id == document.id)
+    return [RequestRow(*row) for row in session.execute(
+        query.order_by(ChangeRequest.created_at.desc(), ChangeRequest.id.desc()).limit(50)).all()]
+
+
+def requests_for_version(session: Session, actor: Principal, version: Version) -> Sequence[RequestRow]:
+    query = _visible(_query(), actor).where(ChangeRequest.version_id == version.id)
+    return [RequestRow(*row) for row in session.execute(query.order_by(ChangeRequest.id)).all()]
+
+
+def open_count(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(ChangeRequest).where(ChangeRequest.status == "open")
+    ).scalar_one()

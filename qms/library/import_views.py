@@ -1,0 +1,73 @@
+"""Page: importing existing Word procedures, one or many files at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from qms.accounts.units import unit_tree
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import access
+from qms.errors import QMSError
+from qms.forms import form_data
+from qms.i18n import _
+from qms.library import docx_import
+from qms.library.downloads import read_limited
+from qms.web import render
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    imported: docx_import.Imported | None
+    error: str | None
+
+
+def _page(request: Request, session: SessionDep, user: PageUser, outcomes: list[FileOutcome],
+          owner_unit: str, error: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "library/import.html", {
+        "outcomes": outcomes, "units": unit_tree(session, include_inactive=False), "owner_unit": owner_unit,
+        "error": error, "max_files": MAX_FILES,
+    }, status_code=status_code)
+
+
+@router.get("/import")
+def import_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    return _page(request, session, user, [], user.unit_code)
+
+
+@router.post("/import")
+def import_files(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                 form: FormDep) -> Response:
+    """Each file in its own savepoint: one that cannot be imported leaves nothing behind."""
+    access.require_manager(user)
+    owner_unit = str(form.get("owner_unit", "")) or user.unit_code
+    uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename]
+    if not uploads:
+        return _page(request, session, user, [], owner_unit, _("Choose one or more .docx files."), 422)
+    if len(uploads) > MAX_FILES:
+        return _page(request, session, user, [], owner_unit,
+                     _("At most %(n)s files at a time.", n=MAX_FILES), 422)
+    outcomes: list[FileOutcome] = []
+    for upload in uploads:
+        name = (upload.filename or "")[-120:]
+        savepoint = session.begin_nested()
+        try:
+            imported = docx_import.import_docx(session, user, settings, upload.filename or "",
+                                               read_limited(upload, settings), owner_unit=owner_unit)
+        except QMSError as exc:
+            savepoint.rollback()
+            outcomes.append(FileOutcome(name, None, exc.detail))
+            continue
+        savepoint.commit()
+        outcomes.append(FileOutcome(name, imported, None))
+    return _page(request, session, user, outcomes, owner_unit)

@@ -1,0 +1,39 @@
+"""In-app notifications of the library, through the distribution capability's notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session
+
+from qms.distribution import notifications
+from qms.i18n import _
+
+CHANGE_REQUESTED = "change_requested"
+CHANGE_DECIDED = "change_decided"
+REVIEW_DUE = "review_due"
+
+
+def _text(kind: str, params: dict[str, Any]) -> str:
+    if kind == CHANGE_REQUESTED:
+        return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
+                 code=params.get("code", ""), id=params.get("id", ""))
+    if kind == CHANGE_DECIDED:
+        if params.get("decision") == "accepted":
+            return _("Your change request no. %(id)s for %(code)s was accepted; a new revision is being "
+                     "drafted.", id=params.get("id", ""), code=params.get("code", ""))
+        return _("Your change request no. %(id)s for %(code)s was rejected.", id=params.get("id", ""),
+                 code=params.get("code", ""))
+    if kind == REVIEW_DUE:
+        return _("%(n)s documents are due for periodic review within 30 days, %(overdue)s of them overdue.",
+                 n=params.get("count", 0), overdue=params.get("overdue", 0))
+    return kind
+
+
+for _kind in (CHANGE_REQUESTED, CHANGE_DECIDED, REVIEW_DUE):
+    notifications.register_message(_kind, _text)
+
+
+def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str) -> int:
+    return notifications.notify_many(session, list(dict.fromkeys(user_ids)), kind, params, link)

@@ -1,0 +1,96 @@
+"""Pages: editing the records a document produces, the records register of the agency and
+the head of agency's approval of a year's records list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from qms.clock import local_today
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import access
+from qms.documents.service import load_document
+from qms.errors import QMSError, ValidationFailed
+from qms.forms import form_data, parse
+from qms.i18n import _
+from qms.library import records_register
+from qms.library.models import DISPOSALS, MEDIA
+from qms.library.panels import record_form_choices
+from qms.library.schemas import RecordEntryIn, RecordsApprovalIn
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+ROW_FIELDS = ("name", "keeping_unit", "retention", "medium", "disposal")
+BLANK_ROWS = 3
+
+
+def _editor(request: Request, session: SessionDep, document: object, rows: list[dict[str, str]],
+            errors: dict[str, str], status_code: int = 200) -> Response:
+    return render(request, "library/records_edit.html", {
+        "document": document, "rows": rows + [dict.fromkeys(ROW_FIELDS, "")] * BLANK_ROWS, "errors": errors,
+        "media": MEDIA, "disposals": DISPOSALS, **record_form_choices(session),
+    }, status_code=status_code)
+
+
+@router.get("/documents/{code}/records")
+def edit_records(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    document = load_document(session, user, code)
+    rows = [{"name": r.name, "keeping_unit": r.keeping_unit_code,
+             "retention": r.category or ("permanent" if r.permanent else str(r.retention_years)),
+             "medium": r.medium, "disposal": r.disposal} for r in records_register.entries_of(session, document)]
+    return _editor(request, session, document, rows, {})
+
+
+@router.post("/documents/{code}/records")
+def save_records(code: str, request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    columns = [[str(v) for v in form.getlist(name)] for name in ROW_FIELDS]
+    rows = [dict(zip(ROW_FIELDS, values, strict=True)) for values in zip(*columns, strict=False)]
+    rows = [row for row in rows if row["name"].strip()]
+    try:
+        entries = []
+        for index, row in enumerate(rows):
+            try:
+                entries.append(parse(RecordEntryIn, row))
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"entries.{index}.{exc.field}", exc.detail) from None
+        document = load_document(session, user, code)
+        records_register.replace_entries(session, user, code, entries)
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
+        return _editor(request, session, load_document(session, user, code), rows, errors,
+                       status_code=exc.status_code)
+    return redirect(f"/documents/{document.code}#records-register", request,
+                    _("The records register of %(code)s was saved.", code=document.code))
+
+
+@router.get("/records-register")
+def register_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                  year: int | None = Query(None, ge=2000, le=2100)) -> Response:
+    chosen = year or local_today(settings.zone).year
+    listing = records_register.records_list(session, chosen)
+    return render(request, "library/records_register.html", {
+        "listing": listing, "year": chosen, "can_approve": user.has("approver"), "errors": {},
+    })
+
+
+@router.post("/records-register/approve")
+def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    values = {name: form.get(name, "") for name in ("year", "password", "comment")}
+    try:
+        approval = records_register.approve_records_list(session, user, parse(RecordsApprovalIn, values))
+    except QMSError as exc:
+        session.rollback()
+        year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
+        listing = records_register.records_list(session, max(2000, min(year, 2100)))
+        return render(request, "library/records_register.html", {
+            "listing": listing, "year": listing.year, "can_approve": user.has("approver"),
+            "errors": {"approve": exc.detail},
+        }, status_code=exc.status_code)
+    return redirect(f"/records-register?year={approval.year}", request,
+                    _("The records list of %(year)s was approved and signed.", year=approval.year))

@@ -1,0 +1,60 @@
+"""Pages: reviews due, and recording the outcome of a periodic review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from qms.clock import local_today
+from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
+from qms.errors import QMSError
+from qms.forms import form_data, parse
+from qms.i18n import _
+from qms.library import reviews
+from qms.library.schemas import ReviewOutcome
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+PAGE_SIZE = 25
+WINDOWS = (30, 60, 90, 365)
+
+
+@router.get("/reviews")
+def reviews_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep, htmx: IsHtmx,
+                 within_days: int = Query(30, ge=0, le=3660), sort: str | None = Query(None, max_length=20),
+                 page: int = Query(1, ge=1, le=100_000)) -> Response:
+    today = local_today(settings.zone)
+    result = reviews.due_reviews(session, user, today, within_days, sort=sort, limit=PAGE_SIZE,
+                                 offset=(page - 1) * PAGE_SIZE)
+    block = "results" if htmx and request.headers.get("hx-target") == "results" else None
+    return render(request, "library/reviews.html", {
+        "page": result, "within_days": within_days, "windows": WINDOWS, "sort": sort or "next_review_on",
+        "today": today,
+    }, block=block)
+
+
+@router.post("/documents/{code}/periodic-review")
+def record(code: str, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+           form: FormDep) -> Response:
+    target = f"/documents/{code.upper()}#periodic-review"
+    values = {name: form.get(name) or None for name in ("outcome", "password", "approver")}
+    values["comment"] = form.get("comment", "")
+    try:
+        review = reviews.record_review(session, user, code, parse(ReviewOutcome, values),
+                                       local_today(settings.zone))
+    except QMSError as exc:
+        session.rollback()
+        return redirect(target, request, exc.detail, "error")
+    if review.outcome == "revise":
+        return redirect(f"/documents/{code.upper()}/versions/{review.opened_revision}/edit", request,
+                        _("Review recorded: revision %(rev)s was opened as a draft.",
+                          rev=f"{review.opened_revision:02d}"))
+    if review.outcome == "withdraw":
+        return redirect(target, request, _("Review recorded: the withdrawal was sent to the approver."))
+    return redirect(target, request, _("Review recorded and signed; next review by %(d)s.",
+                                       d=review.next_review_on.strftime("%d/%m/%Y") if review.next_review_on
+                                       else "—"))

@@ -1,0 +1,144 @@
+"""Periodic review ("xem xét định kỳ") of documents in force.
+
+Each effective document has a next review date (its effective date plus its review
+interval, set when the version comes into force). The quality officer sees reviews due
+within a window and those overdue, together with documents flagged "needs review"
+because an external document they cite changed, and records the outcome: no change
+(signed with the password; the date moves on by the interval), revise (a draft is
+opened) or withdraw (the withdrawal is asked for, to be signed by the approver).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import Unit
+from qms.accounts.roles import Role, require_any
+from qms.audit import service as audit
+from qms.documents import access, workflow
+from qms.documents.models import Document, Version
+from qms.documents.schemas import WithdrawalRequest
+from qms.documents.service import create_version, load_document
+from qms.documents.signing import reauthenticate
+from qms.errors import Conflict, ValidationFailed
+from qms.i18n import _
+from qms.library.models import PeriodicReview
+from qms.library.schemas import ReviewOutcome
+from qms.pagination import Page, clamp, parse_sort
+
+SEE_REVIEWS = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})
+REVIEW_SORTS = ("next_review_on", "code", "title")
+MAX_WINDOW_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class DueReview:
+    code: str
+    title: str
+    kind: str
+    owner_unit: str
+    revision: int
+    next_review_on: date | None
+    needs_review: bool
+    days_left: int | None
+    open_revision: int | None
+    open_status: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def due_reviews(session: Session, actor: Principal, today: date, within_days: int = 30, *,
+                sort: str | None = None, limit: int | None = None,
+                offset: int | None = None) -> Page[DueReview]:
+    """Documents in force due for review within ``within_days`` (overdue ones included), and
+    those flagged as needing review; one query for the page and one for the total."""
+    require_any(actor.roles, SEE_REVIEWS)
+    limit, offset = clamp(limit, offset)
+    horizon = today + timedelta(days=max(0, min(within_days, MAX_WINDOW_DAYS)))
+    effective = aliased(Version)
+    latest = aliased(Version)
+    query = (
+        select(Document.code, Document.title, Document.kind, Unit.code, effective.revision,
+               Document.next_review_on, Document.needs_review, latest.revision, latest.status)
+        .join(effective, effective.id == Document.effective_version_id)
+        .join(Unit, Unit.id == Document.owner_unit_id)
+        .outerjoin(latest, (latest.id == Document.latest_version_id) & (latest.id != effective.id))
+        .where(or_(Document.next_review_on <= horizon, Document.needs_review))
+    )
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    key, descending = parse_sort(sort, REVIEW_SORTS, "next_review_on")
+    column = {"next_review_on": Document.next_review_on, "code": Document.code, "title": Document.title}[key]
+    ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
+    items = [DueReview(code, title, kind, unit, revision, next_on, needs,
+                       (next_on - today).days if next_on else None, open_rev, open_status)
+             for code, title, kind, unit, revision, next_on, needs, open_rev, open_status in rows]
+    return Page(items, total, limit, offset)
+
+
+def reviews_of(session: Session, document: Document, limit: int = 20) -> list[PeriodicReview]:
+    return list(session.execute(
+        select(PeriodicReview).where(PeriodicReview.document_id == document.id)
+        .order_by(PeriodicReview.reviewed_at.desc(), PeriodicReview.id.desc()).limit(limit)
+    ).scalars())
+
+
+def record_review(session: Session, actor: Principal, code: str, data: ReviewOutcome,
+                  today: date) -> PeriodicReview:
+    access.require_manager(actor)
+    document = load_document(session, actor, code, lock=True)
+    effective = session.get(Version, document.effective_version_id) if document.effective_version_id else None
+    if effective is None:
+        raise Conflict(_("%(code)s has no version in force to review.", code=document.code))
+    review = PeriodicReview(
+        document_id=document.id, revision=effective.revision, outcome=data.outcome,
+        comment=data.comment.strip(), due_on=document.next_review_on, reviewed_by_id=actor.id,
+        signer_name=actor.full_name, signer_title=actor.title,
+    )
+    if data.outcome == "no_change":
+        if not data.password:
+            raise ValidationFailed("password", _("Sign the review with your password."))
+        reauthenticate(session, actor, data.password)
+        document.next_review_on = add_months(today, document.review_interval_months)
+        document.needs_review = False
+        review.next_review_on = document.next_review_on
+        review.signed = True
+        session.add(document)
+    elif data.outcome == "revise":
+        review.opened_revision = create_version(session, actor, document.code).revision
+    else:
+        if not review.comment:
+            raise ValidationFailed("comment", _("Give the reason for the withdrawal."))
+        if not data.approver:
+            raise ValidationFailed("approver", _("Choose the approver who signs the withdrawal."))
+        workflow.withdraw(session, actor, document.code, effective.revision,
+                          WithdrawalRequest(reason=review.comment, approver=data.approver), today)
+    session.add(review)
+    session.flush()
+    audit.record(session, actor=actor, action="document.periodic_review", object_type="document",
+                 object_id=document.code,
+                 details={"outcome": data.outcome, "revision": effective.revision, "comment": review.comment,
+                          "due_on": review.due_on.isoformat() if review.due_on else None,
+                          "next_review_on": review.next_review_on.isoformat() if review.next_review_on
+                          else None, "opened_revision": review.opened_revision, "signed": review.signed})
+    return review

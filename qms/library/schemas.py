@@ -1,0 +1,162 @@
+"""Shapes of the library in the API and the forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from qms.markup import nfc
+
+
+def _text(value: str) -> str:
+    return nfc(value.replace("\r\n", "\n")).strip()
+
+
+class AttachmentPublic(BaseModel):
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class ReviewOutcome(BaseModel):
+    outcome: Literal["no_change", "revise", "withdraw"]
+    comment: str = Field(default="", max_length=5000)
+    password: str | None = Field(default=None, max_length=256)
+    approver: str | None = Field(default=None, max_length=64)
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str) -> str:
+        return _text(value)
+
+
+class ReviewOutcomePublic(BaseModel):
+    code: str
+    outcome: str
+    revision: int | None
+    comment: str
+    next_review_on: date | None
+    opened_revision: int | None
+    signed: bool
+    reviewed_at: datetime
+
+
+class DueReviewPublic(BaseModel):
+    code: str
+    title: str
+    kind: str
+    owner_unit: str
+    revision: int
+    next_review_on: date | None
+    days_left: int | None
+    overdue: bool
+    needs_review: bool
+    open_revision: int | None
+
+
+class DueReviewList(BaseModel):
+    items: list[DueReviewPublic]
+    total: int
+
+
+class ChangeRequestCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    document_code: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=3, max_length=5000)
+    proposal: str = Field(min_length=3, max_length=10000)
+
+    @field_validator("reason", "proposal")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return _text(value)
+
+
+class ChangeRequestDecision(BaseModel):
+    decision: Literal["accepted", "rejected"]
+    comment: str = Field(default="", max_length=5000)
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str) -> str:
+        return _text(value)
+
+
+class ChangeRequestPublic(BaseModel):
+    id: int
+    status: str
+    document_code: str
+    document_title: str
+    revision: int | None
+    reason: str
+    proposal: str
+    requested_by: str
+    requested_by_name: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_comment: str
+    draft_revision: int | None
+
+
+class ChangeRequestList(BaseModel):
+    items: list[ChangeRequestPublic]
+    total: int
+
+
+class RecordEntryIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=300)
+    keeping_unit: str = Field(min_length=1, max_length=32)
+    retention: str = Field(min_length=1, max_length=40, description="a category code, 'permanent' or a "
+                                                                      "number of years")
+    medium: Literal["paper", "electronic", "both"] = "paper"
+    disposal: Literal["destroy", "archive_agency", "archive_historical", "reappraise"] = "destroy"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return " ".join(nfc(value).split())
+
+
+class RecordEntryPublic(BaseModel):
+    document_code: str
+    name: str
+    keeping_unit: str
+    keeping_unit_name: str
+    permanent: bool
+    retention_years: int | None
+    retention: str
+    category: str
+    basis: str
+    medium: str
+    disposal: str
+
+
+class RecordsApprovalIn(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    password: str = Field(min_length=1, max_length=256)
+    comment: str = Field(default="", max_length=2000)
+
+
+class RecordsApprovalPublic(BaseModel):
+    year: int
+    content_hash: str
+    approved_by: str
+    signer_name: str
+    signer_title: str
+    approved_at: datetime
+    rows: int
+    current: bool
+
+
+class ImportResult(BaseModel):
+    code: str
+    revision: int
+    status: str
+    title: str
+    unmapped: list[str]
