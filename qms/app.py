@@ -188,5 +188,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(distribution_views.router)
     app.include_router(reading_views.router)
     app.include_router(library_views.router)
+    app.include_router(distribution_views.router)
+    app.include_router(reading_views.router)
     app.include_router(home_views.router)
     return app

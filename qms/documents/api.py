@@ -121,8 +121,7 @@ def withdraw_version(body: WithdrawalRequest, session: SessionDep, user: Current
 @router.get("/documents/{code}/versions/{rev}/diff")
 def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: int = Revision,
                  against: int = Query(..., ge=1, le=10_000)) -> dict[str, Any]:
-    document, new = service.load_version(session, user, code, rev)
-    _document, old = service.load_version(session, user, code, against)
+    document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
     result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
     return {
         "code": document.code, "revision": result.revision, "against": result.against,

@@ -67,6 +67,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
         "errors": errors or {}, "action_error": action_error,
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
+        "my_task": distribution.task_view(session, user, version),
         "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
     }, status_code=status_code)
@@ -230,8 +231,7 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 @router.get("/documents/{code}/versions/{rev}/diff")
 def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
               against: int = Query(..., ge=1, le=10_000)) -> Response:
-    document, new = service.load_version(session, user, code, rev)
-    _document, old = service.load_version(session, user, code, against)
+    document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
     result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
     return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
                                                    "diff": result})

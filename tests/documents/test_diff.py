@@ -161,6 +161,9 @@ def test_diff_needs_two_revisions_the_reader_may_see(api):
     assert api.get("nhanvien", url, params={"against": 1}).status_code == 404
     assert api.get("danhgia", url, params={"against": 1}).status_code == 200
     api.publish("QT-01", 2)
-    # Now revision 1 is superseded: staff cannot read it, so cannot compare with it either.
-    assert api.get("nhanvien", url, params={"against": 1}).status_code == 404
+    # Now revision 1 is superseded: staff do not read it, but they see what changed since it.
+    assert api.get("nhanvien", url, params={"against": 1}).status_code == 200
+    assert api.get("nhanvien", "/api/v1/documents/QT-01/versions/1").status_code == 404
+    assert api.get("nhanvien", "/api/v1/documents/QT-01/versions/1/diff",
+                   params={"against": 2}).status_code == 404
     assert api.get("danhgia", url, params={"against": 1}).status_code == 200
