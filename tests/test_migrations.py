@@ -40,12 +40,12 @@ def test_models_and_migrated_database_agree(engine):
         assert differences(connection) == []
 
 
-def test_database_is_at_the_single_head(engine):
+def test_database_is_at_every_head(engine):
+    """Capabilities may add migrations on branches of their own; upgrading applies them all."""
     script = ScriptDirectory.from_config(alembic_config(engine))
-    heads = script.get_heads()
-    assert len(heads) == 1, f"one line of migrations, not {heads}"
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == heads[0]
+        current = MigrationContext.configure(connection).get_current_heads()
+    assert set(current) == set(script.get_heads())
 
 
 def test_upgrading_again_changes_nothing(engine):
