@@ -25,7 +25,6 @@ from qms.deps import PasswordChangeRequired, csrf_protect
 from qms.distribution import api as distribution_api
 from qms.distribution import reading_views
 from qms.distribution import views as distribution_views
-from qms.distribution import api as distribution_api
 from qms.documents import api as documents_api
 from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
@@ -40,6 +39,9 @@ from qms.library.upload_limit import UploadLimitMiddleware
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
 from qms.portal import views as portal_views
+from qms.records import api as records_api
+from qms.records import views as records_views
+from qms.records.certificates import configure as configure_signing
 from qms.web import redirect, render
 
 log = logging.getLogger("qms")
@@ -149,6 +151,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     capabilities.load()
+    configure_signing(settings)
     app = FastAPI(
         title="qms",
         version=__version__,
@@ -177,6 +180,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(documents_api.router)
     app.include_router(distribution_api.router)
     app.include_router(library_api.router)
+    app.include_router(records_api.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)
@@ -188,7 +192,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(distribution_views.router)
     app.include_router(reading_views.router)
     app.include_router(library_views.router)
-    app.include_router(distribution_views.router)
-    app.include_router(reading_views.router)
+    app.include_router(records_views.router)
     app.include_router(home_views.router)
     return app

@@ -10,6 +10,7 @@ MODULES = (
     "qms.models",
     "qms.distribution.listeners",
     "qms.library.listeners",
+    "qms.records.listeners",
 )
 
 

@@ -57,6 +57,13 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     with transaction(engine) as session:
         report = seed_demo(session, settings.zone)
     print(report)
+    if settings.signing_p12 is None:
+        from qms.accounts.agency import agency_profile
+        from qms.records.certificates import create_demo_certificate
+
+        path, created = create_demo_certificate(settings.data_dir, agency_profile(engine).name)
+        print(f"demo signing certificate {'created' if created else 'kept'}: {path} "
+              "(demo certificate — not legally valid; set QMS_SIGNING_P12 for the agency's own)")
     return 0
 
 
@@ -120,6 +127,28 @@ def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_verify_pdf(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate a signed record: intact, valid and trusted against the agency's CA."""
+    from pathlib import Path
+
+    from qms.records.certificates import agency_certificate
+    from qms.records.signing import validate
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path} is not a file")
+    agency = agency_certificate(settings)
+    if agency is None:
+        return _fail("no agency certificate is configured (QMS_SIGNING_P12, or `qms seed --demo`)")
+    verdict = validate(path.read_bytes(), agency.trust_roots)
+    print(f"{path}: signed={verdict.signed} intact={verdict.intact} valid={verdict.valid} "
+          f"trusted={verdict.trusted} whole_file={verdict.whole_file}"
+          + (f" signer={verdict.signer!r}" if verdict.signer else ""))
+    print("VALID: an unaltered record signed by the agency" if verdict.ok
+          else f"NOT VALID: {verdict.problem}")
+    return 0 if verdict.ok else 1
+
+
 def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     """The first administrator of a real installation (no demo data)."""
     from qms.seeding import create_first_admin
@@ -172,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_verify_audit
     )
 
+    verify_pdf = sub.add_parser("verify-pdf", help="validate a signed PDF record; exit 1 if not valid")
+    verify_pdf.add_argument("file")
+    verify_pdf.set_defaults(handler=cmd_verify_pdf)
+
     admin = sub.add_parser("create-admin", help="create the first administrator (password on stdin)")
     admin.add_argument("username")
     admin.add_argument("--full-name", default="Quản trị hệ thống")
@@ -192,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         capabilities.load()
+        from qms.records.certificates import configure as configure_signing
+
+        configure_signing(settings)
         return handler(settings, args)
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}")

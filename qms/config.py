@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: EmailStr = "qms@localhost.localdomain"
 
+    signing_p12: Path | None = None
+    signing_p12_password: str | None = Field(default=None, repr=False)
+    signing_ca: Path | None = None
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -68,6 +72,18 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             raise ValueError("must name a database file, e.g. sqlite:////var/lib/qms/qms.sqlite3")
         return value
+
+    @field_validator("signing_p12", "signing_ca", mode="before")
+    @classmethod
+    def _readable_file(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        path = Path(str(value))
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file")
+        if not os.access(path, os.R_OK):
+            raise ValueError(f"{path} cannot be read")
+        return path
 
     @field_validator("default_language")
     @classmethod

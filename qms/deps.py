@@ -28,10 +28,12 @@ def get_settings(request: Request) -> Settings:
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit when the route succeeds, roll back otherwise.
 
-    Requests that may write (any method but GET/HEAD/OPTIONS) take the write lock at
-    BEGIN on SQLite, so concurrent writers queue instead of failing.
+    Requests that may write (any method but GET/HEAD/OPTIONS, or a GET of a router that
+    declares :func:`writes_on_get`) take the write lock at BEGIN on SQLite, so concurrent
+    writers queue instead of failing.
     """
-    session = new_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+    writes = request.method not in SAFE_METHODS or getattr(request.state, "writes_on_get", False)
+    session = new_session(request.app.state.engine, write=writes)
     try:
         yield session
         session.commit()
@@ -40,6 +42,12 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def writes_on_get(request: Request) -> None:
+    """A router dependency for GETs that write (a download recorded in the audit trail):
+    declared on the router, it runs before the session opens, which then takes the write lock."""
+    request.state.writes_on_get = True
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -21,6 +21,7 @@ from qms.library.models import (
     RecordEntry,
     RecordsListApproval,
 )
+from qms.records.models import SignedRecord
 
 __all__ = [
     "Acknowledgement",
@@ -44,6 +45,7 @@ __all__ = [
     "RecordsListApproval",
     "RevisionHistory",
     "Signature",
+    "SignedRecord",
     "Unit",
     "User",
     "UserRole",

@@ -6,9 +6,13 @@
 #                      (never a browser that Playwright downloads itself)
 #   fonts-dejavu-core  Vietnamese letters in the pages Chromium renders and screenshots
 #   postgresql-client  pg_dump and pg_restore for `qms backup` / `qms restore` on PostgreSQL
+#   poppler-utils      pdffonts, pdfsig and pdftoppm: checks of the generated and signed PDFs
+#   libreoffice-writer-nogui, fonts-liberation2, fonts-noto-core
+#                      a generated DOCX opens and converts to PDF with the same text
 set -euo pipefail
 
-wanted=(chromium fonts-dejavu-core postgresql-client)
+wanted=(chromium fonts-dejavu-core postgresql-client poppler-utils libreoffice-writer-nogui fonts-liberation2
+        fonts-noto-core)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

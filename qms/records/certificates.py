@@ -1,0 +1,202 @@
+"""The agency's signing certificate: the PKCS#12 file the administrator configures, or the
+demo CA and agency certificate that ``qms seed --demo`` creates in the data folder.
+
+Which certificate is in use is decided by the settings the app or the command started
+with (:func:`configure`); the lifecycle listener that signs new versions reads it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from qms.config import ConfigError, Settings
+
+DEMO_FOLDER = "signing"
+DEMO_P12 = "demo-agency.p12"
+DEMO_PASSWORD_FILE = "demo-agency.password"
+DEMO_CA = "demo-ca.pem"
+
+
+@dataclass(frozen=True)
+class AgencyCertificate:
+    key: rsa.RSAPrivateKey | object
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]  # the others in the file: intermediates and the root
+    trust_roots: tuple[x509.Certificate, ...]
+    demo: bool
+    source: Path
+
+    @property
+    def subject_name(self) -> str:
+        names = self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.certificate.subject.rfc4514_string()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA256()).hex()
+
+    @property
+    def not_after(self) -> dt.datetime:
+        return self.certificate.not_valid_after_utc
+
+
+def demo_paths(data_dir: Path) -> tuple[Path, Path, Path]:
+    folder = data_dir / DEMO_FOLDER
+    return folder / DEMO_P12, folder / DEMO_PASSWORD_FILE, folder / DEMO_CA
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return certificate.subject == certificate.issuer
+
+
+def load_p12(path: Path, password: str | None, *, demo: bool = False,
+             extra_trust: Path | None = None) -> AgencyCertificate:
+    """Open a PKCS#12 file; a wrong file or password is a ConfigError naming the setting."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"QMS_SIGNING_P12: cannot read {path}: {exc.strerror}") from None
+    try:
+        key, certificate, others = pkcs12.load_key_and_certificates(
+            data, password.encode("utf-8") if password else None)
+    except ValueError:
+        raise ConfigError(f"QMS_SIGNING_P12_PASSWORD: does not open {path} "
+                          "(wrong password, or not a PKCS#12 file)") from None
+    if key is None or certificate is None:
+        raise ConfigError(f"QMS_SIGNING_P12: {path} holds no private key with its certificate")
+    chain = tuple(others or ())
+    roots = [cert for cert in chain if _is_ca(cert)]
+    if extra_trust is not None:
+        try:
+            roots += x509.load_pem_x509_certificates(extra_trust.read_bytes())
+        except (OSError, ValueError):
+            raise ConfigError(f"QMS_SIGNING_CA: {extra_trust} is not a readable PEM certificate file"
+                              ) from None
+    if not roots:
+        raise ConfigError("QMS_SIGNING_CA: the PKCS#12 file carries no CA certificate; "
+                          "name the issuing CA's PEM file in QMS_SIGNING_CA")
+    return AgencyCertificate(key=key, certificate=certificate, chain=chain, trust_roots=tuple(roots),
+                             demo=demo, source=path)
+
+
+_lock = threading.Lock()
+_settings: Settings | None = None
+_cache: dict[tuple[str, float], AgencyCertificate] = {}
+
+
+def configure(settings: Settings) -> None:
+    """The settings whose certificate signs records in this process (app start, commands)."""
+    global _settings
+    with _lock:
+        _settings = settings
+        _cache.clear()
+
+
+def configured_settings() -> Settings | None:
+    return _settings
+
+
+def agency_certificate(settings: Settings | None = None) -> AgencyCertificate | None:
+    """The configured certificate, else the demo one in the data folder, else None."""
+    settings = settings or _settings
+    if settings is None:
+        return None
+    if settings.signing_p12 is not None:
+        path, password, demo = settings.signing_p12, settings.signing_p12_password, False
+    else:
+        path, password_file, _ca = demo_paths(settings.data_dir)
+        if not path.exists() or not password_file.exists():
+            return None
+        password, demo = password_file.read_text(encoding="ascii").strip(), True
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime)
+    except OSError as exc:
+        raise ConfigError(f"QMS_SIGNING_P12: cannot read {path}: {exc.strerror}") from None
+    with _lock:
+        if key not in _cache:
+            _cache[key] = load_p12(path, password, demo=demo, extra_trust=settings.signing_ca)
+        return _cache[key]
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+    ])
+
+
+def _key_usage(*, certify: bool) -> x509.KeyUsage:
+    """A CA certifies; the agency's certificate signs documents (with non-repudiation)."""
+    return x509.KeyUsage(digital_signature=not certify, content_commitment=not certify,
+                         key_encipherment=False, data_encipherment=False, key_agreement=False,
+                         key_cert_sign=certify, crl_sign=certify, encipher_only=False, decipher_only=False)
+
+
+def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, bool]:
+    """A demo CA and an agency certificate it issued, once; (path of the .p12, created now)."""
+    p12_path, password_path, ca_path = demo_paths(data_dir)
+    if p12_path.exists() and password_path.exists():
+        return p12_path, False
+    p12_path.parent.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    organisation = agency_name or "qms demo"
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = _name("qms demo CA (not legally valid)", organisation)
+    ca_cert = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(certify=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    agency_cert = (
+        x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3 * 365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(certify=False), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    password = secrets.token_urlsafe(18)
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"agency", key, agency_cert, [ca_cert],
+        serialization.BestAvailableEncryption(password.encode("ascii")))
+    _write_private(password_path, password.encode("ascii"))
+    _write_private(p12_path, bundle)
+    ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    with _lock:
+        _cache.clear()
+    return p12_path, True
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(draft, path)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

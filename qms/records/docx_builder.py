@@ -1,0 +1,347 @@
+"""A :class:`~qms.records.layout.Record` typeset as DOCX with python-docx.
+
+The page header is a Word header (so it repeats on every page) holding the same
+three-cell table as the PDF, with PAGE and NUMPAGES fields for "Trang x/y"; the
+watermark is a Word text watermark in the header; table header rows repeat.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import quoteattr
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from qms.records import layout as L
+from qms.records.fonts import DOCX_FONT
+from qms.records.qr import qr_png
+
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+RED = RGBColor(0xB8, 0x0D, 0x0D)
+NAVY = RGBColor(0x1A, 0x33, 0x80)
+
+
+def _fonts(element, size: float | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Times New Roman for every script (ascii, hAnsi, cs, eastAsia), as Word wants it."""
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), DOCX_FONT)
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            node = rpr.find(qn(tag))
+            if node is None:
+                node = OxmlElement(tag)
+                rpr.append(node)
+            node.set(qn("w:val"), str(round(size * 2)))
+
+
+def _add_runs(paragraph: DocxParagraph, items: list[L.Run] | str, *, size: float, bold: bool = False,
+              italic: bool = False, color: RGBColor | None = None) -> None:
+    if isinstance(items, str):
+        items = [L.Run(items)]
+    for item in items:
+        lines = item.text.split("\n")
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            run.bold = bold or item.bold or None
+            run.italic = italic or item.italic or None
+            run.font.size = Pt(size)
+            if color is not None:
+                run.font.color.rgb = color
+            if index < len(lines) - 1:
+                run.add_break()
+
+
+def _spacing(paragraph: DocxParagraph, before: float = 0, after: float = 0, line: float = 1.15) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), line
+
+
+def _field(paragraph: DocxParagraph, instruction: str, size: float) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / cached value / end runs."""
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(size)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        else:
+            run.text = text or ""
+
+
+def _cell_margins(table: DocxTable, top: float = 40, bottom: float = 40, side: float = 70) -> None:
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top), ("bottom", bottom), ("left", side), ("right", side)):
+        node = OxmlElement(f"w:{edge}")
+        node.set(qn("w:w"), str(int(value)))
+        node.set(qn("w:type"), "dxa")
+        margins.append(node)
+    tbl_pr.append(margins)
+
+
+def _shade(cell: _Cell, fill: str = "EBEBEB") -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _red_border(cell: _Cell) -> None:
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        node = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "single"), ("sz", "12"), ("color", "B80D0D"), ("space", "0")):
+            node.set(qn(f"w:{key}"), value)
+        borders.append(node)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _no_split(row) -> None:  # type: ignore[no-untyped-def]
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _widths(table: DocxTable, widths_mm: list[float]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word does)."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        column.set(qn("w:w"), str(round(width * 56.693)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _watermark_xml(text: str, landscape: bool) -> str:
+    width, height = (620, 110) if landscape else (470, 95)
+    return (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+        '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+        f'<v:shape id="QmsWatermark" o:spid="_x0000_s2049" type="#_x0000_t136" style="position:absolute;'
+        f'margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:{330 if landscape else 310};'
+        'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+        'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+        'fillcolor="#b80d0d" stroked="f"><v:fill opacity=".2"/>'
+        f'<v:textpath style="font-family:&quot;{DOCX_FONT}&quot;;font-size:1pt;font-weight:bold" '
+        f'string={quoteattr(text)}/></v:shape></w:pict></w:r>'
+    )
+
+
+class _Builder:
+    def __init__(self, record: L.Record) -> None:
+        self.record = record
+        self.doc = new_document()
+        self.size, self.table_size = record.body_size, record.table_size
+        width_mm, height_mm = L.page_size_mm(record)
+        self.text_w = width_mm - L.MARGINS.left - L.MARGINS.right
+        section = self.doc.sections[0]
+        if record.landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(width_mm), Mm(height_mm)
+        section.top_margin, section.bottom_margin = Mm(L.MARGINS.top), Mm(L.MARGINS.bottom)
+        section.left_margin, section.right_margin = Mm(L.MARGINS.left), Mm(L.MARGINS.right)
+        section.header_distance, section.footer_distance = Mm(L.MARGINS.top * 0.5), Mm(8)
+        normal = self.doc.styles["Normal"]
+        normal.font.name = DOCX_FONT
+        normal.font.size = Pt(self.size)
+        _fonts(normal.element, self.size)
+        properties = self.doc.core_properties
+        properties.title, properties.author = L.nfc(record.file_title), L.nfc(record.author)
+        properties.subject, properties.keywords = record.header.title, ", ".join(record.keywords)
+        properties.language = "vi-VN"
+
+    def paragraph(self, items: list[L.Run] | str, *, size: float | None = None, align: str = "justify",
+                  bold: bool = False, italic: bool = False, before: float = 0, after: float = 4,
+                  container=None, color: RGBColor | None = None) -> DocxParagraph:  # type: ignore[no-untyped-def]
+        target = container if container is not None else self.doc
+        paragraph = target.add_paragraph()
+        paragraph.alignment = _ALIGN[align]
+        _spacing(paragraph, before, after)
+        _add_runs(paragraph, items, size=size or self.size, bold=bold, italic=italic, color=color)
+        return paragraph
+
+    def _cell_text(self, cell: _Cell, items: list[L.Run] | str, *, size: float, align: str = "left",
+                   bold: bool = False, italic: bool = False, first: bool = True,
+                   color: RGBColor | None = None) -> DocxParagraph:
+        paragraph = cell.paragraphs[0] if first and not cell.paragraphs[0].runs else cell.add_paragraph()
+        paragraph.alignment = _ALIGN[align]
+        _spacing(paragraph, 0, 1, 1.1)
+        _add_runs(paragraph, items, size=size, bold=bold, italic=italic, color=color)
+        return paragraph
+
+    def header(self) -> None:
+        section = self.doc.sections[0]
+        header = self.record.header
+        container = section.header
+        table = container.add_table(rows=1, cols=3, width=Mm(self.text_w))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _widths(table, [self.text_w * share for share in (0.31, 0.41, 0.28)])
+        agency, title, facts = table.rows[0].cells
+        for cell in (agency, title, facts):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for index, line in enumerate(header.agency_lines):
+            self._cell_text(agency, line, size=11, align="center",
+                            bold=index == len(header.agency_lines) - 1, first=index == 0)
+        self._cell_text(title, header.title.upper(), size=12, align="center", bold=True)
+        for index, (label, value) in enumerate(header.facts):
+            self._cell_text(facts, f"{label}: {value}" if label else value, size=10.5, first=index == 0)
+        page = self._cell_text(facts, "Trang: ", size=10.5, first=False)
+        _field(page, "PAGE", 10.5)
+        _add_runs(page, "/", size=10.5)
+        _field(page, "NUMPAGES", 10.5)
+        first = container.paragraphs[0]
+        _spacing(first, 0, 0, 1.0)
+        if self.record.watermark:
+            first._p.append(parse_xml(_watermark_xml(self.record.watermark, self.record.landscape)))
+        spacer = container.add_paragraph()
+        _spacing(spacer, 0, 0, 1.0)
+        foot = " · ".join(part for part in (self.record.stamp, self.record.footer) if part)
+        if foot:
+            paragraph = section.footer.paragraphs[0]
+            _add_runs(paragraph, foot, size=9, italic=True, color=RED if self.record.stamp else None)
+
+    def stamp_row(self) -> None:
+        record = self.record
+        if not (record.stamp or record.qr_url):
+            return
+        table = self.doc.add_table(rows=1, cols=3)
+        _widths(table, [26, self.text_w - 26 - 72, 72])
+        qr_cell, _gap, stamp_cell = table.rows[0].cells
+        if record.qr_url:
+            run = qr_cell.paragraphs[0].add_run()
+            run.add_picture(io.BytesIO(qr_png(record.qr_url, scale=6)), width=Mm(22))
+            if record.qr_caption:
+                self._cell_text(qr_cell, record.qr_caption, size=6.5, italic=True, first=False)
+        if record.stamp:
+            stamp_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _red_border(stamp_cell)
+            self._cell_text(stamp_cell, record.stamp, size=12, align="center", bold=True, color=RED)
+        self.paragraph("", after=2)
+
+    def block(self, block: L.Block) -> None:
+        if isinstance(block, L.Heading):
+            text = block.text.upper() if block.level == 1 else block.text
+            before = {1: 10, 2: 6}.get(block.level, 4)
+            paragraph = self.paragraph(text, align="left", bold=True, italic=block.level >= 3,
+                                       before=before, after=3)
+            paragraph.paragraph_format.keep_with_next = True
+        elif isinstance(block, L.Paragraph):
+            paragraph = self.paragraph(block.runs, size=block.size, align=block.align,
+                                       after=block.space_after)
+            if block.indent:
+                paragraph.paragraph_format.first_line_indent = Pt(block.indent)
+        elif isinstance(block, L.ListBlock):
+            self._list(block)
+        elif isinstance(block, L.Table):
+            self._table(block)
+        elif isinstance(block, L.SignOff):
+            self._sign_off(block)
+        elif isinstance(block, L.SignatureSpace):
+            self.paragraph("", after=block.height_mm * 2.8)
+        elif isinstance(block, L.PageBreak):
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _list(self, block: L.ListBlock) -> None:
+        indent = Mm(7 * (block.level + 1))
+        for number, item in enumerate(block.items, start=block.start):
+            marker = f"{number}.\t" if block.ordered else "-\t"
+            paragraph = self.paragraph([L.Run(marker), *item], after=2)
+            fmt = paragraph.paragraph_format
+            fmt.left_indent, fmt.first_line_indent = indent, -Mm(6)
+            fmt.tab_stops.add_tab_stop(indent)
+
+    def _table(self, block: L.Table) -> None:
+        size = block.size or self.table_size
+        if block.title:
+            self.block(L.Heading(block.title, level=2))
+        table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))
+        table.style = self.doc.styles["Table Grid"]
+        _cell_margins(table)
+        head = table.rows[0]
+        _repeat_header(head)
+        for cell, column in zip(head.cells, block.columns, strict=True):
+            _shade(cell)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            self._cell_text(cell, column.title, size=size, align="center", bold=True)
+        for row, values in zip(table.rows[1:], block.rows, strict=True):
+            _no_split(row)
+            for cell, column, value in zip(row.cells, block.columns, values, strict=False):
+                if value:
+                    self._cell_text(cell, value, size=size, align=column.align)
+        _widths(table, [self.text_w * column.width for column in block.columns])
+        self.paragraph("", after=2, size=6)
+
+    def _sign_off(self, block: L.SignOff) -> None:
+        size = self.table_size
+        table = self.doc.add_table(rows=2, cols=len(block.columns))
+        table.style = self.doc.styles["Table Grid"]
+        _cell_margins(table, top=60, bottom=120)
+        for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
+            _shade(cell)
+            self._cell_text(cell, column.heading, size=size, align="center", bold=True)
+        for cell, column in zip(table.rows[1].cells, block.columns, strict=True):
+            first = True
+            for signer in column.signers:
+                for line in signer.authority:
+                    self._cell_text(cell, line, size=size, align="center", bold=True, first=first)
+                    first = False
+                for line in signer.manifestation:
+                    self._cell_text(cell, line, size=size - 1.5, align="center", italic=True, first=first,
+                                    color=NAVY)
+                    first = False
+                self._cell_text(cell, signer.name, size=size, align="center", bold=True, first=first)
+                first = False
+                if signer.title and not signer.authority:
+                    self._cell_text(cell, signer.title, size=size, align="center", first=False)
+        for row in table.rows:
+            _no_split(row)
+        _widths(table, [self.text_w / len(block.columns)] * len(block.columns))
+        self.paragraph("", after=4, size=6)
+
+    def build(self) -> bytes:
+        self.header()
+        self.stamp_row()
+        for block in self.record.blocks:
+            self.block(block)
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
+def build_docx(record: L.Record) -> bytes:
+    return _Builder(record).build()

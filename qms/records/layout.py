@@ -1,0 +1,168 @@
+"""The layout of a record, described once and typeset twice: by the PDF builder
+(reportlab) and by the DOCX builder (python-docx).
+
+A :class:`Record` is a page header repeated on every page, an optional stamp, watermark
+and QR code, and a list of blocks: headings, paragraphs made of runs, lists, tables and
+the sign-off block. Every string is NFC on the way in, so accents sit where they belong.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+Align = Literal["left", "center", "right", "justify"]
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", nfc(self.text))
+
+
+def runs(text: str, *, bold: bool = False, italic: bool = False) -> list[Run]:
+    return [Run(text, bold=bold, italic=italic)] if text else []
+
+
+def plain(items: list[Run]) -> str:
+    return "".join(run.text for run in items)
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1: a numbered section ("1. Mục đích"); 2 and 3: headings inside it
+
+    def __post_init__(self) -> None:
+        self.text = nfc(self.text)
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    align: Align = "justify"
+    size: float | None = None  # points; None is the body size
+    space_after: float = 4.0
+    indent: float = 0.0  # first-line indent in points (Vietnamese body text is indented)
+
+
+@dataclass
+class ListBlock:
+    items: list[list[Run]]
+    ordered: bool = False
+    start: int = 1
+    level: int = 0
+
+
+@dataclass
+class Column:
+    title: str
+    width: float  # a share of the text width; the shares of a table add up to 1
+    align: Align = "left"
+
+
+Cell = list[Run]
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[list[Cell]]
+    size: float | None = None  # points; None is the table size
+    repeat_header: bool = True
+    title: str = ""  # a caption kept with the table (an orphaned caption is ugly)
+
+
+@dataclass
+class Signer:
+    """One signature in the sign-off block, as a person would have written it by hand."""
+
+    name: str
+    title: str = ""
+    authority: list[str] = field(default_factory=list)  # "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC"
+    manifestation: list[str] = field(default_factory=list)  # meaning, date and time of the e-signature
+
+
+@dataclass
+class SignOffColumn:
+    heading: str  # "NGƯỜI SOẠN THẢO"
+    signers: list[Signer]
+
+
+@dataclass
+class SignOff:
+    columns: list[SignOffColumn]
+
+
+@dataclass
+class SignatureSpace:
+    """Room for the visible stamp of the agency's digital signature, placed by the signer."""
+
+    width_mm: float = 85.0
+    height_mm: float = 24.0
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | ListBlock | Table | SignOff | SignatureSpace | PageBreak
+
+
+@dataclass
+class PageHeader:
+    """The table at the top of every page: agency | title | code, revision, date, page."""
+
+    agency_lines: list[str]  # parent body, then the agency (already in capitals)
+    title: str
+    facts: list[tuple[str, str]]  # ("Mã hiệu", "QT-01"), ("Lần ban hành", "03") …; "Trang x/y" follows
+
+    def __post_init__(self) -> None:
+        self.agency_lines = [nfc(line) for line in self.agency_lines]
+        self.title = nfc(self.title)
+        self.facts = [(nfc(label), nfc(value)) for label, value in self.facts]
+
+
+@dataclass
+class Record:
+    header: PageHeader
+    blocks: list[Block]
+    file_title: str  # the PDF's /Title and the DOCX core title
+    stamp: str | None = None  # "BẢN KIỂM SOÁT số 03" or "BẢN KHÔNG KIỂM SOÁT – in ngày …"
+    watermark: str | None = None  # "HẾT HIỆU LỰC" on every page of an ended version
+    qr_url: str | None = None
+    qr_caption: str = ""
+    landscape: bool = False
+    footer: str = ""  # a line at the foot of every page, after the stamp
+    body_size: float = 13.0
+    table_size: float = 11.5
+    author: str = ""
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Decree 30/2020/NĐ-CP, Appendix I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm."""
+
+    top: float = 20.0
+    bottom: float = 20.0
+    left: float = 30.0
+    right: float = 15.0
+
+
+MARGINS = Margins()
+A4_MM = (210.0, 297.0)
+
+
+def page_size_mm(record: Record) -> tuple[float, float]:
+    return (A4_MM[1], A4_MM[0]) if record.landscape else A4_MM

@@ -1,0 +1,359 @@
+"""A :class:`~qms.records.layout.Record` typeset as PDF with reportlab.
+
+The page header, the foot line and the watermark are drawn once the page count is
+known (a canvas that keeps its pages until it saves), so every page says "Trang x/y".
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from qms.records import layout as L
+from qms.records.fonts import FAMILY, face_name, register_reportlab_fonts
+from qms.records.qr import qr_matrix
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+STAMP_RED = colors.Color(0.72, 0.05, 0.05)
+GRID = colors.Color(0.25, 0.25, 0.25)
+HEAD_FILL = colors.Color(0.92, 0.92, 0.92)
+_FONT = ("FONTNAME", (0, 0), (-1, -1), FAMILY)  # cells given as plain strings
+
+
+@dataclass
+class BuiltPdf:
+    data: bytes
+    pages: int
+    #: where the SignatureSpace landed: (page index, x1, y1, x2, y2) in points
+    signature_box: tuple[int, float, float, float, float] | None = None
+    anchors: dict[str, Any] = field(default_factory=dict)
+
+
+def _style(size: float, *, bold: bool = False, italic: bool = False, align: str = "left",
+           leading: float = 1.22, **extra: Any) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"s{size}{bold}{italic}{align}", fontName=face_name(bold, italic), fontSize=size,
+        leading=size * leading, alignment=_ALIGN[align], bulletFontName=FAMILY, bulletFontSize=size, **extra,
+    )
+
+
+def _markup(items: list[L.Run]) -> str:
+    parts = []
+    for run in items:
+        text = escape(run.text).replace("\n", "<br/>")
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _para(text: str | list[L.Run], style: ParagraphStyle) -> RLParagraph:
+    markup = escape(L.nfc(text)).replace("\n", "<br/>") if isinstance(text, str) else _markup(text)
+    return RLParagraph(markup, style)
+
+
+class _QRCode(Flowable):
+    def __init__(self, url: str, size: float, caption: str = "") -> None:
+        super().__init__()
+        self.matrix = qr_matrix(url)
+        self.size = size
+        self.caption = caption
+        self.width = size
+        self.height = size + (9 if caption else 0)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        count = len(self.matrix)
+        module = self.size / count
+        canvas.setFillColor(colors.black)
+        bottom = 9 if self.caption else 0
+        for row_index, row in enumerate(self.matrix):
+            y = bottom + self.size - (row_index + 1) * module
+            for col_index, dark in enumerate(row):
+                if dark:
+                    canvas.rect(col_index * module, y, module, module, stroke=0, fill=1)
+        if self.caption:
+            canvas.setFont(face_name(italic=True), 6.5)
+            canvas.drawCentredString(self.size / 2, 1.5, self.caption)
+
+
+class _SignatureSpace(Flowable):
+    """Empty room whose position on the page is remembered for the signature stamp."""
+
+    def __init__(self, space: L.SignatureSpace, available: float, sink: BuiltPdf) -> None:
+        super().__init__()
+        self.width = min(space.width_mm * mm, available)
+        self.height = space.height_mm * mm
+        self.hAlign = "RIGHT"
+        self.sink = sink
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        page = self.canv.getPageNumber() - 1
+        self.sink.signature_box = (page, x, y, x + self.width, y + self.height)
+
+
+class _Builder:
+    def __init__(self, record: L.Record) -> None:
+        register_reportlab_fonts()
+        self.record = record
+        width_mm, height_mm = L.page_size_mm(record)
+        self.page_w, self.page_h = width_mm * mm, height_mm * mm
+        margins = L.MARGINS
+        self.left, self.right = margins.left * mm, margins.right * mm
+        self.top, self.bottom = margins.top * mm, margins.bottom * mm
+        self.text_w = self.page_w - self.left - self.right
+        size, table = record.body_size, record.table_size
+        self.body = _style(size, align="justify", spaceAfter=4)
+        self.table_cell = _style(table, leading=1.2)
+        self.table_head = _style(table, bold=True, align="center", leading=1.2)
+        self.headings = {
+            1: _style(size, bold=True, spaceBefore=10, spaceAfter=5, keepWithNext=1),
+            2: _style(size, bold=True, spaceBefore=6, spaceAfter=3, keepWithNext=1),
+            3: _style(size, bold=True, italic=True, spaceBefore=4, spaceAfter=2, keepWithNext=1),
+        }
+        self.result = BuiltPdf(b"", 0)
+        self.header_h = self._header_table("Trang: 999/999").wrap(self.text_w, self.page_h)[1]
+
+    # The page header, foot line and watermark -------------------------------------------
+    def _header_table(self, page_text: str) -> RLTable:
+        header = self.record.header
+        small = 11.0
+        agency = [_para(line, _style(small, bold=index == len(header.agency_lines) - 1, align="center"))
+                  for index, line in enumerate(header.agency_lines)]
+        title = _para(header.title.upper(), _style(small + 1, bold=True, align="center"))
+        facts = [_para(f"{label}: {value}" if label else value, _style(small - 0.5))
+                 for label, value in header.facts]
+        facts.append(_para(page_text, _style(small - 0.5)))
+        shares = (0.31, 0.41, 0.28)
+        table = RLTable([[agency, title, facts]], colWidths=[self.text_w * s for s in shares])
+        table.setStyle(TableStyle([_FONT,
+            ("GRID", (0, 0), (-1, -1), 0.7, GRID),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return table
+
+    def decorate(self, canvas: Canvas, page: int, total: int) -> None:
+        table = self._header_table(f"Trang: {page}/{total}")
+        _w, height = table.wrap(self.text_w, self.page_h)
+        table.drawOn(canvas, self.left, self.page_h - self.top - height)
+        foot = " · ".join(part for part in (self.record.stamp, self.record.footer) if part)
+        if foot:
+            canvas.setFont(face_name(italic=True), 9)
+            canvas.setFillColor(STAMP_RED if self.record.stamp else colors.black)
+            canvas.drawString(self.left, self.bottom - 5 * mm, L.nfc(foot))
+            canvas.setFillColor(colors.black)
+        if self.record.watermark:
+            canvas.saveState()
+            canvas.setFillColor(STAMP_RED)
+            canvas.setFillAlpha(0.16)
+            canvas.setFont(face_name(bold=True), 84 if not self.record.landscape else 96)
+            canvas.translate(self.page_w / 2, self.page_h / 2)
+            canvas.rotate(50 if not self.record.landscape else 30)
+            canvas.drawCentredString(0, -30, L.nfc(self.record.watermark))
+            canvas.restoreState()
+
+    # Blocks ---------------------------------------------------------------------------------
+    def flowables(self) -> list[Flowable]:
+        items: list[Flowable] = []
+        record = self.record
+        if record.stamp or record.qr_url:
+            items.append(self._stamp_row())
+        for block in record.blocks:
+            items.extend(self._block(block))
+        return items
+
+    def _stamp_row(self) -> Flowable:
+        record = self.record
+        cells: list[Any] = []
+        widths: list[float] = []
+        if record.qr_url:
+            cells.append(_QRCode(record.qr_url, 22 * mm, record.qr_caption))
+            widths.append(26 * mm)
+        stamp = ""
+        if record.stamp:
+            stamp_style = _style(12, bold=True, align="center", textColor=STAMP_RED)
+            stamp_box = RLTable([[_para(record.stamp, stamp_style)]], colWidths=[70 * mm])
+            stamp_box.setStyle(TableStyle([_FONT, ("BOX", (0, 0), (-1, -1), 1.5, STAMP_RED),
+                                           ("TOPPADDING", (0, 0), (-1, -1), 5),
+                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+            stamp = stamp_box
+        cells.append(stamp)
+        widths.append(self.text_w - sum(widths))
+        row = RLTable([cells], colWidths=widths)
+        row.setStyle(TableStyle([_FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                 ("ALIGN", (-1, 0), (-1, 0), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        return row
+
+    def _block(self, block: L.Block) -> list[Flowable]:
+        size = self.record.body_size
+        if isinstance(block, L.Heading):
+            text = block.text.upper() if block.level == 1 else block.text
+            return [CondPageBreak(30 * mm), _para(text, self.headings.get(block.level, self.headings[3]))]
+        if isinstance(block, L.Paragraph):
+            style = _style(block.size or size, align=block.align, spaceAfter=block.space_after,
+                           firstLineIndent=block.indent)
+            return [_para(block.runs, style)]
+        if isinstance(block, L.ListBlock):
+            return self._list(block)
+        if isinstance(block, L.Table):
+            return self._table(block)
+        if isinstance(block, L.SignOff):
+            return [self._sign_off(block)]
+        if isinstance(block, L.SignatureSpace):
+            return [Spacer(1, 3 * mm), _SignatureSpace(block, self.text_w, self.result)]
+        if isinstance(block, L.PageBreak):
+            return [PageBreak()]
+        raise TypeError(f"unknown block {block!r}")
+
+    def _list(self, block: L.ListBlock) -> list[Flowable]:
+        indent = 7 * mm * (block.level + 1)
+        style = _style(self.record.body_size, align="justify", leftIndent=indent,
+                       bulletIndent=indent - 6 * mm, spaceAfter=2)
+        items = []
+        for number, item in enumerate(block.items, start=block.start):
+            bullet = f"{number}." if block.ordered else "-"
+            items.append(RLParagraph(_markup(item), style, bulletText=bullet))
+        if items:
+            items[-1].style = _style(self.record.body_size, align="justify", leftIndent=indent,
+                                     bulletIndent=indent - 6 * mm, spaceAfter=5)
+        return items
+
+    def _table(self, block: L.Table) -> list[Flowable]:
+        size = block.size or self.record.table_size
+        cell_style = self.table_cell if size == self.record.table_size else _style(size, leading=1.2)
+        head_style = self.table_head if size == self.record.table_size else _style(
+            size, bold=True, align="center", leading=1.2)
+        widths = [self.text_w * column.width for column in block.columns]
+        aligned = {"center": _style(size, align="center", leading=1.2),
+                   "right": _style(size, align="right", leading=1.2)}
+        data: list[list[Any]] = [[_para(column.title, head_style) for column in block.columns]]
+        for row in block.rows:
+            cells = []
+            for column, cell in zip(block.columns, row, strict=False):
+                style = aligned.get(column.align, cell_style)
+                cells.append(_para(cell, style) if cell else "")
+            data.append(cells)
+        table = RLTable(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0, splitInRow=1)
+        table.setStyle(TableStyle([_FONT,
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+            ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+            ("VALIGN", (0, 1), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        items: list[Flowable] = [Spacer(1, 2)]
+        if block.title:
+            items.append(_para(block.title, self.headings[2]))
+        items += [table, Spacer(1, 6)]
+        return items
+
+    def _sign_off(self, block: L.SignOff) -> Flowable:
+        size = self.record.table_size
+        head = _style(size, bold=True, align="center")
+        strong = _style(size, bold=True, align="center")
+        note = _style(size - 1.5, italic=True, align="center", textColor=colors.Color(0.1, 0.2, 0.5))
+        normal = _style(size, align="center")
+        heads, bodies = [], []
+        for column in block.columns:
+            heads.append(_para(column.heading, head))
+            cell: list[Flowable] = []
+            for index, signer in enumerate(column.signers):
+                if index:
+                    cell.append(Spacer(1, 8))
+                cell += [_para(line, strong) for line in signer.authority]
+                cell.append(Spacer(1, 3))
+                cell += [_para(line, note) for line in signer.manifestation]
+                cell.append(Spacer(1, 3))
+                cell.append(_para(signer.name, strong))
+                if signer.title and not signer.authority:
+                    cell.append(_para(signer.title, normal))
+            bodies.append(cell)
+        count = len(block.columns)
+        table = RLTable([heads, bodies], colWidths=[self.text_w / count] * count)
+        table.setStyle(TableStyle([_FONT,
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 1), (-1, 1), 6),
+            ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
+        ]))
+        return KeepTogether([Spacer(1, 4), table, Spacer(1, 8)])
+
+
+def _canvas_class(builder: _Builder) -> type[Canvas]:
+    class DecoratedCanvas(Canvas):
+        """Keeps each page until the count is known, then draws the header on every one."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # the canvas names its starting font on every page: make it an embedded one, not Helvetica
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FAMILY
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                builder.decorate(self, number, total)
+                super().showPage()
+            builder.result.pages = total
+            super().save()
+
+    return DecoratedCanvas
+
+
+def build_pdf(record: L.Record) -> BuiltPdf:
+    builder = _Builder(record)
+    buffer = io.BytesIO()
+    gap = 5 * mm
+    frame_top = builder.page_h - builder.top - builder.header_h - gap
+    frame = Frame(builder.left, builder.bottom, builder.text_w, frame_top - builder.bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    document = BaseDocTemplate(
+        buffer, pagesize=(builder.page_w, builder.page_h), title=L.nfc(record.file_title),
+        author=L.nfc(record.author), subject=L.nfc(record.header.title), creator="qms",
+        keywords=[L.nfc(k) for k in record.keywords], lang="vi-VN",
+        leftMargin=builder.left, rightMargin=builder.right, topMargin=builder.top,
+        bottomMargin=builder.bottom,
+    )
+    document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    document.build(builder.flowables(), canvasmaker=_canvas_class(builder))
+    builder.result.data = buffer.getvalue()
+    return builder.result
+
+
+__all__ = ["FAMILY", "BuiltPdf", "build_pdf"]

@@ -1,0 +1,196 @@
+"""The rows of each report, read in a few queries whatever the size of the library.
+
+Each function returns a :class:`Report`: a title, its columns and rows of plain text,
+which :mod:`qms.records.reports` typesets as PDF or DOCX, or writes as CSV.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from markdown_it import MarkdownIt
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.models import Unit
+from qms.accounts.roles import VIEW_AUDIT, require_any
+from qms.audit.models import AuditEvent
+from qms.audit.service import aware
+from qms.documents import access
+from qms.documents.models import Document, Version
+from qms.records import vietnamese as vn
+from qms.records.layout import Column
+from qms.search import fold
+
+AUDIT_ROW_LIMIT = 20_000
+
+
+@dataclass
+class Section:
+    """A titled table of a report."""
+
+    title: str
+    columns: list[Column]
+    rows: list[list[str]]
+
+
+@dataclass
+class Report:
+    title: str
+    slug: str
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)  # lines under the title (scope, totals, period)
+    landscape: bool = False
+
+    @property
+    def columns(self) -> list[Column]:
+        return self.sections[0].columns
+
+    @property
+    def rows(self) -> list[list[str]]:
+        return [row for section in self.sections for row in section.rows]
+
+
+def _visible_documents(actor: Principal):  # type: ignore[no-untyped-def]
+    effective = aliased(Version)
+    query = (
+        select(Document.code, Document.title, Document.kind, Unit.name, effective.revision,
+               effective.effective_date, Document.id)
+        .join(Unit, Unit.id == Document.owner_unit_id)
+        .outerjoin(effective, effective.id == Document.effective_version_id)
+        .where(access.visibility_clause(actor))
+        .order_by(Document.code)
+    )
+    return query, effective
+
+
+def master_list(session: Session, actor: Principal, today: date) -> Report:
+    """Danh mục tài liệu nội bộ: every internal document in force, by code."""
+    query, _effective = _visible_documents(actor)
+    rows = session.execute(
+        query.where(Document.kind != "external", Document.effective_version_id.is_not(None))).all()
+    table = [[str(n), code, title, vn.KINDS.get(kind, kind), vn.revision_number(rev), vn.short_date(day),
+              unit]
+             for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
+    columns = [Column("TT", 0.05, "center"), Column("Mã hiệu", 0.12), Column("Tên tài liệu", 0.37),
+               Column("Loại tài liệu", 0.13), Column("Lần ban hành", 0.08, "center"),
+               Column("Ngày hiệu lực", 0.10, "center"), Column("Đơn vị chủ trì", 0.15)]
+    return Report("Danh mục tài liệu nội bộ", "master-list", [Section("", columns, table)],
+                  notes=[f"Các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
+                         f"{len(table)} tài liệu."],
+                  landscape=True)
+
+
+def _external_details(session: Session, ids: list[int]) -> dict[int, tuple[str, str, date | None, str]]:
+    """Number, issuer, issue date and status, where the library capability records them."""
+    try:
+        from qms.library.models import ExternalDetails
+    except ImportError:  # the library of external documents is not installed
+        return {}
+    rows = session.execute(select(ExternalDetails.document_id, ExternalDetails.number, ExternalDetails.issuer,
+                                  ExternalDetails.issued_on, ExternalDetails.status)
+                           .where(ExternalDetails.document_id.in_(ids))).all()
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+
+EXTERNAL_STATUS = {"in_force": "Còn hiệu lực", "amended": "Đã được sửa đổi", "expired": "Hết hiệu lực"}
+
+
+def external_documents(session: Session, actor: Principal, today: date) -> Report:
+    """Danh mục tài liệu có nguồn gốc bên ngoài: laws, decrees, standards the agency applies."""
+    query, _effective = _visible_documents(actor)
+    rows = session.execute(query.where(Document.kind == "external")).all()
+    details = _external_details(session, [row[6] for row in rows]) if rows else {}
+    table = []
+    for n, (code, title, _kind, unit, _rev, _day, doc_id) in enumerate(rows, start=1):
+        number, issuer, issued_on, status = details.get(doc_id, ("", "", None, ""))
+        table.append([str(n), code, number, title, issuer, vn.short_date(issued_on),
+                      EXTERNAL_STATUS.get(status, status), unit])
+    columns = [Column("TT", 0.04, "center"), Column("Mã hiệu", 0.09), Column("Số, ký hiệu", 0.13),
+               Column("Tên tài liệu", 0.30), Column("Cơ quan ban hành", 0.13),
+               Column("Ngày ban hành", 0.09, "center"), Column("Tình trạng", 0.10),
+               Column("Đơn vị quản lý", 0.12)]
+    return Report("Danh mục tài liệu có nguồn gốc bên ngoài", "external-documents",
+                  [Section("", columns, table)],
+                  notes=[f"Tính đến {vn.long_date(today)}: {len(table)} tài liệu."], landscape=True)
+
+
+_markdown = MarkdownIt("commonmark").enable("table")
+_NAME = re.compile(r"^ten( ho so)?$|ho so")
+_PLACE = re.compile(r"noi luu|don vi luu|bo phan luu")
+_RETENTION = re.compile(r"thoi (gian|han) luu")
+
+
+def _tables(text: str) -> list[list[list[str]]]:
+    """The pipe tables of a Markdown text, as rows of cell texts (the header row first)."""
+    tables: list[list[list[str]]] = []
+    row: list[str] | None = None
+    for token in _markdown.parse(text or ""):
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(token.content.strip())
+        elif token.type == "tr_close" and row is not None:
+            tables[-1].append(row)
+            row = None
+    return tables
+
+
+def records_list(session: Session, actor: Principal, today: date) -> Report:
+    """Danh mục hồ sơ: the records each procedure in force keeps, where and for how long, read
+    from the "Hồ sơ cần lưu" table of the version in force."""
+    query, effective = _visible_documents(actor)
+    rows = session.execute(
+        query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
+    table: list[list[str]] = []
+    for code, _title, _kind, unit, _rev, _day, _id, records in rows:
+        for found in _tables(records):
+            header = [fold(cell) for cell in found[0]]
+            name_at = next((i for i, h in enumerate(header) if _NAME.search(h)), None)
+            place_at = next((i for i, h in enumerate(header) if _PLACE.search(h)), None)
+            keep_at = next((i for i, h in enumerate(header) if _RETENTION.search(h)), None)
+            if name_at is None:
+                continue
+            for cells in found[1:]:
+                def cell(index: int | None, cells: list[str] = cells) -> str:
+                    return cells[index] if index is not None and index < len(cells) else ""
+                table.append([str(len(table) + 1), cell(name_at), code, cell(place_at) or unit,
+                              cell(keep_at)])
+    columns = [Column("TT", 0.05, "center"), Column("Tên hồ sơ", 0.45), Column("Theo quy trình", 0.12),
+               Column("Nơi lưu", 0.22), Column("Thời gian lưu", 0.16)]
+    return Report("Danh mục hồ sơ", "records-list", [Section("", columns, table)],
+                  notes=[f"Hồ sơ của các quy trình đang có hiệu lực tính đến {vn.long_date(today)}: "
+                         f"{len(table)} loại hồ sơ."], landscape=True)
+
+
+def audit_trail(session: Session, actor: Principal, since: datetime | None, zone: ZoneInfo,
+                today: date) -> Report:
+    """An extract of the audit trail since a moment, oldest first (up to 20,000 events)."""
+    require_any(actor.roles, VIEW_AUDIT)
+    start = aware(since) if since else datetime(today.year, today.month, 1, tzinfo=zone).astimezone(UTC)
+    events = session.execute(
+        select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_username, AuditEvent.action,
+               AuditEvent.object_type, AuditEvent.object_id, AuditEvent.address, AuditEvent.details)
+        .where(AuditEvent.occurred_at >= start).order_by(AuditEvent.id).limit(AUDIT_ROW_LIMIT + 1)
+    ).all()
+    notes = [f"Các sự kiện từ {start.astimezone(zone):%H:%M ngày %d/%m/%Y} đến {vn.long_date(today)}."]
+    if len(events) > AUDIT_ROW_LIMIT:
+        events = events[:AUDIT_ROW_LIMIT]
+        notes.append(f"Chỉ liệt kê {AUDIT_ROW_LIMIT:,} sự kiện đầu tiên; ".replace(",", ".")
+                     + "chọn mốc thời gian sau hơn để xem tiếp.")
+    table = [[str(event_id), at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"), who or "system", action,
+              f"{kind}:{obj}" if obj else kind, address,
+              details if len(details) <= 300 else details[:297] + "…"]
+             for event_id, at, who, action, kind, obj, address, details in events]
+    columns = [Column("Số", 0.06, "right"), Column("Thời gian", 0.13), Column("Người thực hiện", 0.11),
+               Column("Hành động", 0.14), Column("Đối tượng", 0.14), Column("Địa chỉ IP", 0.09),
+               Column("Chi tiết", 0.33)]
+    return Report("Trích xuất nhật ký kiểm tra", "audit-trail", [Section("", columns, table)], notes=notes,
+                  landscape=True)

@@ -1,0 +1,146 @@
+"""Rendering the controlled document, and the signed electronic original of a version.
+
+Every download of a record is an audit event ("record.download"); signing one is
+"record.sign". The signed PDF of a version is made once and kept content-addressed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.audit import service as audit
+from qms.clock import local_today
+from qms.config import Settings
+from qms.db import utcnow
+from qms.documents import access
+from qms.documents.models import Document, Version
+from qms.documents.service import load_version
+from qms.errors import Conflict, Forbidden
+from qms.i18n import _
+from qms.records import certificates, signing
+from qms.records.document_record import Variant, load_agency, version_record
+from qms.records.docx_builder import build_docx
+from qms.records.models import SignedRecord
+from qms.records.pdf_builder import build_pdf
+from qms.records.qr import verify_url
+from qms.storage import get_storage
+
+log = logging.getLogger(__name__)
+Format = Literal["pdf", "docx"]
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+ISSUED = ("effective", "superseded", "obsolete")
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    data: bytes
+    filename: str
+    media_type: str
+
+    def content_disposition(self) -> str:
+        ascii_name = self.filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.filename)}"
+
+
+def _ref(document: Document, version: Version) -> str:
+    return f"{document.code}/{version.revision}"
+
+
+def render_version(session: Session, document: Document, version: Version, settings: Settings, fmt: Format,
+                   variant: Variant) -> bytes:
+    record = version_record(session, document, version, variant=variant, zone=settings.zone,
+                            verify_url=verify_url(settings.base_url, document.code, version.revision))
+    return build_pdf(record).data if fmt == "pdf" else build_docx(record)
+
+
+def download_record(session: Session, actor: Principal, settings: Settings, code: str, revision: int,
+                    fmt: Format, copy: int | None = None) -> RecordFile:
+    """The controlled document: a numbered controlled copy, or an uncontrolled print of today."""
+    document, version = load_version(session, actor, code, revision)
+    if copy is not None:
+        if not actor.has(*access.MANAGE_DOCUMENTS):
+            raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
+        if version.status != "effective":
+            raise Conflict(_("A controlled copy can only be printed of the version in force."))
+    variant = Variant(copy=copy, printed_on=local_today(settings.zone))
+    data = render_version(session, document, version, settings, fmt, variant)
+    audit.record(session, actor=actor, action="record.download", object_type="version",
+                 object_id=_ref(document, version),
+                 details={"format": fmt, "copy": copy, "status": version.status})
+    suffix = f"_ban-kiem-soat-{copy:02d}" if copy is not None else ""
+    return RecordFile(data, f"{document.code}_lan-{version.revision:02d}{suffix}.{fmt}", MEDIA_TYPES[fmt])
+
+
+def signed_record_of(session: Session, version: Version) -> SignedRecord | None:
+    query = select(SignedRecord).where(SignedRecord.version_id == version.id)
+    return session.execute(query).scalar_one_or_none()
+
+
+def sign_version(session: Session, actor: Principal | None, settings: Settings, document: Document,
+                 version: Version, agency: certificates.AgencyCertificate) -> SignedRecord:
+    """Render the electronic original, sign it (PAdES, visible stamp), store it and remember it."""
+    started = time.perf_counter()
+    record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
+                            verify_url=verify_url(settings.base_url, document.code, version.revision))
+    built = build_pdf(record)
+    signed_at = utcnow()
+    issuer = load_agency(session).name or agency.subject_name
+    data = signing.sign_pdf(built.data, agency, box=built.signature_box, signed_at=signed_at,
+                            zone=settings.zone,
+                            reason=f"Ban hành {document.code}, lần ban hành {version.revision:02d}",
+                            location=issuer)
+    digest = get_storage(settings).put(data)
+    row = SignedRecord(version_id=version.id, sha256=digest, size=len(data), signed_at=signed_at,
+                       signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+            audit.record(session, actor=actor, actor_username="" if actor else "system", action="record.sign",
+                         object_type="version", object_id=_ref(document, version),
+                         details={"sha256": digest, "certificate": agency.fingerprint, "demo": agency.demo})
+    except IntegrityError:  # signed at the same moment by another request: keep theirs
+        existing = signed_record_of(session, version)
+        if existing is None:
+            raise
+        return existing
+    log.info("signed %s in %.0f ms", _ref(document, version), (time.perf_counter() - started) * 1000)
+    return row
+
+
+def download_signed(session: Session, actor: Principal, settings: Settings, code: str,
+                    revision: int) -> RecordFile:
+    document, version = load_version(session, actor, code, revision)
+    if version.status not in ISSUED:
+        raise Conflict(_("Only an issued version has a signed original; this one is not issued yet."))
+    row = signed_record_of(session, version)
+    storage = get_storage(settings)
+    if row is None or not storage.exists(row.sha256):
+        if version.status != "effective":
+            raise Conflict(_("This version ended before the agency certificate was set up; "
+                             "it has no signed original."))
+        agency = certificates.agency_certificate(settings)
+        if agency is None:
+            raise Conflict(_("No agency certificate is configured; the administrator sets "
+                             "QMS_SIGNING_P12 and QMS_SIGNING_P12_PASSWORD."))
+        if row is not None:  # the stored file is gone: sign again in its place
+            session.delete(row)
+            session.flush()
+        row = sign_version(session, actor, settings, document, version, agency)
+    audit.record(session, actor=actor, action="record.download", object_type="version",
+                 object_id=_ref(document, version), details={"format": "signed.pdf", "sha256": row.sha256})
+    return RecordFile(storage.get(row.sha256), f"{document.code}_lan-{version.revision:02d}_ky-so.pdf",
+                      MEDIA_TYPES["pdf"])

@@ -1,0 +1,140 @@
+"""PAdES signatures with pyHanko: sign a record with the agency certificate, with a visible
+stamp, and validate a signed PDF (intact, valid, trusted against the agency's CA)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from qms.records.certificates import AgencyCertificate
+from qms.records.fonts import STAMP_FONT
+from qms.records.layout import nfc
+
+log = logging.getLogger(__name__)
+STAMP_FONT_SIZE = 8
+FIELD_NAME = "ChuKySoCoQuan"
+
+
+def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _signer(agency: AgencyCertificate) -> signers.SimpleSigner:
+    key_der = agency.key.private_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return signers.SimpleSigner(
+        signing_cert=_asn1_cert(agency.certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in agency.chain]),
+    )
+
+
+def stamp_text(agency: AgencyCertificate, signed_at: datetime, zone: ZoneInfo) -> str:
+    local = signed_at.astimezone(zone)
+    lines = [
+        "Ký số bởi: " + agency.subject_name,
+        "Thời gian ký: " + local.strftime("%H:%M:%S ngày %d/%m/%Y"),
+    ]
+    if agency.demo:
+        lines.append("Chứng thư số thử nghiệm – không có giá trị pháp lý")
+    return nfc("\n".join(lines)).replace("%", "%%")
+
+
+def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, float, float, float] | None,
+             signed_at: datetime, zone: ZoneInfo, reason: str, location: str) -> bytes:
+    """A PAdES B-B signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    page, x1, y1, x2, y2 = box if box is not None else (0, 0.0, 0.0, 0.0, 0.0)
+    spec = fields.SigFieldSpec(FIELD_NAME, on_page=page,
+                               box=(int(x1), int(y1), int(x2), int(y2)) if box else None)
+    style = TextStampStyle(
+        stamp_text=stamp_text(agency, signed_at, zone),
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
+            font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
+        border_width=1, border_color=(0.72, 0.05, 0.05), background=None,
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason=nfc(reason), location=nfc(location), name=agency.subject_name,
+    )
+    pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), stamp_style=style, new_field_spec=spec)
+    output = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=output)
+    return output.getvalue()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What validation found; ``ok`` only when the file is intact, valid, trusted and whole."""
+
+    signed: bool
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str = ""
+    signed_at: datetime | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.intact and self.valid and self.trusted and self.whole_file
+
+
+def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
+    """Check the first signature of ``data``; never raises for a bad or foreign file."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # a file pyHanko cannot parse is simply not a signed record
+        return Verdict(signed=False, problem=f"not a readable PDF ({exc.__class__.__name__})")
+    if not signatures:
+        return Verdict(signed=False, problem="the PDF carries no digital signature")
+    embedded = signatures[-1]
+    context = ValidationContext(trust_roots=[_asn1_cert(root) for root in trust_roots], allow_fetching=False)
+    try:
+        status = validate_pdf_signature(embedded, context)
+    except (SigningError, ValueError, KeyError, TypeError) as exc:
+        return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
+    except Exception as exc:
+        log.info("signature validation failed: %s", exc)
+        return Verdict(signed=True, problem=f"the signature cannot be checked ({exc.__class__.__name__})")
+    coverage = getattr(status, "coverage", None)
+    whole = coverage is not None and coverage.name == "ENTIRE_FILE" and len(signatures) == 1
+    signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
+    return Verdict(
+        signed=True, intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
+        whole_file=whole, signer=str(signer), signed_at=status.signer_reported_dt,
+        problem="" if status.bottom_line and whole else _problem(status, whole),
+    )
+
+
+def _problem(status: object, whole: bool) -> str:
+    if not getattr(status, "intact", False):
+        return "the content was changed after signing"
+    if not getattr(status, "valid", False):
+        return "the signature does not match the certificate"
+    if not getattr(status, "trusted", False):
+        return "the certificate was not issued by the agency's certification authority"
+    if not whole:
+        return "the file was extended after signing"
+    return "the signature is not valid"

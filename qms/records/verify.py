@@ -1,0 +1,108 @@
+"""What the public may learn about a printed or downloaded record, without signing in.
+
+- :func:`revision_status`: whether a revision is the one in force, superseded (and by
+  which revision) or obsolete. A restricted document shows nothing beyond that.
+- :func:`check_upload`: whether a PDF is an unaltered signed original issued by this
+  agency: the signature is intact, valid and trusted against the agency's CA, covers
+  the whole file, and the file is one the agency signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.config import Settings
+from qms.documents.models import Document, Version
+from qms.errors import NotFound, ValidationFailed
+from qms.i18n import _
+from qms.records import certificates, signing
+from qms.records.models import SignedRecord
+
+ISSUED = ("effective", "superseded", "obsolete")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RevisionStatus:
+    code: str
+    revision: int
+    state: str  # "current", "superseded" or "obsolete"
+    restricted: bool
+    title: str | None = None
+    effective_date: date | None = None
+    ended_at: datetime | None = None
+    current_revision: int | None = None
+
+
+def revision_status(session: Session, code: str, revision: int) -> RevisionStatus:
+    row = session.execute(
+        select(Document, Version).join(Version, Version.document_id == Document.id)
+        .where(Document.code == code.upper(), Version.revision == revision, Version.status.in_(ISSUED))
+    ).first()
+    if row is None:
+        raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=revision,
+                         code=code))
+    document, version = row
+    current = session.get(Version, document.effective_version_id) if document.effective_version_id else None
+    state = {"effective": "current", "superseded": "superseded", "obsolete": "obsolete"}[version.status]
+    restricted = document.confidentiality == "restricted"
+    return RevisionStatus(
+        code=document.code, revision=version.revision, state=state, restricted=restricted,
+        title=None if restricted else document.title,
+        effective_date=None if restricted else version.effective_date,
+        ended_at=None if restricted else version.ended_at,
+        current_revision=current.revision if current is not None and state == "superseded" else None,
+    )
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    verdict: signing.Verdict
+    issued_by_agency: bool  # the very file the agency signed
+    status: RevisionStatus | None = None
+    demo_certificate: bool = False
+    configured: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict.ok and self.issued_by_agency
+
+
+def read_pdf_upload(data: bytes, filename: str, content_type: str) -> bytes:
+    """Refuse what is not a PDF (415) or too large (413) before any parsing."""
+    if not data:
+        raise ValidationFailed("file", _("Choose a PDF file to check."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        error = ValidationFailed("file", _("The file is larger than %(mb)s MB.",
+                                           mb=MAX_UPLOAD_BYTES // 2**20))
+        error.status_code = 413
+        raise error
+    if not data.startswith(b"%PDF-") or content_type not in ("application/pdf", "application/octet-stream",
+                                                             "application/x-pdf", ""):
+        error = ValidationFailed("file", _("The file %(name)s is not a PDF.", name=filename[:100] or "?"))
+        error.status_code = 415
+        raise error
+    return data
+
+
+def check_upload(session: Session, settings: Settings, data: bytes) -> UploadCheck:
+    agency = certificates.agency_certificate(settings)
+    if agency is None:
+        return UploadCheck(signing.Verdict(signed=False, problem="no agency certificate is configured"),
+                           issued_by_agency=False, configured=False)
+    verdict = signing.validate(data, agency.trust_roots)
+    stored = session.execute(
+        select(SignedRecord, Document.code, Version.revision)
+        .join(Version, Version.id == SignedRecord.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .where(SignedRecord.sha256 == certificates.sha256_hex(data))
+    ).first()
+    if stored is None:
+        return UploadCheck(verdict, issued_by_agency=False, demo_certificate=agency.demo)
+    record, code, revision = stored
+    return UploadCheck(verdict, issued_by_agency=True, status=revision_status(session, code, revision),
+                       demo_certificate=record.demo)

@@ -1,0 +1,107 @@
+"""Pages: the reports, the print dialog of a version, and the public verify pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from qms.accounts.models import Unit
+from qms.accounts.roles import VIEW_AUDIT
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.documents import access, service
+from qms.errors import QMSError
+from qms.i18n import _
+from qms.records import certificates, verify
+from qms.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def report_entries(user: PageUser) -> list[dict[str, object]]:
+    """The reports this user may make, each with its formats."""
+    from qms.distribution.service import FOLLOW_UP
+
+    entries: list[dict[str, object]] = [
+        {"name": "master-list", "title": _("Master list of internal documents"),
+         "help": _("Every internal document in force, with its revision and effective date."),
+         "formats": ("pdf", "docx", "csv")},
+        {"name": "external-documents", "title": _("List of external documents"),
+         "help": _("Laws, decrees and standards the agency applies."), "formats": ("pdf", "docx", "csv")},
+        {"name": "records-list", "title": _("Records list with retention periods"),
+         "help": _("The records each procedure in force keeps, where and for how long."),
+         "formats": ("pdf", "docx", "csv")},
+    ]
+    if user.has(*FOLLOW_UP):
+        entries.append({"name": "acknowledgements", "title": _("Acknowledgements by unit"),
+                        "help": _("Who has read and acknowledged each document in force."),
+                        "formats": ("pdf", "csv"), "by_unit": True})
+    if user.has(*VIEW_AUDIT):
+        entries.append({"name": "audit-trail", "title": _("Audit trail extract"),
+                        "help": _("Every recorded action since the date you choose."),
+                        "formats": ("pdf", "csv"), "since": True})
+    return entries
+
+
+@router.get("/reports")
+def reports_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    units = list(session.execute(select(Unit.code, Unit.name).where(Unit.active).order_by(Unit.name)).all())
+    shows_certificate = user.has("admin", "quality_officer", "auditor")
+    agency = certificates.agency_certificate(settings) if shows_certificate else None
+    return render(request, "records/reports.html", {
+        "reports": report_entries(user), "units": units, "certificate": agency,
+    })
+
+
+@router.get("/documents/{code}/versions/{rev}/print")
+def print_record(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
+                 fmt: str = Query("pdf", max_length=10), kind: str = Query("uncontrolled", max_length=20),
+                 copy: str = Query("", max_length=10)) -> Response:
+    """The print dialog's answer: a controlled copy numbered NN, or an uncontrolled print."""
+    document, version = service.load_version(session, user, code, rev)
+    back = f"/documents/{document.code}/versions/{version.revision}"
+    if fmt not in ("pdf", "docx"):
+        return redirect(back, request, _("Choose PDF or DOCX."), "error")
+    target = f"/api/v1/documents/{document.code}/versions/{version.revision}/record.{fmt}"
+    if kind != "controlled":
+        return RedirectResponse(target, status_code=303)
+    if not user.has(*access.MANAGE_DOCUMENTS):
+        return redirect(back, request, _("Only the quality officer prints numbered controlled copies."),
+                        "error")
+    if not copy.strip().isdigit() or not 1 <= int(copy) <= 999:
+        return redirect(back + "#print", request, _("Copy number: enter a number from 1 to 999."), "error")
+    return RedirectResponse(f"{target}?copy={int(copy)}", status_code=303)
+
+
+@router.get("/verify/{code}/{rev}")
+def verify_revision(code: str, rev: int, request: Request, session: SessionDep) -> Response:
+    try:
+        status = verify.revision_status(session, code, rev) if 1 <= rev <= 10_000 else None
+    except QMSError as exc:
+        return render(request, "records/verify.html", {"status": None, "code": code, "rev": rev,
+                                                       "error": exc.detail}, status_code=exc.status_code)
+    return render(request, "records/verify.html", {"status": status, "code": code, "rev": rev})
+
+
+@router.get("/verify")
+def verify_form(request: Request) -> Response:
+    return render(request, "records/verify_upload.html", {"check": None})
+
+
+@router.post("/verify")
+async def verify_upload(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    form = await request.form(max_files=1, max_fields=5)
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile):
+            data = verify.read_pdf_upload(b"", "", "")
+        else:
+            content = await upload.read(verify.MAX_UPLOAD_BYTES + 1)
+            data = verify.read_pdf_upload(content, upload.filename or "",
+                                          (upload.content_type or "").split(";")[0].strip())
+    except QMSError as exc:
+        return render(request, "records/verify_upload.html", {"check": None, "error": exc.detail},
+                      status_code=exc.status_code)
+    check = verify.check_upload(session, settings, data)
+    return render(request, "records/verify_upload.html", {"check": check})
