@@ -110,7 +110,8 @@ def decide_change_request(body: ChangeRequestDecision, session: SessionDep, user
 @router.get("/reviews/due", response_model=DueReviewList)
 def due_reviews(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                 within_days: int = Query(30, ge=0, le=3660), sort: str | None = Query(None, max_length=20),
-                limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)) -> DueReviewList:
+                limit: int = Query(50, ge=1, le=200),
+                offset: int = Query(0, ge=0, le=1_000_000)) -> DueReviewList:
     page = reviews.due_reviews(session, user, local_today(settings.zone), within_days, sort=sort, limit=limit,
                                offset=offset)
     return DueReviewList(items=[due_review_public(item) for item in page.items], total=page.total)
@@ -145,7 +146,8 @@ def records_list(session: SessionDep, user: CurrentUser) -> list[RecordEntryPubl
 
 @router.post("/records-list/approval", response_model=RecordsApprovalPublic,
              status_code=status.HTTP_201_CREATED)
-def approve_records_list(body: RecordsApprovalIn, session: SessionDep, user: CurrentUser) -> RecordsApprovalPublic:
+def approve_records_list(body: RecordsApprovalIn, session: SessionDep,
+                         user: CurrentUser) -> RecordsApprovalPublic:
     approval = records_register.approve_records_list(session, user, body)
     return RecordsApprovalPublic(year=approval.year, content_hash=approval.content_hash,
                                  approved_by=user.username, signer_name=approval.signer_name,

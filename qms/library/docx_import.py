@@ -78,7 +78,8 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
     existing = session.execute(select(Document).where(Document.code == code)).scalar_one_or_none()
     if existing is None:
         document = create_document(session, actor, parse(DocumentCreate, {
-            "code": code, "title": title[:300], "kind": "procedure", "owner_unit": owner_unit or actor.unit_code,
+            "code": code, "title": title[:300], "kind": "procedure",
+            "owner_unit": owner_unit or actor.unit_code,
         }))
         version = session.get(Version, document.latest_version_id)
         assert version is not None
@@ -102,7 +103,8 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
     update_version(session, actor, code, version.revision, update, etag_of(version))
     audit.record(session, actor=actor, action="document.import_docx", object_type="version",
                  object_id=f"{code}/{version.revision}",
-                 details={"file": filename[-160:], "sha256": sha256_of(data), "new_document": existing is None,
+                 details={"file": filename[-160:], "sha256": sha256_of(data),
+                          "new_document": existing is None,
                           "steps": len(parsed.steps), "unmapped": len(parsed.unmapped)})
     return Imported(code, version.revision, document.title, parsed.unmapped)
 
@@ -114,7 +116,8 @@ def _history(session: Session, document: Document, version: Version, parsed: Par
         if line.revision >= version.revision or line.revision in seen:
             continue
         if line.effective_date is None:
-            parsed.note(_("Change history, revision %(rev)s: no date, not imported.", rev=f"{line.revision:02d}"))
+            parsed.note(_("Change history, revision %(rev)s: no date, not imported.",
+                          rev=f"{line.revision:02d}"))
             continue
         seen.add(line.revision)
         session.add(RevisionHistory(document_id=document.id, revision=line.revision,

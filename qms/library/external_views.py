@@ -28,7 +28,8 @@ PAGE_SIZE = 25
 
 @router.get("/external-documents")
 def external_documents(request: Request, session: SessionDep, user: PageUser, htmx: IsHtmx,
-                       status: str | None = Query(None, max_length=12), sort: str | None = Query(None, max_length=20),
+                       status: str | None = Query(None, max_length=12),
+                       sort: str | None = Query(None, max_length=20),
                        page: int = Query(1, ge=1, le=100_000)) -> Response:
     result = list_external(session, user, status=status or None, sort=sort, limit=PAGE_SIZE,
                            offset=(page - 1) * PAGE_SIZE)
@@ -58,7 +59,8 @@ def edit_external(code: str, request: Request, session: SessionDep, user: PageUs
 
 
 @router.post("/documents/{code}/external")
-def save_external(code: str, request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+def save_external(code: str, request: Request, session: SessionDep, user: PageUser,
+                  form: FormDep) -> Response:
     values = present(form, *FIELDS)
     values["issued_on"] = values.get("issued_on") or None
     try:
@@ -69,8 +71,8 @@ def save_external(code: str, request: Request, session: SessionDep, user: PageUs
     except ValidationFailed as exc:
         session.rollback()
         document = load_document(session, user, code)
-        return _form(request, document, values, {k.removeprefix("external."): v for k, v in exc.fields.items()},
-                     status_code=422)
+        errors = {k.removeprefix("external."): v for k, v in exc.fields.items()}
+        return _form(request, document, values, errors, status_code=422)
     message = _("The details of %(code)s were saved.", code=document.code)
     if info.status in external.NOT_IN_FORCE and previous != info.status:
         flagged = len(external.citing_documents(session, document, external.details_of(session, document)))

@@ -84,7 +84,8 @@ def review_panel(session: Session, actor: Principal, document: Document,
     return panels.Panel("library/_periodic_review.html", {
         "reviews": reviews.reviews_of(session, document, limit=5),
         "can_record": actor.has(*access.MANAGE_DOCUMENTS),
-        "approvers": people_with_roles(session, {Role.APPROVER}) if actor.has(*access.MANAGE_DOCUMENTS) else [],
+        "approvers": people_with_roles(session, {Role.APPROVER})
+        if actor.has(*access.MANAGE_DOCUMENTS) else [],
     })
 
 

@@ -68,8 +68,9 @@ class RecordsList:
 
 def _row(entry: RecordEntry, code: str, title: str, unit_code: str, unit_name: str) -> RecordsListRow:
     category = retention.categories().get(entry.category) if entry.category else None
-    return RecordsListRow(code, title, entry.name, unit_code, unit_name, entry.permanent, entry.retention_years,
-                          entry.category, category.basis if category else "", entry.medium, entry.disposal)
+    return RecordsListRow(code, title, entry.name, unit_code, unit_name, entry.permanent,
+                          entry.retention_years, entry.category, category.basis if category else "",
+                          entry.medium, entry.disposal)
 
 
 def entries_of(session: Session, document: Document) -> list[RecordsListRow]:
@@ -122,7 +123,8 @@ def records_list_rows(session: Session) -> list[RecordsListRow]:
         .where(Document.effective_version_id.is_not(None))
         .order_by(Unit.code, Document.code, RecordEntry.position, RecordEntry.id)
     ).all()
-    return [_row(entry, code, title, unit_code, unit_name) for entry, code, title, unit_code, unit_name in rows]
+    return [_row(entry, code, title, unit_code, unit_name)
+            for entry, code, title, unit_code, unit_name in rows]
 
 
 def _hash(rows: Sequence[RecordsListRow]) -> str:

@@ -42,7 +42,8 @@ def edit_records(code: str, request: Request, session: SessionDep, user: PageUse
     document = load_document(session, user, code)
     rows = [{"name": r.name, "keeping_unit": r.keeping_unit_code,
              "retention": r.category or ("permanent" if r.permanent else str(r.retention_years)),
-             "medium": r.medium, "disposal": r.disposal} for r in records_register.entries_of(session, document)]
+             "medium": r.medium, "disposal": r.disposal}
+            for r in records_register.entries_of(session, document)]
     return _editor(request, session, document, rows, {})
 
 

@@ -25,7 +25,8 @@ PAGE_SIZE = 25
 
 @router.get("/change-requests")
 def requests_page(request: Request, session: SessionDep, user: PageUser, htmx: IsHtmx,
-                  status: str | None = Query(None, max_length=10), sort: str | None = Query(None, max_length=20),
+                  status: str | None = Query(None, max_length=10),
+                  sort: str | None = Query(None, max_length=20),
                   page: int = Query(1, ge=1, le=100_000)) -> Response:
     chosen = status if status in REQUEST_STATUSES else None
     result = change_requests.list_requests(session, user, status=chosen, sort=sort, limit=PAGE_SIZE,
@@ -47,7 +48,8 @@ def create(request: Request, session: SessionDep, user: PageUser, form: FormDep)
         created = change_requests.create_request(session, user, data)
     except ValidationFailed as exc:
         session.rollback()
-        label = {"reason": _("Reason for the change"), "proposal": _("Proposed change")}.get(exc.field, exc.field)
+        labels = {"reason": _("Reason for the change"), "proposal": _("Proposed change")}
+        label = labels.get(exc.field, exc.field)
         return redirect(target, request, f"{label}: {exc.detail}", "error")
     return redirect(target, request, _("Your change request no. %(id)s was sent to the quality officer.",
                                        id=created.id))
@@ -78,5 +80,7 @@ def decide(request_id: int, request: Request, session: SessionDep, user: PageUse
     if decided.status == "accepted":
         row = change_requests.get_request(session, user, request_id)
         return redirect(f"/documents/{row.document_code}/versions/{row.draft_revision}/edit", request,
-                        _("Request accepted: revision %(rev)s is open as a draft.", rev=f"{row.draft_revision:02d}"))
-    return redirect(f"/change-requests/{request_id}", request, _("Request rejected; the requester was told why."))
+                        _("Request accepted: revision %(rev)s is open as a draft.",
+                          rev=f"{row.draft_revision:02d}"))
+    return redirect(f"/change-requests/{request_id}", request,
+                    _("Request rejected; the requester was told why."))

@@ -134,9 +134,10 @@ def _check_bomb(entries: list[zipfile.ZipInfo]) -> None:
         raise UnsupportedFile(_("The package has too many parts (%(n)s) to be a document.", n=len(entries)))
     total = sum(entry.file_size for entry in entries)
     compressed = sum(entry.compress_size for entry in entries)
-    too_dense = any(entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
-                    for entry in entries)
-    if total > MAX_UNCOMPRESSED or too_dense or (total > RATIO_FLOOR and total > MAX_RATIO * max(compressed, 1)):
+    too_dense = any(entry.file_size > RATIO_FLOOR
+                    and entry.file_size > MAX_RATIO * max(entry.compress_size, 1) for entry in entries)
+    overall = total > RATIO_FLOOR and total > MAX_RATIO * max(compressed, 1)
+    if total > MAX_UNCOMPRESSED or too_dense or overall:
         raise UnsupportedFile(_("The package would expand to %(size)s when opened: refused as a possible "
                                 "ZIP bomb.", size=size_limit_text(total)))
     if any(entry.flag_bits & 0x1 for entry in entries):

@@ -1,4 +1,6 @@
-"""Attachments: upload to a draft, checks by content, download rules, and hostile files."""
+"""Attachments: upload to a draft, checks by content, download rules, and hostile files.
+
+Reasons are checked in Vietnamese, the default language of the API."""
 
 from __future__ import annotations
 
@@ -86,18 +88,18 @@ def test_odd_characters_in_a_name_are_replaced_for_display(api, draft):
 
 
 HOSTILE = [
-    ("../../etc/passwd.docx", samples.docx, 422, "folders"),
-    ("..\\..\\windows\\win.ini.docx", samples.docx, 422, "folders"),
+    ("../../etc/passwd.docx", samples.docx, 422, "thư mục"),
+    ("..\\..\\windows\\win.ini.docx", samples.docx, 422, "thư mục"),
     ("chuong-trinh.docx", lambda: b"MZ\x90\x00" + b"\0" * 200, 415, "DOCX"),
     ("bao-cao.pdf", samples.docx, 415, ".pdf"),
     ("trang.docx", lambda: b"<html><script>alert(1)</script></html>", 415, "DOCX"),
     ("nen.docx", samples.plain_zip, 415, "ZIP"),
-    ("bom.docx", samples.zip_bomb, 415, "ZIP bomb"),
-    ("hong.docx", samples.truncated_docx, 415, "damaged"),
-    ("macro.docx", samples.docx_with_macros, 415, "macros"),
-    ("macro.docm", samples.docm, 415, "macros"),
+    ("bom.docx", samples.zip_bomb, 415, "bom ZIP"),
+    ("hong.docx", samples.truncated_docx, 415, "bị hỏng"),
+    ("macro.docx", samples.docx_with_macros, 415, "macro"),
+    ("macro.docm", samples.docm, 415, "macro"),
     ("cu.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, 415, "DOCX"),
-    ("trong.pdf", lambda: b"", 415, "empty"),
+    ("trong.pdf", lambda: b"", 415, "rỗng"),
     ("cut.pdf", lambda: samples.pdf()[:40], 415, "PDF"),
 ]
 
@@ -138,7 +140,7 @@ def test_files_change_only_in_a_draft_and_only_by_its_editors(api, draft, db):
     assert upload(api, "a.docx", samples.docx("other")).status_code == 409  # same name twice
     assert api.submit("QT-01", 1).status_code == 200
     frozen = upload(api, "b.docx", samples.docx())
-    assert frozen.status_code == 409 and "draft" in frozen.json()["detail"]
+    assert frozen.status_code == 409 and "dự thảo" in frozen.json()["detail"]
     removed = api.client.delete(URL.format(rev=1) + "/a.docx", headers=api.as_("iso"))
     assert removed.status_code == 409
     assert attachment_count(db) == 1
@@ -176,5 +178,6 @@ def test_a_new_revision_keeps_the_files_and_the_old_ones_are_marked_obsolete(api
 
 def test_an_unknown_file_is_404_and_a_missing_field_is_422(api, draft):
     assert api.get("iso", URL.format(rev=1) + "/khong-co.pdf").status_code == 404
-    response = api.post("iso", URL.format(rev=1), files={"other": ("x.pdf", samples.pdf(), "application/pdf")})
+    response = api.post("iso", URL.format(rev=1),
+                        files={"other": ("x.pdf", samples.pdf(), "application/pdf")})
     assert response.status_code == 422 and "file" in response.json()["detail"]
