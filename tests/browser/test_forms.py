@@ -1,0 +1,89 @@
+"""A form (biểu mẫu) in the real pages: the quality officer attaches the file to a draft,
+the head approves, and a member of staff downloads the form in force."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def person(browser, live_url: str, sign_in, username: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
+                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, username)
+        yield page
+    finally:
+        context.close()
+
+
+def _form_file(folder: Path) -> Path:
+    document = Document()
+    document.add_paragraph("PHIẾU ĐỀ NGHỊ SỬA ĐỔI TÀI LIỆU")
+    document.add_paragraph("Họ và tên: ........................................")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path = folder / "Phiếu đề nghị sửa đổi.docx"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_form_is_attached_approved_and_downloaded_by_staff(browser, live_url, sign_in, screenshot_dir):
+    form_file = _form_file(screenshot_dir)
+    with person(browser, live_url, sign_in, "iso") as iso:
+        iso.goto("/documents/new")
+        iso.fill("#f-code", "BM-QT01-09")
+        iso.fill("#f-title", "Phiếu đề nghị sửa đổi tài liệu")
+        iso.select_option("#f-kind", "form")
+        iso.select_option("#f-parent_code", "QT-01")
+        with iso.expect_navigation():
+            iso.click("form.narrow button[type=submit]")
+        iso.fill("#f-purpose", "Biểu mẫu dùng để đề nghị sửa đổi tài liệu.")
+        with iso.expect_navigation():
+            iso.click("button[name=then][value=submit]")
+
+        iso.set_input_files("#f-file", str(form_file))
+        with iso.expect_navigation():
+            iso.click(".upload-form button[type=submit]")
+        assert "Phiếu đề nghị sửa đổi.docx" in iso.locator("#files").inner_text()
+        iso.screenshot(path=screenshot_dir / "form-draft.png", full_page=True)
+
+        iso.select_option("#f-approver", "giamdoc")
+        iso.fill("#submit-password", "demo1234")
+        with iso.expect_navigation():
+            iso.click("#submit button[type=submit]")
+        assert "Chờ phê duyệt" in iso.locator(".doc-head__badges").inner_text()
+        assert iso.locator(".upload-form").count() == 0, "files are frozen once submitted"
+
+    with person(browser, live_url, sign_in, "giamdoc") as head:
+        head.goto("/documents/BM-QT01-09/versions/1")
+        head.check("input[name=decision][value=approved]")
+        head.locator("#approve input[name=password]").fill("demo1234")
+        with head.expect_navigation():
+            head.locator("#approve button[type=submit]").click()
+        assert "Có hiệu lực" in head.locator(".doc-head__badges").inner_text()
+
+    with person(browser, live_url, sign_in, "nhanvien1") as staff:
+        staff.goto("/documents/BM-QT01-09")
+        link = staff.locator("#files a", has_text="Phiếu đề nghị sửa đổi.docx")
+        assert link.is_visible()
+        staff.screenshot(path=screenshot_dir / "form-staff.png", full_page=True)
+        with staff.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == "Phiếu đề nghị sửa đổi.docx"
+        assert Path(download.path()).read_bytes() == form_file.read_bytes()
+
+        staff.goto("/documents/QT-01")
+        assert staff.locator("#files a", has_text="Phiếu đề nghị sửa đổi.docx").is_visible(), \
+            "the procedure lists the file of its form in force"
