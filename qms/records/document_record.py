@@ -39,15 +39,19 @@ HISTORY_COLUMNS = [
 class Agency:
     name: str
     parent_name: str
+    short_name: str = ""
 
     def header_lines(self) -> list[str]:
+        """The parent body above the agency, in capitals, as Decree 30 heads a document
+        ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" / "SỞ NỘI VỤ"); the short name fits the cell."""
         lines = [self.parent_name.upper()] if self.parent_name else []
-        return [*lines, (self.name or "CƠ QUAN").upper()]
+        own = self.short_name if self.parent_name and self.short_name else self.name
+        return [*lines, (own or "CƠ QUAN").upper()]
 
 
 def load_agency(session: Session) -> Agency:
     row = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
-    return Agency(row.name, row.parent_name) if row else Agency("", "")
+    return Agency(row.name, row.parent_name, row.short_name) if row else Agency("", "")
 
 
 @dataclass(frozen=True)
@@ -190,8 +194,8 @@ def version_record(session: Session, document: Document, version: Version, *, va
         L.Paragraph(L.runs(vn.KINDS.get(document.kind, "Tài liệu").upper(), bold=True), align="center",
                     size=13, space_after=2),
         L.Paragraph(L.runs(document.title.upper(), bold=True), align="center", size=16, space_after=4),
-        L.Paragraph(L.runs(f"Mã hiệu: {document.code}   Lần ban hành: {vn.revision_number(version.revision)}"
-                           f"   {effective}", italic=True), align="center", space_after=10),
+        L.Paragraph(L.runs(f"Mã hiệu: {document.code} – Lần ban hành: {vn.revision_number(version.revision)}"
+                           f" – {effective}", italic=True), align="center", space_after=10),
         sign_off(session, version, zone),
         L.Heading("Bảng theo dõi sửa đổi", level=1),
         history_table(session, document, version),
@@ -210,6 +214,7 @@ def version_record(session: Session, document: Document, version: Version, *, va
                    f"Lần ban hành {vn.revision_number(version.revision)}",
         stamp=_stamp(variant), watermark=_watermark(version.status), qr_url=verify_url,
         qr_caption="Quét để kiểm tra hiệu lực", author=agency.name,
-        footer=f"Bản điện tử có chữ ký số của {agency.name}" if variant.signed else "",
+        footer=("Bản điện tử có chữ ký số" + (f" của {agency.name}" if agency.name else ""))
+        if variant.signed else "",
         keywords=[document.code, f"lần ban hành {vn.revision_number(version.revision)}"],
     )

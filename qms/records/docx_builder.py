@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from qms.records import layout as L
 from qms.records.fonts import DOCX_FONT
+from qms.records.pdf_builder import HEADER_SHARES
 from qms.records.qr import qr_png
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -210,13 +211,14 @@ class _Builder:
         table = container.add_table(rows=1, cols=3, width=Mm(self.text_w))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _widths(table, [self.text_w * share for share in (0.31, 0.41, 0.28)])
+        _widths(table, [self.text_w * share for share in HEADER_SHARES])
         agency, title, facts = table.rows[0].cells
         for cell in (agency, title, facts):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        last = len(header.agency_lines) - 1
         for index, line in enumerate(header.agency_lines):
-            self._cell_text(agency, line, size=11, align="center",
-                            bold=index == len(header.agency_lines) - 1, first=index == 0)
+            self._cell_text(agency, line, size=11 if index == last else 10, align="center",
+                            bold=index == last, first=index == 0)
         self._cell_text(title, header.title.upper(), size=12, align="center", bold=True)
         for index, (label, value) in enumerate(header.facts):
             self._cell_text(facts, f"{label}: {value}" if label else value, size=10.5, first=index == 0)

@@ -22,6 +22,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    LayoutError,
     PageBreak,
     PageTemplate,
     Spacer,
@@ -38,6 +39,7 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 STAMP_RED = colors.Color(0.72, 0.05, 0.05)
 GRID = colors.Color(0.25, 0.25, 0.25)
 HEAD_FILL = colors.Color(0.92, 0.92, 0.92)
+HEADER_SHARES = (0.33, 0.41, 0.26)
 _FONT = ("FONTNAME", (0, 0), (-1, -1), FAMILY)  # cells given as plain strings
 
 
@@ -136,19 +138,23 @@ class _Builder:
             3: _style(size, bold=True, italic=True, spaceBefore=4, spaceAfter=2, keepWithNext=1),
         }
         self.result = BuiltPdf(b"", 0)
+        #: rows are kept whole on a page; only a row taller than a page is split (second attempt)
+        self.split_rows = False
         self.header_h = self._header_table("Trang: 999/999").wrap(self.text_w, self.page_h)[1]
 
     # The page header, foot line and watermark -------------------------------------------
     def _header_table(self, page_text: str) -> RLTable:
         header = self.record.header
         small = 11.0
-        agency = [_para(line, _style(small, bold=index == len(header.agency_lines) - 1, align="center"))
+        last = len(header.agency_lines) - 1
+        agency = [_para(line, _style(small if index == last else small - 1, bold=index == last,
+                                     align="center"))
                   for index, line in enumerate(header.agency_lines)]
         title = _para(header.title.upper(), _style(small + 1, bold=True, align="center"))
         facts = [_para(f"{label}: {value}" if label else value, _style(small - 0.5))
                  for label, value in header.facts]
         facts.append(_para(page_text, _style(small - 0.5)))
-        shares = (0.31, 0.41, 0.28)
+        shares = HEADER_SHARES
         table = RLTable([[agency, title, facts]], colWidths=[self.text_w * s for s in shares])
         table.setStyle(TableStyle([_FONT,
             ("GRID", (0, 0), (-1, -1), 0.7, GRID),
@@ -260,7 +266,8 @@ class _Builder:
                 style = aligned.get(column.align, cell_style)
                 cells.append(_para(cell, style) if cell else "")
             data.append(cells)
-        table = RLTable(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0, splitInRow=1)
+        table = RLTable(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0,
+                        splitInRow=1 if self.split_rows else 0)
         table.setStyle(TableStyle([_FONT,
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -337,7 +344,16 @@ def _canvas_class(builder: _Builder) -> type[Canvas]:
 
 
 def build_pdf(record: L.Record) -> BuiltPdf:
-    builder = _Builder(record)
+    try:
+        return _build(_Builder(record))
+    except LayoutError:  # a table row taller than a page: let rows split across pages
+        builder = _Builder(record)
+        builder.split_rows = True
+        return _build(builder)
+
+
+def _build(builder: _Builder) -> BuiltPdf:
+    record = builder.record
     buffer = io.BytesIO()
     gap = 5 * mm
     frame_top = builder.page_h - builder.top - builder.header_h - gap

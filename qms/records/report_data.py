@@ -77,9 +77,9 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
     table = [[str(n), code, title, vn.KINDS.get(kind, kind), vn.revision_number(rev), vn.short_date(day),
               unit]
              for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
-    columns = [Column("TT", 0.05, "center"), Column("Mã hiệu", 0.12), Column("Tên tài liệu", 0.37),
-               Column("Loại tài liệu", 0.13), Column("Lần ban hành", 0.08, "center"),
-               Column("Ngày hiệu lực", 0.10, "center"), Column("Đơn vị chủ trì", 0.15)]
+    columns = [Column("TT", 0.05, "center"), Column("Mã hiệu", 0.11), Column("Tên tài liệu", 0.34),
+               Column("Loại tài liệu", 0.12), Column("Lần ban hành", 0.08, "center"),
+               Column("Ngày hiệu lực", 0.10, "center"), Column("Đơn vị chủ trì", 0.20)]
     return Report("Danh mục tài liệu nội bộ", "master-list", [Section("", columns, table)],
                   notes=[f"Các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
                          f"{len(table)} tài liệu."],

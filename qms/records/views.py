@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
 
 from qms.accounts.models import Unit
 from qms.accounts.roles import VIEW_AUDIT
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access, service
-from qms.errors import QMSError
+from qms.errors import NotFound, QMSError
 from qms.i18n import _
 from qms.records import certificates, verify
 from qms.web import redirect, render
@@ -77,7 +76,10 @@ def print_record(code: str, rev: int, request: Request, session: SessionDep, use
 @router.get("/verify/{code}/{rev}")
 def verify_revision(code: str, rev: int, request: Request, session: SessionDep) -> Response:
     try:
-        status = verify.revision_status(session, code, rev) if 1 <= rev <= 10_000 else None
+        if not (1 <= rev <= 10_000 and 0 < len(code) <= 40):
+            raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=rev,
+                             code=code[:40]))
+        status = verify.revision_status(session, code, rev)
     except QMSError as exc:
         return render(request, "records/verify.html", {"status": None, "code": code, "rev": rev,
                                                        "error": exc.detail}, status_code=exc.status_code)
@@ -90,16 +92,16 @@ def verify_form(request: Request) -> Response:
 
 
 @router.post("/verify")
-async def verify_upload(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    form = await request.form(max_files=1, max_fields=5)
-    upload = form.get("file")
+def verify_upload(request: Request, session: SessionDep, settings: SettingsDep,
+                  file: UploadFile | None = File(None)) -> Response:
+    """Synchronous on purpose: pyHanko runs its own event loop, which an async route would already hold."""
     try:
-        if not isinstance(upload, UploadFile):
+        if file is None:
             data = verify.read_pdf_upload(b"", "", "")
         else:
-            content = await upload.read(verify.MAX_UPLOAD_BYTES + 1)
-            data = verify.read_pdf_upload(content, upload.filename or "",
-                                          (upload.content_type or "").split(";")[0].strip())
+            content = file.file.read(verify.MAX_UPLOAD_BYTES + 1)
+            data = verify.read_pdf_upload(content, file.filename or "",
+                                          (file.content_type or "").split(";")[0].strip())
     except QMSError as exc:
         return render(request, "records/verify_upload.html", {"check": None, "error": exc.detail},
                       status_code=exc.status_code)

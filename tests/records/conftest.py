@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,15 +68,22 @@ def audit_events(engine, action: str) -> list[dict]:
 
 
 @pytest.fixture
-def demo_signing(app, settings: Settings, tmp_path: Path,
-                 monkeypatch) -> Iterator[certificates.AgencyCertificate]:
+def demo_signing(app, settings: Settings, tmp_path: Path) -> Iterator[certificates.AgencyCertificate]:
     """The app signs with a demo certificate of its own data folder for this test only."""
     data_dir = tmp_path / "data"
     certificates.create_demo_certificate(data_dir, "Sở Nội vụ tỉnh Ninh Bình")
-    signing_settings = settings.model_copy(update={"data_dir": data_dir})
-    monkeypatch.setattr(app.state, "settings", signing_settings)
-    certificates.configure(signing_settings)
-    try:
+    with app_settings(app, settings.model_copy(update={"data_dir": data_dir})) as signing_settings:
         yield certificates.agency_certificate(signing_settings)
+
+
+@contextmanager
+def app_settings(app, replacement: Settings) -> Iterator[Settings]:
+    """Run the app (and the signing listener) with other settings, then put the old ones back."""
+    previous = app.state.settings
+    app.state.settings = replacement
+    certificates.configure(replacement)
+    try:
+        yield replacement
     finally:
-        certificates.configure(settings)
+        app.state.settings = previous
+        certificates.configure(previous)

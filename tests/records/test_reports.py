@@ -1,0 +1,125 @@
+"""Reports: master list, external documents, records list, distribution record, acknowledgements
+and the audit trail, as PDF, DOCX and CSV (UTF-8 with a byte-order mark), within access rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from docx import Document as open_docx
+
+from .conftest import audit_events, flat, pdf_pages, publish_rich
+
+REPORTS = "/api/v1/reports"
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf"), "Excel needs the byte-order mark"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_master_list_in_three_formats(api, engine):
+    publish_rich(api, steps=1)
+    publish_rich(api, code="QT-02", title="Quy trình kiểm soát hồ sơ", steps=1)
+    api.create_procedure("QT-03", "Quy trình đánh giá nội bộ")  # a draft is not in the master list
+
+    rows = _csv(api.get("nhanvien", f"{REPORTS}/master-list.csv"))
+    assert rows[0] == ["TT", "Mã hiệu", "Tên tài liệu", "Loại tài liệu", "Lần ban hành", "Ngày hiệu lực",
+                       "Đơn vị chủ trì"]
+    assert [row[1:3] for row in rows[1:]] == [["QT-01", "Quy trình kiểm soát tài liệu"],
+                                             ["QT-02", "Quy trình kiểm soát hồ sơ"]]
+    assert rows[1][3:5] == ["Quy trình", "01"]
+
+    pages = pdf_pages(api.get("iso", f"{REPORTS}/master-list.pdf").content)
+    text = flat("\n".join(pages))
+    assert "DANH MỤC TÀI LIỆU NỘI BỘ" in text and "Quy trình kiểm soát hồ sơ" in text
+    assert "Ngày lập:" in text and "Trang: 1/1" in text and "QT-03" not in text
+
+    document = open_docx(io.BytesIO(api.get("iso", f"{REPORTS}/master-list.docx").content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "QT-02" in cells and "Quy trình kiểm soát hồ sơ" in cells
+    assert [(e["actor"], e["format"], e["rows"]) for e in audit_events(engine, "report.download")] == [
+        ("nhanvien", "csv", 2), ("iso", "pdf", 2), ("iso", "docx", 2)]
+
+
+def test_staff_see_only_what_they_may_read(api):
+    publish_rich(api, steps=1)
+    publish_rich(api, code="QT-09", title="Quy trình bảo vệ bí mật nhà nước", steps=1,
+                 confidentiality="restricted", allowed_units=["VP"])
+    staff = [row[1] for row in _csv(api.get("nhanvien", f"{REPORTS}/master-list.csv"))[1:]]
+    officer = [row[1] for row in _csv(api.get("iso", f"{REPORTS}/master-list.csv"))[1:]]
+    assert staff == ["QT-01"] and officer == ["QT-01", "QT-09"]
+
+
+def test_records_list_comes_from_the_records_tables(api):
+    publish_rich(api, steps=1)
+    rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
+    assert rows[0] == ["TT", "Tên hồ sơ", "Theo quy trình", "Nơi lưu", "Thời gian lưu"]
+    assert rows[1:] == [["1", "Danh mục tài liệu nội bộ", "QT-01", "Văn phòng Sở", "Vĩnh viễn"],
+                        ["2", "Phiếu đề nghị sửa đổi tài liệu", "QT-01", "Văn phòng Sở", "05 năm"]]
+    text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
+    assert "DANH MỤC HỒ SƠ" in text and "Vĩnh viễn" in text
+
+
+def test_external_documents(api):
+    response = api.post("iso", "/api/v1/documents", {
+        "code": "ND-30", "title": "Nghị định về công tác văn thư", "kind": "external", "owner_unit": "VP",
+        "confidentiality": "internal", "review_interval_months": 12,
+        "external": {"number": "30/2020/NĐ-CP", "issuer": "Chính phủ", "issued_on": "2020-03-05",
+                     "status": "in_force"}})
+    assert response.status_code == 201, response.text
+    rows = _csv(api.get("iso", f"{REPORTS}/external-documents.csv"))
+    assert rows[0][:4] == ["TT", "Mã hiệu", "Số, ký hiệu", "Tên tài liệu"]
+    assert rows[1][1] == "ND-30" and rows[1][3] == "Nghị định về công tác văn thư"
+    assert rows[1][2] == "30/2020/NĐ-CP" and rows[1][4] == "Chính phủ" and rows[1][5] == "05/03/2020"
+    assert api.get("iso", f"{REPORTS}/external-documents.docx").status_code == 200
+
+
+def test_audit_trail_is_for_auditors(api, engine):
+    publish_rich(api, steps=1)
+    refused = api.get("nhanvien", f"{REPORTS}/audit-trail.csv")
+    assert refused.status_code == 403
+    rows = _csv(api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=2000-01-01"))
+    assert rows[0][:4] == ["Số", "Thời gian", "Người thực hiện", "Hành động"]
+    actions = [row[3] for row in rows[1:]]
+    assert "version.effective" in actions and "document.create" in actions
+    later = _csv(api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=2999-01-01"))
+    assert later[1:] == []
+    assert api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=yesterday").status_code == 422
+    pdf = flat("\n".join(pdf_pages(api.get("danhgia", f"{REPORTS}/audit-trail.pdf").content)))
+    assert "TRÍCH XUẤT NHẬT KÝ KIỂM TRA" in pdf
+    assert [e["actor"] for e in audit_events(engine, "report.download")] == ["danhgia"] * 3
+
+
+def test_unknown_formats_and_anonymous_calls_are_refused(api, client):
+    assert api.get("iso", f"{REPORTS}/master-list.xlsx").status_code == 422
+    assert api.get("iso", f"{REPORTS}/audit-trail.docx").status_code == 422
+    assert client.get(f"{REPORTS}/master-list.pdf").status_code == 401
+
+
+def test_distribution_record_and_acknowledgements(api, make, people):
+    make.user("nv2", "staff", unit="CCHC", full_name="Trần Thị Bích")
+    publish_rich(api, steps=1)
+    response = api.post("iso", "/api/v1/documents/QT-01/versions/1/distribution", {
+        "units": ["CCHC"], "roles": [], "users": [], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}]})
+    assert response.status_code in (200, 201), response.text
+    assert api.post("nhanvien", "/api/v1/documents/QT-01/versions/1/acknowledge").status_code == 200
+
+    record = api.get("iso", "/api/v1/documents/QT-01/versions/1/distribution-record.pdf")
+    assert record.status_code == 200, record.text
+    text = flat("\n".join(pdf_pages(record.content)))
+    for expected in ("SỔ THEO DÕI PHÂN PHỐI TÀI LIỆU", "Phòng Cải cách hành chính", "Vũ Văn Khánh",
+                     "Trần Thị Bích", "Đã xác nhận", "Chưa xác nhận", "Bản giấy có kiểm soát"):
+        assert expected in text, expected
+    assert api.get("iso", "/api/v1/documents/QT-01/versions/1/distribution-record.docx").status_code == 200
+    refused = api.get("nhanvien", "/api/v1/documents/QT-01/versions/1/distribution-record.pdf")
+    assert refused.status_code == 403
+
+    rows = _csv(api.get("iso", f"{REPORTS}/acknowledgements.csv?unit=CCHC"))
+    assert sorted(row[3] for row in rows[1:]) == ["Lê Văn Hùng", "Trần Thị Bích", "Vũ Văn Khánh",
+                                                  "Đinh Thị Hương"]
+    pdf = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/acknowledgements.pdf").content)))
+    assert "Phòng Cải cách hành chính: 1/4 lượt đã xác nhận" in pdf
+    assert api.get("iso", f"{REPORTS}/acknowledgements.pdf?unit=NOPE").status_code == 422
+    assert api.get("nhanvien", f"{REPORTS}/acknowledgements.pdf").status_code == 403
