@@ -169,7 +169,7 @@ def _targets(targets: object, unit_names: dict[str, str]) -> str:
     roles = list(getattr(targets, "roles", ()))
     users = list(getattr(targets, "users", ()))
     if roles:
-        parts.append("vai trò: " + ", ".join(roles))
+        parts.append("vai trò: " + ", ".join(vn.ROLES.get(role, role) for role in roles))
     if users:
         parts.append("người dùng: " + ", ".join(users))
     return "; ".join(parts)

@@ -34,6 +34,15 @@ STATUSES = {
     "obsolete": "Hết hiệu lực",
 }
 MEANINGS = {"drafted": "Soạn thảo", "reviewed": "Xem xét", "approved": "Phê duyệt ban hành"}
+ROLES = {
+    "admin": "Quản trị hệ thống",
+    "quality_officer": "Thư ký ISO",
+    "drafter": "Người soạn thảo",
+    "reviewer": "Người xem xét",
+    "approver": "Người phê duyệt",
+    "staff": "Cán bộ, công chức, viên chức",
+    "auditor": "Chuyên gia đánh giá nội bộ",
+}
 CONFIDENTIALITY = {"public": "Công khai", "internal": "Nội bộ", "restricted": "Hạn chế"}
 
 
