@@ -123,9 +123,8 @@ def main() -> None:
         print(f"\n{'page':34} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
         for connections in (16, 64):
             bare, b50, b99 = _wrk(f"http://127.0.0.1:{bare_port}/", connections, args.seconds, None)
-            print(
-                f"{'bare FastAPI+Jinja2 table':34} {connections:>5} {bare:>8.0f} {b50:>8.1f} {b99:>8.1f} {'1.00':>8}"
-            )
+            label = "bare FastAPI+Jinja2 table"
+            print(f"{label:34} {connections:>5} {bare:>8.0f} {b50:>8.1f} {b99:>8.1f} {'1.00':>8}")
             for name, (user, path) in PAGES.items():
                 rps, p50, p99 = _wrk(base + path, connections, args.seconds, cookies[user])
                 print(f"{name:34} {connections:>5} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {rps / bare:>8.2f}")
