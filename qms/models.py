@@ -2,7 +2,14 @@
 
 from qms.accounts.models import AgencyProfile, AuthSession, LoginAttempt, Unit, User, UserRole
 from qms.audit.models import AuditEvent, AuditHead
-from qms.distribution.models import Acknowledgement, Distribution, MailOutbox, Notification, PaperCopy
+from qms.distribution.models import (
+    Acknowledgement,
+    AcknowledgementTally,
+    Distribution,
+    MailOutbox,
+    Notification,
+    PaperCopy,
+)
 from qms.documents.models import (
     Delegation,
     Document,
@@ -25,6 +32,7 @@ from qms.records.models import SignedRecord
 
 __all__ = [
     "Acknowledgement",
+    "AcknowledgementTally",
     "AgencyProfile",
     "Attachment",
     "AuditEvent",

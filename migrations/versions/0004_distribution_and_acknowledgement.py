@@ -130,9 +130,30 @@ def upgrade() -> None:
         batch_op.create_index('ix_acknowledgement_user_status', ['user_id', 'status'], unique=False)
         batch_op.create_index('ix_acknowledgement_version_tally', ['version_id', 'status', 'unit_id', 'due_at'], unique=False)
 
+    op.create_table('acknowledgement_tally',
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('distribution_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('acknowledged', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['distribution_id'], ['distribution.id'], name=op.f('fk_acknowledgement_tally_distribution_id_distribution'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_acknowledgement_tally_unit_id_unit'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['version_id'], ['document_version.id'], name=op.f('fk_acknowledgement_tally_version_id_document_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('version_id', 'unit_id', 'distribution_id', name=op.f('pk_acknowledgement_tally'))
+    )
+    with op.batch_alter_table('acknowledgement_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_acknowledgement_tally_unit_counts', ['unit_id', 'version_id', 'due_at', 'total', 'acknowledged'], unique=False)
+        batch_op.create_index('ix_acknowledgement_tally_version_counts', ['version_id', 'due_at', 'total', 'acknowledged', 'unit_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('acknowledgement_tally', schema=None) as batch_op:
+        batch_op.drop_index('ix_acknowledgement_tally_version_counts')
+        batch_op.drop_index('ix_acknowledgement_tally_unit_counts')
+
+    op.drop_table('acknowledgement_tally')
     with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
         batch_op.drop_index('ix_acknowledgement_version_tally')
         batch_op.drop_index('ix_acknowledgement_user_status')

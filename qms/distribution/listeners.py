@@ -15,7 +15,7 @@ from sqlmodel import Session
 from qms.audit import service as audit
 from qms.config import get_settings
 from qms.db import utcnow
-from qms.distribution import notifications, service
+from qms.distribution import notifications, service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
 from qms.documents import events
@@ -48,6 +48,7 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
         copy.recall_requested_at = now
     session.add_all(copies)
     session.flush()
+    tally.rebuild(session, version.id)
     ref = service.version_ref(document, version)
     if closed:
         audit.record(session, **_actor_fields(actor), action="distribution.close", object_type="version",

@@ -74,6 +74,30 @@ class Acknowledgement(SQLModel, table=True):
     reminders_sent: int = 0
 
 
+class AcknowledgementTally(SQLModel, table=True):
+    """Counts of open and acknowledged tasks per version, unit and distribution, kept up to date
+    by the service, so that the dashboard reads thousands of rows instead of every task."""
+
+    __tablename__ = "acknowledgement_tally"
+    __table_args__ = (
+        # Covering indexes: the dashboard reads the counts without touching the table.
+        Index("ix_acknowledgement_tally_version_counts", "version_id", "due_at", "total", "acknowledged",
+              "unit_id"),
+        Index("ix_acknowledgement_tally_unit_counts", "unit_id", "version_id", "due_at", "total",
+              "acknowledged"),
+    )
+
+    version_id: int = Field(sa_column=Column(Integer, ForeignKey("document_version.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    unit_id: int = Field(sa_column=Column(Integer, ForeignKey("unit.id", ondelete="RESTRICT"),
+                                          primary_key=True))
+    distribution_id: int = Field(sa_column=Column(Integer, ForeignKey("distribution.id", ondelete="CASCADE"),
+                                                  primary_key=True))
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    total: int = 0
+    acknowledged: int = 0
+
+
 class PaperCopy(SQLModel, table=True):
     """A controlled paper copy ("bản kiểm soát số NN") of a version, issued to a holder."""
 
@@ -148,6 +172,7 @@ __all__ = [
     "MAIL_STATES",
     "TASK_STATES",
     "Acknowledgement",
+    "AcknowledgementTally",
     "Distribution",
     "MailOutbox",
     "Notification",

@@ -20,7 +20,7 @@ from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
 from qms.clock import local_today
 from qms.db import utcnow
-from qms.distribution import notifications
+from qms.distribution import notifications, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
@@ -191,6 +191,7 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
         ])
     if version.status == Status.EFFECTIVE:
         notify_recipients(session, document, version, [r.person.id for r in new], planned.due_at, zone)
+    tally.rebuild(session, version.id)
     copies = issue_copies(session, actor, version, planned.copy_holders, distribution.id)
     audit.record(session, actor=actor, actor_username=None if actor else "system",
                  action="distribution.create", object_type="version",
@@ -245,6 +246,7 @@ def remove_recipient(session: Session, actor: Principal, code: str, revision: in
     task.closed_at = utcnow()
     session.add(task)
     session.flush()
+    tally.rebuild(session, version.id)
     audit.record(session, actor=actor, action="distribution.remove_recipient", object_type="version",
                  object_id=version_ref(document, version), details={"username": username.lower()})
 
@@ -252,9 +254,10 @@ def remove_recipient(session: Session, actor: Principal, code: str, revision: in
 def acknowledge(session: Session, actor: Principal, code: str, revision: int) -> Acknowledgement:
     """The recipient confirms they read and understood the version; idempotent."""
     document = session.execute(select(Document).where(Document.code == code.upper())).scalar_one_or_none()
+    # A shared lock: the version cannot end, nor its tally be rebuilt, while this commits.
     version = session.execute(select(Version).where(
-        Version.document_id == document.id, Version.revision == revision)).scalar_one_or_none() \
-        if document is not None else None
+        Version.document_id == document.id, Version.revision == revision).with_for_update(read=True)
+    ).scalar_one_or_none() if document is not None else None
     task = session.execute(select(Acknowledgement).where(
         Acknowledgement.version_id == version.id, Acknowledgement.user_id == actor.id
     ).with_for_update()).scalar_one_or_none() if version is not None else None
@@ -278,6 +281,7 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
     task.acknowledged_at = utcnow()
     session.add(task)
     session.flush()
+    tally.count_acknowledgement(session, task)
     notifications.mark_read(session, actor, link=version_link(document, version))
     audit.record(session, actor=actor, action="distribution.acknowledge", object_type="version",
                  object_id=version_ref(document, version),

@@ -133,3 +133,45 @@ def test_the_bell_counts_unread_notifications(api, client, published):
     assert "QT-01" in page.text
     post_form(client, "/notifications/read")
     assert "hidden" in client.get("/notifications/count").text
+
+
+def test_the_reading_list_runs_the_same_statements_for_one_document_or_twenty(api, client, published, engine):
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():  # type: ignore[no-untyped-def]
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    def counts() -> dict[str, int]:
+        result = {}
+        for url in ("/", "/reading", "/notifications/count"):
+            client.get(url)  # warm the per-process caches (the agency profile)
+            with counting() as statements:
+                assert client.get(url).status_code == 200
+            result[url] = len(statements)
+        return result
+
+    distribute(api, units=["CCHC"])
+    login(client, "nhanvien")
+    few = counts()
+    for number in range(2, 21):
+        code = f"QT-{number:02d}"
+        api.create_procedure(code, f"Quy trình số {number}")
+        api.fill(code)
+        api.publish(code)
+        distribute(api, code=code, users=["nhanvien"])
+    many = counts()
+    assert many == few, (few, many)
+    assert client.get("/").text.count('<li class="reading-item') == 20

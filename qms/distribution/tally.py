@@ -1,0 +1,46 @@
+"""The acknowledgement tally: per version, unit and distribution, how many tasks are open or
+acknowledged. The dashboard reads it instead of every acknowledgement row.
+
+It is rebuilt for one version from its rows after every change of many rows (a distribution,
+a recipient removed, the version ending), and incremented when someone acknowledges. An
+acknowledgement holds a shared lock on its version row and a distribution an exclusive one,
+so a rebuild never misses an acknowledgement committed meanwhile.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from qms.distribution.models import Acknowledgement, AcknowledgementTally
+
+COUNTED = ("pending", "acknowledged")
+
+
+def rebuild(session: Session | Connection, version_id: int | None = None) -> None:
+    """Count again from the acknowledgement rows: of one version, or of all (``version_id=None``)."""
+    clear = delete(AcknowledgementTally)
+    acknowledged = func.sum(case((Acknowledgement.status == "acknowledged", 1), else_=0))
+    grouped = (
+        select(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id,
+               func.max(Acknowledgement.due_at), func.count(), acknowledged)
+        .where(Acknowledgement.status.in_(COUNTED))
+        .group_by(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id)
+    )
+    if version_id is not None:
+        clear = clear.where(AcknowledgementTally.version_id == version_id)
+        grouped = grouped.where(Acknowledgement.version_id == version_id)
+    session.execute(clear)
+    session.execute(insert(AcknowledgementTally).from_select(
+        ["version_id", "unit_id", "distribution_id", "due_at", "total", "acknowledged"], grouped))
+
+
+def count_acknowledgement(session: Session, task: Acknowledgement) -> None:
+    session.execute(
+        update(AcknowledgementTally)
+        .where(AcknowledgementTally.version_id == task.version_id,
+               AcknowledgementTally.unit_id == task.unit_id,
+               AcknowledgementTally.distribution_id == task.distribution_id)
+        .values(acknowledged=AcknowledgementTally.acknowledged + 1)
+    )
