@@ -22,6 +22,9 @@ from qms.documents.service import DocumentRow, versions_of
 from qms.library import external
 
 
+#: The person a deputy signed for; built once (an alias per call is costly on busy pages).
+_PRINCIPAL = aliased(User, name="principal_user")
+
 def summary(row: DocumentRow) -> DocumentSummary:
     return DocumentSummary(
         code=row.document.code, title=row.document.title, kind=row.document.kind,
@@ -62,7 +65,7 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
 
 
 def signatures_of(session: Session, version: Version) -> list[SignaturePublic]:
-    principal = aliased(User)
+    principal = _PRINCIPAL
     rows = session.execute(
         select(Signature, User.username, principal.username)
         .join(User, User.id == Signature.user_id)
@@ -128,7 +131,7 @@ def procedure_choices(session: Session) -> list[tuple[str, str]]:
 def signatures_by_revision(session: Session, document: Document,
                            actor: Principal) -> dict[int, list[SignaturePublic]]:
     """Every signature on the versions the actor may read, in one query."""
-    principal = aliased(User)
+    principal = _PRINCIPAL
     query = (
         select(Version.revision, Signature, User.username, principal.username)
         .join(Version, Version.id == Signature.version_id)
