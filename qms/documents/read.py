@@ -21,7 +21,6 @@ from qms.documents.schemas import (
 from qms.documents.service import DocumentRow, versions_of
 from qms.library import external
 
-
 #: The person a deputy signed for; built once (an alias per call is costly on busy pages).
 _PRINCIPAL = aliased(User, name="principal_user")
 
