@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -23,6 +24,7 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     LayoutError,
+    LongTable,
     PageBreak,
     PageTemplate,
     Spacer,
@@ -40,6 +42,8 @@ STAMP_RED = colors.Color(0.72, 0.05, 0.05)
 GRID = colors.Color(0.25, 0.25, 0.25)
 HEAD_FILL = colors.Color(0.92, 0.92, 0.92)
 HEADER_SHARES = (0.33, 0.41, 0.26)
+LONG_TABLE_ROWS = 60
+CELL_PADDING = 3.0
 _FONT = ("FONTNAME", (0, 0), (-1, -1), FAMILY)  # cells given as plain strings
 
 
@@ -260,14 +264,14 @@ class _Builder:
         aligned = {"center": _style(size, align="center", leading=1.2),
                    "right": _style(size, align="right", leading=1.2)}
         data: list[list[Any]] = [[_para(column.title, head_style) for column in block.columns]]
+        room = [width - 2 * CELL_PADDING - 0.5 for width in widths]
         for row in block.rows:
-            cells = []
-            for column, cell in zip(block.columns, row, strict=False):
-                style = aligned.get(column.align, cell_style)
-                cells.append(_para(cell, style) if cell else "")
-            data.append(cells)
-        table = RLTable(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0,
-                        splitInRow=1 if self.split_rows else 0)
+            data.append([self._cell(cell, aligned.get(column.align, cell_style), space, size)
+                         for column, cell, space in zip(block.columns, row, room, strict=False)])
+        # LongTable splits a long table page by page without measuring the remaining rows again
+        kind = LongTable if len(data) > LONG_TABLE_ROWS else RLTable
+        table = kind(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0,
+                     splitInRow=1 if self.split_rows else 0)
         table.setStyle(TableStyle([_FONT,
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -275,14 +279,29 @@ class _Builder:
             ("VALIGN", (0, 1), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("FONTSIZE", (0, 1), (-1, -1), size),
+            ("LEADING", (0, 1), (-1, -1), size * 1.2),
+            *[("ALIGN", (index, 1), (index, -1), column.align.upper())
+              for index, column in enumerate(block.columns) if column.align in ("center", "right")],
         ]))
         items: list[Flowable] = [Spacer(1, 2)]
         if block.title:
             items.append(_para(block.title, self.headings[2]))
         items += [table, Spacer(1, 6)]
         return items
+
+    @staticmethod
+    def _cell(cell: L.Cell, style: ParagraphStyle, room: float, size: float) -> Any:
+        """A plain string when the text fits on one line (drawn without wrapping, ten times
+        cheaper in a long report), else a wrapped paragraph."""
+        if not cell:
+            return ""
+        if len(cell) == 1 and not (cell[0].bold or cell[0].italic) and "\n" not in cell[0].text \
+                and stringWidth(cell[0].text, FAMILY, size) <= room:
+            return cell[0].text
+        return _para(cell, style)
 
     def _sign_off(self, block: L.SignOff) -> Flowable:
         size = self.record.table_size

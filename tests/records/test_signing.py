@@ -126,7 +126,7 @@ def test_drafts_have_no_signed_original(api, demo_signing):
     api.fill("QT-01")
     response = api.get("iso", SIGNED)
     assert response.status_code == 409
-    assert "not issued" in response.json()["detail"]
+    assert "bản gốc ký số" in response.json()["detail"]
 
 
 def test_a_wrong_certificate_password_is_a_configuration_error(tmp_path):
