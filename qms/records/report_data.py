@@ -143,14 +143,50 @@ def _tables(text: str) -> list[list[list[str]]]:
     return tables
 
 
+def _retention(permanent: bool, years: int | None) -> str:
+    return "Vĩnh viễn" if permanent else f"{years:02d} năm" if years else ""
+
+
+def _register_rows(session: Session, visible: set[str],
+                   year: int) -> tuple[dict[str, list[list[str]]], str]:
+    """The records register kept by the library capability, by document code, and whether
+    the head of agency has approved this year's list as it stands."""
+    try:
+        from qms.library.records_register import records_list
+    except ImportError:  # the records register is not installed
+        return {}, ""
+    register = records_list(session, year)
+    rows: dict[str, list[list[str]]] = {}
+    for row in register.rows:
+        if row.document_code in visible:
+            rows.setdefault(row.document_code, []).append(
+                [row.name, row.document_code, row.keeping_unit_name,
+                 _retention(row.permanent, row.retention_years)])
+    approval = register.approval
+    if approval is None:
+        note = f"Danh mục hồ sơ năm {register.year} chưa được Thủ trưởng cơ quan phê duyệt."
+    elif register.approved_as_is:
+        note = (f"Danh mục hồ sơ năm {register.year} đã được {approval.signer_name} phê duyệt "
+                f"ngày {vn.short_date(approval.approved_at)}.")
+    else:
+        note = (f"Danh mục hồ sơ năm {register.year} đã thay đổi sau lần phê duyệt ngày "
+                f"{vn.short_date(approval.approved_at)}; cần trình phê duyệt lại.")
+    return rows, note
+
+
 def records_list(session: Session, actor: Principal, today: date) -> Report:
-    """Danh mục hồ sơ: the records each procedure in force keeps, where and for how long, read
-    from the "Hồ sơ cần lưu" table of the version in force."""
+    """Danh mục hồ sơ: the records each document in force keeps, where and for how long: from
+    the records register where a document has entries, else from the "Hồ sơ cần lưu" table of
+    its version in force."""
     query, effective = _visible_documents(actor)
-    rows = session.execute(
+    documents = session.execute(
         query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
+    register, approval_note = _register_rows(session, {row[0] for row in documents}, today.year)
     table: list[list[str]] = []
-    for code, _title, _kind, unit, _rev, _day, _id, records in rows:
+    for code, _title, _kind, unit, _rev, _day, _id, records in documents:
+        if code in register:
+            table += [[str(len(table) + 1), *row] for row in register[code]]
+            continue
         for found in _tables(records):
             header = [fold(cell) for cell in found[0]]
             name_at = next((i for i, h in enumerate(header) if _NAME.search(h)), None)
@@ -163,11 +199,14 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
                     return cells[index] if index is not None and index < len(cells) else ""
                 table.append([str(len(table) + 1), cell(name_at), code, cell(place_at) or unit,
                               cell(keep_at)])
-    columns = [Column("TT", 0.05, "center"), Column("Tên hồ sơ", 0.45), Column("Theo quy trình", 0.12),
+    columns = [Column("TT", 0.05, "center"), Column("Tên hồ sơ", 0.45), Column("Theo tài liệu", 0.12),
                Column("Nơi lưu", 0.22), Column("Thời gian lưu", 0.16)]
-    return Report("Danh mục hồ sơ", "records-list", [Section("", columns, table)],
-                  notes=[f"Hồ sơ của các quy trình đang có hiệu lực tính đến {vn.long_date(today)}: "
-                         f"{len(table)} loại hồ sơ."], landscape=True)
+    notes = [f"Hồ sơ của các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
+             f"{len(table)} loại hồ sơ."]
+    if approval_note:
+        notes.append(approval_note)
+    return Report("Danh mục hồ sơ", "records-list", [Section("", columns, table)], notes=notes,
+                  landscape=True)
 
 
 def audit_trail(session: Session, actor: Principal, since: datetime | None, zone: ZoneInfo,

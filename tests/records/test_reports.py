@@ -55,11 +55,22 @@ def test_staff_see_only_what_they_may_read(api):
 def test_records_list_comes_from_the_records_tables(api):
     publish_rich(api, steps=1)
     rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
-    assert rows[0] == ["TT", "Tên hồ sơ", "Theo quy trình", "Nơi lưu", "Thời gian lưu"]
+    assert rows[0] == ["TT", "Tên hồ sơ", "Theo tài liệu", "Nơi lưu", "Thời gian lưu"]
     assert rows[1:] == [["1", "Danh mục tài liệu nội bộ", "QT-01", "Văn phòng Sở", "Vĩnh viễn"],
                         ["2", "Phiếu đề nghị sửa đổi tài liệu", "QT-01", "Văn phòng Sở", "05 năm"]]
     text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
     assert "DANH MỤC HỒ SƠ" in text and "Vĩnh viễn" in text
+
+
+def test_records_list_prefers_the_records_register(api):
+    publish_rich(api, steps=1)
+    register = api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"), json=[
+        {"name": "Sổ theo dõi phân phối tài liệu", "keeping_unit": "VP", "retention": "10"}])
+    assert register.status_code == 200, register.text
+    rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
+    assert rows[1:] == [["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "10 năm"]]
+    text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
+    assert "chưa được Thủ trưởng cơ quan phê duyệt" in text
 
 
 def test_external_documents(api):
