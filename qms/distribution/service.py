@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
@@ -302,6 +302,8 @@ class TaskView:
     status: str
     due_at: datetime
     acknowledged_at: datetime | None
+    #: The revision in force before this one, to show what changed since.
+    previous_revision: int | None = None
 
     @property
     def overdue(self) -> bool:
@@ -311,7 +313,14 @@ class TaskView:
 def task_view(session: Session, actor: Principal, version: Version) -> TaskView | None:
     """What the version page says to the actor about their acknowledgement, if any."""
     task = my_task(session, actor, version)
-    return TaskView(task.status, task.due_at, task.acknowledged_at) if task else None
+    if task is None:
+        return None
+    previous = None
+    if task.status == "pending":
+        previous = session.execute(select(func.max(Version.revision)).where(
+            Version.document_id == version.document_id, Version.revision < version.revision,
+            Version.status.in_((Status.SUPERSEDED, Status.OBSOLETE)))).scalar_one_or_none()
+    return TaskView(task.status, task.due_at, task.acknowledged_at, previous)
 
 
 def load_followed_version(session: Session, actor: Principal, code: str,
