@@ -17,6 +17,7 @@ def test_the_version_and_document_pages_offer_the_downloads(api, client):
     for name in ("record.pdf", "record.docx", "signed.pdf"):
         assert f'href="/api/v1/documents/QT-01/versions/1/{name}"' in page.text
     assert 'action="/documents/QT-01/versions/1/print"' in page.text  # the quality officer's print dialog
+    assert 'href="/api/v1/documents/QT-01/versions/1/distribution-record.pdf"' in page.text
     document = client.get("/documents/QT-01")
     assert 'href="/api/v1/documents/QT-01/versions/1/record.pdf"' in document.text
 
@@ -27,6 +28,7 @@ def test_staff_get_downloads_but_no_controlled_copies(api, client):
     page = client.get(VERSION_PAGE)
     assert 'href="/api/v1/documents/QT-01/versions/1/record.pdf"' in page.text
     assert "/print" not in page.text
+    assert "distribution-record" not in page.text
     refused = client.get(VERSION_PAGE + "/print?kind=controlled&copy=2&fmt=pdf", follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"] == VERSION_PAGE
 
