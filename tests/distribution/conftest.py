@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 from readers import Reader
 
 
@@ -35,3 +40,33 @@ def published(api, staff):
 def distribute(api, code="QT-01", rev=1, username="iso", **body):
     payload = {"units": [], "roles": [], "users": [], "due_days": 7, "paper_copies": [], **body}
     return api.post(username, f"/api/v1/documents/{code}/versions/{rev}/distribution", payload)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        handler.port = controller.port  # type: ignore[attr-defined]
+        yield handler
+    finally:
+        controller.stop()

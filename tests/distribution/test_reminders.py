@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -19,37 +15,7 @@ from qms.distribution.models import MailOutbox, Notification
 from qms.distribution.reminders import calls_for_reminder, queue_reminders
 from qms.jobs import run_due_jobs
 
-from .conftest import distribute
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
-                                                      policy=email.policy.default))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        handler.port = controller.port  # type: ignore[attr-defined]
-        yield handler
-    finally:
-        controller.stop()
+from .conftest import _free_port, distribute
 
 
 @pytest.fixture
