@@ -4,7 +4,8 @@ A task calls for a reminder once when its due date is near (``REMIND_BEFORE_DAYS
 the first day it is overdue, then every ``OVERDUE_EVERY_DAYS``. A person with at least one
 such task gets one digest that day listing all their tasks that are due soon or
 overdue. The digest's key (person, day, kind) is unique in the notifications and in the
-outbox, so running the job twice, or on two hosts at once, never sends it twice.
+outbox, so running the job twice, or on two hosts at once, never sends it twice: a second
+host waits on the first one's key, then finds it taken.
 """
 
 from __future__ import annotations
@@ -106,8 +107,6 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
                Version.status == Status.EFFECTIVE, User.active)
         .order_by(Acknowledgement.user_id, Acknowledgement.due_at, Document.code)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Acknowledgement, skip_locked=True)
     by_person: dict[int, list[tuple[Acknowledgement, DigestItem]]] = {}
     base = settings.base_url.rstrip("/")
     for task, code, title, revision in session.execute(query).all():
@@ -131,8 +130,14 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
             "params": json.dumps({"count": len(items), "overdue": overdue}), "dedup_key": key,
         })
         if not created:
-            continue
+            continue  # reminded today already, here or by another host
         run.people += 1
+        # The audit chain's lock before touching the tasks: the lifecycle takes it before
+        # closing them, so the two never wait on each other.
+        audit.record(session, actor=None, actor_username="system", action="reminder.notify",
+                     object_type="user", object_id=user.username,
+                     details={"documents": [f"{i.code}/{i.revision}" for i in items], "overdue": overdue,
+                              "email": bool(user.email), "key": key})
         if user.email:
             with language(settings.default_language):
                 subject, body = render_digest(agency, user.full_name, items)
@@ -141,10 +146,6 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
         session.execute(update(Acknowledgement).where(
             Acknowledgement.id.in_([task.id for task, _item in entries])
         ).values(last_reminded_on=today, reminders_sent=Acknowledgement.reminders_sent + 1))
-        audit.record(session, actor=None, actor_username="system", action="reminder.notify",
-                     object_type="user", object_id=user.username,
-                     details={"documents": [f"{i.code}/{i.revision}" for i in items], "overdue": overdue,
-                              "email": bool(user.email), "key": key})
     return run
 
 

@@ -252,9 +252,15 @@ def remove_recipient(session: Session, actor: Principal, code: str, revision: in
 
 
 def acknowledge(session: Session, actor: Principal, code: str, revision: int) -> Acknowledgement:
-    """The recipient confirms they read and understood the version; idempotent."""
-    document = session.execute(select(Document).where(Document.code == code.upper())).scalar_one_or_none()
-    # A shared lock: the version cannot end, nor its tally be rebuilt, while this commits.
+    """The recipient confirms they read and understood the version; idempotent.
+
+    Shared locks on the document's row, then the version's, taken in the order every writer
+    follows (the lifecycle and distribution take them exclusively, before the audit chain's):
+    the version cannot end, nor its tally be rebuilt, until this commits, and nobody waits
+    on anyone in a circle.
+    """
+    document = session.execute(select(Document).where(Document.code == code.upper())
+                               .with_for_update(read=True)).scalar_one_or_none()
     version = session.execute(select(Version).where(
         Version.document_id == document.id, Version.revision == revision).with_for_update(read=True)
     ).scalar_one_or_none() if document is not None else None

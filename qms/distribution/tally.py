@@ -3,8 +3,8 @@ acknowledged. The dashboard reads it instead of every acknowledgement row.
 
 It is rebuilt for one version from its rows after every change of many rows (a distribution,
 a recipient removed, the version ending), and incremented when someone acknowledges. An
-acknowledgement holds a shared lock on its version row and a distribution an exclusive one,
-so a rebuild never misses an acknowledgement committed meanwhile.
+acknowledgement holds shared locks on its document's and version's rows, a distribution or a
+lifecycle change exclusive ones, so a rebuild never misses an acknowledgement in progress.
 """
 
 from __future__ import annotations

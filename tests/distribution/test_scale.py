@@ -65,3 +65,62 @@ def test_two_parallel_runs_send_each_message_once(api, published, engine, settin
     assert sum(run.sent for run in results) == 10
     assert len(inbox.messages) == 10
     assert len({tuple(to) for to in inbox.recipients}) == 10, "nobody got the digest twice"
+
+
+def test_acknowledging_while_the_next_version_is_approved_leaves_consistent_counts(api, published, engine,
+                                                                                    settings):
+    from sqlalchemy import func, select
+
+    from qms.accounts.auth import principal_for
+    from qms.accounts.models import User
+    from qms.distribution import service
+    from qms.distribution.models import Acknowledgement, AcknowledgementTally
+    from qms.documents import workflow
+    from qms.documents.models import Version
+    from qms.documents.schemas import Decision
+    from qms.errors import Conflict
+
+    distribute(api, units=["CCHC", "VP"])
+    assert api.post("iso", "/api/v1/documents/QT-01/versions").status_code == 201
+    api.fill("QT-01", 2)
+    assert api.submit("QT-01", 2, reviewers=()).status_code == 200
+    with transaction(engine) as session:
+        people = {u.username: principal_for(session, u) for u in session.execute(select(User)).scalars()}
+    readers = ["nhanvien", "cchc1", "cchc2", "vp1", "mc1", "soanthao", "xemxet2", "xemxet"]
+    errors: list[BaseException] = []
+
+    def acknowledge_all() -> None:
+        for username in readers:
+            try:
+                with transaction(engine) as session:
+                    service.acknowledge(session, people[username], "QT-01", 1)
+            except Conflict:
+                pass  # the version was superseded first
+            except BaseException as exc:
+                errors.append(exc)
+
+    def approve() -> None:
+        try:
+            with transaction(engine) as session:
+                workflow.approve(session, people["giamdoc"], "QT-01", 2,
+                                 Decision(decision="approved", comment="", password="Matkhau123"),
+                                 local_today(settings.zone))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=acknowledge_all), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with transaction(engine, write=False) as session:
+        first = session.execute(select(Version.id).where(Version.revision == 1)).scalar_one()
+        rows = dict(session.execute(
+            select(Acknowledgement.status, func.count()).where(Acknowledgement.version_id == first)
+            .group_by(Acknowledgement.status)).all())
+        tally = session.execute(select(func.coalesce(func.sum(AcknowledgementTally.total), 0),
+                                       func.coalesce(func.sum(AcknowledgementTally.acknowledged), 0))
+                                .where(AcknowledgementTally.version_id == first)).one()
+    assert set(rows) <= {"acknowledged", "superseded"}
+    assert tuple(tally) == (rows.get("acknowledged", 0), rows.get("acknowledged", 0))
