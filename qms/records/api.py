@@ -1,12 +1,14 @@
 """JSON API of rendered records: the controlled document, its signed original, the reports.
 
-Every download is written to the audit trail, so these GETs open a write transaction.
+One route per file format, so that the OpenAPI document names every path of API.md
+("…/record.pdf", "…/master-list.csv"). Every download is written to the audit trail, so
+these GETs open a write transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
@@ -14,13 +16,14 @@ from fastapi.responses import Response
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep, writes_on_get
 from qms.records import reports, service
-from qms.records.service import RecordFile
+from qms.records.service import MEDIA_TYPES, RecordFile
 
 router = APIRouter(prefix="/api/v1", tags=["records"], dependencies=[Depends(writes_on_get)])
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"
-FILE_RESPONSE = {200: {"content": {"application/pdf": {}, "text/csv": {}}, "description": "the file"}}
+Since = Query(None, description="ISO date or time (agency time when without offset); "
+                                 "default: the 1st of this month")
 
 
 def file_response(file: RecordFile) -> Response:
@@ -30,65 +33,80 @@ def file_response(file: RecordFile) -> Response:
     })
 
 
-@router.get(VERSION + "/record.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def controlled_document(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                        fmt: Literal["pdf", "docx"], code: str = Code, rev: int = Revision,
-                        copy: int | None = Query(None, ge=1, le=999, description="controlled copy number"),
-                        ) -> Response:
-    """The controlled document; ``copy`` numbers a controlled copy, else it is an uncontrolled print."""
-    return file_response(service.download_record(session, user, settings, code, rev, fmt, copy))
+def _described(fmt: str) -> dict[str, object]:
+    media = MEDIA_TYPES[fmt].split(";")[0]
+    return {"response_class": Response,
+            "responses": {200: {"content": {media: {}}, "description": f"the {fmt.upper()} file"}}}
 
 
-@router.get(VERSION + "/signed.pdf", responses=FILE_RESPONSE, response_class=Response)
+def _add(path: str, fmt: str, endpoint: Callable[..., Response], summary: str) -> None:
+    router.add_api_route(path, endpoint, methods=["GET"], summary=summary, name=f"{path}:{fmt}",
+                         **_described(fmt))  # type: ignore[arg-type]
+
+
+def _controlled_document(fmt: str) -> Callable[..., Response]:
+    def endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep, code: str = Code,
+                 rev: int = Revision, copy: int | None = Query(None, ge=1, le=999,
+                                                               description="controlled copy number"),
+                 ) -> Response:
+        return file_response(service.download_record(session, user, settings, code, rev, fmt, copy))  # type: ignore[arg-type]
+    return endpoint
+
+
+def _distribution_record(fmt: str) -> Callable[..., Response]:
+    def endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep, code: str = Code,
+                 rev: int = Revision) -> Response:
+        today = local_today(settings.zone)
+        report = reports.distribution_report(session, user, code, rev, settings.zone, today)
+        return file_response(reports.render_report(session, user, settings, report, fmt, today,  # type: ignore[arg-type]
+                                                   object_id=f"distribution-record:{code.upper()}/{rev}"))
+    return endpoint
+
+
+def _report(name: str, fmt: str) -> Callable[..., Response]:
+    def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = None,
+               unit: str | None = None) -> Response:
+        report = reports.build_report(session, user, settings, name, since=since, unit=unit or None)
+        return file_response(reports.render_report(session, user, settings, report, fmt,  # type: ignore[arg-type]
+                                                   local_today(settings.zone)))
+
+    if name == "audit-trail":
+        def audit_endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                           since: datetime | None = Since) -> Response:
+            return render(session, user, settings, since=since)
+        return audit_endpoint
+    if name == "acknowledgements":
+        def by_unit_endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                             unit: str | None = Query(None, max_length=32)) -> Response:
+            return render(session, user, settings, unit=unit)
+        return by_unit_endpoint
+
+    def endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+        return render(session, user, settings)
+    return endpoint
+
+
+@router.get(VERSION + "/signed.pdf", **_described("pdf"))  # type: ignore[arg-type]
 def signed_original(session: SessionDep, user: CurrentUser, settings: SettingsDep, code: str = Code,
                     rev: int = Revision) -> Response:
     """The issued version, digitally signed (PAdES) with the agency certificate."""
     return file_response(service.download_signed(session, user, settings, code, rev))
 
 
-@router.get(VERSION + "/distribution-record.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def distribution_record(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                        fmt: Literal["pdf", "docx"], code: str = Code, rev: int = Revision) -> Response:
-    today = local_today(settings.zone)
-    report = reports.distribution_report(session, user, code, rev, settings.zone, today)
-    return file_response(reports.render_report(session, user, settings, report, fmt, today,
-                                               object_id=f"distribution-record:{code.upper()}/{rev}"))
+for _fmt in ("pdf", "docx"):
+    _add(f"{VERSION}/record.{_fmt}", _fmt, _controlled_document(_fmt),
+         f"The controlled document as {_fmt.upper()}: a numbered controlled copy with ?copy=NN, "
+         "else an uncontrolled print")
+    _add(f"{VERSION}/distribution-record.{_fmt}", _fmt, _distribution_record(_fmt),
+         f"Sổ theo dõi phân phối of the version, as {_fmt.upper()}")
 
-
-def _report(session: SessionDep, user: CurrentUser, settings: SettingsDep, name: str, fmt: str,
-            since: datetime | None = None, unit: str | None = None) -> Response:
-    report = reports.build_report(session, user, settings, name, since=since, unit=unit)
-    return file_response(reports.render_report(session, user, settings, report, fmt,  # type: ignore[arg-type]
-                                                local_today(settings.zone)))
-
-
-@router.get("/reports/master-list.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def master_list(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                fmt: Literal["pdf", "docx", "csv"]) -> Response:
-    """Danh mục tài liệu nội bộ: the internal documents in force."""
-    return _report(session, user, settings, "master-list", fmt)
-
-
-@router.get("/reports/external-documents.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def external_documents(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                       fmt: Literal["pdf", "docx", "csv"]) -> Response:
-    return _report(session, user, settings, "external-documents", fmt)
-
-
-@router.get("/reports/records-list.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def records_list(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                 fmt: Literal["pdf", "docx", "csv"]) -> Response:
-    return _report(session, user, settings, "records-list", fmt)
-
-
-@router.get("/reports/acknowledgements.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def acknowledgements(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                     fmt: Literal["pdf", "csv"], unit: str | None = Query(None, max_length=32)) -> Response:
-    return _report(session, user, settings, "acknowledgements", fmt, unit=unit or None)
-
-
-@router.get("/reports/audit-trail.{fmt}", responses=FILE_RESPONSE, response_class=Response)
-def audit_trail(session: SessionDep, user: CurrentUser, settings: SettingsDep, fmt: Literal["pdf", "csv"],
-                since: datetime | None = Query(None, description="ISO date or time; default: the 1st of "
-                                                                 "this month")) -> Response:
-    return _report(session, user, settings, "audit-trail", fmt, since=since)
+REPORT_FORMATS = {
+    "master-list": ("pdf", "docx", "csv"),
+    "external-documents": ("pdf", "docx", "csv"),
+    "records-list": ("pdf", "docx", "csv"),
+    "acknowledgements": ("pdf", "csv"),
+    "audit-trail": ("pdf", "csv"),
+}
+for _name, _formats in REPORT_FORMATS.items():
+    for _fmt in _formats:
+        _add(f"/reports/{_name}.{_fmt}", _fmt, _report(_name, _fmt), f"Report {_name} as {_fmt.upper()}")

@@ -213,6 +213,8 @@ def audit_trail(session: Session, actor: Principal, since: datetime | None, zone
                 today: date) -> Report:
     """An extract of the audit trail since a moment, oldest first (up to 20,000 events)."""
     require_any(actor.roles, VIEW_AUDIT)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=zone)  # a date or time without offset is the agency's
     start = aware(since) if since else datetime(today.year, today.month, 1, tzinfo=zone).astimezone(UTC)
     events = session.execute(
         select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_username, AuditEvent.action,

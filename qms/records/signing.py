@@ -3,10 +3,14 @@ stamp, and validate a signed PDF (intact, valid, trusted against the agency's CA
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from asn1crypto import keys as asn1_keys
@@ -29,8 +33,20 @@ from qms.records.fonts import STAMP_FONT
 from qms.records.layout import nfc
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 STAMP_FONT_SIZE = 8
 FIELD_NAME = "ChuKySoCoQuan"
+
+
+def _off_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` here, or in a worker thread when this thread already runs an event loop:
+    pyHanko starts its own loop (asyncio.run), which a running loop forbids."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -78,7 +94,7 @@ def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, f
     )
     pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), stamp_style=style, new_field_spec=spec)
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output)
+    _off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
     return output.getvalue()
 
 
@@ -112,7 +128,7 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     embedded = signatures[-1]
     context = ValidationContext(trust_roots=[_asn1_cert(root) for root in trust_roots], allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _off_event_loop(lambda: validate_pdf_signature(embedded, context))
     except (SigningError, ValueError, KeyError, TypeError) as exc:
         return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
     except Exception as exc:

@@ -103,9 +103,17 @@ def test_audit_trail_is_for_auditors(api, engine):
     assert [e["actor"] for e in audit_events(engine, "report.download")] == ["danhgia"] * 3
 
 
-def test_unknown_formats_and_anonymous_calls_are_refused(api, client):
-    assert api.get("iso", f"{REPORTS}/master-list.xlsx").status_code == 422
-    assert api.get("iso", f"{REPORTS}/audit-trail.docx").status_code == 422
+def test_unknown_formats_and_anonymous_calls_are_refused(api, client, app):
+    paths = app.openapi()["paths"]
+    for path in ("/api/v1/documents/{code}/versions/{rev}/record.pdf",
+                 "/api/v1/documents/{code}/versions/{rev}/record.docx",
+                 "/api/v1/documents/{code}/versions/{rev}/signed.pdf",
+                 "/api/v1/documents/{code}/versions/{rev}/distribution-record.docx",
+                 "/api/v1/reports/master-list.csv", "/api/v1/reports/acknowledgements.pdf",
+                 "/api/v1/reports/audit-trail.csv", "/api/v1/reports/records-list.docx"):
+        assert path in paths, path
+    assert api.get("iso", f"{REPORTS}/master-list.xlsx").status_code == 404
+    assert api.get("iso", f"{REPORTS}/audit-trail.docx").status_code == 404
     assert client.get(f"{REPORTS}/master-list.pdf").status_code == 401
 
 
