@@ -67,7 +67,6 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
         "errors": errors or {}, "action_error": action_error,
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
-        "my_task": distribution.task_view(session, user, version),
         "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
     }, status_code=status_code)
