@@ -19,6 +19,8 @@ from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
 from qms.audit import api as audit_api
 from qms.audit import views as audit_views
+from qms.compliance import api as compliance_api
+from qms.compliance import views as compliance_views
 from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
@@ -181,6 +183,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(distribution_api.router)
     app.include_router(library_api.router)
     app.include_router(records_api.router)
+    app.include_router(compliance_api.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)
@@ -193,5 +196,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reading_views.router)
     app.include_router(library_views.router)
     app.include_router(records_views.router)
+    app.include_router(compliance_views.router)
     app.include_router(home_views.router)
     return app

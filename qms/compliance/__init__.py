@@ -1,0 +1,1 @@
+"""The auditor's workspace: the compliance report and the audit evidence pack."""

@@ -1,0 +1,44 @@
+"""JSON API: the compliance report and the audit pack."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from qms.clock import local_today
+from qms.compliance.checks import compliance_report
+from qms.compliance.pack import build_audit_pack
+from qms.deps import CurrentUser, SessionDep, SettingsDep, writes_on_get
+
+router = APIRouter(prefix="/api/v1/reports", tags=["compliance"])
+
+
+class FindingPublic(BaseModel):
+    object: str
+    message: str
+    link: str
+
+
+class ClausePublic(BaseModel):
+    clause: str
+    title: str
+    findings: list[FindingPublic]
+
+
+@router.get("/compliance", response_model=list[ClausePublic])
+def compliance(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[ClausePublic]:
+    return [
+        ClausePublic(clause=c.clause, title=c.title,
+                     findings=[FindingPublic(**f.__dict__) for f in c.findings])
+        for c in compliance_report(session, user, local_today(settings.zone), settings.zone)
+    ]
+
+
+@router.get("/audit-pack.zip", dependencies=[Depends(writes_on_get)],
+            responses={200: {"content": {"application/zip": {}}}}, response_class=Response)
+def audit_pack(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    data, _summary = build_audit_pack(session, user, settings)
+    name = f"goi-ho-so-danh-gia_{local_today(settings.zone):%Y-%m-%d}.zip"
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,306 @@
+"""Checks of document control computed from the data, grouped by ISO 9001 clause.
+
+Each check reads the whole library in one or two queries; a finding names the object,
+says what is wrong and links to where it can be put right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.accounts.roles import Role, require_any
+from qms.distribution.models import Acknowledgement, PaperCopy
+from qms.documents.labels import role_in_signoff
+from qms.documents.lifecycle import status_label
+from qms.documents.models import Document, Signature, Version, VersionReviewer
+from qms.i18n import _
+from qms.library.attachments import can_download
+from qms.library.labels import external_status_label
+from qms.library.models import Attachment, ExternalDetails, RecordEntry
+from qms.library.reviews import add_months
+
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
+#: Someone with no role but staff, to ask the access rules what ordinary staff may do.
+_STAFF_PROBE = Principal(
+    id=0,
+    username="",
+    full_name="",
+    title="",
+    unit_id=0,
+    unit_code="",
+    unit_name="",
+    email=None,
+    roles=frozenset({Role.STAFF}),
+    must_change_password=False,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    object: str
+    message: str
+    link: str = ""
+
+
+@dataclass
+class ClauseResult:
+    clause: str
+    title: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _unsigned_effective(session: Session, today: date) -> list[Finding]:
+    """Effective versions lacking the drafter's or the approver's signature over their content,
+    or a named reviewer's."""
+    rows = session.execute(
+        select(Document.code, Version.id, Version.revision, Version.content_hash).join(
+            Version, Version.id == Document.effective_version_id
+        )
+    ).all()
+    signed = {
+        (version_id, meaning)
+        for version_id, meaning in session.execute(
+            select(Signature.version_id, Signature.meaning)
+            .join(Version, Version.id == Signature.version_id)
+            .where(
+                Signature.purpose == "issue",
+                Signature.content_hash == Version.content_hash,
+                Signature.review_round == Version.review_round,
+                Version.status == "effective",
+            )
+        ).all()
+    }
+    reviewers = dict(
+        session.execute(
+            select(VersionReviewer.version_id, func.count())
+            .join(Version, Version.id == VersionReviewer.version_id)
+            .where(Version.status == "effective")
+            .group_by(VersionReviewer.version_id)
+        ).all()
+    )
+    reviews = dict(
+        session.execute(
+            select(Signature.version_id, func.count(func.distinct(Signature.user_id)))
+            .join(Version, Version.id == Signature.version_id)
+            .where(
+                Signature.meaning == "reviewed",
+                Signature.purpose == "issue",
+                Version.status == "effective",
+                Signature.content_hash == Version.content_hash,
+                Signature.review_round == Version.review_round,
+            )
+            .group_by(Signature.version_id)
+        ).all()
+    )
+    findings = []
+    for code, version_id, revision, content_hash in rows:
+        missing = [role_in_signoff(meaning) for meaning in ("drafted", "approved")
+                   if (version_id, meaning) not in signed]
+        if reviews.get(version_id, 0) < reviewers.get(version_id, 0):
+            missing.append(role_in_signoff("reviewed"))
+        if not content_hash:
+            missing.append(_("content hash"))
+        if missing:
+            findings.append(
+                Finding(
+                    f"{code}/{revision}",
+                    _("in force without a valid signature: %(missing)s", missing=", ".join(missing)),
+                    f"/documents/{code}/versions/{revision}",
+                )
+            )
+    return findings
+
+
+def _reviews_overdue(session: Session, today: date) -> list[Finding]:
+    rows = session.execute(
+        select(Document.code, Document.title, Document.next_review_on, Document.needs_review)
+        .where(Document.effective_version_id.is_not(None))
+        .where((Document.next_review_on < today) | Document.needs_review)
+        .order_by(Document.next_review_on)
+    ).all()
+    findings = []
+    for code, title, due, flagged in rows:
+        if due is not None and due < today:
+            findings.append(
+                Finding(
+                    code,
+                    _(
+                        "periodic review of “%(title)s” overdue since %(day)s",
+                        title=title,
+                        day=due.strftime("%d/%m/%Y"),
+                    ),
+                    f"/documents/{code}",
+                )
+            )
+        if flagged:
+            findings.append(
+                Finding(code, _("“%(title)s” is marked as needing review", title=title), f"/documents/{code}")
+            )
+    return findings
+
+
+def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> list[Finding]:
+    rows = session.execute(
+        select(Document.code, Version.revision, func.count())
+        .select_from(Acknowledgement)
+        .join(Version, Version.id == Acknowledgement.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .where(
+            Acknowledgement.status == "pending", Acknowledgement.due_at < now, Version.status == "effective"
+        )
+        .group_by(Document.code, Version.revision)
+        .order_by(Document.code)
+    ).all()
+    return [
+        Finding(
+            f"{code}/{revision}",
+            _("%(n)s acknowledgements overdue", n=count),
+            f"/documents/{code}/versions/{revision}",
+        )
+        for code, revision, count in rows
+    ]
+
+
+def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
+    rows = session.execute(
+        select(Document.code, Version.revision, Version.status, func.count())
+        .select_from(PaperCopy)
+        .join(Version, Version.id == PaperCopy.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .where(PaperCopy.status != "recalled", Version.status.in_(("superseded", "obsolete")))
+        .group_by(Document.code, Version.revision, Version.status)
+        .order_by(Document.code)
+    ).all()
+    return [
+        Finding(
+            f"{code}/{revision}",
+            _(
+                "%(n)s controlled paper copies of a %(status)s revision not yet recalled",
+                n=count,
+                status=status_label(status).lower(),
+            ),
+            "/distribution/recall",
+        )
+        for code, revision, status, count in rows
+    ]
+
+
+def _changed_external_citations(session: Session, today: date) -> list[Finding]:
+    """Documents in force citing an external document that was amended or has expired."""
+    changed = session.execute(
+        select(Document.code, ExternalDetails.number, ExternalDetails.status)
+        .select_from(ExternalDetails)
+        .join(Document, Document.id == ExternalDetails.document_id)
+        .where(ExternalDetails.status.in_(("amended", "expired")))
+    ).all()
+    flagged = session.execute(
+        select(Document.code, Version.references)
+        .join(Version, Version.id == Document.effective_version_id)
+        .where(Document.needs_review)
+    ).all()
+    findings = []
+    for code, references in flagged:
+        for external_code, number, status in changed:
+            if external_code in references or (number and number in references):
+                findings.append(
+                    Finding(
+                        code,
+                        _(
+                            "cites %(ref)s, which is %(status)s",
+                            ref=number or external_code,
+                            status=external_status_label(status).lower(),
+                        ),
+                        f"/documents/{code}",
+                    )
+                )
+    return findings
+
+
+def _obsolete_forms_downloadable(session: Session, today: date) -> list[Finding]:
+    """Files of ended versions that a member of staff could still download."""
+    rows = session.execute(
+        select(Document.code, Version, Attachment.name)
+        .select_from(Attachment)
+        .join(Version, Version.id == Attachment.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .where(Version.status.in_(("superseded", "obsolete")))
+    ).all()
+    return [
+        Finding(
+            f"{code}/{version.revision}",
+            _("the file %(name)s of an ended revision can still be downloaded by staff", name=name),
+            f"/documents/{code}/versions/{version.revision}",
+        )
+        for code, version, name in rows
+        if can_download(_STAFF_PROBE, version)
+    ]
+
+
+def _records_past_retention(session: Session, today: date) -> list[Finding]:
+    rows = session.execute(
+        select(Document.code, RecordEntry.name, RecordEntry.retention_years, Version.ended_at)
+        .select_from(RecordEntry)
+        .join(Document, Document.id == RecordEntry.document_id)
+        .join(Version, Version.document_id == Document.id)
+        .where(
+            RecordEntry.permanent.is_(False),
+            RecordEntry.retention_years.is_not(None),
+            Version.status == "obsolete",
+            Document.effective_version_id.is_(None),
+        )
+    ).all()
+    findings = []
+    for code, name, years, ended_at in rows:
+        if ended_at is not None and add_months(ended_at.date(), 12 * years) < today:
+            findings.append(
+                Finding(
+                    code,
+                    _(
+                        "records “%(name)s” of a withdrawn procedure are past their %(years)s-year "
+                        "retention: dispose of them as the register says",
+                        name=name,
+                        years=years,
+                    ),
+                    f"/documents/{code}/records",
+                )
+            )
+    return findings
+
+
+CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
+    ("7.5.2 / 4.2.3 a", lambda: _("Documents are approved before issue"), _unsigned_effective),
+    ("7.5.2 / 4.2.3 b", lambda: _("Documents are reviewed and updated"), _reviews_overdue),
+    (
+        "7.5.3.1 a / 4.2.3 d",
+        lambda: _("Relevant versions are available where they are used"),
+        _overdue_acknowledgements,
+    ),
+    ("7.5.3.2 d / 4.2.3 g", lambda: _("Obsolete documents are kept from unintended use"), _unrecalled_copies),
+    (
+        "7.5.3.2 / 4.2.3 f",
+        lambda: _("Documents of external origin are controlled"),
+        _changed_external_citations,
+    ),
+    ("7.5.3.2 / 4.2.3 g", lambda: _("Obsolete forms are not offered for use"), _obsolete_forms_downloadable),
+    (
+        "7.5.3.2 / 4.2.4",
+        lambda: _("Records are kept for their retention period, then disposed of"),
+        _records_past_retention,
+    ),
+]
+
+
+def compliance_report(session: Session, actor: Principal, today: date, zone: object) -> list[ClauseResult]:
+    require_any(actor.roles, AUDIT_READERS)
+    now = datetime.combine(today, time.min, zone)  # type: ignore[arg-type]
+    results = []
+    for clause, title, check in CHECKS:
+        args = (session, today, now) if check is _overdue_acknowledgements else (session, today)
+        results.append(ClauseResult(clause, title(), check(*args)))
+    return results

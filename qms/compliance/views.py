@@ -1,0 +1,23 @@
+"""Page: the compliance report, with the audit pack to download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from qms.clock import local_today
+from qms.compliance.checks import compliance_report
+from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.web import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/compliance")
+def compliance_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    today = local_today(settings.zone)
+    clauses = compliance_report(session, user, today, settings.zone)
+    return render(request, "compliance/report.html", {
+        "clauses": clauses, "today": today, "total": sum(len(c.findings) for c in clauses),
+        "can_pack": user.has("auditor"),
+    })
