@@ -29,8 +29,8 @@ def test_a_clean_library_conforms_and_each_problem_is_found(api, db):
     api.create_procedure("QT-02", "Quy trình kiểm soát hồ sơ")
     api.fill("QT-02")
     api.publish("QT-02")
-    assert api.post("iso", "/api/v1/documents/QT-02/versions/1/distribution",
-                    {"units": ["CCHC"], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}]}).status_code < 300
+    body = {"units": ["CCHC"], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}]}
+    assert api.post("iso", "/api/v1/documents/QT-02/versions/1/distribution", body).status_code < 300
     assert api.post("iso", "/api/v1/documents/QT-02/versions").status_code == 201
     api.fill("QT-02", 2)
     api.publish("QT-02", 2)
