@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import pass_context
+from sqlmodel import Session
 
+from qms.distribution import notifications
 from qms.i18n import _
 from qms.web import templates
 
@@ -46,4 +48,15 @@ def local_date(context: Any, value: datetime | None) -> str:
     return value.astimezone(zone).strftime("%d/%m/%Y")
 
 
-templates.env.globals.update({"task_label": task_label, "copy_label": copy_label, "local_date": local_date})
+@pass_context
+def unread_notifications(context: Any) -> int:
+    """The bell's number in the page header, so that a page needs no request to show it."""
+    request, user = context.get("request"), context.get("user")
+    if request is None or user is None:
+        return 0
+    with Session(request.app.state.engine) as session:
+        return notifications.unread_count(session, user)
+
+
+templates.env.globals.update({"task_label": task_label, "copy_label": copy_label, "local_date": local_date,
+                              "unread_notifications": unread_notifications})

@@ -172,7 +172,9 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
     distribution = Distribution(version_id=version.id, targets=planned.targets.to_json(), due_days=due_days,
                                 due_at=planned.due_at, recipients_added=len(new),
                                 carried_over_from=carried_over_from,
-                                created_by_id=actor.id if actor else None, created_at=now)
+                                # A carried-over distribution is the system's, whoever's action caused it.
+                                created_by_id=actor.id if actor and carried_over_from is None else None,
+                                created_at=now)
     session.add(distribution)
     session.flush()
     reopened = [r.person.id for r in new if r.reopened]

@@ -38,6 +38,7 @@ def test_a_new_version_goes_to_the_previous_distribution(api, published, db, rea
     assert _statuses(db, 2) == {"pending": 5}
     carried = db.execute(select(Distribution).order_by(Distribution.id.desc())).scalars().first()
     assert carried.carried_over_from == 1 and carried.due_days == 4
+    assert carried.created_by_id is None, "the system carried it over"
     assert reader.events("distribution.close")[-1].object_id == "QT-01/1"
 
     items = api.get("nhanvien", "/api/v1/me/reading-list").json()
