@@ -28,7 +28,7 @@ def test_auditor_follows_a_finding_and_downloads_the_audit_pack(page, live_url, 
         page.click("#audit-pack")
     download = download_info.value
     assert download.suggested_filename.endswith(".zip")
-    pack = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    pack = zipfile.ZipFile(io.BytesIO(download.path().read_bytes()))
     names = pack.namelist()
     assert "SHA256SUMS" in names and "reports/master-list.pdf" in names
     assert any(name.startswith("signed/") for name in names), "the demo certificate signs the originals"
