@@ -48,3 +48,9 @@ def has_any(roles: Iterable[str], allowed: Iterable[Role]) -> bool:
 def require_any(roles: Iterable[str], allowed: frozenset[Role]) -> None:
     if not has_any(roles, allowed):
         raise Forbidden(_("Your role does not allow this action."))
+
+
+def require_not_read_only(roles: Iterable[str]) -> None:
+    """An internal auditor who holds no other role reads everything and changes nothing."""
+    if set(roles) <= {Role.AUDITOR}:
+        raise Forbidden(_("An internal auditor has read-only access."))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role
+from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents import access, events, search_index
@@ -58,6 +58,7 @@ def _freeze(session: Session, document: Document, version: Version) -> None:
 
 
 def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
+    require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
     if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
                                                     and actor.has(*access.EDIT_DRAFTS))):
@@ -130,6 +131,7 @@ def _send_back(session: Session, actor: Principal, document: Document, version: 
 
 
 def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
+    require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
     _check_decision(data, ("reviewed", "rejected"))
     next_status(version.status, Event.REVIEWS_COMPLETE if data.decision == "reviewed" else Event.REJECT)
@@ -169,6 +171,7 @@ def _signing_for(session: Session, actor: Principal, principal_id: int | None, t
 
 def approve(session: Session, actor: Principal, code: str, revision: int, data: Decision,
             today: date) -> Version:
+    require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
     _check_decision(data, ("approved", "rejected"))
     next_status(version.status, Event.APPROVE if data.decision == "approved" else Event.REJECT)
@@ -285,6 +288,7 @@ def make_due_effective(session: Session, today: date) -> list[str]:
 
 def withdraw(session: Session, actor: Principal, code: str, revision: int, data: WithdrawalRequest,
              today: date) -> Version:
+    require_not_read_only(actor.roles)
     """First the quality officer asks (reason, approver); then the approver signs."""
     document, version = load_version(session, actor, code, revision, lock=True)
     if data.decision is None:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role
+from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents import access
@@ -76,6 +76,7 @@ def _visible(query: Select, actor: Principal) -> Select:
 
 
 def create_request(session: Session, actor: Principal, data: ChangeRequestCreate) -> ChangeRequest:
+    require_not_read_only(actor.roles)
     document = load_document(session, actor, data.document_code)
     current_id = document.effective_version_id or (
         document.latest_version_id if access.reads_drafts(actor) else None)
