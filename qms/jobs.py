@@ -12,6 +12,7 @@ from qms.config import Settings
 from qms.db import transaction
 from qms.distribution import jobs as distribution_jobs
 from qms.documents.workflow import make_due_effective
+from qms.library.review_reminders import queue_review_reminders
 
 
 def run_due_jobs(engine: Engine, settings: Settings) -> Iterator[str]:
@@ -24,4 +25,6 @@ def run_due_jobs(engine: Engine, settings: Settings) -> Iterator[str]:
     with transaction(engine) as session:
         removed = purge_expired(session, settings)
     yield f"expired sessions removed: {removed}"
+    with transaction(engine) as session:
+        yield queue_review_reminders(session, local_today(settings.zone))
     yield from distribution_jobs.run(engine, settings)

@@ -1,0 +1,56 @@
+"""``qms run-jobs``: remind the quality officers of periodic reviews due within 30 days.
+
+One in-app notification and one e-mail a day per quality officer, listing every document
+due or overdue, never twice the same day (the notification and the mail carry a key per
+person and day; inserting the same key again does nothing, even from another host).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from qms.accounts.models import User, UserRole
+from qms.accounts.roles import Role
+from qms.db import utcnow
+from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
+from qms.distribution.models import Notification
+from qms.documents.models import Document
+from qms.library.notify import REVIEW_DUE
+
+NOTICE_DAYS = 30
+
+
+def queue_review_reminders(session: Session, today: date) -> str:
+    horizon = today + timedelta(days=NOTICE_DAYS)
+    due = session.execute(
+        select(Document.code, Document.title, Document.next_review_on)
+        .where(Document.effective_version_id.is_not(None))
+        .where(or_(Document.next_review_on <= horizon, Document.needs_review))
+        .order_by(Document.next_review_on, Document.code)
+    ).all()
+    if not due:
+        return "periodic reviews due within 30 days: none"
+    overdue = sum(1 for _code, _title, day in due if day is not None and day < today)
+    officers = session.execute(
+        select(User.id, User.email).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.QUALITY_OFFICER, User.active)
+    ).all()
+    lines = "\n".join(f"- {code} {title}: " + (day.strftime("%d/%m/%Y") if day else "cần xem xét lại")
+                      for code, title, day in due)
+    sent = 0
+    for user_id, email in officers:
+        key = f"{REVIEW_DUE}:{user_id}:{today.isoformat()}"
+        sent += insert_ignoring_duplicates(session, Notification, {
+            "user_id": user_id, "kind": REVIEW_DUE, "link": "/reviews", "created_at": utcnow(),
+            "params": json.dumps({"count": len(due), "overdue": overdue}), "dedup_key": key,
+        })
+        if email:
+            queue_mail(session, dedup_key=key, user_id=user_id, to_address=email,
+                       subject=f"Tài liệu đến hạn xem xét định kỳ ({len(due)})",
+                       body=("Các tài liệu sau đến hạn xem xét định kỳ trong 30 ngày tới "
+                             f"hoặc đã quá hạn ({overdue} quá hạn):\n\n{lines}\n"))
+    return f"periodic reviews due within 30 days: {len(due)}; quality officers reminded: {sent}"
