@@ -173,3 +173,18 @@ def test_a_change_whose_audit_event_fails_is_not_kept(app, admin, read, monkeypa
     assert response.status_code == 500
     assert read.unit("KH") is None
     assert [e.action for e in read.events()] == ["auth.login"]
+
+
+def test_the_page_shows_a_tampered_chain_and_offers_the_csv_export(client, history, db):
+    from sqlalchemy import text
+
+    login(client, "danhgia")
+    page = client.get("/audit")
+    assert "/api/v1/reports/audit-trail.csv" in page.text
+    assert "broken" not in client.get("/audit/chain").text.lower()
+    db.execute(text("UPDATE audit_event SET action = 'user.delete' WHERE id = 2"))
+    db.commit()
+    status = client.get("/audit/chain").text
+    assert "2" in status and "status--bad" in status
+    export = client.get("/api/v1/reports/audit-trail.csv")
+    assert export.status_code == 200 and export.content.startswith("\ufeff".encode())
