@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -39,7 +39,8 @@ def insert_ignoring_duplicates(session: Session, model: type, values: dict[str, 
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    return bool(session.execute(statement).rowcount)
+    # RETURNING tells for sure: psycopg's rowcount is not reliable for a skipped conflict.
+    return session.execute(statement.returning(literal_column("1"))).first() is not None
 
 
 def queue_mail(session: Session, *, dedup_key: str, user_id: int | None, to_address: str, subject: str,
