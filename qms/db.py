@@ -22,6 +22,11 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Synchronous routes run on a pool of 40 threads, each holding a connection for its request;
+# the pool must hold more than that, or 40 busy requests wait on each other for a connection.
+POOL_SIZE = 20
+POOL_OVERFLOW = 40
+POOL_TIMEOUT_S = 10
 
 
 def utcnow() -> datetime:
@@ -51,10 +56,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_TIMEOUT_S)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                         pool_timeout=POOL_TIMEOUT_S)
 
 
 def _configure_sqlite(engine: Engine) -> None:
