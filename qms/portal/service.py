@@ -6,12 +6,17 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.models import Unit
+from qms.clock import local_today
+from qms.config import Settings
 from qms.documents import search_index
 from qms.documents.models import Document, Version
 from qms.documents.service import DocumentRow
 from qms.errors import NotFound
 from qms.i18n import _
 from qms.pagination import Page, clamp
+from qms.records.document_record import Variant
+from qms.records.service import render_version, signed_record_of
+from qms.storage import get_storage
 
 
 def _public() -> object:
@@ -44,3 +49,15 @@ def public_document(session: Session, code: str) -> tuple[Document, Version]:
     if row is None:
         raise NotFound(_("There is no public document %(code)s.", code=code))
     return row[0], row[1]
+
+
+def public_pdf(session: Session, settings: Settings, code: str) -> tuple[bytes, str]:
+    """The agency's signed original when it has one, else an uncontrolled print of today."""
+    document, version = public_document(session, code)
+    row = signed_record_of(session, version)
+    storage = get_storage(settings)
+    name = f"{document.code}_lan-{version.revision:02d}.pdf"
+    if row is not None and storage.exists(row.sha256):
+        return storage.get(row.sha256), name
+    variant = Variant(printed_on=local_today(settings.zone))
+    return render_version(session, document, version, settings, "pdf", variant), name

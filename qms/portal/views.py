@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from qms.deps import IsHtmx, SessionDep
+from qms.deps import IsHtmx, SessionDep, SettingsDep
 from qms.documents import read
 from qms.documents.finder import hits_for
 from qms.documents.labels import TEMPLATE_GLOBALS
@@ -24,6 +24,13 @@ def portal(request: Request, session: SessionDep, htmx: IsHtmx,
     hits = hits_for(session, list(result.items), q or "")
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
     return render(request, "portal/index.html", {"page": result, "hits": hits, "q": q or ""}, block=block)
+
+
+@router.get("/portal/{code}.pdf")
+def portal_pdf(code: str, session: SessionDep, settings: SettingsDep) -> Response:
+    data, name = service.public_pdf(session, settings, code)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/portal/{code}")

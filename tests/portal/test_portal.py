@@ -52,3 +52,12 @@ def test_portal_works_without_signing_in_and_on_a_phone(api, client):
     page = client.get("/portal/QT-06")
     assert 'name="viewport"' in page.text
     assert "/login" not in page.url.path
+
+
+def test_each_public_document_downloads_as_pdf_and_nothing_else_does(api, client):
+    _publish(api, "QT-06", "Thủ tục thành lập hội", "public", "Nội dung.")
+    _publish(api, "QT-01", "Quy trình kiểm soát tài liệu", "internal", "Nội bộ.")
+    pdf = client.get("/portal/QT-06.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/portal/QT-01.pdf").status_code == 404
+    assert "/portal/QT-06.pdf" in client.get("/portal").text
