@@ -21,7 +21,7 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -44,7 +44,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def writes_on_get(request: Request) -> None:
+async def writes_on_get(request: Request) -> None:
     """A router dependency for GETs that write (a download recorded in the audit trail):
     declared on the router, it runs before the session opens, which then takes the write lock."""
     request.state.writes_on_get = True
@@ -79,7 +79,7 @@ def get_principal(request: Request, session: SessionDep) -> Principal | None:
 OptionalUser = Annotated[Principal | None, Depends(get_principal)]
 
 
-def get_current_user(principal: OptionalUser) -> Principal:
+async def get_current_user(principal: OptionalUser) -> Principal:
     if principal is None:
         raise NotAuthenticated(_("Please sign in."))
     return principal
@@ -118,7 +118,7 @@ async def csrf_protect(request: Request) -> None:
         )
 
 
-def is_htmx(request: Request) -> bool:
+async def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
@@ -129,7 +129,7 @@ class PasswordChangeRequired(Exception):
     """A page was asked for by a user who must first replace a temporary password."""
 
 
-def get_page_user(request: Request, user: CurrentUser) -> Principal:
+async def get_page_user(request: Request, user: CurrentUser) -> Principal:
     """The signed-in user of an HTML page; one with a temporary password goes to change it."""
     if user.must_change_password and request.url.path != "/account/password":
         raise PasswordChangeRequired

@@ -24,10 +24,6 @@ FormDep = Annotated[FormData, Depends(form_data)]
 USER_FIELDS = ("username", "full_name", "title", "unit", "email", "password")
 
 
-def _unit_choices(session: SessionDep) -> list[units.UnitNode]:
-    return units.unit_tree(session, include_inactive=False)
-
-
 @router.get("/users")
 def users_page(
     request: Request,
@@ -47,7 +43,7 @@ def users_page(
     context = {
         "page": result, "q": q or "", "unit": unit or "", "role": role or "",
         "status": status or "active", "sort": sort or "username",
-        "units": _unit_choices(session), "roles": list(Role),
+        "units": units.unit_choices(session), "roles": list(Role),
         "can_manage": user.has(*MANAGE_ACCOUNTS),
     }
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
@@ -58,7 +54,7 @@ def users_page(
 def new_user_page(request: Request, session: SessionDep, user: PageUser) -> Response:
     require_any(user.roles, MANAGE_ACCOUNTS)
     return render(request, "admin/user_form.html", {
-        "values": {"roles": [Role.STAFF.value]}, "errors": {}, "units": _unit_choices(session),
+        "values": {"roles": [Role.STAFF.value]}, "errors": {}, "units": units.unit_choices(session),
         "roles": list(Role), "editing": None,
     })
 
@@ -84,7 +80,7 @@ def _user_form(request: Request, session: SessionDep, values: dict[str, object],
                errors: dict[str, str], editing: str | None, status_code: int = 422) -> Response:
     """The form again with what was typed; only an administrator gets this far."""
     context: dict[str, object] = {
-        "values": values, "errors": errors, "units": _unit_choices(session), "roles": list(Role),
+        "values": values, "errors": errors, "units": units.unit_choices(session), "roles": list(Role),
         "editing": editing, "can_manage": True,
     }
     if editing:
@@ -99,7 +95,7 @@ def edit_user_page(username: str, request: Request, session: SessionDep, user: P
     users.require_view(user)
     public = users.user_public(session, users.get_user(session, username))
     return render(request, "admin/user_form.html", {
-        "values": public.model_dump(), "errors": {}, "units": _unit_choices(session),
+        "values": public.model_dump(), "errors": {}, "units": units.unit_choices(session),
         "roles": list(Role), "editing": public.username,
         "can_manage": user.has(*MANAGE_ACCOUNTS), "is_self": public.username == user.username,
     })

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from qms.errors import Forbidden
-from qms.i18n import _
+from qms.i18n import N_, _, translated_choice
 
 
 class Role(StrEnum):
@@ -23,17 +23,19 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+_ROLE_LABELS = {
+    Role.ADMIN: N_("System administrator"),
+    Role.QUALITY_OFFICER: N_("ISO quality officer"),
+    Role.DRAFTER: N_("Drafter"),
+    Role.REVIEWER: N_("Reviewer"),
+    Role.APPROVER: N_("Approver"),
+    Role.STAFF: N_("Staff"),
+    Role.AUDITOR: N_("Internal auditor"),
+}
+
+
 def role_label(role: str) -> str:
-    labels = {
-        Role.ADMIN: _("System administrator"),
-        Role.QUALITY_OFFICER: _("ISO quality officer"),
-        Role.DRAFTER: _("Drafter"),
-        Role.REVIEWER: _("Reviewer"),
-        Role.APPROVER: _("Approver"),
-        Role.STAFF: _("Staff"),
-        Role.AUDITOR: _("Internal auditor"),
-    }
-    return labels.get(Role(role), role) if role in Role._value2member_map_ else role
+    return translated_choice(_ROLE_LABELS, role)
 
 
 MANAGE_ACCOUNTS = frozenset({Role.ADMIN})

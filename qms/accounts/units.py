@@ -31,14 +31,17 @@ def get_unit(session: Session, code: str) -> Unit:
     return unit
 
 
-def unit_tree(session: Session, *, include_inactive: bool = True) -> list[UnitNode]:
-    """All units depth-first, siblings by sort order then name, with member counts."""
+def unit_tree(session: Session, *, include_inactive: bool = True, members: bool = True) -> list[UnitNode]:
+    """All units depth-first, siblings by sort order then name, with member counts unless
+    ``members`` is false (a choice of unit needs no count of people)."""
     units = session.execute(select(Unit)).scalars().all()
-    counts = dict(
-        session.execute(
-            select(User.unit_id, func.count()).where(User.active).group_by(User.unit_id)
-        ).all()
-    )
+    counts: dict[int, int] = {}
+    if members:
+        counts = dict(
+            session.execute(
+                select(User.unit_id, func.count()).where(User.active).group_by(User.unit_id)
+            ).all()
+        )
     by_parent: dict[int | None, list[Unit]] = {}
     for unit in units:
         by_parent.setdefault(unit.parent_id, []).append(unit)
@@ -56,6 +59,11 @@ def unit_tree(session: Session, *, include_inactive: bool = True) -> list[UnitNo
 
     walk(None, 0)
     return ordered
+
+
+def unit_choices(session: Session) -> list[UnitNode]:
+    """The active units, as a tree, for a list to choose from."""
+    return unit_tree(session, include_inactive=False, members=False)
 
 
 def descendant_ids(session: Session, unit_id: int) -> set[int]:

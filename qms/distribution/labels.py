@@ -9,28 +9,33 @@ from jinja2 import pass_context
 from sqlmodel import Session
 
 from qms.distribution import notifications
-from qms.i18n import _
+from qms.i18n import N_, translated_choice
 from qms.web import templates
+
+_TASK_STATUSES = {
+    "pending": N_("Not yet acknowledged"),
+    "overdue": N_("Overdue"),
+    "acknowledged": N_("Acknowledged"),
+    "superseded": N_("Closed: superseded"),
+    "withdrawn": N_("Closed: withdrawn"),
+    "removed": N_("Removed"),
+}
 
 
 def task_label(status: str) -> str:
-    return {
-        "pending": _("Not yet acknowledged"),
-        "overdue": _("Overdue"),
-        "acknowledged": _("Acknowledged"),
-        "superseded": _("Closed: superseded"),
-        "withdrawn": _("Closed: withdrawn"),
-        "removed": _("Removed"),
-    }.get(status, status)
+    return translated_choice(_TASK_STATUSES, status)
+
+
+_COPY_STATUSES = {
+    "issued": N_("Issued"),
+    "to_recall": N_("To recall"),
+    "returned": N_("Returned"),
+    "destroyed": N_("Destroyed"),
+}
 
 
 def copy_label(status: str) -> str:
-    return {
-        "issued": _("Issued"),
-        "to_recall": _("To recall"),
-        "returned": _("Returned"),
-        "destroyed": _("Destroyed"),
-    }.get(status, status)
+    return translated_choice(_COPY_STATUSES, status)
 
 
 @pass_context

@@ -2,37 +2,51 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from qms.documents.lifecycle import status_label
-from qms.i18n import _
+from qms.i18n import N_, _, translated_choice
+
+_KINDS = {
+    "manual": N_("Quality manual"),
+    "policy": N_("Quality policy"),
+    "objectives": N_("Quality objectives"),
+    "procedure": N_("Procedure"),
+    "work_instruction": N_("Work instruction"),
+    "form": N_("Form"),
+    "external": N_("External document"),
+    "other": N_("Other"),
+}
 
 
 def kind_label(kind: str) -> str:
-    return {
-        "manual": _("Quality manual"),
-        "policy": _("Quality policy"),
-        "objectives": _("Quality objectives"),
-        "procedure": _("Procedure"),
-        "work_instruction": _("Work instruction"),
-        "form": _("Form"),
-        "external": _("External document"),
-        "other": _("Other"),
-    }.get(kind, kind)
+    return translated_choice(_KINDS, kind)
+
+
+_CONFIDENTIALITY = {
+    "public": N_("Public"),
+    "internal": N_("Internal"),
+    "restricted": N_("Restricted"),
+}
 
 
 def confidentiality_label(level: str) -> str:
-    return {"public": _("Public"), "internal": _("Internal"), "restricted": _("Restricted")}.get(level, level)
+    return translated_choice(_CONFIDENTIALITY, level)
+
+
+_SECTIONS = {
+    "purpose": N_("Purpose"),
+    "scope": N_("Scope"),
+    "references": N_("References"),
+    "definitions": N_("Definitions and abbreviations"),
+    "content": N_("Procedure content"),
+    "forms": N_("Forms"),
+    "records": N_("Records to keep"),
+}
 
 
 def section_label(section: str) -> str:
-    return {
-        "purpose": _("Purpose"),
-        "scope": _("Scope"),
-        "references": _("References"),
-        "definitions": _("Definitions and abbreviations"),
-        "content": _("Procedure content"),
-        "forms": _("Forms"),
-        "records": _("Records to keep"),
-    }.get(section, section)
+    return translated_choice(_SECTIONS, section)
 
 
 def meaning_label(meaning: str, purpose: str = "issue") -> str:
@@ -52,7 +66,15 @@ def role_in_signoff(meaning: str) -> str:
         meaning, meaning)
 
 
+def status_badge(status: str | None) -> Markup:
+    """The coloured status of a version, as shown in every list and page."""
+    if not status:
+        return Markup("")
+    return Markup('<span class="status status--{}">{}</span>').format(status, status_label(status))
+
+
 TEMPLATE_GLOBALS = {
+    "status_badge": status_badge,
     "kind_label": kind_label,
     "confidentiality_label": confidentiality_label,
     "section_label": section_label,

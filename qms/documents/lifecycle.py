@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from qms.errors import Conflict
-from qms.i18n import _
+from qms.i18n import N_, _, translated_choice
 
 
 class Status(StrEnum):
@@ -65,17 +65,19 @@ def allowed_targets(status: Status) -> set[Status]:
     return {target for (source, _event), target in TRANSITIONS.items() if source == status}
 
 
+_STATUS_LABELS = {
+    Status.DRAFT: N_("Draft"),
+    Status.IN_REVIEW: N_("In review"),
+    Status.AWAITING_APPROVAL: N_("Awaiting approval"),
+    Status.APPROVED: N_("Approved"),
+    Status.EFFECTIVE: N_("Effective"),
+    Status.SUPERSEDED: N_("Superseded"),
+    Status.OBSOLETE: N_("Obsolete"),
+}
+
+
 def status_label(status: str) -> str:
-    labels = {
-        Status.DRAFT: _("Draft"),
-        Status.IN_REVIEW: _("In review"),
-        Status.AWAITING_APPROVAL: _("Awaiting approval"),
-        Status.APPROVED: _("Approved"),
-        Status.EFFECTIVE: _("Effective"),
-        Status.SUPERSEDED: _("Superseded"),
-        Status.OBSOLETE: _("Obsolete"),
-    }
-    return labels[Status(status)] if status in Status._value2member_map_ else status
+    return translated_choice(_STATUS_LABELS, status)
 
 
 class InvalidTransition(Conflict):

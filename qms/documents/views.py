@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.accounts.units import unit_tree
+from qms.accounts.units import unit_choices
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents import access, panels, read, service
 from qms.documents.labels import TEMPLATE_GLOBALS
@@ -45,7 +45,7 @@ def documents_page(
     context = {
         "page": result, "q": q or "", "kind": kind or "", "status": status or "", "unit": unit or "",
         "sort": sort or "code", "kinds": KINDS, "statuses": list(Status),
-        "units": unit_tree(session, include_inactive=False),
+        "units": unit_choices(session),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS), "reads_drafts": access.reads_drafts(user),
     }
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
@@ -56,7 +56,7 @@ def _document_form(request: Request, session: SessionDep, values: dict[str, obje
                    errors: dict[str, str], *, editing: str | None = None, status_code: int = 200) -> Response:
     return render(request, "documents/form.html", {
         "values": values, "errors": errors, "editing": editing, "kinds": KINDS,
-        "levels": CONFIDENTIALITY, "units": unit_tree(session, include_inactive=False),
+        "levels": CONFIDENTIALITY, "units": unit_choices(session),
         "drafters": read.people_with_roles(session, access.EDIT_DRAFTS),
         "procedures": read.procedure_choices(session),
     }, status_code=status_code)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from qms.accounts.units import unit_tree
+from qms.accounts.units import unit_choices
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access
 from qms.errors import QMSError
@@ -34,7 +34,7 @@ class FileOutcome:
 def _page(request: Request, session: SessionDep, user: PageUser, outcomes: list[FileOutcome],
           owner_unit: str, error: str | None = None, status_code: int = 200) -> Response:
     return render(request, "library/import.html", {
-        "outcomes": outcomes, "units": unit_tree(session, include_inactive=False), "owner_unit": owner_unit,
+        "outcomes": outcomes, "units": unit_choices(session), "owner_unit": owner_unit,
         "error": error, "max_files": MAX_FILES,
     }, status_code=status_code)
 

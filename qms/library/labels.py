@@ -2,35 +2,62 @@
 
 from __future__ import annotations
 
-from qms.i18n import _
+from qms.i18n import N_, translated_choice
+
+_EXTERNAL_STATUSES = {
+    "in_force": N_("In force"),
+    "amended": N_("Amended"),
+    "expired": N_("Expired"),
+}
 
 
 def external_status_label(status: str | None) -> str:
-    return {"in_force": _("In force"), "amended": _("Amended"), "expired": _("Expired")}.get(status or "", "")
+    return translated_choice(_EXTERNAL_STATUSES, status) if status in _EXTERNAL_STATUSES else ""
+
+
+_MEDIA = {
+    "paper": N_("Paper"),
+    "electronic": N_("Electronic"),
+    "both": N_("Paper and electronic"),
+}
 
 
 def medium_label(medium: str) -> str:
-    return {"paper": _("Paper"), "electronic": _("Electronic"), "both": _("Paper and electronic")}.get(
-        medium, medium)
+    return translated_choice(_MEDIA, medium)
+
+
+_DISPOSALS = {
+    "destroy": N_("Destroy when the period ends"),
+    "archive_agency": N_("Transfer to the agency archive"),
+    "archive_historical": N_("Transfer to the historical archive"),
+    "reappraise": N_("Appraise again when the period ends"),
+}
 
 
 def disposal_label(disposal: str) -> str:
-    return {
-        "destroy": _("Destroy when the period ends"),
-        "archive_agency": _("Transfer to the agency archive"),
-        "archive_historical": _("Transfer to the historical archive"),
-        "reappraise": _("Appraise again when the period ends"),
-    }.get(disposal, disposal)
+    return translated_choice(_DISPOSALS, disposal)
+
+
+_REQUEST_STATUSES = {
+    "open": N_("Awaiting decision"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+}
 
 
 def request_status_label(status: str) -> str:
-    return {"open": _("Awaiting decision"), "accepted": _("Accepted"), "rejected": _("Rejected")}.get(
-        status, status)
+    return translated_choice(_REQUEST_STATUSES, status)
+
+
+_OUTCOMES = {
+    "no_change": N_("No change needed"),
+    "revise": N_("Revise"),
+    "withdraw": N_("Withdraw"),
+}
 
 
 def outcome_label(outcome: str) -> str:
-    return {"no_change": _("No change needed"), "revise": _("Revise"), "withdraw": _("Withdraw")}.get(
-        outcome, outcome)
+    return translated_choice(_OUTCOMES, outcome)
 
 
 def file_size(size: int) -> str:

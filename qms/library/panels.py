@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
-from qms.accounts.units import unit_tree
+from qms.accounts.units import unit_choices
 from qms.documents import access, panels
 from qms.documents.models import Document, Version
 from qms.documents.read import people_with_roles
@@ -119,4 +119,4 @@ def version_requests_panel(session: Session, actor: Principal, document: Documen
 
 def record_form_choices(session: Session) -> dict[str, object]:
     """What the records editor offers: units and retention categories."""
-    return {"units": unit_tree(session, include_inactive=False), "categories": list(categories().values())}
+    return {"units": unit_choices(session), "categories": list(categories().values())}
