@@ -10,12 +10,14 @@ import argparse
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
 from qms import capabilities
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
 from qms.accounts.passwords import hash_password
 from qms.db import make_engine
+from qms.distribution import tally
+from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.models import Document, RevisionHistory, Signature, Version, VersionStep
 from qms.documents.search_index import words
 from qms.migrate import upgrade
@@ -46,7 +48,8 @@ TOPICS = [
 
 
 def build(
-    engine: Engine, *, documents: int = 2000, revisions: int = 5, users: int = 1000
+    engine: Engine, *, documents: int = 2000, revisions: int = 5, users: int = 1000,
+    acknowledgements: int = 200_000,
 ) -> dict[str, float]:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -244,10 +247,51 @@ def build(
                 if v.status == "effective"
             ],
         )
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE"))
     timings["documents"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    in_force = [v.id for v in versions if v.status == "effective"]
+    staff = _staff(engine)
+    with engine.begin() as connection:
+        _acknowledgements(connection, in_force, staff, acknowledgements // max(len(in_force), 1), now)
+    timings["acknowledgements"] = time.perf_counter() - started
     return timings
+
+
+def _staff(engine: Engine) -> list[tuple[int, int]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(User.id, User.unit_id).order_by(User.id))]
+
+
+def _acknowledgements(
+    connection: Connection, version_ids: list[int], staff: list[tuple[int, int]], per_version: int,
+    now: datetime,
+) -> None:
+    """Each version in force distributed to ``per_version`` people; nine in ten have read it,
+    the rest are pending, some of them overdue. Written 20,000 rows at a time."""
+    connection.execute(insert(Distribution), [
+        {"version_id": version_id, "targets": "{}", "due_days": 7, "due_at": now, "recipients_added": 0,
+         "created_at": now} for version_id in version_ids])
+    distributions = dict(connection.execute(select(Distribution.version_id, Distribution.id)).all())
+    rows: list[dict[str, object]] = []
+    for index, version_id in enumerate(version_ids):
+        for k in range(per_version):
+            user_id, unit_id = staff[(index * 37 + k) % len(staff)]
+            pending = (index + k) % 10 == 0
+            rows.append({
+                "version_id": version_id, "user_id": user_id, "unit_id": unit_id,
+                "distribution_id": distributions[version_id],
+                "status": "pending" if pending else "acknowledged", "assigned_at": now,
+                "due_at": now + timedelta(days=(k % 14) - 7), "reminders_sent": 0,
+                "acknowledged_at": None if pending else now,
+            })
+            if len(rows) >= 20_000:
+                connection.execute(insert(Acknowledgement), rows)
+                rows = []
+    if rows:
+        connection.execute(insert(Acknowledgement), rows)
+    tally.rebuild(connection)
+    connection.execute(text("ANALYZE"))
 
 
 def main() -> None:

@@ -32,7 +32,9 @@ PAGES = {
     "document list, 2nd page sorted": ("iso", "/documents?sort=-effective_date&page=2"),
     "search": ("nhanvien1", "/documents?q=ho+so"),
     "document page": ("nhanvien1", "/documents/QT-0042"),
-    "home (reading list)": ("nhanvien1", "/"),
+    "home (reading list first)": ("nhanvien1", "/"),
+    "reading list": ("nhanvien1", "/reading"),
+    "acknowledgement dashboard": ("iso", "/distribution"),
 }
 
 

@@ -176,14 +176,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    app.include_router(health_router)
-    app.include_router(accounts_api.router)
-    app.include_router(audit_api.router)
-    app.include_router(documents_api.router)
-    app.include_router(distribution_api.router)
-    app.include_router(library_api.router)
-    app.include_router(records_api.router)
-    app.include_router(compliance_api.router)
+    # Routes are matched in order, one by one: the pages people open most come first,
+    # the JSON API after them (its paths all start with /api/, so nothing overlaps).
+    app.include_router(home_views.router)
     app.include_router(accounts_views.router)
     app.include_router(admin_views.router)
     app.include_router(audit_views.router)
@@ -197,5 +192,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(library_views.router)
     app.include_router(records_views.router)
     app.include_router(compliance_views.router)
-    app.include_router(home_views.router)
+    app.include_router(health_router)
+    app.include_router(accounts_api.router)
+    app.include_router(audit_api.router)
+    app.include_router(documents_api.router)
+    app.include_router(distribution_api.router)
+    app.include_router(library_api.router)
+    app.include_router(records_api.router)
+    app.include_router(compliance_api.router)
     return app

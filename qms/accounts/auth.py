@@ -134,24 +134,34 @@ def sign_in(
     return SignIn(token=token, principal=principal_for(session, user, auth_session.id))
 
 
+_PRINCIPAL_COLUMNS = (
+    AuthSession.id.label("session_id"), AuthSession.expires_at, User.id, User.username, User.full_name,
+    User.title, User.unit_id, User.email, User.active, User.must_change_password,
+    Unit.code.label("unit_code"), Unit.name.label("unit_name"), UserRole.role,
+)
+
+
 def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
-    """The principal behind a cookie or bearer token, or None if unknown, expired or inactive."""
-    row = session.execute(
-        select(AuthSession, User, Unit)
+    """The principal behind a cookie or bearer token, or None if unknown, expired or inactive.
+
+    Every request asks this, so it is one statement: a row per role of the user."""
+    rows = session.execute(
+        select(*_PRINCIPAL_COLUMNS)
         .join(User, User.id == AuthSession.user_id)
         .join(Unit, Unit.id == User.unit_id)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
         .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
-    ).one_or_none()
-    if row is None:
+    ).all()
+    if not rows:
         return None
-    auth_session, user, unit = row
-    if auth_session.expires_at <= utcnow() or not user.active:
+    row = rows[0]
+    if row.expires_at <= utcnow() or not row.active:
         return None
     return Principal(
-        id=user.id, username=user.username, full_name=user.full_name, title=user.title,
-        unit_id=user.unit_id, unit_code=unit.code, unit_name=unit.name, email=user.email,
-        roles=_roles_of(session, user.id), must_change_password=user.must_change_password,
-        session_id=auth_session.id,
+        id=row.id, username=row.username, full_name=row.full_name, title=row.title,
+        unit_id=row.unit_id, unit_code=row.unit_code, unit_name=row.unit_name, email=row.email,
+        roles=frozenset(r.role for r in rows if r.role is not None),
+        must_change_password=row.must_change_password, session_id=row.session_id,
     )
 
 
