@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from qms.documents.lifecycle import status_label
 from qms.i18n import N_, _, translated_choice
@@ -70,7 +70,7 @@ def status_badge(status: str | None) -> Markup:
     """The coloured status of a version, as shown in every list and page."""
     if not status:
         return Markup("")
-    return Markup('<span class="status status--{}">{}</span>').format(status, status_label(status))
+    return Markup(f'<span class="status status--{escape(status)}">{escape(status_label(status))}</span>')
 
 
 TEMPLATE_GLOBALS = {

@@ -180,6 +180,9 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     on_behalf_of = _signing_for(session, actor, version.approver_id, today)
     if actor.id == version.drafter_id or actor.id in round_signers(session, version, "drafted"):
         raise Conflict(_("The drafter of a version cannot approve it."))
+    if actor.id in round_signers(session, version, "reviewed"):
+        # A deputy who reviewed the version may not then approve it on the head's behalf.
+        raise Conflict(_("A reviewer of this version cannot also approve it."))
     reauthenticate(session, actor, data.password)
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment,

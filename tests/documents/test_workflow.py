@@ -695,6 +695,20 @@ def test_a_deputy_approves_on_behalf_of_the_head_inside_the_window(api, look, to
     assert event.actor_username == "phogiamdoc" and '"on_behalf_of":"giamdoc"' in event.details
 
 
+def test_a_deputy_who_reviewed_the_version_cannot_approve_it_for_the_head(api, look, today):
+    """Segregation of duties holds through delegation: one person does not both review and approve."""
+    _draft(api)
+    assert api.submit("QT-01", 1, reviewers=("phogiamdoc",)).status_code == 200
+    assert api.review("QT-01", 1, username="phogiamdoc").status_code == 200
+    _delegate(api, today, today + timedelta(days=5))
+    before = look.snapshot()
+    refused = api.approve("QT-01", 1, username="phogiamdoc")
+    assert refused.status_code == 409
+    assert "đã xem xét" in refused.json()["detail"]
+    assert look.snapshot() == before
+    assert api.approve("QT-01", 1).status_code == 200
+
+
 def test_a_deputy_is_refused_before_the_window(api, look, today):
     _draft(api)
     _awaiting_approval(api)
