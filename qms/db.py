@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,10 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
+
+from qms.errors import RecordedFailure
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +100,19 @@ def new_session(engine: Engine, *, write: bool = False) -> Session:
     return Session(bind=bind, expire_on_commit=False)
 
 
+def roll_back(session: Session, error: BaseException) -> None:
+    """Undo a unit of work that failed; a :class:`~qms.errors.RecordedFailure` is then
+    written and committed on its own, so that the refusal still counts."""
+    session.rollback()
+    if isinstance(error, RecordedFailure):
+        try:
+            error.record(session)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("could not record a refused action")
+
+
 @contextmanager
 def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work outside a request: commit on success, roll back on error."""
@@ -102,8 +120,8 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as error:
+        roll_back(session, error)
         raise
     finally:
         session.close()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import API, WEB, Principal, resolve_token
 from qms.config import Settings
-from qms.db import new_session
+from qms.db import new_session, roll_back
 from qms.errors import Forbidden, NotAuthenticated
 from qms.i18n import _
 
@@ -37,8 +37,8 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as error:
+        roll_back(session, error)
         raise
     finally:
         session.close()

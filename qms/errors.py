@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class QMSError(Exception):
     status_code = 400
@@ -9,6 +11,15 @@ class QMSError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class RecordedFailure(QMSError):
+    """A refusal that must leave a trace although the transaction that met it rolls back
+    (a wrong signing password counts towards the throttle): :func:`qms.db.roll_back`
+    records it in a transaction of its own after the rollback."""
+
+    def record(self, session: Any) -> None:
+        raise NotImplementedError
 
 
 class NotFound(QMSError):

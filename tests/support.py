@@ -127,9 +127,10 @@ class Api:
         return self.post(username, f"/api/v1/documents/{code}/versions/{rev}/submit",
                          {"reviewers": list(reviewers), "approver": approver})
 
-    def review(self, code: str, rev: int, username="xemxet", decision="reviewed", comment="Đồng ý"):
+    def review(self, code: str, rev: int, username="xemxet", decision="reviewed", comment="Đồng ý",
+               password=PASSWORD):
         return self.post(username, f"/api/v1/documents/{code}/versions/{rev}/review",
-                         {"decision": decision, "comment": comment, "password": "Matkhau123"})
+                         {"decision": decision, "comment": comment, "password": password})
 
     def approve(self, code: str, rev: int, username="giamdoc", decision="approved", comment="",
                 password="Matkhau123"):

@@ -69,7 +69,7 @@ def principal_for(session: Session, user: User, session_id: int | None = None) -
     )
 
 
-def _check_throttle(session: Session, settings: Settings, username: str, address: str) -> None:
+def check_throttle(session: Session, settings: Settings, username: str, address: str) -> None:
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     per_user = session.execute(
         select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at >= since)
@@ -90,6 +90,11 @@ def _check_throttle(session: Session, settings: Settings, username: str, address
         )
 
 
+def forget_failures(session: Session, username: str) -> None:
+    """The right password was given: earlier failures no longer count against the user."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+
+
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a sign-in attempt; a failure is data so that it is still recorded."""
@@ -108,7 +113,7 @@ def sign_in(
     that the caller's transaction commits the failed attempt and its audit event.
     """
     username = username.strip().lower()
-    _check_throttle(session, settings, username, address)
+    check_throttle(session, settings, username, address)
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
@@ -120,7 +125,7 @@ def sign_in(
                      "channel": kind},
         )
         return SignIn(error=_("Wrong username or password."))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    forget_failures(session, username)
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from qms.accounts.roles import Role, require_any, role_label
 from qms.accounts.units import get_unit, unit_tree
 from qms.clock import local_today
+from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
 from qms.distribution import (
     dashboard,
@@ -139,7 +140,7 @@ def recall_copy(code: str, rev: int, number: int, request: Request, session: Ses
                                     "note": form.get("note", "")})
         paper.record_recall(session, user, code, rev, number, data, local_today(settings.zone))
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         return redirect(back, request, exc.detail, "error")
     if data.outcome == "returned":
         message = _("Controlled copy no. %(number)s of %(code)s was recorded as returned.",

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts.roles import Role
 from qms.clock import local_today
+from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import delegation, read
 from qms.documents.schemas import DelegationCreate
@@ -48,7 +49,7 @@ def create_delegation(request: Request, session: SessionDep, user: PageUser, set
         created = delegation.create_delegation(session, user, parse(DelegationCreate, values),
                                                local_today(settings.zone))
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"delegate": exc.detail}
         return _page(request, session, user, values, errors, status_code=exc.status_code)
     return redirect("/delegations", request, _("Approval delegated from %(start)s to %(end)s.",

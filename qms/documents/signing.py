@@ -5,26 +5,40 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from qms.accounts.auth import Principal
-from qms.accounts.models import User
+from qms.accounts.auth import Principal, check_throttle, forget_failures
+from qms.accounts.models import LoginAttempt, User
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
+from qms.config import get_settings
 from qms.documents.models import Signature, Version
-from qms.errors import QMSError
+from qms.errors import RecordedFailure
 from qms.i18n import _
 
 
-class WrongPassword(QMSError):
-    """Signing needs the signer's own password again; this one was wrong."""
+class WrongPassword(RecordedFailure):
+    """Signing needs the signer's own password again; this one was wrong. It counts as a
+    failed sign-in of that user, so that a signing form cannot be used to guess passwords."""
 
     status_code = 401
     field = "password"
 
+    def __init__(self, detail: str, actor: Principal) -> None:
+        super().__init__(detail)
+        self.actor = actor
+
+    def record(self, session: Session) -> None:
+        session.add(LoginAttempt(username=self.actor.username[:64], address=""))
+        audit.record(session, actor=self.actor, action="auth.signing_password_failed", object_type="user",
+                     object_id=self.actor.username)
+
 
 def reauthenticate(session: Session, actor: Principal, password: str | None) -> None:
+    settings = get_settings()
+    check_throttle(session, settings, actor.username, "")
     user = session.get(User, actor.id)
     if not password or user is None or not verify_password(user.password_hash, password):
-        raise WrongPassword(_("The password is wrong; the signature was not recorded."))
+        raise WrongPassword(_("The password is wrong; the signature was not recorded."), actor)
+    forget_failures(session, actor.username)
 
 
 def sign(

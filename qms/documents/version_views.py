@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts.roles import Role
 from qms.clock import local_today
+from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import service as distribution
 from qms.documents import access, panels, read, service, workflow
@@ -119,7 +120,7 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
         })
         service.update_version(session, user, code, rev, update, etag)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         stale = exc.status_code == 409
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
         return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
@@ -165,7 +166,7 @@ def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: 
     try:
         action()
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {}
         if getattr(exc, "field", None) == "password":
             errors = {"password": exc.detail}

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from qms.accounts.units import unit_choices
+from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents import access, panels, read, service
 from qms.documents.labels import TEMPLATE_GLOBALS
@@ -81,7 +82,7 @@ def create_document(request: Request, session: SessionDep, user: PageUser, form:
     try:
         document = service.create_document(session, user, parse(DocumentCreate, values))
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
         return _document_form(request, session, values, errors, status_code=exc.status_code)
     return redirect(f"/documents/{document.code}/versions/1/edit", request,

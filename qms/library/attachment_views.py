@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.errors import QMSError
 from qms.forms import form_data
@@ -36,7 +37,7 @@ def upload(code: str, rev: int, request: Request, session: SessionDep, user: Pag
         added = attachments.add_attachment(session, user, file_store(settings), settings, code, rev,
                                            upload.filename, data)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         return redirect(_files_url(code, rev), request, exc.detail, "error")
     return redirect(_files_url(code, rev), request, _("The file %(name)s was attached.", name=added.name))
 
@@ -52,6 +53,6 @@ def remove(code: str, rev: int, name: str, request: Request, session: SessionDep
     try:
         attachments.remove_attachment(session, user, code, rev, name)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         return redirect(_files_url(code, rev), request, exc.detail, "error")
     return redirect(_files_url(code, rev), request, _("The file %(name)s was removed.", name=name))

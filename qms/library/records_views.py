@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from qms.clock import local_today
+from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access
 from qms.documents.service import load_document
@@ -62,7 +63,7 @@ def save_records(code: str, request: Request, session: SessionDep, user: PageUse
         document = load_document(session, user, code)
         records_register.replace_entries(session, user, code, entries)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
         return _editor(request, session, load_document(session, user, code), rows, errors,
                        status_code=exc.status_code)
@@ -86,7 +87,7 @@ def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep
     try:
         approval = records_register.approve_records_list(session, user, parse(RecordsApprovalIn, values))
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
         listing = records_register.records_list(session, max(2000, min(year, 2100)))
         return render(request, "library/records_register.html", {

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents import access
 from qms.errors import QMSError, ValidationFailed
@@ -75,7 +76,7 @@ def decide(request_id: int, request: Request, session: SessionDep, user: PageUse
         data = parse(ChangeRequestDecision, {name: form.get(name, "") for name in ("decision", "comment")})
         decided = change_requests.decide(session, user, request_id, data)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         return _detail(request, session, user, request_id, error=exc.detail, status_code=exc.status_code)
     if decided.status == "accepted":
         row = change_requests.get_request(session, user, request_id)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from qms.clock import local_today
+from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
 from qms.errors import QMSError
 from qms.forms import form_data, parse
@@ -47,7 +48,7 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
         review = reviews.record_review(session, user, code, parse(ReviewOutcome, values),
                                        local_today(settings.zone))
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         return redirect(target, request, exc.detail, "error")
     if review.outcome == "revise":
         return redirect(f"/documents/{code.upper()}/versions/{review.opened_revision}/edit", request,

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from support import login, post_form
 
 from qms.accounts.models import User, UserRole
 from qms.audit.models import AuditEvent
@@ -347,6 +348,46 @@ def test_a_wrong_password_on_approval_records_nothing(api, look):
     assert look.snapshot() == before
     assert look.version("QT-01", 1).status == "awaiting_approval"
     assert look.events("signature.approved") == []
+
+
+def test_wrong_signing_passwords_are_throttled_like_failed_sign_ins(api, look, client):
+    """Each wrong password at a signature counts and is audited; after five, even the right
+    one is refused for a while, so a signing form cannot be used to guess a password."""
+    _draft(api)
+    _awaiting_approval(api)
+    before = look.snapshot()
+    for _attempt in range(5):
+        assert api.approve("QT-01", 1, password="Sai-mat-khau1").status_code == 401
+    assert len(look.events("auth.signing_password_failed")) == 5
+    throttled = api.approve("QT-01", 1)
+    assert throttled.status_code == 429
+    assert throttled.headers["retry-after"]
+    assert look.snapshot() == before
+    sign_in = client.post("/api/v1/auth/token", json={"username": "giamdoc", "password": PASSWORD})
+    assert sign_in.status_code == 429, "signing in is throttled for the same user too"
+
+
+def test_a_wrong_password_in_the_approval_form_counts_too(api, look, client):
+    _draft(api)
+    _awaiting_approval(api)
+    login(client, "giamdoc")
+    response = post_form(client, "/documents/QT-01/versions/1/approve",
+                         {"decision": "approved", "password": "Sai-mat-khau1"})
+    assert response.status_code == 401
+    assert "Mật khẩu" in response.text or "mật khẩu" in response.text
+    assert len(look.events("auth.signing_password_failed")) == 1
+    assert look.version("QT-01", 1).status == "awaiting_approval"
+
+
+def test_the_right_signing_password_clears_earlier_failures(api, look):
+    _draft(api)
+    assert api.submit("QT-01", 1).status_code == 200
+    for _attempt in range(4):
+        assert api.review("QT-01", 1, password="Sai-mat-khau1").status_code == 401
+    assert api.review("QT-01", 1).status_code == 200
+    for _attempt in range(4):
+        assert api.approve("QT-01", 1, password="Sai-mat-khau1").status_code == 401
+    assert api.approve("QT-01", 1).status_code == 200
 
 
 def test_a_reviewer_who_was_not_named_is_forbidden(api, look):
