@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 
 
 @router.get("/reading")
-def reading_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+async def reading_page(request: Request, session: SessionDep, user: PageUser) -> Response:
     return render(request, "distribution/reading.html", {"reading": reading.reading_list(session, user)})
 
 

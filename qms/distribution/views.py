@@ -152,7 +152,7 @@ def recall_copy(code: str, rev: int, number: int, request: Request, session: Ses
 
 
 @router.get("/distribution")
-def dashboard_page(request: Request, session: SessionDep, user: PageUser, htmx: IsHtmx,
+async def dashboard_page(request: Request, session: SessionDep, user: PageUser, htmx: IsHtmx,
                    view: str = Query("documents", pattern="^(documents|units)$"),
                    sort: str | None = Query(None, max_length=30),
                    page: int = Query(1, ge=1, le=100_000)) -> Response:

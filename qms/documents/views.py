@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 
 
 @router.get("/documents")
-def documents_page(
+async def documents_page(
     request: Request,
     session: SessionDep,
     user: PageUser,

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+async def home(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     signs = user.has(Role.REVIEWER, Role.APPROVER, Role.QUALITY_OFFICER)
     return render(request, "home/index.html", {
         "role_names": [role_label(role) for role in sorted(user.roles)],
