@@ -109,14 +109,18 @@ async def csrf_protect(request: Request) -> None:
 
     Calls with a bearer token carry no ambient credentials and need no token, and
     another site cannot send a JSON body to the API without a CORS preflight, which
-    this app never grants. Otherwise the token is compared with the CSRF cookie
-    (double submit); it comes from the ``X-CSRF-Token`` header (htmx, scripts) or the
+    this app never grants. An API call without the session cookie carries no credential
+    at all: it goes on as the anonymous call it is (401 where a user is needed), not as
+    a form that expired. Otherwise the token is compared with the CSRF cookie (double
+    submit); it comes from the ``X-CSRF-Token`` header (htmx, scripts) or the
     ``csrf_token`` form field.
     """
     if request.method in SAFE_METHODS or bearer_token(request) is not None:
         return
     content_type = request.headers.get("content-type", "")
-    if request.url.path.startswith("/api/") and content_type.startswith("application/json"):
+    if request.url.path.startswith("/api/") and (
+        content_type.startswith("application/json") or SESSION_COOKIE not in request.cookies
+    ):
         return
     expected = request.state.csrf_token
     supplied = request.headers.get(CSRF_HEADER)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlmodel import Session
+from starlette.routing import Mount
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import Unit, User, UserRole
@@ -43,6 +45,30 @@ def api_headers(client: TestClient, username: str, password: str = PASSWORD) -> 
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app answers, HEAD and OPTIONS aside, read from the router itself.
+
+    In this FastAPI version an included router shows as an object with ``original_router``
+    (its routes) and ``include_context`` (the prefix it was included with); a mount, such as
+    the static files, is listed as ``GET <mount>/{path}``.
+    """
+    found: set[tuple[str, str]] = set()
+
+    def walk(routes: list, prefix: str) -> None:  # type: ignore[type-arg]
+        for route in routes:
+            if hasattr(route, "original_router"):
+                context = getattr(route, "include_context", None)
+                walk(route.original_router.routes, prefix + (getattr(context, "prefix", "") or ""))
+            elif isinstance(route, Mount):
+                found.add(("GET", f"{prefix}{route.path}/{{path}}"))
+            elif getattr(route, "methods", None):
+                found.update((method, prefix + route.path) for method in route.methods
+                             if method not in ("HEAD", "OPTIONS"))
+
+    walk(app.routes, "")
+    return sorted(found)
 
 
 @cache

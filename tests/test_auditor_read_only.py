@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from support import PASSWORD, login
+from support import PASSWORD, app_routes, login
 
 from qms.audit.models import AuditEvent
 
@@ -102,21 +102,7 @@ PATH_VALUES = {
 
 
 def write_routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    def walk(routes):  # type: ignore[no-untyped-def]
-        for route in routes:
-            if hasattr(route, "original_router"):
-                yield from walk(route.original_router.routes)
-            elif getattr(route, "methods", None):
-                yield route
-
-    return sorted(
-        {
-            (method, route.path)
-            for route in walk(app.routes)
-            for method in route.methods
-            if method not in ("GET", "HEAD", "OPTIONS")
-        }
-    )
+    return [(method, path) for method, path in app_routes(app) if method != "GET"]
 
 
 def _changes(db) -> int:  # type: ignore[no-untyped-def]

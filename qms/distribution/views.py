@@ -23,7 +23,7 @@ from qms.distribution import (
 )
 from qms.distribution.schemas import DistributionRequest, RecallRecord
 from qms.documents import read
-from qms.errors import QMSError, ValidationFailed
+from qms.errors import Forbidden, NotFound, QMSError, ValidationFailed
 from qms.forms import form_data, parse
 from qms.i18n import _
 from qms.web import redirect, render
@@ -139,6 +139,8 @@ def recall_copy(code: str, rev: int, number: int, request: Request, session: Ses
         data = parse(RecallRecord, {"outcome": form.get("outcome", ""), "on": form.get("on", "") or None,
                                     "note": form.get("note", "")})
         paper.record_recall(session, user, code, rev, number, data, local_today(settings.zone))
+    except (Forbidden, NotFound):
+        raise  # the error page: not the caller's to record, or no such copy
     except QMSError as exc:
         roll_back(session, exc)
         return redirect(back, request, exc.detail, "error")

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, or_, select
 
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role, require_any
-from qms.documents.models import Document, DocumentUnit
+from qms.documents.models import Document, DocumentUnit, Version
 from qms.errors import NotFound
 from qms.i18n import _
 
@@ -36,6 +36,11 @@ def reads_everything(actor: Principal) -> bool:
 
 def reads_drafts(actor: Principal) -> bool:
     return actor.has(*READ_DRAFTS)
+
+
+def edits(actor: Principal, version: Version) -> bool:
+    """The quality officer edits any version; a drafter, the versions they are the drafter of."""
+    return actor.has(*MANAGE_DOCUMENTS) or (actor.id == version.drafter_id and actor.has(*EDIT_DRAFTS))
 
 
 def visibility_clause(actor: Principal) -> Any:

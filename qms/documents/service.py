@@ -227,6 +227,15 @@ def load_version(session: Session, actor: Principal, code: str, revision: int, *
     return document, version
 
 
+def load_version_to_edit(session: Session, actor: Principal, code: str, revision: int, *,
+                         lock: bool = False) -> tuple[Document, Version]:
+    """A version the actor may edit: they are the quality officer or its drafter."""
+    document, version = load_version(session, actor, code, revision, lock=lock)
+    if not access.edits(actor, version):
+        raise Forbidden(_("Only the drafter of this version or the quality officer may edit it."))
+    return document, version
+
+
 def can_read_version(actor: Principal, version: Version) -> bool:
     return access.reads_drafts(actor) or version.status == Status.EFFECTIVE
 
@@ -284,10 +293,7 @@ def _status_word(status: str) -> str:
 def update_version(session: Session, actor: Principal, code: str, revision: int, data: VersionUpdate,
                    etag: str | None) -> Version:
     """Save a draft; a stale or missing etag is refused and nothing is written."""
-    document, version = load_version(session, actor, code, revision, lock=True)
-    if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
-                                                    and actor.has(*access.EDIT_DRAFTS))):
-        raise Forbidden(_("Only the drafter of this version or the quality officer may edit it."))
+    document, version = load_version_to_edit(session, actor, code, revision, lock=True)
     if version.status != Status.DRAFT:
         raise Conflict(_("Only a draft can be edited; this version is %(status)s.",
                          status=_status_word(version.status)))

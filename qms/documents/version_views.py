@@ -58,8 +58,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
     return render(request, "documents/version.html", {
         "document": document, "version": version, "detail": detail,
         "previous_revision": previous,
-        "can_edit": version.status == "draft" and (user.has(*access.MANAGE_DOCUMENTS)
-                                                   or user.id == version.drafter_id),
+        "can_edit": version.status == "draft" and access.edits(user, version),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "my_review": pending.get((document.code, version.revision, "review")),
         "my_approval": pending.get((document.code, version.revision, "approval")),
@@ -82,7 +81,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
             values: dict[str, str] | None = None, steps: list[Step] | None = None,
             etag: str | None = None, errors: dict[str, str] | None = None, stale: bool = False,
             status_code: int = 200) -> Response:
-    document, version = service.load_version(session, user, code, rev)
+    document, version = service.load_version_to_edit(session, user, code, rev)
     return render(request, "documents/edit.html", {
         "document": document, "version": version, "sections": SECTIONS,
         "values": values or {**version.section_map(), "change_summary": version.change_summary,
@@ -97,7 +96,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
 
 @router.get("/documents/{code}/versions/{rev}/edit")
 def edit_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
-    _document, version = service.load_version(session, user, code, rev)
+    _document, version = service.load_version_to_edit(session, user, code, rev)
     if version.status != "draft":
         return redirect(_url(code.upper(), rev), request,
                         _("Only a draft can be edited; this version is frozen."), "warning")

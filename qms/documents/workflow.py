@@ -60,8 +60,7 @@ def _freeze(session: Session, document: Document, version: Version) -> None:
 def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
     require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
-    if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
-                                                    and actor.has(*access.EDIT_DRAFTS))):
+    if not access.edits(actor, version):
         raise Forbidden(_("Only the drafter of this version or the quality officer may submit it."))
     event = Event.SUBMIT if data.reviewers else Event.SUBMIT_FOR_APPROVAL
     next_status(version.status, event)

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
-from qms.errors import QMSError
+from qms.errors import Forbidden, NotFound, QMSError
 from qms.forms import form_data
 from qms.i18n import _
 from qms.library import attachments
@@ -36,6 +36,8 @@ def upload(code: str, rev: int, request: Request, session: SessionDep, user: Pag
         data = read_limited(upload, settings)
         added = attachments.add_attachment(session, user, file_store(settings), settings, code, rev,
                                            upload.filename, data)
+    except (Forbidden, NotFound):
+        raise  # the error page: the caller may not change this version, or may not see it
     except QMSError as exc:
         roll_back(session, exc)
         return redirect(_files_url(code, rev), request, exc.detail, "error")
@@ -52,6 +54,8 @@ def download(code: str, rev: int, name: str, session: SessionDep, user: PageUser
 def remove(code: str, rev: int, name: str, request: Request, session: SessionDep, user: PageUser) -> Response:
     try:
         attachments.remove_attachment(session, user, code, rev, name)
+    except (Forbidden, NotFound):
+        raise
     except QMSError as exc:
         roll_back(session, exc)
         return redirect(_files_url(code, rev), request, exc.detail, "error")

@@ -49,8 +49,7 @@ def _ref(document: Document, version: Version) -> str:
 
 
 def _require_editable(actor: Principal, version: Version) -> None:
-    if not (actor.has(*access.MANAGE_DOCUMENTS) or (actor.id == version.drafter_id
-                                                    and actor.has(*access.EDIT_DRAFTS))):
+    if not access.edits(actor, version):
         raise Forbidden(_("Only the drafter of this version or the quality officer may change its files."))
     if version.status != Status.DRAFT:
         raise Conflict(_("Files can be changed only in a draft; this version is frozen."))

@@ -94,8 +94,7 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
                         version: Version | None) -> panels.Panel | None:
     if version is None:
         return None
-    editable = version.status == "draft" and (actor.has(*access.MANAGE_DOCUMENTS) or (
-        actor.id == version.drafter_id and actor.has(*access.EDIT_DRAFTS)))
+    editable = version.status == "draft" and access.edits(actor, version)
     readable = can_download(actor, version)
     files = attachments_of(session, [version.id])[version.id] if readable else []
     if not files and not editable:

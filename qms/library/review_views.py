@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
-from qms.errors import QMSError
+from qms.errors import Forbidden, NotFound, QMSError
 from qms.forms import form_data, parse
 from qms.i18n import _
 from qms.library import reviews
@@ -47,6 +47,8 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
     try:
         review = reviews.record_review(session, user, code, parse(ReviewOutcome, values),
                                        local_today(settings.zone))
+    except (Forbidden, NotFound):
+        raise  # the error page: not the caller's to record, or no such document for them
     except QMSError as exc:
         roll_back(session, exc)
         return redirect(target, request, exc.detail, "error")
