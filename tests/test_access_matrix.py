@@ -269,6 +269,12 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/records-register/approve"): roles(APPROVER),
     ("GET", "/api/v1/records-list"): ANY_SIGNED_IN,
     ("POST", "/api/v1/records-list/approval"): roles(APPROVER),
+    ("GET", "/retention-categories"): ANY_SIGNED_IN,
+    ("POST", "/retention-categories"): roles(QO),
+    ("POST", "/retention-categories/{code}/delete"): roles(QO),
+    ("GET", "/api/v1/retention-categories"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/retention-categories"): roles(QO),
+    ("DELETE", "/api/v1/retention-categories/{code}"): roles(QO),
     # Reports: the lists of the library for everyone; acknowledgements for those who follow
     # them; the audit trail for auditors and the administrator.
     ("GET", "/reports"): ANY_SIGNED_IN,
@@ -441,6 +447,12 @@ CALLS: dict[tuple[str, str], Call] = {
                                                              "retention": "permanent"}]),
     ("POST", "/records-register/approve"): Call(form={"year": str(YEAR - 1), "password": PASSWORD}),
     ("POST", "/api/v1/records-list/approval"): Call(json={"year": YEAR, "password": PASSWORD}),
+    ("POST", "/retention-categories"): Call(form={"code": "CQ-MOI", "name": "Hồ sơ mới", "period": "years",
+                                                  "years": "10"}),
+    ("POST", "/retention-categories/{code}/delete"): Call({"code": "CQ-XOA-WEB"}),
+    ("POST", "/api/v1/retention-categories"): Call(json={"code": "CQ-MOI2", "name": "Hồ sơ mới",
+                                                         "years": 10}),
+    ("DELETE", "/api/v1/retention-categories/{code}"): Call({"code": "CQ-XOA-API"}),
 }
 #: What ends or changes the caller's own session, in this order, after everything else.
 SESSION_ROUTES = [
@@ -523,6 +535,9 @@ def library(api, make) -> dict[str, str]:  # type: ignore[no-untyped-def]
     for code in ("QT-20", "QT-21"):
         _ok(api.post("iso", f"/api/v1/documents/{code}/versions/1/withdraw",
                      {"reason": "Hết căn cứ", "approver": "approver"}))
+    for code in ("CQ-XOA-WEB", "CQ-XOA-API"):
+        _ok(api.post("iso", "/api/v1/retention-categories", {"code": code, "name": "Hồ sơ tạm", "years": 5}),
+            201)
     today = {"starts_on": TODAY, "ends_on": TODAY}
     delegations = [_ok(api.post("approver", "/api/v1/delegations", {"delegate": "phogiamdoc", **today}), 201)
                    for _ in range(2)]

@@ -87,6 +87,8 @@ API_BODIES: dict[tuple[str, str], dict | list | None] = {
         {"name": "Sổ theo dõi", "keeping_unit": "VP", "retention": "permanent"}
     ],
     ("POST", "/api/v1/records-list/approval"): {"year": date.today().year, "password": PASSWORD},
+    ("POST", "/api/v1/retention-categories"): {"code": "CQ-01", "name": "Hồ sơ hội nghị", "years": 10},
+    ("DELETE", "/api/v1/retention-categories/{code}"): None,
     ("POST", "/api/v1/import/docx"): None,
 }
 UPLOADS = {"/api/v1/documents/{code}/versions/{rev}/attachments", "/api/v1/import/docx"}

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents.service import load_document, load_version
-from qms.library import attachments, change_requests, docx_import, records_register, reviews
+from qms.library import attachments, change_requests, docx_import, records_register, retention, reviews
 from qms.library.downloads import file_response, read_limited
 from qms.library.models import Attachment
 from qms.library.present import change_request_public, due_review_public, record_entry_public
@@ -25,6 +25,8 @@ from qms.library.schemas import (
     RecordEntryPublic,
     RecordsApprovalIn,
     RecordsApprovalPublic,
+    RetentionCategoryIn,
+    RetentionCategoryPublic,
     ReviewOutcome,
     ReviewOutcomePublic,
 )
@@ -153,6 +155,28 @@ def approve_records_list(body: RecordsApprovalIn, session: SessionDep,
                                  approved_by=user.username, signer_name=approval.signer_name,
                                  signer_title=approval.signer_title, approved_at=approval.approved_at,
                                  rows=len(records_register.approved_rows(approval)), current=True)
+
+
+def _category_public(category: retention.Category) -> RetentionCategoryPublic:
+    return RetentionCategoryPublic(code=category.code, name=category.name, permanent=category.permanent,
+                                   years=category.years, basis=category.basis, shipped=category.shipped)
+
+
+@router.get("/retention-categories", response_model=list[RetentionCategoryPublic])
+def list_retention_categories(session: SessionDep, user: CurrentUser) -> list[RetentionCategoryPublic]:
+    return [_category_public(category) for category in retention.categories(session).values()]
+
+
+@router.post("/retention-categories", response_model=RetentionCategoryPublic,
+             status_code=status.HTTP_201_CREATED)
+def add_retention_category(body: RetentionCategoryIn, session: SessionDep,
+                           user: CurrentUser) -> RetentionCategoryPublic:
+    return _category_public(retention.add_category(session, user, body))
+
+
+@router.delete("/retention-categories/{code}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_retention_category(session: SessionDep, user: CurrentUser, code: str = Code) -> None:
+    retention.remove_category(session, user, code)
 
 
 @router.post("/import/docx", response_model=ImportResult, status_code=status.HTTP_201_CREATED,

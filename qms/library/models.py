@@ -84,6 +84,26 @@ class RecordEntry(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class RetentionCategory(SQLModel, table=True):
+    """A retention category the agency added to those shipped with qms (for instance an item
+    of the table of Thông tư 10/2022/TT-BNV, or of its own sector's rules)."""
+
+    __tablename__ = "retention_category"
+    __table_args__ = (
+        CheckConstraint("(permanent AND years IS NULL) OR (NOT permanent AND years BETWEEN 1 AND 100)",
+                        name="period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=300)
+    permanent: bool = False
+    years: int | None = None
+    basis: str = Field(default="", max_length=300)
+    created_by_id: int = Field(sa_column=_fk("user_account.id", index=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class RecordsListApproval(SQLModel, table=True):
     """The head of agency's signature on the records list of a year, over its rows' hash."""
 

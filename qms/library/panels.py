@@ -118,4 +118,4 @@ def version_requests_panel(session: Session, actor: Principal, document: Documen
 
 def record_form_choices(session: Session) -> dict[str, object]:
     """What the records editor offers: units and retention categories."""
-    return {"units": unit_choices(session), "categories": list(categories().values())}
+    return {"units": unit_choices(session), "categories": list(categories(session).values())}

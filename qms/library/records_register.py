@@ -66,8 +66,9 @@ class RecordsList:
         return self.approval is not None and self.approval.content_hash == self.content_hash
 
 
-def _row(entry: RecordEntry, code: str, title: str, unit_code: str, unit_name: str) -> RecordsListRow:
-    category = retention.categories().get(entry.category) if entry.category else None
+def _row(entry: RecordEntry, code: str, title: str, unit_code: str, unit_name: str,
+         categories: dict[str, retention.Category]) -> RecordsListRow:
+    category = categories.get(entry.category) if entry.category else None
     return RecordsListRow(code, title, entry.name, unit_code, unit_name, entry.permanent,
                           entry.retention_years, entry.category, category.basis if category else "",
                           entry.medium, entry.disposal)
@@ -80,7 +81,8 @@ def entries_of(session: Session, document: Document) -> list[RecordsListRow]:
         .where(RecordEntry.document_id == document.id)
         .order_by(RecordEntry.position, RecordEntry.id)
     ).all()
-    return [_row(entry, document.code, document.title, code, name) for entry, code, name in rows]
+    categories = retention.categories(session)
+    return [_row(entry, document.code, document.title, code, name, categories) for entry, code, name in rows]
 
 
 def replace_entries(session: Session, actor: Principal, code: str,
@@ -99,7 +101,7 @@ def replace_entries(session: Session, actor: Principal, code: str,
         except NotFound:
             raise ValidationFailed(f"entries.{index}.keeping_unit",
                                    _("Unit %(code)s does not exist.", code=entry.keeping_unit)) from None
-        kept = retention.resolve(entry.retention, f"entries.{index}.retention")
+        kept = retention.resolve(session, entry.retention, f"entries.{index}.retention")
         rows.append(RecordEntry(document_id=document.id, position=index + 1, name=entry.name,
                                 keeping_unit_id=unit.id, permanent=kept.permanent, retention_years=kept.years,
                                 category=kept.category, medium=entry.medium, disposal=entry.disposal))
@@ -123,7 +125,8 @@ def records_list_rows(session: Session) -> list[RecordsListRow]:
         .where(Document.effective_version_id.is_not(None))
         .order_by(Unit.code, Document.code, RecordEntry.position, RecordEntry.id)
     ).all()
-    return [_row(entry, code, title, unit_code, unit_name)
+    categories = retention.categories(session)
+    return [_row(entry, code, title, unit_code, unit_name, categories)
             for entry, code, title, unit_code, unit_name in rows]
 
 

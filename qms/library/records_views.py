@@ -1,5 +1,5 @@
-"""Pages: editing the records a document produces, the records register of the agency and
-the head of agency's approval of a year's records list."""
+"""Pages: editing the records a document produces, the records register of the agency, the
+head of agency's approval of a year's records list, and the retention categories."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from qms.documents.service import load_document
 from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse
 from qms.i18n import _
-from qms.library import records_register
+from qms.library import records_register, retention
 from qms.library.models import DISPOSALS, MEDIA
 from qms.library.panels import record_form_choices
-from qms.library.schemas import RecordEntryIn, RecordsApprovalIn
+from qms.library.schemas import RecordEntryIn, RecordsApprovalIn, RetentionCategoryIn
 from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -96,3 +96,51 @@ def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep
         }, status_code=exc.status_code)
     return redirect(f"/records-register?year={approval.year}", request,
                     _("The records list of %(year)s was approved and signed.", year=approval.year))
+
+
+CATEGORY_FIELDS = ("code", "name", "period", "years", "basis")
+
+
+def _categories_page(request: Request, session: SessionDep, user: PageUser, values: dict[str, str],
+                     errors: dict[str, str], status_code: int = 200) -> Response:
+    return render(request, "library/retention_categories.html", {
+        "categories": list(retention.categories(session).values()), "values": values, "errors": errors,
+        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+    }, status_code=status_code)
+
+
+@router.get("/retention-categories")
+def categories_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _categories_page(request, session, user, {"period": "years"}, {})
+
+
+@router.post("/retention-categories")
+def add_category(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
+    access.require_manager(user)
+    values = {name: str(form.get(name, "")) for name in CATEGORY_FIELDS}
+    permanent = values["period"] == "permanent"
+    try:
+        data = parse(RetentionCategoryIn, {
+            "code": values["code"], "name": values["name"], "basis": values["basis"], "permanent": permanent,
+            "years": None if permanent else (values["years"] or None),
+        })
+        category = retention.add_category(session, user, data)
+    except QMSError as exc:
+        roll_back(session, exc)
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
+        return _categories_page(request, session, user, values, errors, status_code=exc.status_code)
+    return redirect("/retention-categories", request,
+                    _("Retention category %(code)s was added.", code=category.code))
+
+
+@router.post("/retention-categories/{code}/delete")
+def remove_category(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    try:
+        retention.remove_category(session, user, code)
+    except QMSError as exc:
+        roll_back(session, exc)
+        return _categories_page(request, session, user, {"period": "years"}, {"form": exc.detail},
+                                status_code=exc.status_code)
+    return redirect("/retention-categories", request,
+                    _("Retention category %(code)s was removed.", code=code.upper()))

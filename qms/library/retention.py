@@ -1,5 +1,6 @@
-"""Retention periods (thời hạn bảo quản): the categories shipped in ``data/retention.toml``,
-and reading what a user chose (a category, "permanent" or a number of years)."""
+"""Retention periods (thời hạn bảo quản): the categories shipped in ``data/retention.toml``
+and those the agency adds, and reading what a user chose (a category, "permanent" or a
+number of years)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from qms.errors import ValidationFailed
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.audit import service as audit
+from qms.documents import access
+from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
+from qms.library.models import RecordEntry, RetentionCategory
+from qms.library.schemas import RetentionCategoryIn
 from qms.search import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "retention.toml"
@@ -26,6 +35,7 @@ class Category:
     permanent: bool
     years: int | None
     basis: str
+    shipped: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,8 @@ class Retention:
 
 
 @cache
-def categories() -> dict[str, Category]:
-    """The categories by code; a malformed data file fails loudly at the first use."""
+def shipped_categories() -> dict[str, Category]:
+    """The categories shipped as data, by code; a malformed data file fails loudly at the first use."""
     raw = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
     found: dict[str, Category] = {}
     for item in raw.get("category", []):
@@ -60,10 +70,19 @@ def label(permanent: bool, years: int | None) -> str:
     return _("%(n)s years", n=years)
 
 
-def resolve(value: str, field: str = "retention") -> Retention:
+def categories(session: Session) -> dict[str, Category]:
+    """Every category by code: those shipped with qms, then the agency's own."""
+    found = dict(shipped_categories())
+    for row in session.execute(select(RetentionCategory).order_by(RetentionCategory.code)).scalars():
+        found.setdefault(row.code, Category(row.code, row.name, row.permanent, row.years, row.basis,
+                                            shipped=False))
+    return found
+
+
+def resolve(session: Session, value: str, field: str = "retention") -> Retention:
     """A category code, "permanent" (or "vĩnh viễn") or a number of years."""
     text = value.strip()
-    category = categories().get(text.upper())
+    category = categories(session).get(text.upper())
     if category is not None:
         return Retention(category.permanent, category.years, category.code, category.basis)
     if fold(text) in PERMANENT_WORDS:
@@ -73,3 +92,42 @@ def resolve(value: str, field: str = "retention") -> Retention:
         return Retention(False, int(number))
     raise ValidationFailed(field, _("Choose a retention category, \"permanent\", or a number of years from 1 "
                                     "to %(max)s.", max=MAX_YEARS))
+
+
+def add_category(session: Session, actor: Principal, data: RetentionCategoryIn) -> Category:
+    """The quality officer adds a category; its code may not be taken, nor read as a period."""
+    access.require_manager(actor)
+    if data.permanent == (data.years is not None):
+        raise ValidationFailed("years", _("Give either a number of years or \"permanent\", not both."))
+    if data.code in categories(session):
+        raise Conflict(_("A retention category with code %(code)s already exists.", code=data.code))
+    if data.code.isdigit():
+        raise ValidationFailed("code", _("A code made only of digits would read as a number of years."))
+    session.add(RetentionCategory(code=data.code, name=data.name, permanent=data.permanent, years=data.years,
+                                  basis=data.basis, created_by_id=actor.id))
+    session.flush()
+    audit.record(session, actor=actor, action="retention_category.create", object_type="retention_category",
+                 object_id=data.code, details=data.model_dump())
+    return categories(session)[data.code]
+
+
+def remove_category(session: Session, actor: Principal, code: str) -> None:
+    """Only a category the agency added, and only while no record of the register uses it."""
+    access.require_manager(actor)
+    code = code.strip().upper()
+    row = session.execute(
+        select(RetentionCategory).where(RetentionCategory.code == code)
+    ).scalar_one_or_none()
+    if row is None:
+        if code in shipped_categories():
+            raise Conflict(_("Category %(code)s is shipped with the software and cannot be removed.",
+                             code=code))
+        raise NotFound(_("Retention category %(code)s does not exist.", code=code))
+    used = session.execute(select(func.count()).select_from(RecordEntry).where(RecordEntry.category == code))
+    if used.scalar_one():
+        raise Conflict(_("Category %(code)s is used by the records register; change those records first.",
+                         code=code))
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor=actor, action="retention_category.delete", object_type="retention_category",
+                 object_id=code)

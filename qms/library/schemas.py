@@ -137,6 +137,38 @@ class RecordEntryPublic(BaseModel):
     disposal: str
 
 
+class RetentionCategoryIn(BaseModel):
+    """A retention category the agency adds: permanent, or kept for a number of years."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
+                      description="short and unique: letters, digits and '-'")
+    name: str = Field(min_length=2, max_length=300)
+    permanent: bool = False
+    years: int | None = Field(default=None, ge=1, le=100)
+    basis: str = Field(default="", max_length=300, description="the legal basis: document, article, item")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("name", "basis")
+    @classmethod
+    def _words(cls, value: str) -> str:
+        return " ".join(nfc(value).split())
+
+
+class RetentionCategoryPublic(BaseModel):
+    code: str
+    name: str
+    permanent: bool
+    years: int | None
+    basis: str
+    shipped: bool = Field(description="shipped with qms (read-only) rather than added by the agency")
+
+
 class RecordsApprovalIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     password: str = Field(min_length=1, max_length=256)
