@@ -1,11 +1,12 @@
 """Load on the busiest pages with wrk, next to a bare page of the same table.
 
-    python -m bench.pages [--url DATABASE_URL] [--seconds 8]
+    python -m bench.pages [--url DATABASE_URL] [--seconds 8] [--workers 1]
 
 Builds the large agency (bench.dataset) in a scratch folder unless --url names a database
-that already has it, serves it with one `qms serve` process, signs in, and runs wrk at 16
+that already has it, serves it with `qms serve`, signs in, and runs wrk at 16
 and 64 connections on each page. Prints requests per second, p50 and p99 latency, and the
-ratio to the bare FastAPI + Jinja2 page measured in the same run.
+ratio to the bare FastAPI + Jinja2 page measured in the same run (served with as many
+worker processes as the app: ``--workers``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", help="a database that already holds the bench dataset")
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="processes for the app and the bare page")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -97,7 +99,8 @@ def main() -> None:
     app_port, bare_port = _free_port(), _free_port()
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "qms.cli", "serve", "--port", str(app_port)],
+            [sys.executable, "-m", "qms.cli", "serve", "--port", str(app_port),
+             "--workers", str(args.workers)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -112,6 +115,8 @@ def main() -> None:
                 str(bare_port),
                 "--log-level",
                 "warning",
+                "--workers",
+                str(args.workers),
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -122,6 +127,7 @@ def main() -> None:
         _wait(base + "/healthz")
         _wait(f"http://127.0.0.1:{bare_port}/")
         cookies = {user: _session_cookie(base, user) for user, _path in PAGES.values()}
+        print("\none process each" if args.workers == 1 else f"\n{args.workers} worker processes each")
         print(f"\n{'page':34} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
         for connections in (16, 64):
             bare, b50, b99 = _wrk(f"http://127.0.0.1:{bare_port}/", connections, args.seconds, None)
