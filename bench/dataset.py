@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
@@ -250,10 +252,10 @@ def build(
     timings["documents"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    in_force = [v.id for v in versions if v.status == "effective"]
-    staff = _staff(engine)
+    in_force = [(v.id, v.status) for v in versions if v.status == "effective"]
     with engine.begin() as connection:
-        _acknowledgements(connection, in_force, staff, acknowledgements // max(len(in_force), 1), now)
+        per_version = acknowledgements // max(len(in_force), 1)
+        write_acknowledgements(connection, in_force, _staff(engine), per_version, now)
     timings["acknowledgements"] = time.perf_counter() - started
     return timings
 
@@ -263,33 +265,35 @@ def _staff(engine: Engine) -> list[tuple[int, int]]:
         return [tuple(row) for row in connection.execute(select(User.id, User.unit_id).order_by(User.id))]
 
 
-def _acknowledgements(
-    connection: Connection, version_ids: list[int], staff: list[tuple[int, int]], per_version: int,
-    now: datetime,
+def reading_status(index: int, k: int, version_status: str) -> str:
+    """Nine in ten have read a version in force; the rest are pending."""
+    return "pending" if (index + k) % 10 == 0 else "acknowledged"
+
+
+def write_acknowledgements(
+    connection: Connection, versions: Sequence[tuple[int, str]], staff: Sequence[tuple[int, int]],
+    per_version: int, now: datetime, status_of: Callable[[int, int, str], str] = reading_status,
 ) -> None:
-    """Each version in force distributed to ``per_version`` people; nine in ten have read it,
-    the rest are pending, some of them overdue. Written 20,000 rows at a time."""
+    """Each version (id, status) distributed to ``per_version`` people (half as many for a
+    version no longer in force), some due dates past; written 20,000 rows at a time."""
     connection.execute(insert(Distribution), [
         {"version_id": version_id, "targets": "{}", "due_days": 7, "due_at": now, "recipients_added": 0,
-         "created_at": now} for version_id in version_ids])
+         "created_at": now} for version_id, _status in versions])
     distributions = dict(connection.execute(select(Distribution.version_id, Distribution.id)).all())
-    rows: list[dict[str, object]] = []
-    for index, version_id in enumerate(version_ids):
-        for k in range(per_version):
-            user_id, unit_id = staff[(index * 37 + k) % len(staff)]
-            pending = (index + k) % 10 == 0
-            rows.append({
-                "version_id": version_id, "user_id": user_id, "unit_id": unit_id,
-                "distribution_id": distributions[version_id],
-                "status": "pending" if pending else "acknowledged", "assigned_at": now,
-                "due_at": now + timedelta(days=(k % 14) - 7), "reminders_sent": 0,
-                "acknowledged_at": None if pending else now,
-            })
-            if len(rows) >= 20_000:
-                connection.execute(insert(Acknowledgement), rows)
-                rows = []
-    if rows:
-        connection.execute(insert(Acknowledgement), rows)
+
+    def rows() -> Iterator[dict[str, object]]:
+        for index, (version_id, version_status) in enumerate(versions):
+            for k in range(per_version if version_status == "effective" else per_version // 2):
+                user_id, unit_id = staff[(index * 37 + k) % len(staff)]
+                status = status_of(index, k, version_status)
+                yield {"version_id": version_id, "user_id": user_id, "unit_id": unit_id,
+                       "distribution_id": distributions[version_id], "status": status, "assigned_at": now,
+                       "due_at": now + timedelta(days=(k % 14) - 7), "reminders_sent": 0,
+                       "acknowledged_at": now if status == "acknowledged" else None}
+
+    pending = rows()
+    while batch := list(islice(pending, 20_000)):
+        connection.execute(insert(Acknowledgement), batch)
     tally.rebuild(connection)
     connection.execute(text("ANALYZE"))
 

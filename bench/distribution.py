@@ -16,20 +16,21 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, event, insert, select, text, update
 from sqlalchemy.dialects import sqlite
 
+from bench.dataset import write_acknowledgements
 from qms import capabilities
 from qms.accounts.auth import principal_for
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import hash_password
 from qms.config import Settings
 from qms.db import make_engine, new_session, transaction
-from qms.distribution import dashboard, reports, service, tally
-from qms.distribution.models import Acknowledgement, Distribution
+from qms.distribution import dashboard, reports, service
+from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import DistributionRequest
 from qms.documents.models import Document, Version
 from qms.migrate import upgrade
@@ -37,6 +38,13 @@ from qms.migrate import upgrade
 PASSWORD = "demo1234"
 ZONE_SETTINGS = Settings()
 UNITS = 8
+
+
+def _status(index: int, k: int, version_status: str) -> str:
+    """Seven in ten have read a version in force; of an ended one, half were still pending."""
+    if version_status == "effective":
+        return "acknowledged" if (index + k) % 10 < 7 else "pending"
+    return "acknowledged" if k % 2 else "superseded"
 
 
 def _now() -> datetime:
@@ -88,30 +96,8 @@ def build(engine: Engine, users: int, documents: int, per_version: int) -> dict[
     started = time.perf_counter()
     user_rows = [(ids[name], units[i % len(units)]) for i, (name, _r) in enumerate(people)]
     with engine.begin() as connection:
-        connection.execute(insert(Distribution), [
-            {"version_id": v.id, "targets": "{}", "due_days": 7, "due_at": now, "recipients_added": 0,
-             "created_at": now} for v in versions])
-        distributions = dict(connection.execute(select(Distribution.version_id, Distribution.id)).all())
-        rows = []
-        for index, v in enumerate(versions):
-            count = per_version if v.status == "effective" else per_version // 2
-            for k in range(count):
-                user_id, unit_id = user_rows[(index * 37 + k) % len(user_rows)]
-                if v.status == "effective":
-                    status = "acknowledged" if (index + k) % 10 < 7 else "pending"
-                else:
-                    status = "acknowledged" if k % 2 else "superseded"
-                rows.append({"version_id": v.id, "user_id": user_id, "unit_id": unit_id,
-                             "distribution_id": distributions[v.id], "status": status, "assigned_at": now,
-                             "due_at": now + timedelta(days=(k % 14) - 7), "reminders_sent": 0,
-                             "acknowledged_at": now if status == "acknowledged" else None})
-                if len(rows) >= 20_000:
-                    connection.execute(insert(Acknowledgement), rows)
-                    rows = []
-        if rows:
-            connection.execute(insert(Acknowledgement), rows)
-        tally.rebuild(connection)
-        connection.execute(text("ANALYZE"))
+        write_acknowledgements(connection, [(v.id, v.status) for v in versions], user_rows, per_version, now,
+                               _status)
     timings["acknowledgements"] = time.perf_counter() - started
     return timings
 
