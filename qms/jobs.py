@@ -11,7 +11,7 @@ from qms.clock import local_today
 from qms.config import Settings
 from qms.db import transaction
 from qms.distribution import jobs as distribution_jobs
-from qms.documents.workflow import make_due_effective
+from qms.documents.effective import make_due_effective
 from qms.library.review_reminders import queue_review_reminders
 
 

@@ -21,7 +21,7 @@ from qms.distribution.targets import Targets, still_valid
 from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
-from qms.documents.models import Document, Version
+from qms.documents.models import Document, Version, version_ref
 from qms.errors import ValidationFailed
 
 
@@ -49,7 +49,7 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
     session.add_all(copies)
     session.flush()
     tally.rebuild(session, version.id)
-    ref = service.version_ref(document, version)
+    ref = version_ref(document, version)
     if closed:
         audit.record(session, **_actor_fields(actor), action="distribution.close", object_type="version",
                      object_id=ref, details={"outcome": outcome, "open_tasks_closed": closed})

@@ -14,8 +14,8 @@ from qms.accounts.roles import require_any
 from qms.audit import service as audit
 from qms.distribution.models import PaperCopy
 from qms.distribution.schemas import RecallRecord
-from qms.distribution.service import DISTRIBUTE, FOLLOW_UP, load_followed_version, version_ref
-from qms.documents.models import Document, Version
+from qms.distribution.service import DISTRIBUTE, FOLLOW_UP, load_followed_version
+from qms.documents.models import Document, Version, version_ref
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.pagination import Page, clamp

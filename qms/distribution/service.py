@@ -26,7 +26,7 @@ from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
 from qms.documents.lifecycle import Status
-from qms.documents.models import Document, Version
+from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
@@ -35,10 +35,6 @@ DISTRIBUTE = frozenset({Role.QUALITY_OFFICER})
 #: Who follows acknowledgements: the quality officer, the head of agency and deputies, auditors.
 FOLLOW_UP = frozenset({Role.QUALITY_OFFICER, Role.APPROVER, Role.AUDITOR})
 DISTRIBUTABLE = (Status.APPROVED, Status.EFFECTIVE)
-
-
-def version_ref(document: Document, version: Version) -> str:
-    return f"{document.code}/{version.revision}"
 
 
 def version_link(document: Document, version: Version) -> str:

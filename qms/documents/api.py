@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, status
 
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
-from qms.documents import delegation, read, service, workflow
+from qms.documents import delegation, pending, read, service, workflow
 from qms.documents.content import steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.schemas import (
@@ -135,7 +135,7 @@ def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: 
 def my_pending_actions(session: SessionDep, user: CurrentUser,
                        settings: SettingsDep) -> list[dict[str, Any]]:
     return [action.__dict__ for action in
-            workflow.pending_actions(session, user, local_today(settings.zone))]
+            pending.pending_actions(session, user, local_today(settings.zone))]
 
 
 @router.get("/delegations", response_model=list[DelegationPublic])

@@ -24,10 +24,10 @@ from qms.accounts.models import Unit, User
 from qms.audit import service as audit
 from qms.documents import search_index
 from qms.documents.content import content_hash, replace_steps
+from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
 from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
-from qms.documents.workflow import make_effective
 
 IMPORTER = "import"
 MAX_FILE_BYTES = 2_000_000

@@ -230,3 +230,8 @@ __all__ = [
     "VersionReviewer",
     "VersionStep",
 ]
+
+
+def version_ref(document: Document, version: Version) -> str:
+    """How a version is named in the audit trail and in messages: "QT-01/2"."""
+    return f"{document.code}/{version.revision}"

@@ -19,6 +19,7 @@ from qms.documents import access, panels, read, service, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.models import SECTIONS
+from qms.documents.pending import pending_actions
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
 from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse
@@ -52,7 +53,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
     document, version = service.load_version(session, user, code, rev)
     detail = read.version_detail(session, document, version)
     today = local_today(request.app.state.settings.zone)
-    pending = {(a.code, a.revision, a.kind): a for a in workflow.pending_actions(session, user, today)}
+    pending = {(a.code, a.revision, a.kind): a for a in pending_actions(session, user, today)}
     previous = max((v.revision for v in read.document_detail(session, user, document).versions
                     if v.revision < version.revision), default=None)
     return render(request, "documents/version.html", {
@@ -238,6 +239,6 @@ def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: 
 
 @router.get("/tasks")
 def tasks_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
-    actions = workflow.pending_actions(session, user, local_today(settings.zone))
+    actions = pending_actions(session, user, local_today(settings.zone))
     return render(request, "documents/tasks.html", {"actions": actions})
 

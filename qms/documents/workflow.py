@@ -1,9 +1,11 @@
-"""Submission, review, approval, effectiveness and withdrawal of versions."""
+"""Submission, review, approval and withdrawal of versions: the signed steps of the lifecycle.
+
+Coming into force is in :mod:`qms.documents.effective`; what waits for a signer, in
+:mod:`qms.documents.pending`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
@@ -17,24 +19,20 @@ from qms.db import utcnow
 from qms.documents import access, events, search_index
 from qms.documents.content import content_hash, steps_of
 from qms.documents.delegation import delegators_for
+from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, Status, next_status, transition
 from qms.documents.models import (
     SECTIONS,
     Document,
-    RevisionHistory,
-    Signature,
     Version,
     VersionReviewer,
+    version_ref,
 )
 from qms.documents.schemas import Decision, Submission, WithdrawalRequest
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.documents.signing import reauthenticate, round_signers, sign
 from qms.errors import Conflict, Forbidden, ValidationFailed
 from qms.i18n import _
-
-
-def _ref(document: Document, version: Version) -> str:
-    return f"{document.code}/{version.revision}"
 
 
 def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
@@ -99,7 +97,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     session.flush()
     sign(session, actor, version, document.code, "drafted", comment=data.comment)
     audit.record(session, actor=actor, action="version.submit", object_type="version",
-                 object_id=_ref(document, version),
+                 object_id=version_ref(document, version),
                  details={"reviewers": [u.username for u in reviewers], "approver": approver.username,
                           "content_hash": version.content_hash, "status": version.status})
     return version
@@ -126,7 +124,7 @@ def _send_back(session: Session, actor: Principal, document: Document, version: 
     session.add(version)
     session.flush()
     audit.record(session, actor=actor, action="version.reject", object_type="version",
-                 object_id=_ref(document, version), details={"review_round": version.review_round})
+                 object_id=version_ref(document, version), details={"review_round": version.review_round})
 
 
 def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
@@ -153,7 +151,7 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
         session.add(version)
         session.flush()
         audit.record(session, actor=actor, action="version.reviews_complete", object_type="version",
-                     object_id=_ref(document, version))
+                     object_id=version_ref(document, version))
     return version
 
 
@@ -197,101 +195,17 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     session.add(version)
     session.flush()
     audit.record(session, actor=actor, action="version.approve", object_type="version",
-                 object_id=_ref(document, version),
+                 object_id=version_ref(document, version),
                  details={"effective_date": version.effective_date.isoformat()})
     if version.effective_date <= today:
         make_effective(session, actor, document, version)
     return version
 
 
-def make_effective(session: Session, actor: Principal | None, document: Document, version: Version) -> None:
-    """The version comes into force; the previous effective one is superseded in the same transaction."""
-    document = session.execute(
-        select(Document).where(Document.id == document.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    now = utcnow()
-    previous = session.get(Version, document.effective_version_id) if document.effective_version_id else None
-    if previous is not None and previous.id != version.id:
-        transition(previous, Event.SUPERSEDE)
-        previous.ended_at = now
-        session.add(previous)
-        session.flush()
-        audit.record(session, actor=actor, actor_username="" if actor else "system",
-                     action="version.supersede", object_type="version",
-                     object_id=_ref(document, previous), details={"superseded_by": version.revision})
-        events.version_ended(session, document, previous, actor)
-    transition(version, Event.MAKE_EFFECTIVE)
-    version.effective_at = now
-    session.add(version)
-    session.flush()
-    document.effective_version_id = version.id
-    document.needs_review = False
-    document.next_review_on = _add_months(
-        version.effective_date or now.date(), document.review_interval_months
-    )
-    document.updated_at = now
-    session.add(RevisionHistory(document_id=document.id, revision=version.revision,
-                                effective_date=version.effective_date or now.date(),
-                                change_summary=version.change_summary,
-                                changed_sections=version.changed_sections))
-    search_index.refresh(session, document)
-    session.flush()
-    audit.record(session, actor=actor, actor_username="" if actor else "system",
-                 action="version.effective", object_type="version", object_id=_ref(document, version),
-                 details={"effective_date": version.effective_date.isoformat() if version.effective_date
-                          else None, "content_hash": version.content_hash})
-    events.version_effective(session, document, version,
-                             previous if previous is not None and previous.id != version.id else None, actor)
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def make_due_effective(session: Session, today: date) -> list[str]:
-    """Approved versions whose effective date has come; safe to run from several hosts at once.
-
-    The documents are locked first, all of them and in one order, then each version, as every
-    other writer does (see ``load_version``): locking in another order, or a document after
-    the first audit event, deadlocks with a request holding one of them. A second job waits
-    for the first and then finds nothing left to do.
-    """
-    due = session.execute(
-        select(Version.id, Version.document_id)
-        .where(Version.status == Status.APPROVED, Version.effective_date <= today).order_by(Version.id)
-    ).all()
-    if not due:
-        return []
-    documents = {document.id: document for document in session.execute(
-        select(Document).where(Document.id.in_({document_id for _id, document_id in due}))
-        .order_by(Document.id).with_for_update().execution_options(populate_existing=True)
-    ).scalars()}
-    done: list[str] = []
-    for version_id, document_id in due:
-        version = session.execute(
-            select(Version).where(Version.id == version_id).with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        if version.status != Status.APPROVED:
-            continue
-        document = documents[document_id]
-        make_effective(session, None, document, version)
-        done.append(_ref(document, version))
-    return done
-
-
 def withdraw(session: Session, actor: Principal, code: str, revision: int, data: WithdrawalRequest,
              today: date) -> Version:
-    require_not_read_only(actor.roles)
     """First the quality officer asks (reason, approver); then the approver signs."""
+    require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
     if data.decision is None:
         return _request_withdrawal(session, actor, document, version, data)
@@ -311,7 +225,7 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
         session.add(version)
         session.flush()
         audit.record(session, actor=actor, action="version.withdrawal_refused", object_type="version",
-                     object_id=_ref(document, version))
+                     object_id=version_ref(document, version))
         return version
     transition(version, Event.WITHDRAW)
     version.ended_at = utcnow()
@@ -323,7 +237,7 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
     session.add(document)
     session.flush()
     audit.record(session, actor=actor, action="version.withdraw", object_type="version",
-                 object_id=_ref(document, version), details={"reason": version.withdrawal_reason})
+                 object_id=version_ref(document, version), details={"reason": version.withdrawal_reason})
     events.version_ended(session, document, version, actor)
     return version
 
@@ -347,70 +261,6 @@ def _request_withdrawal(session: Session, actor: Principal, document: Document, 
     session.add(version)
     session.flush()
     audit.record(session, actor=actor, action="version.withdrawal_request", object_type="version",
-                 object_id=_ref(document, version),
+                 object_id=version_ref(document, version),
                  details={"reason": version.withdrawal_reason, "approver": approver.username})
     return version
-
-
-@dataclass(frozen=True)
-class PendingAction:
-    kind: str  # review | approval | withdrawal
-    code: str
-    title: str
-    revision: int
-    change_summary: str
-    submitted_at: object
-    on_behalf_of: str | None
-
-
-def pending_actions(session: Session, actor: Principal, today: date) -> list[PendingAction]:
-    """What waits for the actor's signature ("Việc cần xử lý")."""
-    principals = {actor.id} | delegators_for(session, actor.id, today)
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(principals))).all())
-    rows = session.execute(
-        select(Version, Document.code, Document.title)
-        .join(Document, Document.id == Version.document_id)
-        .where(
-            (Version.status == Status.AWAITING_APPROVAL) & Version.approver_id.in_(principals)
-            | (Version.status == Status.EFFECTIVE) & Version.withdrawal_approver_id.in_(principals)
-            | (Version.status == Status.IN_REVIEW) & Version.id.in_(
-                select(VersionReviewer.version_id).where(VersionReviewer.user_id == actor.id))
-        )
-        .order_by(Version.submitted_at)
-    ).all()
-    reviewed = set(session.execute(
-        select(Signature.version_id, Signature.review_round).where(
-            Signature.user_id == actor.id, Signature.meaning == "reviewed", Signature.purpose == "issue")
-    ).all())
-    authored = _authored_by(session, actor, [v for v, _code, _title in rows
-                                             if v.status == Status.AWAITING_APPROVAL])
-    actions: list[PendingAction] = []
-    for version, code, title in rows:
-        if version.status == Status.IN_REVIEW:
-            if (version.id, version.review_round) in reviewed:
-                continue
-            kind, principal = "review", actor.id
-        elif version.status == Status.AWAITING_APPROVAL:
-            if version.id in authored:
-                continue
-            kind, principal = "approval", version.approver_id
-        else:
-            kind, principal = "withdrawal", version.withdrawal_approver_id
-        actions.append(PendingAction(kind, code, title, version.revision, version.change_summary,
-                                     version.submitted_at,
-                                     names.get(principal) if principal != actor.id else None))
-    return actions
-
-
-def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]) -> set[int]:
-    """Those of ``versions`` the actor drafted or submitted in the current round: not theirs to approve."""
-    if not versions:
-        return set()
-    submitted = session.execute(
-        select(Signature.version_id).join(Version, Version.id == Signature.version_id).where(
-            Signature.version_id.in_([v.id for v in versions]), Signature.user_id == actor.id,
-            Signature.meaning == "drafted", Signature.purpose == "issue",
-            Signature.review_round == Version.review_round,
-        )
-    ).scalars()
-    return {v.id for v in versions if v.drafter_id == actor.id} | set(submitted)

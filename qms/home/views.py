@@ -11,7 +11,7 @@ from qms.distribution import paper
 from qms.distribution.reading import reading_list
 from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
-from qms.documents.workflow import pending_actions
+from qms.documents.pending import pending_actions
 from qms.library.dashboard import library_health
 from qms.web import render
 

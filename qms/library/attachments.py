@@ -19,7 +19,7 @@ from qms.audit import service as audit
 from qms.config import Settings
 from qms.documents import access, events
 from qms.documents.lifecycle import Status
-from qms.documents.models import Document, Version
+from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.errors import Conflict, Forbidden, NotFound
 from qms.i18n import _
@@ -42,10 +42,6 @@ class Download:
     @property
     def obsolete(self) -> bool:
         return self.version.status in ENDED
-
-
-def _ref(document: Document, version: Version) -> str:
-    return f"{document.code}/{version.revision}"
 
 
 def _require_editable(actor: Principal, version: Version) -> None:
@@ -93,7 +89,7 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
     session.add(attachment)
     session.flush()
     audit.record(session, actor=actor, action="attachment.add", object_type="version",
-                 object_id=_ref(document, version),
+                 object_id=version_ref(document, version),
                  details={"name": name, "sha256": attachment.sha256, "size": attachment.size,
                           "media_type": attachment.media_type})
     return attachment
@@ -115,7 +111,8 @@ def remove_attachment(session: Session, actor: Principal, code: str, revision: i
     session.delete(attachment)
     session.flush()
     audit.record(session, actor=actor, action="attachment.remove", object_type="version",
-                 object_id=_ref(document, version), details={"name": name, "sha256": attachment.sha256})
+                 object_id=version_ref(document, version),
+                 details={"name": name, "sha256": attachment.sha256})
 
 
 def can_download(actor: Principal, version: Version) -> bool:

@@ -22,7 +22,7 @@ from qms.clock import local_today
 from qms.config import Settings
 from qms.db import utcnow
 from qms.documents import access
-from qms.documents.models import Document, Version
+from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.errors import Conflict, Forbidden
 from qms.i18n import _
@@ -55,10 +55,6 @@ class RecordFile:
         return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.filename)}"
 
 
-def _ref(document: Document, version: Version) -> str:
-    return f"{document.code}/{version.revision}"
-
-
 def render_version(session: Session, document: Document, version: Version, settings: Settings, fmt: Format,
                    variant: Variant) -> bytes:
     record = version_record(session, document, version, variant=variant, zone=settings.zone,
@@ -78,7 +74,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
     variant = Variant(copy=copy, printed_on=local_today(settings.zone))
     data = render_version(session, document, version, settings, fmt, variant)
     audit.record(session, actor=actor, action="record.download", object_type="version",
-                 object_id=_ref(document, version),
+                 object_id=version_ref(document, version),
                  details={"format": fmt, "copy": copy, "status": version.status})
     suffix = f"_ban-kiem-soat-{copy:02d}" if copy is not None else ""
     return RecordFile(data, f"{document.code}_lan-{version.revision:02d}{suffix}.{fmt}", MEDIA_TYPES[fmt])
@@ -110,14 +106,14 @@ def sign_version(session: Session, actor: Principal | None, settings: Settings, 
             session.add(row)
             session.flush()
             audit.record(session, actor=actor, actor_username="" if actor else "system", action="record.sign",
-                         object_type="version", object_id=_ref(document, version),
+                         object_type="version", object_id=version_ref(document, version),
                          details={"sha256": digest, "certificate": agency.fingerprint, "demo": agency.demo})
     except IntegrityError:  # signed at the same moment by another request: keep theirs
         existing = signed_record_of(session, version)
         if existing is None:
             raise
         return existing
-    log.info("signed %s in %.0f ms", _ref(document, version), (time.perf_counter() - started) * 1000)
+    log.info("signed %s in %.0f ms", version_ref(document, version), (time.perf_counter() - started) * 1000)
     return row
 
 
@@ -141,6 +137,7 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
             session.flush()
         row = sign_version(session, actor, settings, document, version, agency)
     audit.record(session, actor=actor, action="record.download", object_type="version",
-                 object_id=_ref(document, version), details={"format": "signed.pdf", "sha256": row.sha256})
+                 object_id=version_ref(document, version),
+                 details={"format": "signed.pdf", "sha256": row.sha256})
     return RecordFile(storage.get(row.sha256), f"{document.code}_lan-{version.revision:02d}_ky-so.pdf",
                       MEDIA_TYPES["pdf"])

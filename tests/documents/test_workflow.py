@@ -24,6 +24,7 @@ from qms.db import new_session
 from qms.documents import service as document_service
 from qms.documents import workflow
 from qms.documents.delegation import create_delegation
+from qms.documents.effective import make_due_effective
 from qms.documents.models import Delegation, Document, RevisionHistory, Signature, Version
 from qms.documents.schemas import Decision, DelegationCreate, DocumentUpdate
 from qms.errors import Conflict, Forbidden
@@ -586,12 +587,12 @@ def test_a_future_effective_date_waits_then_supersedes_on_the_day(api, look, eng
     assert api.get("nhanvien", "/api/v1/documents/QT-01").json()["current_revision"] == 1
 
     with new_session(engine, write=True) as session:
-        assert workflow.make_due_effective(session, day - timedelta(days=1)) == []
+        assert make_due_effective(session, day - timedelta(days=1)) == []
         session.commit()
     assert look.statuses("QT-01") == [(1, "effective"), (2, "approved")]
 
     with new_session(engine, write=True) as session:
-        assert workflow.make_due_effective(session, day) == ["QT-01/2"]
+        assert make_due_effective(session, day) == ["QT-01/2"]
         session.commit()
     assert look.statuses("QT-01") == [(1, "superseded"), (2, "effective")]
     assert look.document("QT-01").effective_version_id == look.version("QT-01", 2).id
@@ -601,8 +602,8 @@ def test_a_future_effective_date_waits_then_supersedes_on_the_day(api, look, eng
 
     before = look.snapshot()
     with new_session(engine, write=True) as session:
-        assert workflow.make_due_effective(session, day) == []
-        assert workflow.make_due_effective(session, day + timedelta(days=1)) == []
+        assert make_due_effective(session, day) == []
+        assert make_due_effective(session, day + timedelta(days=1)) == []
         session.commit()
     assert look.snapshot() == before
     document = api.get("nhanvien", "/api/v1/documents/QT-01").json()
@@ -742,6 +743,7 @@ def test_a_deputy_who_reviewed_the_version_cannot_approve_it_for_the_head(api, l
     assert api.submit("QT-01", 1, reviewers=("phogiamdoc",)).status_code == 200
     assert api.review("QT-01", 1, username="phogiamdoc").status_code == 200
     _delegate(api, today, today + timedelta(days=5))
+    assert api.get("phogiamdoc", "/api/v1/me/pending").json() == [], "not offered to approve either"
     before = look.snapshot()
     refused = api.approve("QT-01", 1, username="phogiamdoc")
     assert refused.status_code == 409
@@ -1000,7 +1002,7 @@ def test_the_daily_job_and_a_metadata_change_at_the_same_time_both_succeed(api, 
 
     outcomes = _at_once(
         engine,
-        job=lambda session: workflow.make_due_effective(session, day),
+        job=lambda session: make_due_effective(session, day),
         rename=lambda session: document_service.update_document(
             session, people["iso"], "QT-02", DocumentUpdate(title="Quy trình thứ hai")).title,
     )
