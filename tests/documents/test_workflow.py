@@ -737,6 +737,15 @@ def test_a_revoked_delegation_no_longer_lets_the_deputy_sign(api, look, today):
     assert api.get("phogiamdoc", "/api/v1/me/pending").json() == []
 
 
+def test_revoking_a_delegation_by_an_id_no_row_can_have_is_refused(api):
+    """An id past 64 bits could not be bound by SQLite (it was a server error)."""
+    for delegation_id in (2**63, 10**20, 0):
+        response = api.client.delete(f"/api/v1/delegations/{delegation_id}", headers=api.as_("giamdoc"))
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "delegation_id"
+    assert api.client.delete("/api/v1/delegations/2147483647", headers=api.as_("giamdoc")).status_code == 404
+
+
 def test_delegation_rules(api, look, today):
     week = {"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=7)).isoformat()}
     assert api.post("nhanvien", "/api/v1/delegations", {"delegate": "phogiamdoc", **week}).status_code == 403
