@@ -1,7 +1,8 @@
 """Property-based fuzzing of the JSON API from its own OpenAPI document (schemathesis).
 
 Every operation of ``/openapi.json`` is called with generated inputs, valid and invalid, by a
-quality officer and by a plain staff member. Two things must hold for every answer:
+quality officer, by a plain staff member and by an administrator (who alone reaches users,
+units and the audit trail). Two things must hold for every answer:
 
 * no server error: nothing answers 5xx, whatever the input;
 * a refusal (4xx) is JSON with a ``detail`` message, as every other API error is.
@@ -136,15 +137,16 @@ def with_extreme(value: Any) -> st.SearchStrategy[Any]:
     return st.just(value) | extreme
 
 
-@pytest.fixture(params=["iso", "nhanvien"])
+@pytest.fixture(params=["iso", "nhanvien", "quantri"])
 def fuzz_user(request: pytest.FixtureRequest) -> str:
-    """Who signs the generated calls: the quality officer (most writes are allowed) and a
-    staff member (most are refused, which must be a clean 403)."""
+    """Who signs the generated calls: the quality officer (most document writes are allowed),
+    a staff member (most are refused, which must be a clean 403) and an administrator."""
     return request.param
 
 
 @pytest.fixture
-def fuzz_headers(client, api, fuzz_user) -> dict[str, str]:
+def fuzz_headers(client, api, make, fuzz_user) -> dict[str, str]:
+    make.user("quantri", "admin", unit="VP")
     return api_headers(client, fuzz_user)
 
 
