@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export QMS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint messages bench clean system-deps
+.PHONY: run test fuzz lint messages bench clean system-deps
 
 $(BIN)/qms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ system-deps:
 
 test: $(VENV)/.dev system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The API fuzzing test of `make test`, longer and with a new seed each time (printed, so
+# that FUZZ_SEED=N replays a run); QMS_TEST_DATABASE_URL applies as for `make test`.
+FUZZ_EXAMPLES ?= 200
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell date +%s)
+endif
+fuzz: $(VENV)/.dev
+	@echo "API fuzzing: $(FUZZ_EXAMPLES) examples per operation, FUZZ_SEED=$(FUZZ_SEED)"
+	QMS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QMS_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check $(wildcard qms tests seed bench)

@@ -13,6 +13,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile
 from qms.accounts.roles import MANAGE_ACCOUNTS, require_any
 from qms.audit import service as audit
+from qms.text import Text
 
 _CACHE_SECONDS = 30.0
 _cache: dict[int, tuple[float, AgencyInfo]] = {}
@@ -29,10 +30,10 @@ class AgencyInfo:
 class AgencyForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=200)
-    parent_name: str = Field(default="", max_length=200)
-    short_name: str = Field(default="", max_length=50)
-    address: str = Field(default="", max_length=300)
+    name: Text = Field(min_length=2, max_length=200)
+    parent_name: Text = Field(default="", max_length=200)
+    short_name: Text = Field(default="", max_length=50)
+    address: Text = Field(default="", max_length=300)
 
 
 def agency_profile(engine: Engine) -> AgencyInfo:

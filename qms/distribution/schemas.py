@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
+from qms.text import Text
+
 
 class PaperCopyRequest(BaseModel):
     holder: str = Field(min_length=1, max_length=64, description="username of the holder")
@@ -87,4 +89,4 @@ class AcknowledgementSummary(BaseModel):
 class RecallRecord(BaseModel):
     outcome: str = Field(pattern="^(returned|destroyed)$")
     on: date
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)

@@ -41,7 +41,7 @@ def list_documents(
     unit: str | None = Query(None, max_length=32),
     sort: str | None = Query(None, max_length=20),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> DocumentList:
     page = service.list_documents(session, user, q=q, kind=kind, status=status, unit=unit, sort=sort,
                                   limit=limit, offset=offset)
@@ -152,5 +152,6 @@ def create_delegation(body: DelegationCreate, session: SessionDep, user: Current
 
 
 @router.delete("/delegations/{delegation_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_delegation(delegation_id: int, session: SessionDep, user: CurrentUser) -> None:
+def revoke_delegation(session: SessionDep, user: CurrentUser,
+                      delegation_id: int = Path(ge=1, le=2**31 - 1)) -> None:
     delegation.revoke_delegation(session, user, delegation_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.i18n import _
 from qms.markup import nfc
+from qms.text import Text
 
 Kind = Literal["manual", "policy", "objectives", "procedure", "work_instruction", "form", "external",
                "other"]
@@ -30,11 +31,11 @@ class ExternalInfo(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    number: str | None = Field(default=None, max_length=80)
-    issuer: str | None = Field(default=None, max_length=200)
+    number: Text | None = Field(default=None, max_length=80)
+    issuer: Text | None = Field(default=None, max_length=200)
     issued_on: date | None = None
     status: Literal["in_force", "amended", "expired"] | None = None
-    replaced_by: str | None = Field(default=None, max_length=120)
+    replaced_by: Text | None = Field(default=None, max_length=120)
 
     @field_validator("number", "issuer", "replaced_by")
     @classmethod
@@ -46,7 +47,7 @@ class DocumentCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     code: str = Field(min_length=1, max_length=40)
-    title: str = Field(min_length=3, max_length=300)
+    title: Text = Field(min_length=3, max_length=300)
     kind: Kind
     owner_unit: str = Field(min_length=1, max_length=32)
     confidentiality: Confidentiality = "internal"
@@ -78,7 +79,7 @@ class DocumentCreate(BaseModel):
 class DocumentUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    title: str | None = Field(default=None, min_length=3, max_length=300)
+    title: Text | None = Field(default=None, min_length=3, max_length=300)
     owner_unit: str | None = Field(default=None, min_length=1, max_length=32)
     confidentiality: Confidentiality | None = None
     review_interval_months: int | None = Field(default=None, ge=1, le=120)
@@ -94,11 +95,11 @@ class DocumentUpdate(BaseModel):
 class Step(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    step: str = Field(default="", max_length=40)
-    responsibility: str = Field(default="", max_length=300)
-    task: str = Field(default="", max_length=5000)
-    duration: str = Field(default="", max_length=100)
-    output: str = Field(default="", max_length=500)
+    step: Text = Field(default="", max_length=40)
+    responsibility: Text = Field(default="", max_length=300)
+    task: Text = Field(default="", max_length=5000)
+    duration: Text = Field(default="", max_length=100)
+    output: Text = Field(default="", max_length=500)
 
     @field_validator("step", "responsibility", "task", "duration", "output")
     @classmethod
@@ -110,20 +111,20 @@ class Step(BaseModel):
 
 
 class Sections(BaseModel):
-    purpose: str | None = Field(default=None, max_length=MAX_SECTION)
-    scope: str | None = Field(default=None, max_length=MAX_SECTION)
-    references: str | None = Field(default=None, max_length=MAX_SECTION)
-    definitions: str | None = Field(default=None, max_length=MAX_SECTION)
-    content: str | None = Field(default=None, max_length=MAX_SECTION)
-    forms: str | None = Field(default=None, max_length=MAX_SECTION)
-    records: str | None = Field(default=None, max_length=MAX_SECTION)
+    purpose: Text | None = Field(default=None, max_length=MAX_SECTION)
+    scope: Text | None = Field(default=None, max_length=MAX_SECTION)
+    references: Text | None = Field(default=None, max_length=MAX_SECTION)
+    definitions: Text | None = Field(default=None, max_length=MAX_SECTION)
+    content: Text | None = Field(default=None, max_length=MAX_SECTION)
+    forms: Text | None = Field(default=None, max_length=MAX_SECTION)
+    records: Text | None = Field(default=None, max_length=MAX_SECTION)
 
 
 class VersionUpdate(BaseModel):
     sections: Sections | None = None
     steps: list[Step] | None = Field(default=None, max_length=MAX_STEPS)
-    change_summary: str | None = Field(default=None, max_length=5000)
-    changed_sections: str | None = Field(default=None, max_length=300)
+    change_summary: Text | None = Field(default=None, max_length=5000)
+    changed_sections: Text | None = Field(default=None, max_length=300)
     effective_date: date | None = None
 
 
@@ -135,22 +136,22 @@ class Submission(BaseModel):
     reviewers: list[str] = Field(default_factory=list, max_length=20)
     approver: str = Field(min_length=1, max_length=64)
     password: str | None = Field(default=None, max_length=256)
-    comment: str = Field(default="", max_length=5000)
+    comment: Text = Field(default="", max_length=5000)
 
 
 class Decision(BaseModel):
     decision: str = Field(min_length=1, max_length=20)
-    comment: str = Field(default="", max_length=5000)
+    comment: Text = Field(default="", max_length=5000)
     password: str = Field(min_length=1, max_length=256)
 
 
 class WithdrawalRequest(BaseModel):
     """Sent by the quality officer to start a withdrawal, or by the approver to sign it."""
 
-    reason: str | None = Field(default=None, max_length=5000)
+    reason: Text | None = Field(default=None, max_length=5000)
     approver: str | None = Field(default=None, max_length=64)
     decision: Literal["approved", "rejected"] | None = None
-    comment: str = Field(default="", max_length=5000)
+    comment: Text = Field(default="", max_length=5000)
     password: str | None = Field(default=None, max_length=256)
 
 
@@ -158,7 +159,7 @@ class DelegationCreate(BaseModel):
     delegate: str = Field(min_length=1, max_length=64)
     starts_on: date
     ends_on: date
-    note: str = Field(default="", max_length=300)
+    note: Text = Field(default="", max_length=300)
     delegator: str | None = Field(default=None, max_length=64)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.markup import nfc
+from qms.text import Text
 
 
 def _text(value: str) -> str:
@@ -23,7 +24,7 @@ class AttachmentPublic(BaseModel):
 
 class ReviewOutcome(BaseModel):
     outcome: Literal["no_change", "revise", "withdraw"]
-    comment: str = Field(default="", max_length=5000)
+    comment: Text = Field(default="", max_length=5000)
     password: str | None = Field(default=None, max_length=256)
     approver: str | None = Field(default=None, max_length=64)
 
@@ -66,8 +67,8 @@ class ChangeRequestCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     document_code: str = Field(min_length=1, max_length=40)
-    reason: str = Field(min_length=3, max_length=5000)
-    proposal: str = Field(min_length=3, max_length=10000)
+    reason: Text = Field(min_length=3, max_length=5000)
+    proposal: Text = Field(min_length=3, max_length=10000)
 
     @field_validator("reason", "proposal")
     @classmethod
@@ -77,7 +78,7 @@ class ChangeRequestCreate(BaseModel):
 
 class ChangeRequestDecision(BaseModel):
     decision: Literal["accepted", "rejected"]
-    comment: str = Field(default="", max_length=5000)
+    comment: Text = Field(default="", max_length=5000)
 
     @field_validator("comment")
     @classmethod
@@ -110,9 +111,9 @@ class ChangeRequestList(BaseModel):
 class RecordEntryIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=300)
+    name: Text = Field(min_length=2, max_length=300)
     keeping_unit: str = Field(min_length=1, max_length=32)
-    retention: str = Field(min_length=1, max_length=40, description="a category code, 'permanent' or a "
+    retention: Text = Field(min_length=1, max_length=40, description="a category code, 'permanent' or a "
                                                                       "number of years")
     medium: Literal["paper", "electronic", "both"] = "paper"
     disposal: Literal["destroy", "archive_agency", "archive_historical", "reappraise"] = "destroy"
@@ -144,10 +145,10 @@ class RetentionCategoryIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
                       description="short and unique: letters, digits and '-'")
-    name: str = Field(min_length=2, max_length=300)
+    name: Text = Field(min_length=2, max_length=300)
     permanent: bool = False
     years: int | None = Field(default=None, ge=1, le=100)
-    basis: str = Field(default="", max_length=300, description="the legal basis: document, article, item")
+    basis: Text = Field(default="", max_length=300, description="the legal basis: document, article, item")
 
     @field_validator("code")
     @classmethod
@@ -172,7 +173,7 @@ class RetentionCategoryPublic(BaseModel):
 class RecordsApprovalIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     password: str = Field(min_length=1, max_length=256)
-    comment: str = Field(default="", max_length=2000)
+    comment: Text = Field(default="", max_length=2000)
 
 
 class RecordsApprovalPublic(BaseModel):

@@ -221,7 +221,11 @@ def audit_trail(session: Session, actor: Principal, since: datetime | None, zone
                AuditEvent.object_type, AuditEvent.object_id, AuditEvent.address, AuditEvent.details)
         .where(AuditEvent.occurred_at >= start).order_by(AuditEvent.id).limit(AUDIT_ROW_LIMIT + 1)
     ).all()
-    notes = [f"Các sự kiện từ {start.astimezone(zone):%H:%M ngày %d/%m/%Y} đến {vn.long_date(today)}."]
+    try:
+        shown = f"{start.astimezone(zone):%H:%M ngày %d/%m/%Y}"
+    except OverflowError:  # the last moment of year 9999 (or the first of year 1) has no agency time
+        shown = f"{start:%H:%M ngày %d/%m/%Y} UTC"
+    notes = [f"Các sự kiện từ {shown} đến {vn.long_date(today)}."]
     if len(events) > AUDIT_ROW_LIMIT:
         events = events[:AUDIT_ROW_LIMIT]
         notes.append(f"Chỉ liệt kê {AUDIT_ROW_LIMIT:,} sự kiện đầu tiên; ".replace(",", ".")

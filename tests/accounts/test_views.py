@@ -337,6 +337,15 @@ def test_agency_page_is_for_admins(client, make, read):
     assert [e.actor_username for e in read.events("agency.update")] == ["quantri"]
 
 
+def test_an_agency_name_with_a_control_character_is_refused(client, make, read):
+    """The name heads every record; Word cannot hold a control character."""
+    make.user("quantri", "admin")
+    login(client, "quantri")
+    refused = post_form(client, "/admin/agency", {"name": "Sở\x0bNội vụ"})
+    assert refused.status_code == 422
+    assert read.events("agency.update") == []
+
+
 def test_a_failed_edit_of_a_deactivated_user_keeps_its_state_and_actions(signed_in_admin, make):
     make.user("nv1", "staff", active=False)
     response = post_form(signed_in_admin, "/admin/users/nv1", {

@@ -90,6 +90,10 @@ def test_paper_copies_of_the_old_version_go_on_the_recall_list(api, published, d
     assert again.status_code == 409
     assert api.post("nhanvien", f"{URL}/1/paper-copies/1/recall",
                     {"outcome": "returned", "on": copies[0].issued_at.date().isoformat()}).status_code == 403
+    # A control character in the note would have broken the distribution record as Word.
+    noted = api.post("iso", f"{URL}/1/paper-copies/1/recall",
+                     {"outcome": "returned", "on": copies[0].issued_at.date().isoformat(), "note": "Trả\x00"})
+    assert noted.status_code == 422 and noted.json()["errors"][0]["field"] == "note"
 
 
 def test_copies_of_a_version_in_force_are_not_recalled(api, published):

@@ -122,6 +122,16 @@ def test_filters(library):
     assert api.get("nhanvien", LIST, params={"offset": -1}).status_code == 422
 
 
+def test_an_offset_beyond_any_page_is_refused_before_the_database(library):
+    """Past 64 bits SQLite cannot even bind the number (it was a server error)."""
+    api = library
+    for offset in (2**63, 10**20):
+        response = api.get("nhanvien", LIST, params={"offset": offset})
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "offset"
+    assert api.get("nhanvien", LIST, params={"offset": 1_000_000}).json()["items"] == []
+
+
 def test_staff_see_the_status_in_force_not_that_of_a_draft(library):
     api = library
     assert api.post("iso", f"{LIST}/QT-01/versions").status_code == 201

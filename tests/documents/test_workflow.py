@@ -164,6 +164,31 @@ def test_an_edit_without_if_match_is_422_and_changes_nothing(api, look):
     assert look.snapshot() == before
 
 
+def test_control_characters_are_refused_in_titles_and_contents(api, look):
+    """A stored NUL, form feed or escape made every Word copy of the document fail (and
+    PostgreSQL refuses a NUL outright): such text is refused where it comes in."""
+    _draft(api)
+    before = look.snapshot()
+    title = api.patch("iso", "/api/v1/documents/QT-01", {"title": "Quy trình\x00 kiểm soát"})
+    assert title.status_code == 422, title.text
+    assert title.json()["errors"][0] == {"field": "title",
+                                         "reason": "Không được chứa ký tự điều khiển (ký tự ẩn như NUL)."}
+    new = api.post("iso", "/api/v1/documents", {"code": "QT-09", "title": "Quy\x0btrình", "kind": "procedure",
+                                                "owner_unit": "VP"})
+    assert new.status_code == 422 and new.json()["errors"][0]["field"] == "title"
+    for body, field in (({"sections": {"purpose": "Mục đích\x0c"}}, "sections"),
+                        ({"steps": [{"step": "B1", "task": "Soạn\x1b[31m"}]}, "steps"),
+                        ({"change_summary": "Sửa\x07"}, "change_summary")):
+        response = api.patch("iso", V1, body, headers={"If-Match": api.get("iso", V1).json()["etag"]})
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+    assert look.snapshot() == before
+    # Tabs and line breaks are text, and the Word copy carries them.
+    edited = api.edit("QT-01", 1, {"sections": {"content": "Bước 1:\tnhận hồ sơ.\r\nBước 2: xử lý."}})
+    assert edited.status_code == 200, edited.text
+    assert api.get("iso", f"{V1}/record.docx").status_code == 200
+
+
 def test_content_is_editable_only_in_draft(api, look):
     _draft(api)
     assert api.submit("QT-01", 1).status_code == 200
@@ -792,6 +817,15 @@ def test_a_revoked_delegation_no_longer_lets_the_deputy_sign(api, look, today):
     assert api.approve("QT-01", 1, username="phogiamdoc").status_code == 403
     assert look.snapshot() == before
     assert api.get("phogiamdoc", "/api/v1/me/pending").json() == []
+
+
+def test_revoking_a_delegation_by_an_id_no_row_can_have_is_refused(api):
+    """An id past 64 bits could not be bound by SQLite (it was a server error)."""
+    for delegation_id in (2**63, 10**20, 0):
+        response = api.client.delete(f"/api/v1/delegations/{delegation_id}", headers=api.as_("giamdoc"))
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "delegation_id"
+    assert api.client.delete("/api/v1/delegations/2147483647", headers=api.as_("giamdoc")).status_code == 404
 
 
 def test_delegation_rules(api, look, today):

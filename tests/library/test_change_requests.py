@@ -77,6 +77,17 @@ def test_requests_are_private_to_their_requester_and_validated(api):
     assert unknown.status_code == 404
 
 
+def test_a_request_or_decision_with_a_control_character_is_refused(api):
+    in_force(api)
+    bad = api.post("nhanvien", "/api/v1/change-requests", {**REQUEST, "proposal": "Sửa bước 2\x00"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "proposal"
+    created = api.post("nhanvien", "/api/v1/change-requests", REQUEST).json()
+    decided = api.post("iso", f"/api/v1/change-requests/{created['id']}/decision",
+                       {"decision": "rejected", "comment": "Không\x1b phù hợp"})
+    assert decided.status_code == 422 and decided.json()["errors"][0]["field"] == "comment"
+    assert api.get("iso", f"/api/v1/change-requests/{created['id']}").json()["status"] == "open"
+
+
 def test_the_request_shows_on_the_document_and_on_the_resulting_version(api, client):
     from support import login, post_form
     in_force(api)

@@ -49,6 +49,16 @@ def test_bad_lines_are_refused_naming_the_line_and_nothing_changes(api):
     assert staff.status_code == 403
 
 
+def test_a_record_name_with_a_control_character_is_refused(api):
+    """It would have made the records list as Word fail for everyone."""
+    procedure_in_force(api)
+    bad = api.client.put("/api/v1/documents/QT-01/records", json=[{**ROWS[0], "name": "Sổ\x00 theo dõi"}],
+                         headers=api.as_("iso"))
+    assert bad.status_code == 422, bad.text
+    assert api.get("iso", "/api/v1/documents/QT-01/records").json() == []
+    assert api.get("iso", "/api/v1/reports/records-list.docx").status_code == 200
+
+
 def test_the_head_approves_the_yearly_list_with_a_signature_once_per_content(api, db):
     procedure_in_force(api)
     api.client.put("/api/v1/documents/QT-01/records", json=ROWS, headers=api.as_("iso"))

@@ -103,6 +103,20 @@ def test_audit_trail_is_for_auditors(api, engine):
     assert [e["actor"] for e in audit_events(engine, "report.download")] == ["danhgia"] * 3
 
 
+def test_an_audit_trail_since_an_end_of_the_calendar_is_answered(api):
+    """The last moment of year 9999 west of UTC has no time in the agency's zone: the
+    extract since then was a server error. It is empty; one since year 1 has everything."""
+    publish_rich(api, steps=1)
+    late = api.get("danhgia", f"{REPORTS}/audit-trail.csv", params={"since": "9999-12-31T23:59:59-12:00"})
+    assert late.status_code == 200, late.text
+    assert _csv(late)[1:] == []
+    early = api.get("danhgia", f"{REPORTS}/audit-trail.csv", params={"since": "0001-01-01T00:00:00+14:00"})
+    assert "document.create" in [row[3] for row in _csv(early)[1:]]
+    pdf = api.get("danhgia", f"{REPORTS}/audit-trail.pdf", params={"since": "9999-12-31T23:59:59-12:00"})
+    assert pdf.status_code == 200
+    assert "31/12/9999" in flat("\n".join(pdf_pages(pdf.content)))
+
+
 def test_unknown_formats_and_anonymous_calls_are_refused(api, client, app):
     paths = app.openapi()["paths"]
     for path in ("/api/v1/documents/{code}/versions/{rev}/record.pdf",
