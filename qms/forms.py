@@ -46,9 +46,30 @@ def _message(error: Mapping[str, Any]) -> str:
         return _("Must be a date (dd/mm/yyyy or yyyy-mm-dd).")
     if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
         return _("This is not a valid e-mail address.")
-    if kind == "bool_parsing":
+    if kind in ("bool_parsing", "bool_type"):
         return _("Must be yes or no.")
-    return str(error.get("msg", _("Invalid value."))).removeprefix("Value error, ")
+    if kind in ("string_type", "string_unicode", "bytes_type"):
+        return _("Must be text.")
+    if kind == "string_pattern_mismatch":
+        return _("Contains characters or a form that this field does not allow.")
+    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
+        return _("Must be a list.")
+    if kind == "too_short":
+        return _("Must have at least %(n)s items.", n=ctx.get("min_length"))
+    if kind == "too_long":
+        return _("Must have at most %(n)s items.", n=ctx.get("max_length"))
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number",
+                "int_parsing_size"):
+        return _("Must be a number in the allowed range.")
+    if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "timezone_aware",
+                "timezone_naive"):
+        return _("Must be a date and time.")
+    if kind == "extra_forbidden":
+        return _("This field is not expected here.")
+    if kind in ("value_error", "assertion_error"):
+        # Raised by the models' own checks, whose messages are already translated.
+        return str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return _("Invalid value.")
 
 
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:

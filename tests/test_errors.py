@@ -154,6 +154,20 @@ def test_validation_failures_name_the_field_both_ways(client, make):
     assert rule.json()["errors"] == [{"field": "parent", "reason": rule.json()["detail"]}]
 
 
+def test_every_kind_of_bad_value_is_explained_in_vietnamese(client, make):
+    """Whatever the wrong shape, the reason is in the caller's language, never the
+    validation library's English."""
+    make.user("quantri", "admin")
+    headers = api_headers(client, "quantri")
+    wrong = client.post("/api/v1/units", headers=headers,
+                        json={"code": ["KH"], "name": 5, "sort_order": 1.5, "unknown": True})
+    assert wrong.status_code == 422
+    reasons = {e["field"]: e["reason"] for e in wrong.json()["errors"]}
+    assert reasons["code"] == "Phải là văn bản." and reasons["name"] == "Phải là văn bản."
+    assert all(reason.isascii() is False for reason in reasons.values()), reasons
+    assert "Input should" not in wrong.text
+
+
 # --- bad input never gives a 500 ----------------------------------------------------------
 
 
