@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role, require_any
+from qms.clock import add_months
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents.labels import role_in_signoff
 from qms.documents.lifecycle import status_label
@@ -23,7 +24,6 @@ from qms.i18n import _
 from qms.library.attachments import can_download
 from qms.library.labels import external_status_label
 from qms.library.models import Attachment, ExternalDetails, RecordEntry
-from qms.library.reviews import add_months
 
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
+from qms.clock import add_months
 from qms.db import utcnow
 from qms.documents import events, search_index
 from qms.documents.lifecycle import Event, Status, transition
@@ -39,7 +40,7 @@ def make_effective(session: Session, actor: Principal | None, document: Document
     session.flush()
     document.effective_version_id = version.id
     document.needs_review = False
-    document.next_review_on = _add_months(
+    document.next_review_on = add_months(
         version.effective_date or now.date(), document.review_interval_months
     )
     document.updated_at = now
@@ -55,17 +56,6 @@ def make_effective(session: Session, actor: Principal | None, document: Document
                           else None, "content_hash": version.content_hash})
     events.version_effective(session, document, version,
                              previous if previous is not None and previous.id != version.id else None, actor)
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def make_due_effective(session: Session, today: date) -> list[str]:

@@ -21,6 +21,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
+from qms.clock import add_months
 from qms.documents import access, workflow
 from qms.documents.models import Document, Version
 from qms.documents.schemas import WithdrawalRequest
@@ -53,18 +54,6 @@ class DueReview:
     @property
     def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has fewer days."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def due_reviews(session: Session, actor: Principal, today: date, within_days: int = 30, *,
