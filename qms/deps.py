@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -32,13 +33,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Requests that may write (any method but GET/HEAD/OPTIONS, or a GET of a router that
     declares :func:`writes_on_get`) take the write lock at BEGIN on SQLite, so concurrent
-    writers queue instead of failing. Their database work runs in the thread pool, where
-    waiting for the lock holds up no other request; a read-only request opens and ends its
-    transaction on the event loop, which costs less than the trips through the pool.
+    writers queue instead of failing. The session is also the one the page layout reads
+    with (the bell's count, the agency's name), so a request holds one connection at most.
     """
     writes = request.method not in SAFE_METHODS or getattr(request.state, "writes_on_get", False)
     request.state.writes = writes
     session = new_session(request.app.state.engine, write=writes)
+    request.state.session = session
     try:
         yield session
         await on_database(request, session.commit)
@@ -49,15 +50,30 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         roll_back(session, error)
         raise
     finally:
+        # An error page rendered after this point reads with a session of its own.
+        request.state.session = None
         session.close()
 
 
 async def on_database(request: Request, function: Callable[..., T], *args: Any) -> T:
-    """Run database work of this request: at once for a read-only request (SQLite reads never
-    wait in WAL mode, PostgreSQL reads are short), in the thread pool for one that may write."""
+    """Run database work of this request on the event loop when the whole request runs there,
+    else in the thread pool.
+
+    A read-only request to an ``async def`` page (the busiest pages) does everything on the
+    loop, which costs less than the trips through the pool: SQLite reads never wait in WAL
+    mode and PostgreSQL reads are short. Any other request takes its connection in the pool,
+    so that waiting for one (or for SQLite's write lock) never holds up the loop.
+    """
+    if _runs_on_loop(request):
+        return function(*args)
+    return await run_in_threadpool(function, *args)
+
+
+def _runs_on_loop(request: Request) -> bool:
     if getattr(request.state, "writes", True):
-        return await run_in_threadpool(function, *args)
-    return function(*args)
+        return False
+    endpoint = request.scope.get("endpoint")
+    return endpoint is not None and inspect.iscoroutinefunction(endpoint)
 
 
 async def writes_on_get(request: Request) -> None:

@@ -121,7 +121,7 @@ def render(
         "csrf_token": request.state.csrf_token,
         "lang": i18n.current_language(),
         "flashes": flashes,
-        "agency": agency_profile(request.app.state.engine),
+        "agency": agency_profile(request.app.state.engine, getattr(request.state, "session", None)),
         "fmt_dt": lambda value: format_datetime(value, request),
         "current_path": request.url.path,
         "quote": quote,

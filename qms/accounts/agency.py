@@ -36,14 +36,18 @@ class AgencyForm(BaseModel):
     address: Text = Field(default="", max_length=300)
 
 
-def agency_profile(engine: Engine) -> AgencyInfo:
-    """Read at most every few seconds per process; every process sees a change soon."""
+def agency_profile(engine: Engine, session: Session | None = None) -> AgencyInfo:
+    """Read at most every few seconds per process; every process sees a change soon.
+    A request passes its own session, so that it never waits for a second connection."""
     now = time.monotonic()
     cached = _cache.get(id(engine))
     if cached and now - cached[0] < _CACHE_SECONDS:
         return cached[1]
-    with Session(engine) as session:
+    if session is not None:
         row = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
+    else:
+        with Session(engine) as own:
+            row = own.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
     info = AgencyInfo(row.name, row.parent_name, row.short_name, row.address) if row else AgencyInfo()
     _cache[id(engine)] = (now, info)
     return info

@@ -59,8 +59,11 @@ def unread_notifications(context: Any) -> int:
     request, user = context.get("request"), context.get("user")
     if request is None or user is None:
         return 0
-    with Session(request.app.state.engine) as session:
+    session = getattr(request.state, "session", None)
+    if session is not None:
         return notifications.unread_count(session, user)
+    with Session(request.app.state.engine) as own:
+        return notifications.unread_count(own, user)
 
 
 templates.env.globals.update({"task_label": task_label, "copy_label": copy_label, "local_date": local_date,
