@@ -50,3 +50,26 @@ def test_document_pages_do_not_grow_with_the_library(api, client, engine):
     print("SQL statements per page:", many)
     assert many == few
     assert max(many.values()) <= 25
+
+
+def test_a_page_holds_one_database_connection(api, client, engine):
+    """The layout (the bell, the agency's name) reads with the request's own session: a
+    request that took a second connection while holding its first could, under load, wait
+    for the pool forever."""
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    login(client, "iso")
+    checkouts: list[object] = []
+
+    def checkout(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
+        checkouts.append(record)
+
+    for url in ("/documents", "/documents/QT-01", "/", "/reading", "/notifications"):
+        event.listen(engine, "checkout", checkout)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(engine, "checkout", checkout)
+        assert len(checkouts) == 1, (url, len(checkouts))
+        checkouts.clear()
