@@ -90,7 +90,7 @@ def create_document(request: Request, session: SessionDep, user: PageUser, form:
 
 
 @router.get("/documents/{code}")
-def document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+async def document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
     document = service.load_document(session, user, code)
     detail = read.document_detail(session, user, document)
     current = document.effective_version_id or (
