@@ -74,7 +74,8 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
 
 
 @router.get("/documents/{code}/versions/{rev}")
-async def version_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+async def version_page(code: str, rev: int, request: Request, session: SessionDep,
+                       user: PageUser) -> Response:
     return _version_page(request, session, user, code, rev)
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
@@ -103,9 +104,12 @@ def add_category(session: Session, actor: Principal, data: RetentionCategoryIn) 
         raise Conflict(_("A retention category with code %(code)s already exists.", code=data.code))
     if data.code.isdigit():
         raise ValidationFailed("code", _("A code made only of digits would read as a number of years."))
-    session.add(RetentionCategory(code=data.code, name=data.name, permanent=data.permanent, years=data.years,
-                                  basis=data.basis, created_by_id=actor.id))
-    session.flush()
+    try:
+        with session.begin_nested():  # another request may add the same code at the same moment
+            session.add(RetentionCategory(code=data.code, name=data.name, permanent=data.permanent,
+                                          years=data.years, basis=data.basis, created_by_id=actor.id))
+    except IntegrityError:
+        raise Conflict(_("A retention category with code %(code)s already exists.", code=data.code)) from None
     audit.record(session, actor=actor, action="retention_category.create", object_type="retention_category",
                  object_id=data.code, details=data.model_dump())
     return categories(session)[data.code]
