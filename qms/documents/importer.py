@@ -27,6 +27,7 @@ from qms.documents.content import content_hash, replace_steps
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
+from qms.documents.placement import without_marker
 from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
 
 IMPORTER = "import"
@@ -124,11 +125,8 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
     else:
         latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
         if latest is not None and latest.revision >= source.current.revision:
-            if latest.revision == source.current.revision and latest.content_hash != content_hash(
-                document.code, Version(revision=latest.revision, **source.sections,
-                                       change_summary=source.current.change_summary,
-                                       changed_sections=source.current.changed_sections),
-                source.steps,
+            if latest.revision == source.current.revision and latest.content_hash not in _source_hashes(
+                document.code, latest.revision, source
             ):
                 raise SourceError(source.key_lines.get("revision", 1),
                                   f"revision {latest.revision} already exists with other content; "
@@ -141,6 +139,18 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
                  object_type="document", object_id=document.code,
                  details={"revision": source.current.revision, "title": source.title})
     return action
+
+
+def _source_hashes(code: str, revision: int, source: ProcedureSource) -> set[str | None]:
+    """The content hash of the source, and the one it had when imported before the place of
+    the steps table was kept in the content (an earlier import is the same revision)."""
+    def digest(sections: dict[str, str]) -> str:
+        return content_hash(code, Version(revision=revision, **sections,
+                                          change_summary=source.current.change_summary,
+                                          changed_sections=source.current.changed_sections), source.steps)
+
+    legacy = {**source.sections, "content": without_marker(source.sections.get("content", "")).strip()}
+    return {digest(source.sections), digest(legacy)}
 
 
 def _ordered(files: list[Path]) -> list[Path]:

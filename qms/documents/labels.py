@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from qms.documents.lifecycle import status_label
+from qms.documents.placement import split_at_steps
 from qms.i18n import N_, _, translated_choice
 
 _KINDS = {
@@ -74,6 +75,7 @@ def status_badge(status: str | None) -> Markup:
 
 
 TEMPLATE_GLOBALS = {
+    "split_at_steps": split_at_steps,
     "status_badge": status_badge,
     "kind_label": kind_label,
     "confidentiality_label": confidentiality_label,

@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 
 from qms.documents.models import CONFIDENTIALITY, KINDS, SECTIONS
+from qms.documents.placement import drop_trailing_marker, heading_key, is_steps_marker
 from qms.documents.schemas import Step
-from qms.search import fold
 
 SECTION_HEADINGS = {
     "muc dich": "purpose",
@@ -27,8 +27,6 @@ SECTION_HEADINGS = {
     "ho so can luu": "records",
     "ho so": "records",
 }
-STEPS_HEADINGS = {"cac buoc thuc hien", "luu do", "trinh tu thuc hien"}
-_NUMBERING = re.compile(r"^\s*(?:[0-9]+|[IVX]+)(?:\.[0-9]+)*[.)]?\s+")
 
 
 class SourceError(ValueError):
@@ -68,8 +66,6 @@ class ProcedureSource:
         return self.revisions[-1]
 
 
-def _heading_key(text: str) -> str:
-    return fold(_NUMBERING.sub("", text)).rstrip(" :.")
 
 
 def _split_front_matter(lines: list[str]) -> tuple[str, int]:
@@ -134,13 +130,15 @@ def _table_cells(line: str) -> list[str]:
 
 
 def _extract_steps(content_lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Step]]:
-    """Take the steps table (under its level-3 heading) out of the content section."""
+    """Take the steps table (under its level-3 heading) out of the content section; its heading
+    stays as the marker of its place when text follows it (:mod:`qms.documents.placement`)."""
     kept: list[tuple[int, str]] = []
     steps: list[Step] = []
     index = 0
     while index < len(content_lines):
         number, line = content_lines[index]
-        if line.startswith("### ") and _heading_key(line[4:]) in STEPS_HEADINGS:
+        if is_steps_marker(line):
+            kept.append((number, line))  # where the table stands; dropped below if nothing follows
             index += 1
             while index < len(content_lines) and not content_lines[index][1].strip():
                 index += 1
@@ -160,7 +158,7 @@ def _extract_steps(content_lines: list[tuple[int, str]]) -> tuple[list[tuple[int
             continue
         kept.append((number, line))
         index += 1
-    return kept, steps
+    return kept[:len(drop_trailing_marker([line for _n, line in kept]))], steps
 
 
 def parse_source(text: str) -> ProcedureSource:
@@ -192,7 +190,7 @@ def parse_source(text: str) -> ProcedureSource:
     collected: dict[str, list[tuple[int, str]]] = {}
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         if line.startswith("## "):
-            key = SECTION_HEADINGS.get(_heading_key(line[3:]))
+            key = SECTION_HEADINGS.get(heading_key(line[3:]))
             if key is None:
                 raise SourceError(number, f"unknown section heading {line[3:].strip()!r}")
             if key in collected:

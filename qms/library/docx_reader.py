@@ -25,8 +25,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qms.documents.models import SECTIONS
+from qms.documents.placement import STEPS_HEADINGS, is_steps_marker
 from qms.documents.schemas import Step
-from qms.documents.source import SECTION_HEADINGS, STEPS_HEADINGS
+from qms.documents.source import SECTION_HEADINGS
 from qms.markup import nfc
 from qms.search import fold
 
@@ -190,7 +191,8 @@ def read_docx(data: bytes) -> ParsedProcedure:
                 current = SECTION_HEADINGS[key]
                 collected[current] = []
             elif key in STEPS_HEADINGS:
-                continue
+                if current == "content":  # where the steps table stands (qms.documents.placement)
+                    collected[current].append((f"### {text}", False))
             elif current is None:
                 if not _cover_line(text, parsed):
                     parsed.note(text)
@@ -219,6 +221,8 @@ def read_docx(data: bytes) -> ParsedProcedure:
             else:
                 collected[current].append((_markdown_table(rows), False))
     for name, lines in collected.items():
+        if name == "content" and lines and is_steps_marker(lines[-1][0]):
+            lines = lines[:-1]  # nothing after the table: it follows the section anyway
         parsed.sections[name] = _join(lines)
     return parsed
 

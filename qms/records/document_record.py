@@ -13,6 +13,7 @@ from sqlmodel import Session
 from qms.accounts.models import AgencyProfile, User
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version, VersionReviewer
+from qms.documents.placement import DEFAULT_STEPS_HEADING, split_at_steps
 from qms.documents.schemas import Step
 from qms.records import layout as L
 from qms.records import vietnamese as vn
@@ -169,10 +170,14 @@ def section_blocks(version: Version, steps: list[Step], kind: str) -> list[L.Blo
         number += 1
         title = vn.SECTION_TITLES[name] if (name != "content" or kind == "procedure") else "Nội dung"
         blocks.append(L.Heading(f"{number}. {title}", level=1))
-        blocks += markdown_blocks(text)
-        if has_steps:
-            blocks.append(L.Heading("Các bước thực hiện", level=2))
-            blocks.append(steps_table(steps))
+        if not has_steps:
+            blocks += markdown_blocks(text)
+            continue
+        before, heading, after = split_at_steps(text)
+        blocks += markdown_blocks(before)
+        blocks.append(L.Heading(heading or DEFAULT_STEPS_HEADING, level=2))
+        blocks.append(steps_table(steps))
+        blocks += markdown_blocks(after)
     return blocks
 
 

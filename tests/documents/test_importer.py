@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain
+from qms.documents.content import content_hash, steps_of
 from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
+from qms.documents.placement import split_at_steps, without_marker
 from qms.documents.source import SourceError, parse_source
 from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
@@ -75,6 +77,26 @@ def test_source_sections_and_steps_table():
     assert "Đoạn mở đầu." in source.sections["content"] and "Đoạn kết." in source.sections["content"]
     assert "| B1 |" not in source.sections["content"], "the steps table leaves the text"
     assert [s.task for s in source.steps] == ["Tiếp nhận", "Phê duyệt"]
+
+
+def test_the_steps_table_keeps_its_place_when_text_follows_it():
+    before, heading, after = split_at_steps(parse_source(GOOD).sections["content"])
+    assert (before, heading, after) == ("Đoạn mở đầu.", "5.3. Các bước thực hiện", "Đoạn kết.")
+    ending_with_table = parse_source(GOOD.replace("\nĐoạn kết.\n", "\n")).sections["content"]
+    assert ending_with_table == "Đoạn mở đầu.", "a table at the end needs no marker"
+
+
+def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db):
+    """Installations whose library was imported when the table's place was not kept see the
+    same revision as unchanged, not as a conflicting one."""
+    document = db.execute(select(Document).where(Document.code == "QT-06")).scalar_one()
+    version = db.get(Version, document.effective_version_id)
+    assert split_at_steps(version.content)[1] is not None
+    version.content = without_marker(version.content).strip()
+    version.content_hash = content_hash(document.code, version, steps_of(db, version.id))
+    db.commit()
+    again = import_directory(db, PROCEDURES_DIR, ZONE)
+    assert {r.action for r in again} == {"unchanged"}, [str(r) for r in again]
 
 
 @pytest.mark.parametrize(("broken", "line", "reason"), [

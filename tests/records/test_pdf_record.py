@@ -136,3 +136,19 @@ def test_steps_table_keeps_its_rows_whole(api):
         holding = [text for text in pages if f"Bước {n}:" in text]
         assert len(holding) == 1, n
         assert "hành chính." in flat(holding[0]).split(f"Bước {n}:")[1][:260]
+
+
+def test_text_after_the_steps_table_follows_it_in_the_record_and_on_the_page(api, client):
+    """The content section keeps the heading of the steps table where the table stands."""
+    api.create_procedure()
+    content = ("Quy định chung về tiếp nhận.\n\n### Các bước thực hiện\n\n"
+               "Tổng thời gian giải quyết: 30 ngày làm việc.")
+    response = api.edit("QT-01", 1, {"sections": {"purpose": "Mục đích.", "content": content},
+                                     "steps": many_steps(2)})
+    assert response.status_code == 200, response.text
+    text = flat(" ".join(pdf_pages(api.get("iso", URL + "/record.pdf").content)))
+    assert text.index("Quy định chung") < text.index("Bước 2:") < text.index("Tổng thời gian giải quyết")
+    assert text.count("Các bước thực hiện") == 1
+    page = api.get("iso", "/documents/QT-01/versions/1").text
+    assert page.index("Quy định chung") < page.index("Bước 2:") < page.index("Tổng thời gian giải quyết")
+    assert "### Các bước" not in page
