@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import Session
 from starlette.routing import Mount
 
@@ -170,3 +172,19 @@ class Api:
         response = self.approve(code, rev)
         assert response.status_code == 200, response.text
         return response.json()
+
+
+@contextmanager
+def counting(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The SQL statements run meanwhile, transaction control left out."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

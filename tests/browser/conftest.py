@@ -18,7 +18,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +181,22 @@ def _sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # typ
 @pytest.fixture
 def sign_in() -> Callable[..., None]:
     return _sign_in
+
+
+@pytest.fixture
+def person(browser, live_url: str) -> Callable[..., AbstractContextManager[Any]]:  # type: ignore[no-untyped-def]
+    """A separate browser (own cookies) signed in as a user: ``with person("iso") as page``."""
+
+    @contextmanager
+    def signed_in(username: str, **options: Any) -> Iterator[Any]:
+        context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
+                                      locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            _sign_in(page, username)
+            yield page
+        finally:
+            context.close()
+
+    return signed_in

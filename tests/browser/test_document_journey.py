@@ -4,26 +4,12 @@ the quality officer drafts and submits, the reviewer signs, the head approves.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def person(browser, live_url: str, sign_in, username: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A separate browser (own cookies) signed in as ``username``."""
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
-                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    try:
-        sign_in(page, username)
-        yield page
-    finally:
-        context.close()
 
 
 def _sign(page, decision: str) -> None:  # type: ignore[no-untyped-def]
@@ -33,8 +19,8 @@ def _sign(page, decision: str) -> None:  # type: ignore[no-untyped-def]
         page.locator("form:has(input[value=" + decision + "]) button[type=submit]").click()
 
 
-def test_new_procedure_is_drafted_reviewed_and_approved(browser, live_url, sign_in, screenshot_dir):
-    with person(browser, live_url, sign_in, "iso") as iso:
+def test_new_procedure_is_drafted_reviewed_and_approved(person, screenshot_dir):
+    with person("iso") as iso:
         iso.goto("/documents/new")
         iso.fill("#f-code", "QT-20")
         iso.fill("#f-title", "Quy trình tiếp nhận và xử lý phản ánh, kiến nghị")
@@ -74,7 +60,7 @@ def test_new_procedure_is_drafted_reviewed_and_approved(browser, live_url, sign_
         assert "Chuyển phòng chuyên môn" in steps.nth(0).inner_text()
         assert steps.nth(0).inner_text().startswith("B1"), "moved steps are numbered again"
 
-    with person(browser, live_url, sign_in, "xemxet") as reviewer:
+    with person("xemxet") as reviewer:
         task = reviewer.locator(".task-list a", has_text="QT-20")
         assert task.is_visible(), "the review waits on the reviewer's home page"
         with reviewer.expect_navigation():
@@ -82,7 +68,7 @@ def test_new_procedure_is_drafted_reviewed_and_approved(browser, live_url, sign_
         _sign(reviewer, "reviewed")
         assert "Chờ phê duyệt" in reviewer.locator(".doc-head__badges").inner_text()
 
-    with person(browser, live_url, sign_in, "giamdoc") as head:
+    with person("giamdoc") as head:
         with head.expect_navigation():
             head.locator(".task-list a", has_text="QT-20").click()
         head.screenshot(path=screenshot_dir / "approval.png", full_page=True)
@@ -93,8 +79,8 @@ def test_new_procedure_is_drafted_reviewed_and_approved(browser, live_url, sign_
             assert who in signatures
 
 
-def test_new_revision_supersedes_the_one_in_force(browser, live_url, sign_in):
-    with person(browser, live_url, sign_in, "iso") as iso:
+def test_new_revision_supersedes_the_one_in_force(person):
+    with person("iso") as iso:
         iso.goto("/documents/QT-02")
         current = int(re.search(r"(\d+)", iso.locator(".facts--wide dd").nth(1).inner_text()).group(1))
         iso.once("dialog", lambda dialog: dialog.accept())
@@ -112,13 +98,13 @@ def test_new_revision_supersedes_the_one_in_force(browser, live_url, sign_in):
             iso.click("#submit button[type=submit]")
         assert "Chờ phê duyệt" in iso.locator(".doc-head__badges").inner_text()
 
-    with person(browser, live_url, sign_in, "giamdoc") as head:
+    with person("giamdoc") as head:
         head.goto(f"/documents/QT-02/versions/{new}")
         assert head.locator("#approve").is_visible()
         assert head.locator("a[href*='diff?against']").first.is_visible()
         _sign(head, "approved")
 
-    with person(browser, live_url, sign_in, "danhgia") as auditor:
+    with person("danhgia") as auditor:
         auditor.goto("/documents/QT-02")
         revisions = auditor.locator(".revisions").inner_text()
         assert re.search(rf"Lần ban hành {new:02d}\s+Có hiệu lực", revisions)

@@ -4,8 +4,6 @@ the head approves, and a member of staff downloads the form in force."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,17 +12,6 @@ from docx import Document
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def person(browser, live_url: str, sign_in, username: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
-                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    try:
-        sign_in(page, username)
-        yield page
-    finally:
-        context.close()
 
 
 def _form_file(folder: Path) -> Path:
@@ -38,9 +25,9 @@ def _form_file(folder: Path) -> Path:
     return path
 
 
-def test_a_form_is_attached_approved_and_downloaded_by_staff(browser, live_url, sign_in, screenshot_dir):
+def test_a_form_is_attached_approved_and_downloaded_by_staff(person, screenshot_dir):
     form_file = _form_file(screenshot_dir)
-    with person(browser, live_url, sign_in, "iso") as iso:
+    with person("iso", accept_downloads=True) as iso:
         iso.goto("/documents/new")
         iso.fill("#f-code", "BM-QT01-09")
         iso.fill("#f-title", "Phiếu đề nghị sửa đổi tài liệu")
@@ -65,7 +52,7 @@ def test_a_form_is_attached_approved_and_downloaded_by_staff(browser, live_url, 
         assert "Chờ phê duyệt" in iso.locator(".doc-head__badges").inner_text()
         assert iso.locator(".upload-form").count() == 0, "files are frozen once submitted"
 
-    with person(browser, live_url, sign_in, "giamdoc") as head:
+    with person("giamdoc", accept_downloads=True) as head:
         head.goto("/documents/BM-QT01-09/versions/1")
         head.check("input[name=decision][value=approved]")
         head.locator("#approve input[name=password]").fill("demo1234")
@@ -73,7 +60,7 @@ def test_a_form_is_attached_approved_and_downloaded_by_staff(browser, live_url, 
             head.locator("#approve button[type=submit]").click()
         assert "Có hiệu lực" in head.locator(".doc-head__badges").inner_text()
 
-    with person(browser, live_url, sign_in, "nhanvien1") as staff:
+    with person("nhanvien1", accept_downloads=True) as staff:
         staff.goto("/documents/BM-QT01-09")
         link = staff.locator("#files a", has_text="Phiếu đề nghị sửa đổi.docx")
         assert link.is_visible()

@@ -5,8 +5,6 @@ presses "Tôi đã đọc và hiểu", and the dashboard count moves."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -15,17 +13,6 @@ CODE = "QT-90"
 PASSWORD = "demo1234"
 
 
-@contextmanager
-def person(browser, live_url: str, sign_in, username: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
-                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    try:
-        sign_in(page, username)
-        yield page
-    finally:
-        context.close()
 
 
 def _publish_through_the_api(page) -> None:  # type: ignore[no-untyped-def]
@@ -61,9 +48,8 @@ def _acknowledged_count(page) -> int:  # type: ignore[no-untyped-def]
     return int(cells.nth(2).inner_text())
 
 
-def test_staff_read_and_acknowledge_what_the_quality_officer_distributed(browser, live_url, sign_in,
-                                                                         screenshot_dir):
-    with person(browser, live_url, sign_in, "iso") as iso:
+def test_staff_read_and_acknowledge_what_the_quality_officer_distributed(person, screenshot_dir):
+    with person("iso") as iso:
         _publish_through_the_api(iso)
         iso.goto(f"/documents/{CODE}/versions/1")
         with iso.expect_navigation():
@@ -84,7 +70,7 @@ def test_staff_read_and_acknowledge_what_the_quality_officer_distributed(browser
         assert "Đã phân phối" in iso.locator("#flashes").inner_text()
         assert _acknowledged_count(iso) == 0
 
-    with person(browser, live_url, sign_in, "nhanvien8") as staff:
+    with person("nhanvien8") as staff:
         staff.goto("/")
         first_section = staff.locator("main section:not(.welcome)").first
         assert "Tài liệu cần đọc" in first_section.locator("h2").inner_text(), "the reading list comes first"
@@ -105,7 +91,7 @@ def test_staff_read_and_acknowledge_what_the_quality_officer_distributed(browser
         staff.goto("/")
         assert CODE not in staff.locator("#reading").inner_text()
 
-    with person(browser, live_url, sign_in, "iso") as iso:
+    with person("iso") as iso:
         assert _acknowledged_count(iso) == 1, "the dashboard count moved"
         iso.screenshot(path=screenshot_dir / "dashboard.png", full_page=True)
         iso.goto(f"/documents/{CODE}/versions/1/distribution?status=acknowledged")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from support import login, post_form
+from support import counting, login, post_form
 
 from .conftest import distribute
 
@@ -136,29 +136,12 @@ def test_the_bell_counts_unread_notifications(api, client, published):
 
 
 def test_the_reading_list_runs_the_same_statements_for_one_document_or_twenty(api, client, published, engine):
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():  # type: ignore[no-untyped-def]
-        statements: list[str] = []
-
-        def before(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-            if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-                statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", before)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
 
     def counts() -> dict[str, int]:
         result = {}
         for url in ("/", "/reading", "/notifications/count"):
             client.get(url)  # warm the per-process caches (the agency profile)
-            with counting() as statements:
+            with counting(engine) as statements:
                 assert client.get(url).status_code == 200
             result[url] = len(statements)
         return result

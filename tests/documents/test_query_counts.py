@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import event
-from support import login
-
-
-@contextmanager
-def counting(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from support import counting, login
 
 
 def _page_counts(client, engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
