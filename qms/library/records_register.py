@@ -95,13 +95,14 @@ def replace_entries(session: Session, actor: Principal, code: str,
     if len(entries) > MAX_ENTRIES:
         raise ValidationFailed("entries", _("At most %(n)s records per document.", n=MAX_ENTRIES))
     rows: list[RecordEntry] = []
+    known = retention.categories(session)
     for index, entry in enumerate(entries):
         try:
             unit = get_unit(session, entry.keeping_unit)
         except NotFound:
             raise ValidationFailed(f"entries.{index}.keeping_unit",
                                    _("Unit %(code)s does not exist.", code=entry.keeping_unit)) from None
-        kept = retention.resolve(session, entry.retention, f"entries.{index}.retention")
+        kept = retention.resolve(known, entry.retention, f"entries.{index}.retention")
         rows.append(RecordEntry(document_id=document.id, position=index + 1, name=entry.name,
                                 keeping_unit_id=unit.id, permanent=kept.permanent, retention_years=kept.years,
                                 category=kept.category, medium=entry.medium, disposal=entry.disposal))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,10 +81,11 @@ def categories(session: Session) -> dict[str, Category]:
     return found
 
 
-def resolve(session: Session, value: str, field: str = "retention") -> Retention:
-    """A category code, "permanent" (or "vĩnh viễn") or a number of years."""
+def resolve(known: Mapping[str, Category], value: str, field: str = "retention") -> Retention:
+    """A category code (of ``known``, from :func:`categories`), "permanent" (or "vĩnh viễn")
+    or a number of years."""
     text = value.strip()
-    category = categories(session).get(text.upper())
+    category = known.get(text.upper())
     if category is not None:
         return Retention(category.permanent, category.years, category.code, category.basis)
     if fold(text) in PERMANENT_WORDS:
