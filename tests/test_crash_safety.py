@@ -1,6 +1,8 @@
-"""Killing the server (SIGKILL) in the middle of approvals leaves consistent data:
-no half-applied transition, exactly one effective version per document, an intact
-audit chain. The server is the real `qms serve`, on the suite's kind of database."""
+"""Killing the server (SIGKILL) in the middle of approvals and distributions leaves
+consistent data: no half-applied transition, exactly one effective version per document,
+no half-written distribution (its tasks all there or none), acknowledgement counts equal
+to the tasks they count, an intact audit chain. The server is the real `qms serve`, on the
+suite's kind of database."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from sqlmodel import Session
 
 from qms.audit.service import verify_chain
 from qms.db import make_engine
+from qms.distribution import tally
+from qms.distribution.models import Acknowledgement, AcknowledgementTally, Distribution
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 
 DOCUMENTS = 40
@@ -107,7 +111,48 @@ def _approve_all(base: str, headers: dict[str, str], outcomes: list[int]) -> Non
         thread.join()
 
 
-def test_sigkill_during_approvals_leaves_consistent_data(server_env, tmp_path):
+def _distribute_all(base: str, headers: dict[str, str], outcomes: list[int]) -> None:
+    """The quality officer distributes every document in force of the demo library to the
+    whole agency, over and over, two clients at a time."""
+    with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+        listed = client.get("/api/v1/documents", params={"limit": 100}).json()["items"]
+    in_force = [(d["code"], d["current_revision"]) for d in listed
+                if d["status"] == "effective" and not d["code"].startswith("QT-1")]
+
+    def worker(offset: int) -> None:
+        with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+            for code, revision in in_force[offset::2] * 3:
+                try:
+                    response = client.post(f"/api/v1/documents/{code}/versions/{revision}/distribution",
+                                           json={"units": ["SNV"], "include_subunits": True, "due_days": 7})
+                    outcomes.append(response.status_code)
+                except httpx.TransportError:
+                    outcomes.append(0)
+
+    threads = [threading.Thread(target=worker, args=(offset,)) for offset in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _assert_distributions_whole(session: Session) -> None:
+    for distribution in session.execute(select(Distribution)).scalars():
+        tasks = session.execute(select(func.count()).where(
+            Acknowledgement.distribution_id == distribution.id)).scalar_one()
+        assert tasks == distribution.recipients_added, "a distribution is whole or absent"
+    kept = sorted(tuple(row) for row in session.execute(select(
+        AcknowledgementTally.version_id, AcknowledgementTally.unit_id, AcknowledgementTally.distribution_id,
+        AcknowledgementTally.total, AcknowledgementTally.acknowledged)).all())
+    tally.rebuild(session)
+    counted = sorted(tuple(row) for row in session.execute(select(
+        AcknowledgementTally.version_id, AcknowledgementTally.unit_id, AcknowledgementTally.distribution_id,
+        AcknowledgementTally.total, AcknowledgementTally.acknowledged)).all())
+    session.rollback()
+    assert kept == counted, "the dashboard's counts are the tasks' counts"
+
+
+def test_sigkill_during_approvals_and_distributions_leaves_consistent_data(server_env, tmp_path):
     seeded = subprocess.run([sys.executable, "-m", "qms.cli", "seed", "--demo"], env=server_env,
                             capture_output=True, text=True, timeout=300)
     assert seeded.returncode == 0, seeded.stderr
@@ -116,20 +161,26 @@ def test_sigkill_during_approvals_leaves_consistent_data(server_env, tmp_path):
     log = tmp_path / "server.log"
     server = _start(server_env, port, log)
     outcomes: list[int] = []
+    distributed: list[int] = []
     try:
         _prepare(base)
         head = _token(base, "giamdoc")
         approvals = threading.Thread(target=_approve_all, args=(base, head, outcomes))
+        officer = _token(base, "iso")
+        distributions = threading.Thread(target=_distribute_all, args=(base, officer, distributed))
         approvals.start()
-        while len(outcomes) < DOCUMENTS // 3 and approvals.is_alive():
+        distributions.start()
+        while (len(outcomes) < DOCUMENTS // 3 or not distributed) and approvals.is_alive():
             time.sleep(0.005)
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)
         approvals.join(timeout=60)
+        distributions.join(timeout=60)
     finally:
         if server.poll() is None:
             server.kill()
-    assert 0 in outcomes, "the kill interrupted requests in flight"
+    assert 0 in outcomes + distributed, "the kill interrupted requests in flight"
+    assert 201 in distributed or 200 in distributed, "distributions ran under the load"
 
     server = _start(server_env, port, log)
     server.terminate()
@@ -155,5 +206,6 @@ def test_sigkill_during_approvals_leaves_consistent_data(server_env, tmp_path):
                     assert version.status == "awaiting_approval"
                     assert (approvals, history, document.effective_version_id) == (0, 0, None)
             assert effective >= outcomes.count(200), "every approval answered 200 was kept"
+            _assert_distributions_whole(session)
     finally:
         engine.dispose()
