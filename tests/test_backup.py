@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import tarfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +13,12 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
+from qms.audit import service as audit
+from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
 from qms.backup import BackupError, backup, restore
 from qms.config import Settings
-from qms.db import make_engine
+from qms.db import make_engine, transaction
 from qms.documents.models import Document, Signature
 from qms.storage import file_store
 
@@ -84,3 +88,40 @@ def test_restore_refuses_a_folder_in_use_or_a_foreign_archive(api, settings, eng
         handle.add(target_settings.data_dir / "notes.txt", arcname="notes.txt")
     with pytest.raises(BackupError, match=r"manifest\.json"):
         restore(target_settings, target_engine, foreign)
+
+
+def test_a_backup_taken_while_changes_are_written_is_consistent(api, settings, engine, target, tmp_path):
+    """Writers keep going during the backup: the copy holds a point in time, its audit chain
+    verifies and nothing is half there."""
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    stop = threading.Event()
+    written: list[int] = []
+
+    def writer() -> None:
+        while not stop.is_set():
+            with transaction(engine) as session:
+                audit.record(session, actor=None, actor_username="system", action="test.write",
+                             object_type="test", object_id=str(len(written)))
+            written.append(1)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 5:
+            time.sleep(0.01)
+        archive = tmp_path / "qms-backup.tar.gz"
+        backup(settings, engine, archive)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+    target_settings, target_engine = target
+    restore(target_settings, target_engine, archive)
+    documents, _signatures, _events, chain_ok = _facts(target_engine)
+    assert chain_ok and documents == 1
+    with Session(target_engine) as session:
+        copied = session.execute(select(func.count()).where(AuditEvent.action == "test.write")).scalar_one()
+    assert 5 <= copied <= len(written)
+    target_engine.dispose()
