@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,9 +18,17 @@ from starlette.routing import Mount
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import hash_password
+from qms.clock import local_today
 from qms.search import fold
 
 PASSWORD = "Matkhau123"
+#: The agency's zone in the test settings: "today" for the app, which is not the machine's
+#: date between 17:00 and 24:00 UTC.
+AGENCY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def agency_today() -> date:
+    return local_today(AGENCY_ZONE)
 
 
 def csrf_token(client: TestClient) -> str:

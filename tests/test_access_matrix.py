@@ -26,14 +26,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from itsdangerous import URLSafeSerializer
 from library import samples
-from support import PASSWORD, api_headers, app_routes
+from support import PASSWORD, agency_today, api_headers, app_routes
 
 from qms.accounts.roles import Role
 from qms.deps import SESSION_COOKIE
@@ -45,8 +44,8 @@ ADMIN, QO, DRAFTER, REVIEWER, APPROVER, STAFF, AUDITOR = (
     Role.ADMIN.value, Role.QUALITY_OFFICER.value, Role.DRAFTER.value, Role.REVIEWER.value,
     Role.APPROVER.value, Role.STAFF.value, Role.AUDITOR.value)
 ANONYMOUS = "anonymous"
-TODAY = date.today().isoformat()
-YEAR = date.today().year
+TODAY = agency_today().isoformat()
+YEAR = agency_today().year
 OTHER_PASSWORD = "Matkhau456"
 
 

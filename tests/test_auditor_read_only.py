@@ -4,15 +4,14 @@ app, found from the router itself, refuses an auditor who holds no other role.""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from support import PASSWORD, app_routes, login
+from support import PASSWORD, agency_today, app_routes, login
 
 from qms.audit.models import AuditEvent
 
-TODAY = date.today().isoformat()
+TODAY = agency_today().isoformat()
 
 #: Writes that are not changes to the controlled data: one's own session, password,
 #: language and notifications, previews that store nothing, and the public check of a PDF.
@@ -86,7 +85,7 @@ API_BODIES: dict[tuple[str, str], dict | list | None] = {
     ("PUT", "/api/v1/documents/{code}/records"): [
         {"name": "Sổ theo dõi", "keeping_unit": "VP", "retention": "permanent"}
     ],
-    ("POST", "/api/v1/records-list/approval"): {"year": date.today().year, "password": PASSWORD},
+    ("POST", "/api/v1/records-list/approval"): {"year": agency_today().year, "password": PASSWORD},
     ("POST", "/api/v1/retention-categories"): {"code": "CQ-01", "name": "Hồ sơ hội nghị", "years": 10},
     ("DELETE", "/api/v1/retention-categories/{code}"): None,
     ("POST", "/api/v1/import/docx"): None,
