@@ -22,10 +22,11 @@ def _actions(db) -> list[str]:
 def test_the_shipped_categories_cite_their_legal_basis(api):
     listed = api.get("nhanvien", URL).json()
     shipped = {c["code"]: c for c in listed if c["shipped"]}
-    assert {"KT-05", "KT-10", "KT-VV", "TT10-TC-QC"} <= set(shipped)
+    assert {"KT-05", "KT-10", "KT-VV", "TT10-TC-QC", "TT10-QH-CV", "TT10-TCKT-DT"} <= set(shipped)
     assert all(c["basis"] for c in shipped.values())
     assert shipped["TT10-TC-QC"]["years"] == 20 and "10/2022/TT-BNV" in shipped["TT10-TC-QC"]["basis"]
     assert shipped["KT-VV"]["permanent"] is True and shipped["KT-VV"]["years"] is None
+    assert (shipped["TT10-TCKT-DT"]["years"], shipped["TT10-TCKT-DT-KTT"]["years"]) == (20, 5)
 
 
 def test_the_quality_officer_adds_a_category_that_the_register_then_offers(api, db):
