@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
@@ -30,12 +30,32 @@ def replace_steps(session: Session, version_id: int, steps: Sequence[Step]) -> N
     session.flush()
 
 
-def content_hash(code: str, version: Version, steps: Sequence[Step]) -> str:
+FrozenPart = Callable[[Session, int], object]
+_frozen_parts: dict[str, FrozenPart] = {}
+
+
+def frozen_part(name: str) -> Callable[[FrozenPart], FrozenPart]:
+    """Register ``part(session, version_id)``: content another capability keeps with a version
+    (the library's attached files), frozen and signed with it. It returns plain JSON data."""
+    def register(part: FrozenPart) -> FrozenPart:
+        _frozen_parts[name] = part
+        return part
+    return register
+
+
+def frozen_parts(session: Session, version_id: int) -> dict[str, object]:
+    return {name: part(session, version_id) for name, part in sorted(_frozen_parts.items())}
+
+
+def content_hash(code: str, version: Version, steps: Sequence[Step],
+                 parts: Mapping[str, object] | None) -> str:
     """SHA-256 over the content a signer vouches for, in a canonical JSON form.
 
     The effective date is a decision of the approver, not content, so it is not hashed.
+    ``parts`` are the :func:`frozen_parts`; ``None`` gives the hash of versions frozen before
+    parts were signed, which :func:`frozen_hash_matches` still accepts for them.
     """
-    payload = {
+    payload: dict[str, object] = {
         "code": code,
         "revision": version.revision,
         "sections": {name: getattr(version, name) for name in SECTIONS},
@@ -43,8 +63,24 @@ def content_hash(code: str, version: Version, steps: Sequence[Step]) -> str:
         "change_summary": version.change_summary,
         "changed_sections": version.changed_sections,
     }
+    if parts is not None:
+        payload["parts"] = dict(parts)
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def current_hash(session: Session, code: str, version: Version) -> str:
+    """The hash of the version's content as it is now in the database."""
+    return content_hash(code, version, steps_of(session, version.id), frozen_parts(session, version.id))
+
+
+def frozen_hash_matches(session: Session, code: str, version: Version) -> bool:
+    """Whether the content is still what was frozen at submission. A hash without parts can
+    only come from before they were signed (every later one has the key), so it is
+    compared with the content without them."""
+    if current_hash(session, code, version) == version.content_hash:
+        return True
+    return content_hash(code, version, steps_of(session, version.id), None) == version.content_hash
 
 
 def etag_of(version: Version) -> str:

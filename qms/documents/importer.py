@@ -23,7 +23,7 @@ from sqlmodel import Session
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
 from qms.documents import search_index
-from qms.documents.content import content_hash, replace_steps
+from qms.documents.content import content_hash, current_hash, frozen_parts, replace_steps
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
@@ -70,7 +70,7 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     session.add(version)
     session.flush()
     replace_steps(session, version.id, source.steps)
-    version.content_hash = content_hash(document.code, version, source.steps)
+    version.content_hash = current_hash(session, document.code, version)
     version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
     transition(version, Event.SUBMIT if reviewers else Event.SUBMIT_FOR_APPROVAL)
     if reviewers:
@@ -126,7 +126,7 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
         latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
         if latest is not None and latest.revision >= source.current.revision:
             if latest.revision == source.current.revision and latest.content_hash not in _source_hashes(
-                document.code, latest.revision, source
+                document.code, latest.revision, source, frozen_parts(session, latest.id)
             ):
                 raise SourceError(source.key_lines.get("revision", 1),
                                   f"revision {latest.revision} already exists with other content; "
@@ -141,16 +141,20 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
     return action
 
 
-def _source_hashes(code: str, revision: int, source: ProcedureSource) -> set[str | None]:
-    """The content hash of the source, and the one it had when imported before the place of
-    the steps table was kept in the content (an earlier import is the same revision)."""
-    def digest(sections: dict[str, str]) -> str:
+def _source_hashes(code: str, revision: int, source: ProcedureSource,
+                   parts: dict[str, object]) -> set[str | None]:
+    """The content hashes the source has had: with the version's frozen parts, and as imported
+    before parts were signed or before the place of the steps table was kept in the content
+    (an earlier import is the same revision)."""
+    def digest(sections: dict[str, str], with_parts: dict[str, object] | None) -> str:
         return content_hash(code, Version(revision=revision, **sections,
                                           change_summary=source.current.change_summary,
-                                          changed_sections=source.current.changed_sections), source.steps)
+                                          changed_sections=source.current.changed_sections), source.steps,
+                            with_parts)
 
     legacy = {**source.sections, "content": without_marker(source.sections.get("content", "")).strip()}
-    return {digest(source.sections), digest(legacy)}
+    return {digest(sections, with_parts)
+            for sections in (source.sections, legacy) for with_parts in (parts, None)}
 
 
 def _ordered(files: list[Path]) -> list[Path]:

@@ -17,7 +17,7 @@ from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents import access, events, search_index
-from qms.documents.content import content_hash, steps_of
+from qms.documents.content import current_hash, frozen_hash_matches
 from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, Status, next_status, transition
@@ -52,7 +52,7 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
 
 
 def _freeze(session: Session, document: Document, version: Version) -> None:
-    version.content_hash = content_hash(document.code, version, steps_of(session, version.id))
+    version.content_hash = current_hash(session, document.code, version)
 
 
 def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
@@ -113,7 +113,7 @@ def _check_decision(data: Decision, allowed: tuple[str, str]) -> None:
 
 def _check_frozen_content(session: Session, document: Document, version: Version) -> None:
     """A signature is only ever made over the content that was submitted."""
-    if content_hash(document.code, version, steps_of(session, version.id)) != version.content_hash:
+    if not frozen_hash_matches(session, document.code, version):
         raise Conflict(_("The content changed after it was submitted; it cannot be signed."))
 
 

@@ -1,7 +1,8 @@
 """Files attached to versions: the fillable form of a "biểu mẫu", annexes of a procedure.
 
 Files are added and removed only while the version is a draft, by its drafter or the
-quality officer; from submission on they are frozen with the version. Staff download
+quality officer; from submission on they are frozen with the version, their names and
+SHA-256 in the content hash the signatures are made over. Staff download
 the files of the version in force only; the quality officer and auditors also those of
 superseded and withdrawn versions, which are marked obsolete.
 """
@@ -18,6 +19,7 @@ from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.config import Settings
 from qms.documents import access, events
+from qms.documents.content import frozen_part
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
@@ -133,6 +135,12 @@ def download(session: Session, actor: Principal, store: FileStore, code: str, re
     except FileNotFoundError:
         raise NotFound(_("The stored file %(name)s is missing; tell the administrator.", name=name)) from None
     return Download(attachment, document, version, data)
+
+
+@frozen_part("attachments")
+def _signed_files(session: Session, version_id: int) -> list[dict[str, str]]:
+    """A signature vouches for the files as well: for a form, the file is what people fill in."""
+    return [{"name": a.name, "sha256": a.sha256} for a in attachments_of(session, [version_id])[version_id]]
 
 
 @events.on_created

@@ -93,7 +93,7 @@ def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db):
     version = db.get(Version, document.effective_version_id)
     assert split_at_steps(version.content)[1] is not None
     version.content = without_marker(version.content).strip()
-    version.content_hash = content_hash(document.code, version, steps_of(db, version.id))
+    version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None)
     db.commit()
     again = import_directory(db, PROCEDURES_DIR, ZONE)
     assert {r.action for r in again} == {"unchanged"}, [str(r) for r in again]

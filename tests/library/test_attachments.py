@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from library import samples
 from qms.audit.models import AuditEvent
+from qms.documents.content import content_hash, steps_of
+from qms.documents.models import Document, Version
 from qms.library.models import Attachment
 
 URL = "/api/v1/documents/QT-01/versions/{rev}/attachments"
@@ -181,3 +183,34 @@ def test_an_unknown_file_is_404_and_a_missing_field_is_422(api, draft):
     response = api.post("iso", URL.format(rev=1),
                         files={"other": ("x.pdf", samples.pdf(), "application/pdf")})
     assert response.status_code == 422 and "file" in response.json()["detail"]
+
+
+def _swap_the_file_behind_the_signatures(db) -> None:
+    db.expire_all()
+    attachment = db.execute(select(Attachment)).scalar_one()
+    attachment.sha256 = "0" * 64
+    db.commit()
+
+
+def test_the_signatures_cover_the_files_a_file_swapped_after_submission_cannot_be_approved(api, draft, db):
+    assert upload(api, "mau.docx", samples.docx()).status_code == 201
+    assert api.submit("QT-01", 1).status_code == 200
+    assert api.review("QT-01", 1).status_code == 200
+    _swap_the_file_behind_the_signatures(db)
+    refused = api.approve("QT-01", 1)
+    assert refused.status_code == 409 and "nội dung" in refused.json()["detail"].lower()
+    assert api.get("iso", "/api/v1/documents/QT-01/versions/1").json()["status"] != "effective"
+
+
+def test_a_version_frozen_before_files_were_signed_can_still_be_approved(api, draft, db):
+    """Versions in review when files joined the signed content keep the hash they were
+    submitted with."""
+    assert upload(api, "mau.docx", samples.docx()).status_code == 201
+    assert api.submit("QT-01", 1).status_code == 200
+    assert api.review("QT-01", 1).status_code == 200
+    db.expire_all()
+    document = db.execute(select(Document).where(Document.code == "QT-01")).scalar_one()
+    version = db.get(Version, document.latest_version_id)
+    version.content_hash = content_hash("QT-01", version, steps_of(db, version.id), None)
+    db.commit()
+    assert api.approve("QT-01", 1).status_code == 200
