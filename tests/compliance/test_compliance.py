@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
+from support import agency_today
 
 from qms.documents.models import Document, Signature, Version
 
@@ -37,7 +38,7 @@ def test_a_clean_library_conforms_and_each_problem_is_found(api, db):
 
     qt01 = db.execute(select(Document).where(Document.code == "QT-01")).scalar_one()
     db.execute(update(Document).where(Document.id == qt01.id)
-               .values(next_review_on=date.today() - timedelta(days=3)))
+               .values(next_review_on=agency_today() - timedelta(days=3)))
     db.execute(delete(Signature).where(Signature.version_id == qt01.effective_version_id,
                                        Signature.meaning == "approved"))
     db.commit()

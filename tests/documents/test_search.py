@@ -7,6 +7,7 @@ folded text) alike.
 from __future__ import annotations
 
 import pytest
+from support import login
 
 LIST = "/api/v1/documents"
 
@@ -190,3 +191,17 @@ def test_list_items_have_the_documented_fields(library):
     assert (item["owner_unit"], item["kind"], item["current_revision"], item["status"]) == (
         "CCHC", "procedure", 1, "effective")
     assert item["effective_date"]
+
+
+def test_the_register_page_says_why_it_is_empty_and_keeps_the_filters(api, client):
+    login(client, "iso")
+    empty = client.get("/documents")
+    assert 'class="empty"' in empty.text and '<a href="/documents/new">' in empty.text
+    publish(api, "QT-01", "Quy trình kiểm soát tài liệu")
+    fragment = client.get("/documents?q=khongcogi", headers={"HX-Request": "true"})
+    assert "khongcogi" in fragment.text and '<a href="/documents/new">' not in fragment.text
+    page = client.get("/documents?kind=procedure")
+    assert '<option value="procedure" selected>' in page.text and 'role="search"' in page.text
+    assert 'href="/documents/QT-01"' in page.text
+    login(client, "nhanvien")
+    assert '<a href="/documents/new">' not in client.get("/documents?q=khongcogi").text

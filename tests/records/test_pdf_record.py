@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+from support import agency_today
+
 from qms.clock import local_today
 from qms.records.fonts import FACES, STAMP_FONT, vietnamese_letters
 
@@ -98,11 +100,11 @@ def test_superseded_versions_carry_the_watermark_on_every_page(api):
 
 
 def test_a_deputy_signs_under_kt(api, client, people):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     api.create_procedure()
     api.fill("QT-01")
-    today = date.today()
+    today = agency_today()
     delegation = api.post("giamdoc", "/api/v1/delegations", {
         "delegate": "phogiamdoc", "starts_on": (today - timedelta(days=1)).isoformat(),
         "ends_on": (today + timedelta(days=5)).isoformat()})
