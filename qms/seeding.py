@@ -7,7 +7,7 @@ and records each creation in the audit trail under the actor ``system``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,12 @@ from qms.accounts.roles import Role
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
 from qms.documents.importer import FileReport, import_directory
+from qms.documents.models import Document
 from qms.errors import Conflict
+from qms.library.models import RecordEntry
+from qms.library.records_from_text import proposed_records
+from qms.library.records_register import write_entries
+from qms.library.schemas import RecordEntryIn
 from qms.paths import PROCEDURES_DIR, SEED_DIR
 from qms.search import fold
 
@@ -36,6 +41,7 @@ class SeedReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     password: str = ""
     documents: list[FileReport] = field(default_factory=list)
+    registers_filled: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [
@@ -47,6 +53,9 @@ class SeedReport:
         created = sum(r.action in ("created", "revised") for r in self.documents)
         lines.append(f"procedure library: {len(self.documents)} files, {created} imported now")
         lines += [f"  {report}" for report in self.documents if report.action == "error"]
+        if self.registers_filled:
+            filled = ", ".join(self.registers_filled)
+            lines.append(f"records registers filled from their procedures: {filled}")
         return "\n".join(lines)
 
 
@@ -108,7 +117,27 @@ def seed_demo(session: Session, zone: ZoneInfo, path: Path | None = None) -> See
     report.logins.append(("nhanvien2…20", "Chuyên viên", f"staff, in {len(staff_units)} units"))
     session.flush()
     report.documents = import_directory(session, PROCEDURES_DIR, zone)
+    report.registers_filled = _fill_records_registers(session)
     return report
+
+
+def _fill_records_registers(session: Session) -> list[str]:
+    """Give the demo a records list: a procedure whose "Hồ sơ cần lưu" table states every
+    period gets its records register from it; the others, and any register already kept,
+    are left to the quality officer."""
+    filled: list[str] = []
+    kept = set(session.execute(select(RecordEntry.document_id).distinct()).scalars())
+    procedures = session.execute(
+        select(Document).where(Document.kind == "procedure", Document.effective_version_id.is_not(None))
+        .order_by(Document.code)
+    ).scalars().all()
+    for document in procedures:
+        proposed = [] if document.id in kept else proposed_records(session, document)
+        if proposed and all(line.retention for line in proposed):
+            entries = [RecordEntryIn.model_validate(asdict(line)) for line in proposed]
+            write_entries(session, document, entries, actor=None, actor_username="seed")
+            filled.append(document.code)
+    return filled
 
 
 def create_first_admin(session: Session, username: str, full_name: str, unit_code: str,

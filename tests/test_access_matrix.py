@@ -264,6 +264,7 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/documents/{code}/records"): roles(QO),
     ("GET", "/api/v1/documents/{code}/records"): ANY_SIGNED_IN,
     ("PUT", "/api/v1/documents/{code}/records"): roles(QO),
+    ("GET", "/api/v1/documents/{code}/records/proposed"): roles(QO),
     ("GET", "/records-register"): ANY_SIGNED_IN,
     ("POST", "/records-register/approve"): roles(APPROVER),
     ("GET", "/api/v1/records-list"): ANY_SIGNED_IN,

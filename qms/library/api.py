@@ -3,13 +3,23 @@ register and the Word import."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents.service import load_document, load_version
-from qms.library import attachments, change_requests, docx_import, records_register, retention, reviews
+from qms.library import (
+    attachments,
+    change_requests,
+    docx_import,
+    records_from_text,
+    records_register,
+    retention,
+    reviews,
+)
 from qms.library.downloads import file_response, read_limited
 from qms.library.models import Attachment
 from qms.library.present import change_request_public, due_review_public, record_entry_public
@@ -21,6 +31,7 @@ from qms.library.schemas import (
     ChangeRequestPublic,
     DueReviewList,
     ImportResult,
+    ProposedRecordPublic,
     RecordEntryIn,
     RecordEntryPublic,
     RecordsApprovalIn,
@@ -133,6 +144,12 @@ def record_periodic_review(body: ReviewOutcome, session: SessionDep, user: Curre
 def list_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[RecordEntryPublic]:
     document = load_document(session, user, code)
     return [record_entry_public(row) for row in records_register.entries_of(session, document)]
+
+
+@router.get("/documents/{code}/records/proposed", response_model=list[ProposedRecordPublic])
+def proposed_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[ProposedRecordPublic]:
+    proposed = records_from_text.proposed_for(session, user, code)
+    return [ProposedRecordPublic(**asdict(line)) for line in proposed]
 
 
 @router.put("/documents/{code}/records", response_model=list[RecordEntryPublic])

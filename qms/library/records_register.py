@@ -90,6 +90,13 @@ def replace_entries(session: Session, actor: Principal, code: str,
     """Set the records a document produces (the whole list, in order)."""
     access.require_manager(actor)
     document = load_document(session, actor, code, lock=True)
+    write_entries(session, document, entries, actor=actor)
+    return entries_of(session, document)
+
+
+def write_entries(session: Session, document: Document, entries: Sequence[RecordEntryIn], *,
+                  actor: Principal | None, actor_username: str | None = None) -> None:
+    """Replace the register of ``document``, audited; the caller has checked who may."""
     if document.kind in NO_RECORDS_KINDS:
         raise ValidationFailed("entries", _("Forms and external documents do not list records."))
     if len(entries) > MAX_ENTRIES:
@@ -111,9 +118,9 @@ def replace_entries(session: Session, actor: Principal, code: str,
     document.updated_at = utcnow()
     session.add(document)
     session.flush()
-    audit.record(session, actor=actor, action="records_register.update", object_type="document",
-                 object_id=document.code, details={"entries": [entry.model_dump() for entry in entries]})
-    return entries_of(session, document)
+    audit.record(session, actor=actor, actor_username=actor_username, action="records_register.update",
+                 object_type="document", object_id=document.code,
+                 details={"entries": [entry.model_dump() for entry in entries]})
 
 
 def records_list_rows(session: Session) -> list[RecordsListRow]:

@@ -3,6 +3,7 @@ head of agency's approval of a year's records list, and the retention categories
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,11 +14,12 @@ from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access
+from qms.documents.models import Version
 from qms.documents.service import load_document
 from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse
 from qms.i18n import _
-from qms.library import records_register, retention
+from qms.library import records_from_text, records_register, retention
 from qms.library.models import DISPOSALS, MEDIA
 from qms.library.panels import record_form_choices
 from qms.library.schemas import RecordEntryIn, RecordsApprovalIn, RetentionCategoryIn
@@ -30,10 +32,11 @@ BLANK_ROWS = 3
 
 
 def _editor(request: Request, session: SessionDep, document: object, rows: list[dict[str, str]],
-            errors: dict[str, str], status_code: int = 200) -> Response:
+            errors: dict[str, str], status_code: int = 200, proposed_from: Version | None = None) -> Response:
     return render(request, "library/records_edit.html", {
         "document": document, "rows": rows + [dict.fromkeys(ROW_FIELDS, "")] * BLANK_ROWS, "errors": errors,
-        "media": MEDIA, "disposals": DISPOSALS, **record_form_choices(session),
+        "media": MEDIA, "disposals": DISPOSALS, "proposed_from": proposed_from,
+        **record_form_choices(session),
     }, status_code=status_code)
 
 
@@ -42,10 +45,14 @@ def edit_records(code: str, request: Request, session: SessionDep, user: PageUse
     access.require_manager(user)
     document = load_document(session, user, code)
     rows = [{"name": r.name, "keeping_unit": r.keeping_unit_code,
-             "retention": r.category or ("permanent" if r.permanent else str(r.retention_years)),
+             "retention": retention.as_typed(retention.Retention(r.permanent, r.retention_years, r.category)),
              "medium": r.medium, "disposal": r.disposal}
             for r in records_register.entries_of(session, document)]
-    return _editor(request, session, document, rows, {})
+    proposed_from = None
+    if not rows:
+        rows = [asdict(proposed) for proposed in records_from_text.proposed_for(session, user, code)]
+        proposed_from = session.get(Version, document.effective_version_id or document.latest_version_id)
+    return _editor(request, session, document, rows, {}, proposed_from=proposed_from if rows else None)
 
 
 @router.post("/documents/{code}/records")

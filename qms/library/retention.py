@@ -72,6 +72,13 @@ def label(permanent: bool, years: int | None) -> str:
     return _("%(n)s years", n=years)
 
 
+def as_typed(kept: Retention) -> str:
+    """The period as the records editor shows it and :func:`resolve` reads it back."""
+    if kept.category:
+        return kept.category
+    return _("permanent") if kept.permanent else str(kept.years)
+
+
 def categories(session: Session) -> dict[str, Category]:
     """Every category by code: those shipped with qms, then the agency's own."""
     found = dict(shipped_categories())

@@ -138,6 +138,19 @@ class RecordEntryPublic(BaseModel):
     disposal: str
 
 
+class ProposedRecordPublic(BaseModel):
+    """A line the procedure's "records to keep" section suggests, to be checked and saved with
+    ``PUT …/records``; ``as_written`` holds the procedure's words when the period could not be
+    read from them exactly."""
+
+    name: str
+    keeping_unit: str
+    retention: str
+    medium: str
+    disposal: str
+    as_written: str
+
+
 class RetentionCategoryIn(BaseModel):
     """A retention category the agency adds: permanent, or kept for a number of years."""
 

@@ -15,6 +15,7 @@ from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
 from qms.documents.source import SourceError, parse_source
+from qms.library.models import RecordEntry
 from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
 
@@ -113,6 +114,13 @@ def test_malformed_source_names_its_line(broken, line, reason):
         parse_source(broken)
     assert error.value.line == line
     assert reason in error.value.message
+
+
+def test_the_demo_fills_the_records_registers_its_procedures_state_fully(demo, db):
+    assert demo.registers_filled == ["QT-02", "QT-03", "QT-04", "QT-05"]
+    assert "QT-01" not in demo.registers_filled, "a period it cannot read waits for the quality officer"
+    count = db.execute(select(func.count()).select_from(RecordEntry)).scalar_one()
+    assert count >= 4 and seed_demo(db, ZONE).registers_filled == []
 
 
 def test_demo_library_imports_as_effective_documents_with_signatures(demo, db):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
-from support import PASSWORD
+from support import PASSWORD, login, post_form
 
 from qms.audit.models import AuditEvent
 from qms.library import records_register
@@ -86,3 +88,70 @@ def test_the_register_pages_render(api, client):
     assert client.get("/documents/QT-01/records").status_code == 200
     page = client.get("/records-register?year=2026")
     assert page.status_code == 200 and "Phiếu kiểm soát hồ sơ" in page.text
+
+
+RECORDS_SECTION = """Các hồ sơ sau được lưu:
+
+| TT | Tên hồ sơ | Nơi lưu | Thời gian lưu |
+|---|---|---|---|
+| 1 | Sổ theo dõi phân phối tài liệu | Văn phòng Sở (Thư ký ISO) | 05 năm |
+| 2 | Bản gốc tài liệu đã phê duyệt | Phòng Cải cách hành chính (phần mềm quản lý tài liệu) | Vĩnh viễn |
+| 3 | Danh mục tài liệu nội bộ | Văn phòng Sở | Đến khi có danh mục thay thế |
+| 4 | Hồ sơ đào tạo chuyên gia | Nơi không có trong cơ quan | 05 năm kể từ khi thôi nhiệm vụ |
+"""
+
+
+def test_the_editor_proposes_the_records_the_procedure_lists_until_the_register_is_saved(api, client):
+    api.create_procedure()
+    api.fill("QT-01", records=RECORDS_SECTION)
+    api.publish("QT-01")
+    login(client, "iso")
+    page = client.get("/documents/QT-01/records")
+    assert "Hồ sơ cần lưu" in page.text and "chưa có gì được lưu" in page.text
+    names = re.findall(r'<input name="name" value="([^"]*)"', page.text)
+    assert names[:4] == ["Sổ theo dõi phân phối tài liệu", "Bản gốc tài liệu đã phê duyệt",
+                         "Danh mục tài liệu nội bộ", "Hồ sơ đào tạo chuyên gia"]
+    periods = re.findall(r'<input name="retention" value="([^"]*)"', page.text)
+    assert periods[:4] == ["5", "vĩnh viễn", "", "5"]
+    unit_selects = re.findall(r'<select name="keeping_unit".*?</select>', page.text, re.S)
+    kept_by = [re.search(r'value="(\w+)" selected', select).group(1) for select in unit_selects[:4]]
+    assert kept_by == ["VP", "CCHC", "VP", "VP"], "the unit named in the cell, else the owner unit"
+    assert re.findall(r'<option value="(\w+)" selected>', page.text).count("electronic") == 1
+    assert "Trong quy trình ghi: “Đến khi có danh mục thay thế”" in page.text
+    assert "Trong quy trình ghi: “05 năm kể từ khi thôi nhiệm vụ”" in page.text
+
+    assert api.get("iso", "/api/v1/documents/QT-01/records").json() == []  # nothing saved by looking
+    saved = post_form(client, "/documents/QT-01/records", {
+        "name": names[:4], "keeping_unit": ["VP", "CCHC", "VP", "VP"],
+        "retention": ["5", "vĩnh viễn", "3", "5"],
+        "medium": ["paper", "electronic", "paper", "paper"],
+        "disposal": ["destroy", "archive_agency", "destroy", "destroy"]})
+    assert saved.status_code == 303
+    rows = api.get("iso", "/api/v1/documents/QT-01/records").json()
+    assert [(r["retention_years"], r["permanent"]) for r in rows] == [(5, False), (None, True), (3, False),
+                                                                      (5, False)]
+    again = client.get("/documents/QT-01/records")
+    assert "chưa có gì được lưu" not in again.text and 'value="vĩnh viễn"' in again.text
+
+
+def test_a_records_section_without_a_table_proposes_nothing(api, client):
+    api.create_procedure()
+    api.fill("QT-01", records="Hồ sơ được lưu theo quy định của cơ quan.")
+    api.publish("QT-01")
+    login(client, "iso")
+    page = client.get("/documents/QT-01/records")
+    assert "chưa có gì được lưu" not in page.text
+    assert re.findall(r'<input name="name" value="([^"]*)"', page.text) == ["", "", ""]
+
+
+def test_the_api_offers_the_same_proposal_to_the_quality_officer_only(api):
+    api.create_procedure()
+    api.fill("QT-01", records=RECORDS_SECTION)
+    api.publish("QT-01")
+    url = "/api/v1/documents/QT-01/records/proposed"
+    proposed = api.get("iso", url).json()
+    assert [(line["retention"], line["as_written"]) for line in proposed] == [
+        ("5", ""), ("vĩnh viễn", ""), ("", "Đến khi có danh mục thay thế"),
+        ("5", "05 năm kể từ khi thôi nhiệm vụ")]
+    assert proposed[1]["medium"] == "electronic" and proposed[1]["disposal"] == "archive_agency"
+    assert api.get("nhanvien", url).status_code == 403
