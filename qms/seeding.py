@@ -135,7 +135,7 @@ def _fill_records_registers(session: Session) -> list[str]:
         proposed = [] if document.id in kept else proposed_records(session, document)
         if proposed and all(line.retention for line in proposed):
             entries = [RecordEntryIn.model_validate(asdict(line)) for line in proposed]
-            write_entries(session, document, entries, actor=None, actor_username="seed")
+            write_entries(session, document, entries, actor=None, actor_username=SYSTEM)
             filled.append(document.code)
     return filled
 
