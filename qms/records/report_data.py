@@ -185,7 +185,7 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
     table: list[list[str]] = []
     for code, _title, _kind, unit, _rev, _day, _id, records in documents:
         if code in register:
-            table += [[str(len(table) + 1), *row] for row in register[code]]
+            table += [[str(len(table) + number), *row] for number, row in enumerate(register[code], 1)]
             continue
         for found in _tables(records):
             header = [fold(cell) for cell in found[0]]

@@ -65,10 +65,12 @@ def test_records_list_comes_from_the_records_tables(api):
 def test_records_list_prefers_the_records_register(api):
     publish_rich(api, steps=1)
     register = api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"), json=[
-        {"name": "Sổ theo dõi phân phối tài liệu", "keeping_unit": "VP", "retention": "10"}])
+        {"name": "Sổ theo dõi phân phối tài liệu", "keeping_unit": "VP", "retention": "10"},
+        {"name": "Bản gốc tài liệu", "keeping_unit": "VP", "retention": "vĩnh viễn"}])
     assert register.status_code == 200, register.text
     rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
-    assert rows[1:] == [["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "10 năm"]]
+    assert rows[1:] == [["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "10 năm"],
+                        ["2", "Bản gốc tài liệu", "QT-01", "Văn phòng Sở", "Vĩnh viễn"]]
     text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
     assert "chưa được Thủ trưởng cơ quan phê duyệt" in text
 
