@@ -25,7 +25,7 @@ from qms.documents.importer import FileReport, import_directory
 from qms.documents.models import Document
 from qms.errors import Conflict
 from qms.library.models import RecordEntry
-from qms.library.records_from_text import proposed_records
+from qms.library.records_from_text import proposal
 from qms.library.records_register import write_entries
 from qms.library.schemas import RecordEntryIn
 from qms.paths import PROCEDURES_DIR, SEED_DIR
@@ -132,9 +132,9 @@ def _fill_records_registers(session: Session) -> list[str]:
         .order_by(Document.code)
     ).scalars().all()
     for document in procedures:
-        proposed = [] if document.id in kept else proposed_records(session, document)
-        if proposed and all(line.retention for line in proposed):
-            entries = [RecordEntryIn.model_validate(asdict(line)) for line in proposed]
+        lines = [] if document.id in kept else proposal(session, document).lines
+        if lines and all(line.retention for line in lines):
+            entries = [RecordEntryIn.model_validate(asdict(line)) for line in lines]
             write_entries(session, document, entries, actor=None, actor_username=SYSTEM)
             filled.append(document.code)
     return filled

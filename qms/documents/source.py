@@ -122,7 +122,7 @@ def _revisions(meta: dict[str, Any], line_of: dict[str, int]) -> list[RevisionEn
     return entries
 
 
-def table_cells(line: str) -> list[str]:
+def _table_cells(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
@@ -150,7 +150,7 @@ def _extract_steps(content_lines: list[tuple[int, str]]) -> tuple[list[tuple[int
                 raise SourceError(number, "the steps heading must be followed by a table with a header, "
                                           "a separator and at least one row")
             for row_number, row in table[2:]:
-                cells = table_cells(row)
+                cells = _table_cells(row)
                 if len(cells) != 5:
                     raise SourceError(row_number, f"a steps row needs 5 cells, this one has {len(cells)}")
                 steps.append(Step(step=cells[0], responsibility=cells[1], task=cells[2], duration=cells[3],

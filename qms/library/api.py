@@ -148,8 +148,8 @@ def list_records(session: SessionDep, user: CurrentUser, code: str = Code) -> li
 
 @router.get("/documents/{code}/records/proposed", response_model=list[ProposedRecordPublic])
 def proposed_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[ProposedRecordPublic]:
-    proposed = records_from_text.proposed_for(session, user, code)
-    return [ProposedRecordPublic(**asdict(line)) for line in proposed]
+    proposal = records_from_text.proposed_for(session, user, code)
+    return [ProposedRecordPublic(**asdict(line)) for line in proposal.lines]
 
 
 @router.put("/documents/{code}/records", response_model=list[RecordEntryPublic])

@@ -14,7 +14,6 @@ from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access
-from qms.documents.models import Version
 from qms.documents.service import load_document
 from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse
@@ -32,7 +31,7 @@ BLANK_ROWS = 3
 
 
 def _editor(request: Request, session: SessionDep, document: object, rows: list[dict[str, str]],
-            errors: dict[str, str], status_code: int = 200, proposed_from: Version | None = None) -> Response:
+            errors: dict[str, str], status_code: int = 200, proposed_from: int | None = None) -> Response:
     return render(request, "library/records_edit.html", {
         "document": document, "rows": rows + [dict.fromkeys(ROW_FIELDS, "")] * BLANK_ROWS, "errors": errors,
         "media": MEDIA, "disposals": DISPOSALS, "proposed_from": proposed_from,
@@ -50,9 +49,10 @@ def edit_records(code: str, request: Request, session: SessionDep, user: PageUse
             for r in records_register.entries_of(session, document)]
     proposed_from = None
     if not rows:
-        rows = [asdict(proposed) for proposed in records_from_text.proposed_for(session, user, code)]
-        proposed_from = session.get(Version, document.effective_version_id or document.latest_version_id)
-    return _editor(request, session, document, rows, {}, proposed_from=proposed_from if rows else None)
+        proposal = records_from_text.proposed_for(session, user, code)
+        rows = [asdict(line) for line in proposal.lines]
+        proposed_from = proposal.revision if rows else None
+    return _editor(request, session, document, rows, {}, proposed_from=proposed_from)
 
 
 @router.post("/documents/{code}/records")

@@ -6,12 +6,10 @@ which :mod:`qms.records.reports` typesets as PDF or DOCX, or writes as CSV.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -23,9 +21,9 @@ from qms.audit.models import AuditEvent
 from qms.audit.service import aware
 from qms.documents import access
 from qms.documents.models import Document, Version
+from qms.documents.records_section import listed_records
 from qms.records import vietnamese as vn
 from qms.records.layout import Column
-from qms.search import fold
 
 AUDIT_ROW_LIMIT = 20_000
 
@@ -120,29 +118,6 @@ def external_documents(session: Session, actor: Principal, today: date) -> Repor
                   notes=[f"Tính đến {vn.long_date(today)}: {len(table)} tài liệu."], landscape=True)
 
 
-_markdown = MarkdownIt("commonmark").enable("table")
-_NAME = re.compile(r"^ten( ho so)?$|ho so")
-_PLACE = re.compile(r"noi luu|don vi luu|bo phan luu")
-_RETENTION = re.compile(r"thoi (gian|han) luu")
-
-
-def _tables(text: str) -> list[list[list[str]]]:
-    """The pipe tables of a Markdown text, as rows of cell texts (the header row first)."""
-    tables: list[list[list[str]]] = []
-    row: list[str] | None = None
-    for token in _markdown.parse(text or ""):
-        if token.type == "table_open":
-            tables.append([])
-        elif token.type == "tr_open":
-            row = []
-        elif token.type == "inline" and row is not None:
-            row.append(token.content.strip())
-        elif token.type == "tr_close" and row is not None:
-            tables[-1].append(row)
-            row = None
-    return tables
-
-
 def _retention(permanent: bool, years: int | None) -> str:
     return "Vĩnh viễn" if permanent else f"{years:02d} năm" if years else ""
 
@@ -182,23 +157,14 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
     documents = session.execute(
         query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
     register, approval_note = _register_rows(session, {row[0] for row in documents}, today.year)
-    table: list[list[str]] = []
+    rows: list[list[str]] = []
     for code, _title, _kind, unit, _rev, _day, _id, records in documents:
         if code in register:
-            table += [[str(len(table) + number), *row] for number, row in enumerate(register[code], 1)]
-            continue
-        for found in _tables(records):
-            header = [fold(cell) for cell in found[0]]
-            name_at = next((i for i, h in enumerate(header) if _NAME.search(h)), None)
-            place_at = next((i for i, h in enumerate(header) if _PLACE.search(h)), None)
-            keep_at = next((i for i, h in enumerate(header) if _RETENTION.search(h)), None)
-            if name_at is None:
-                continue
-            for cells in found[1:]:
-                def cell(index: int | None, cells: list[str] = cells) -> str:
-                    return cells[index] if index is not None and index < len(cells) else ""
-                table.append([str(len(table) + 1), cell(name_at), code, cell(place_at) or unit,
-                              cell(keep_at)])
+            rows += register[code]
+        else:
+            rows += [[listed.name, code, listed.place or unit, listed.retention]
+                     for listed in listed_records(records)]
+    table = [[str(number), *row] for number, row in enumerate(rows, 1)]
     columns = [Column("TT", 0.05, "center"), Column("Tên hồ sơ", 0.45), Column("Theo tài liệu", 0.12),
                Column("Nơi lưu", 0.22), Column("Thời gian lưu", 0.16)]
     notes = [f"Hồ sơ của các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
