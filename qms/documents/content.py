@@ -78,9 +78,9 @@ def frozen_hash_matches(session: Session, code: str, version: Version) -> bool:
     """Whether the content is still what was frozen at submission. A hash without parts can
     only come from before they were signed (every later one has the key), so it is
     compared with the content without them."""
-    if current_hash(session, code, version) == version.content_hash:
-        return True
-    return content_hash(code, version, steps_of(session, version.id), None) == version.content_hash
+    steps = steps_of(session, version.id)
+    return version.content_hash in (content_hash(code, version, steps, frozen_parts(session, version.id)),
+                                    content_hash(code, version, steps, None))
 
 
 def etag_of(version: Version) -> str:
