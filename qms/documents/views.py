@@ -19,6 +19,8 @@ from qms.documents.schemas import DocumentCreate, DocumentUpdate
 from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse, present
 from qms.i18n import _
+from qms.library.external_views import details_from_form, field_errors
+from qms.library.models import EXTERNAL_STATUSES
 from qms.web import redirect, render, templates
 
 templates.env.globals.update(TEMPLATE_GLOBALS)
@@ -59,16 +61,17 @@ def _document_form(request: Request, session: SessionDep, values: dict[str, obje
         "values": values, "errors": errors, "editing": editing, "kinds": KINDS,
         "levels": CONFIDENTIALITY, "units": unit_choices(session),
         "drafters": read.people_with_roles(session, access.EDIT_DRAFTS),
-        "procedures": read.procedure_choices(session),
+        "procedures": read.procedure_choices(session), "external_statuses": EXTERNAL_STATUSES,
     }, status_code=status_code)
 
 
 @router.get("/documents/new")
-def new_document_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+def new_document_page(request: Request, session: SessionDep, user: PageUser,
+                      kind: str | None = Query(None, max_length=20)) -> Response:
     access.require_manager(user)
-    return _document_form(request, session, {"kind": "procedure", "confidentiality": "internal",
-                                             "review_interval_months": 12, "owner_unit": user.unit_code,
-                                             "drafter": user.username}, {})
+    return _document_form(request, session, {"kind": kind if kind in KINDS else "procedure",
+                                             "confidentiality": "internal", "review_interval_months": 12,
+                                             "owner_unit": user.unit_code, "drafter": user.username}, {})
 
 
 DOCUMENT_FIELDS = ("code", "title", "kind", "owner_unit", "confidentiality", "review_interval_months",
@@ -79,12 +82,15 @@ DOCUMENT_FIELDS = ("code", "title", "kind", "owner_unit", "confidentiality", "re
 def create_document(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
     values = present(form, *DOCUMENT_FIELDS)
     values["allowed_units"] = form.getlist("allowed_units")
+    details = details_from_form(form) if values.get("kind") == "external" else None
     try:
-        document = service.create_document(session, user, parse(DocumentCreate, values))
+        data = parse(DocumentCreate, {**values, "external": details})
+        document = service.create_document(session, user, data)
     except QMSError as exc:
         roll_back(session, exc)
-        errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
-        return _document_form(request, session, values, errors, status_code=exc.status_code)
+        errors = field_errors(exc) if isinstance(exc, ValidationFailed) else {"code": exc.detail}
+        return _document_form(request, session, {**values, **(details or {})}, errors,
+                              status_code=exc.status_code)
     return redirect(f"/documents/{document.code}/versions/1/edit", request,
                     _("Document %(code)s was created with a draft of revision 1.", code=document.code))
 

@@ -23,6 +23,18 @@ from qms.web import redirect, render
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
 FIELDS = ("number", "issuer", "issued_on", "status", "replaced_by")
+
+
+def details_from_form(form: FormData) -> dict[str, object]:
+    """The external document's fields of a form, as the form sent them (no date is None)."""
+    values = present(form, *FIELDS)
+    values["issued_on"] = values.get("issued_on") or None
+    return values
+
+
+def field_errors(exc: ValidationFailed) -> dict[str, str]:
+    """Errors of the details keyed by the form's field names."""
+    return {key.removeprefix("external."): reason for key, reason in exc.fields.items()}
 PAGE_SIZE = 25
 
 
@@ -61,8 +73,7 @@ def edit_external(code: str, request: Request, session: SessionDep, user: PageUs
 @router.post("/documents/{code}/external")
 def save_external(code: str, request: Request, session: SessionDep, user: PageUser,
                   form: FormDep) -> Response:
-    values = present(form, *FIELDS)
-    values["issued_on"] = values.get("issued_on") or None
+    values = details_from_form(form)
     try:
         info = parse(ExternalInfo, values)
         before = external.details_of(session, load_document(session, user, code))
@@ -71,8 +82,7 @@ def save_external(code: str, request: Request, session: SessionDep, user: PageUs
     except ValidationFailed as exc:
         session.rollback()
         document = load_document(session, user, code)
-        errors = {k.removeprefix("external."): v for k, v in exc.fields.items()}
-        return _form(request, document, values, errors, status_code=422)
+        return _form(request, document, values, field_errors(exc), status_code=422)
     message = _("The details of %(code)s were saved.", code=document.code)
     if info.status in external.NOT_IN_FORCE and previous != info.status:
         flagged = len(external.citing_documents(session, document, external.details_of(session, document)))

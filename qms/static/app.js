@@ -10,6 +10,19 @@
     }
   }, true);
 
+  // A part of a form shown only for one choice of a select: data-shown-when="SELECT_ID=VALUE".
+  function showChosenParts() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (part) {
+      var rule = part.dataset.shownWhen.split("=");
+      var select = document.getElementById(rule[0]);
+      if (select) part.hidden = select.value !== rule[1];
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select")) showChosenParts();
+  });
+  showChosenParts();
+
   function toast(message, category) {
     var box = document.getElementById("toasts");
     if (!box) return;

@@ -91,3 +91,22 @@ def test_the_external_documents_page_lists_them_with_their_status(api, client):
     assert page.status_code == 200 and "30/2020/NĐ-CP" in page.text
     edit = client.get("/documents/ND-30/external")
     assert edit.status_code == 200 and 'name="number"' in edit.text
+
+
+def test_the_new_document_form_creates_an_external_document_with_its_details_in_one_step(api, client):
+    from support import login, post_form
+    effective_procedure(api, "QT-01", "Nghị định số 30/2020/NĐ-CP")
+    login(client, "iso")
+    form = client.get("/documents/new?kind=external")
+    assert '<option value="external" selected' in form.text and 'name="number"' in form.text
+    fields = {"code": "ND-30", "title": "Nghị định về công tác văn thư", "kind": "external",
+              "owner_unit": "VP", "confidentiality": "internal", "review_interval_months": "12",
+              "issuer": "Chính phủ", "issued_on": "2020-03-05", "status": "in_force"}
+    missing = post_form(client, "/documents/new", fields)
+    assert missing.status_code == 422 and 'id="e-number" class="field-error"' in missing.text
+    assert api.get("iso", "/api/v1/documents/ND-30").status_code == 404, "nothing created"
+    created = post_form(client, "/documents/new", {**fields, "number": "30/2020/NĐ-CP"})
+    assert created.status_code == 303
+    body = api.get("iso", "/api/v1/documents/ND-30").json()
+    assert body["external"] == {**DECREE, "replaced_by": ""}
+    assert body["cited_by"] == ["QT-01"]
