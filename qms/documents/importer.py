@@ -29,6 +29,7 @@ from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
 from qms.documents.placement import without_marker
 from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
+from qms.library import external
 
 IMPORTER = "import"
 MAX_FILE_BYTES = 2_000_000
@@ -134,6 +135,7 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
             return "unchanged"
     _history(session, document, source)
     _new_version(session, source, document, zone)
+    external.save_details(session, None, document, source.external, actor_username=IMPORTER)
     search_index.refresh(session, document)
     audit.record(session, actor=None, actor_username=IMPORTER, action=f"document.import_{action}",
                  object_type="document", object_id=document.code,

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
+
 from qms.documents.models import CONFIDENTIALITY, KINDS, SECTIONS
 from qms.documents.placement import drop_trailing_marker, heading_key, is_steps_marker
-from qms.documents.schemas import Step
+from qms.documents.schemas import ExternalInfo, Step
 
 SECTION_HEADINGS = {
     "muc dich": "purpose",
@@ -60,6 +62,7 @@ class ProcedureSource:
     sections: dict[str, str]
     steps: list[Step] = field(default_factory=list)
     key_lines: dict[str, int] = field(default_factory=dict)
+    external: ExternalInfo | None = None
 
     @property
     def current(self) -> RevisionEntry:
@@ -89,9 +92,9 @@ def _require(meta: dict[str, Any], key: str, kind: type, line_of: dict[str, int]
 def _key_lines(front: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for number, line in enumerate(front.splitlines(), start=2):
-        match = re.match(r"\s*([A-Za-z_]+)\s*=", line)
+        match = re.match(r"\s*([A-Za-z_]+)\s*=|\s*(\[[A-Za-z_]+\])\s*$", line)
         if match:
-            found.setdefault(match.group(1), number)
+            found.setdefault(match.group(1) or match.group(2), number)
     return found
 
 
@@ -120,6 +123,34 @@ def _revisions(meta: dict[str, Any], line_of: dict[str, int]) -> list[RevisionEn
                               f"revision {entry.revision}: the drafter cannot review or approve it")
         entries.append(entry)
     return entries
+
+
+def _external(meta: dict[str, Any], kind: str, line_of: dict[str, int]) -> ExternalInfo | None:
+    """The ``[external]`` table: number, issuer, issued_on, status, replaced_by."""
+    raw = meta.get("external")
+    line = line_of.get("[external]", 1)
+    if raw is None:
+        if kind == "external":
+            raise SourceError(1, "front matter: an external document needs an [external] table "
+                                 "with its number")
+        return None
+    if kind != "external":
+        raise SourceError(line, "front matter: only a document of kind 'external' has an [external] table")
+    if not isinstance(raw, dict):
+        raise SourceError(line, "front matter: 'external' must be a table")
+    unknown = sorted(set(raw) - set(ExternalInfo.model_fields))
+    if unknown:
+        raise SourceError(line_of.get(unknown[0], line),
+                          f"front matter: unknown key {unknown[0]!r} in [external]")
+    try:
+        details = ExternalInfo.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = str(error["loc"][0]) if error["loc"] else "external"
+        raise SourceError(line_of.get(key, line), f"front matter: external.{key}: {error['msg']}") from None
+    if not details.number:
+        raise SourceError(line, "front matter: [external] needs the document's number")
+    return details
 
 
 def _table_cells(line: str) -> list[str]:
@@ -211,4 +242,5 @@ def parse_source(text: str) -> ProcedureSource:
         unit=_require(meta, "unit", str, line_of).strip().upper(), confidentiality=confidentiality,
         review_interval_months=interval, parent=str(meta.get("parent", "")).strip().upper(),
         revisions=_revisions(meta, line_of), sections=sections, steps=steps, key_lines=line_of,
+        external=_external(meta, kind, line_of),
     )

@@ -93,10 +93,11 @@ def cited_by(session: Session, actor: Principal, document: Document) -> list[Cit
             for doc, version in citing_documents(session, document, details_of(session, document), actor)]
 
 
-def save_details(session: Session, actor: Principal, document: Document,
-                 data: ExternalInfo | None) -> list[str]:
+def save_details(session: Session, actor: Principal | None, document: Document,
+                 data: ExternalInfo | None, *, actor_username: str = "system") -> list[str]:
     """Create or change the details of an external document; flag citing documents when it
-    stops being in force. Returns the codes flagged."""
+    stops being in force. Returns the codes flagged. Without an actor (an import), the events
+    name ``actor_username``."""
     if data is None:
         return []
     if document.kind != "external":
@@ -118,16 +119,16 @@ def save_details(session: Session, actor: Principal, document: Document,
     if before == details.status or (before is None and details.status == "in_force"):
         return []
     details.status_changed_at = utcnow()
-    audit.record(session, actor=actor, action="external.status", object_type="document",
-                 object_id=document.code,
+    audit.record(session, actor=actor, actor_username=actor_username, action="external.status",
+                 object_type="document", object_id=document.code,
                  details={"from": before, "to": details.status, "replaced_by": details.replaced_by})
     if details.status not in NOT_IN_FORCE:
         return []
-    return flag_citing(session, actor, document, details)
+    return flag_citing(session, actor, document, details, actor_username=actor_username)
 
 
 def flag_citing(session: Session, actor: Principal | None, document: Document,
-                details: ExternalDetails) -> list[str]:
+                details: ExternalDetails, *, actor_username: str = "system") -> list[str]:
     flagged: list[str] = []
     for doc, version in citing_documents(session, document, details):
         if doc.needs_review:
@@ -135,8 +136,8 @@ def flag_citing(session: Session, actor: Principal | None, document: Document,
         doc.needs_review = True
         session.add(doc)
         flagged.append(doc.code)
-        audit.record(session, actor=actor, actor_username="" if actor else "system",
-                     action="document.needs_review", object_type="document", object_id=doc.code,
+        audit.record(session, actor=actor, actor_username=actor_username, action="document.needs_review",
+                     object_type="document", object_id=doc.code,
                      details={"because": document.code, "number": details.number,
                               "status": details.status, "revision": version.revision})
     session.flush()

@@ -15,7 +15,8 @@ from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
 from qms.documents.source import SourceError, parse_source
-from qms.library.models import RecordEntry
+from qms.library.external import citing_documents
+from qms.library.models import ExternalDetails, RecordEntry
 from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
 
@@ -55,6 +56,13 @@ Thử nghiệm.
 
 Đoạn kết.
 """
+
+
+def with_external(table: str, kind: str = "external") -> str:
+    """GOOD as a document of ``kind`` with the lines of an ``[external]`` table (none if empty)."""
+    lines = f"\n[external]\n{table}\n" if table else "\n"
+    source = GOOD.replace('kind = "procedure"', f'kind = "{kind}"')
+    return source.replace("\n[[revisions]]", lines + "[[revisions]]", 1)
 
 
 def _counts(db) -> tuple[int, int, int]:
@@ -108,6 +116,10 @@ def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db):
     (GOOD.replace("| B2 | Lãnh đạo | Phê duyệt | 1 ngày | Quyết định |", "| B2 | Lãnh đạo | Phê duyệt |"),
      31, "needs 5 cells"),
     (GOOD.replace('reviewed_by = ["xemxet"]', 'reviewed_by = ["soanthao"]'), 13, "cannot review"),
+    (with_external(""), 1, "needs an [external] table"),
+    (with_external('number = "30/2020/NĐ-CP"', kind="procedure"), 9, "only a document of kind 'external'"),
+    (with_external('number = "30/2020/NĐ-CP"\nstatus = "repealed"'), 11, "external.status"),
+    (with_external('issuer = "Chính phủ"'), 9, "needs the document's number"),
 ])
 def test_malformed_source_names_its_line(broken, line, reason):
     with pytest.raises(SourceError) as error:
@@ -141,6 +153,15 @@ def test_demo_library_imports_as_effective_documents_with_signatures(demo, db):
     qt06 = next(d for d in documents if d.code == "QT-06")
     assert qt06.confidentiality == "public"
     assert verify_chain(db).ok
+
+
+def test_the_demo_library_holds_the_external_documents_its_procedures_cite(demo, db):
+    decree = db.execute(select(Document).where(Document.code == "TLBN-06")).scalar_one()
+    details = db.get(ExternalDetails, decree.id)
+    assert (details.number, details.issuer, details.status) == ("30/2020/NĐ-CP", "Chính phủ", "in_force")
+    citing = {document.code for document, _version in citing_documents(db, decree, details)}
+    assert {"QT-01", "QT-02", "MT-01"} <= citing
+    assert not db.execute(select(Document.code).where(Document.needs_review)).all()
 
 
 def test_import_is_idempotent_and_adds_new_revisions(demo, db, tmp_path: Path):
