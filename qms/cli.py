@@ -49,13 +49,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     from qms.migrate import upgrade
     from qms.seeding import seed_demo
+    from qms.storage import file_store
 
     if not args.demo:
         return _fail("only `qms seed --demo` exists: it loads the demo agency")
     engine = _engine(settings)
     upgrade(engine)
     with transaction(engine) as session:
-        report = seed_demo(session, settings.zone)
+        report = seed_demo(session, settings.zone, file_store(settings))
     print(report)
     if settings.signing_p12 is None:
         from qms.accounts.agency import agency_profile
@@ -71,12 +72,13 @@ def cmd_import_procedures(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qms.documents.importer import import_directory
+    from qms.storage import file_store
 
     directory = Path(args.directory)
     if not directory.is_dir():
         return _fail(f"{directory} is not a folder")
     with transaction(_engine(settings)) as session:
-        reports = import_directory(session, directory, settings.zone)
+        reports = import_directory(session, directory, settings.zone, file_store(settings))
     for report in reports:
         print(report)
     errors = sum(report.action == "error" for report in reports)

@@ -30,6 +30,7 @@ from qms.library.records_register import write_entries
 from qms.library.schemas import RecordEntryIn
 from qms.paths import PROCEDURES_DIR, SEED_DIR
 from qms.search import fold
+from qms.storage import FileStore
 
 SYSTEM = "system"
 
@@ -96,7 +97,7 @@ def load_demo_data(path: Path | None = None) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def seed_demo(session: Session, zone: ZoneInfo, path: Path | None = None) -> SeedReport:
+def seed_demo(session: Session, zone: ZoneInfo, store: FileStore, path: Path | None = None) -> SeedReport:
     """Idempotent: adds what is missing, leaves what exists (and its passwords) alone."""
     data = load_demo_data(path)
     report = SeedReport(password=data["demo_password"])
@@ -116,7 +117,7 @@ def seed_demo(session: Session, zone: ZoneInfo, path: Path | None = None) -> See
     staff_units = {raw["unit"] for raw in data["users"] if raw["username"].startswith("nhanvien")}
     report.logins.append(("nhanvien2…20", "Chuyên viên", f"staff, in {len(staff_units)} units"))
     session.flush()
-    report.documents = import_directory(session, PROCEDURES_DIR, zone)
+    report.documents = import_directory(session, PROCEDURES_DIR, zone, store)
     report.registers_filled = _fill_records_registers(session)
     return report
 

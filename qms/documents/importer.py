@@ -29,10 +29,16 @@ from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
 from qms.documents.placement import without_marker
 from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
+from qms.errors import QMSError
 from qms.library import external
+from qms.library.models import Attachment
+from qms.library.uploads import detect, display_name
+from qms.storage import FileStore, sha256_of
 
 IMPORTER = "import"
 MAX_FILE_BYTES = 2_000_000
+MAX_ATTACHMENT_BYTES = 20_000_000
+FILES_FOLDER = "files"
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,43 @@ def _signed_at(entry: RevisionEntry, zone: ZoneInfo, hour: int) -> datetime:
     return datetime.combine(entry.effective_date, time(hour, 0), zone)
 
 
-def _new_version(session: Session, source: ProcedureSource, document: Document, zone: ZoneInfo) -> Version:
+@dataclass(frozen=True)
+class SourceFile:
+    name: str
+    data: bytes
+    media_type: str
+
+
+def _read_files(source: ProcedureSource, files_dir: Path) -> list[SourceFile]:
+    """The files the source names, from ``files_dir``, checked as an upload is."""
+    line = source.key_lines.get("files", 1)
+    found: list[SourceFile] = []
+    for name in source.files:
+        path = files_dir / name  # a plain file name, checked by the parser
+        if not path.is_file():
+            raise SourceError(line, f"file {name!r} is not in {files_dir.name}/")
+        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+            raise SourceError(line, f"file {name!r} is larger than {MAX_ATTACHMENT_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+        try:
+            kind = detect(data)
+            found.append(SourceFile(display_name(name, kind), data, kind.media_type))
+        except QMSError as exc:
+            raise SourceError(line, f"file {name!r}: {exc.detail}") from None
+    return found
+
+
+def _attach(session: Session, store: FileStore, version: Version, files: list[SourceFile]) -> None:
+    session.add_all(
+        Attachment(version_id=version.id, name=file.name, sha256=store.put(file.data), size=len(file.data),
+                   media_type=file.media_type, uploaded_by_id=version.drafter_id)
+        for file in files
+    )
+    session.flush()
+
+
+def _new_version(session: Session, source: ProcedureSource, document: Document, zone: ZoneInfo,
+                 store: FileStore, files: list[SourceFile]) -> Version:
     entry = source.current
     lines = source.key_lines
     drafter = _user(session, entry.drafted_by, lines.get("drafted_by", 1))
@@ -71,6 +113,7 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     session.add(version)
     session.flush()
     replace_steps(session, version.id, source.steps)
+    _attach(session, store, version, files)
     version.content_hash = current_hash(session, document.code, version)
     version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
     transition(version, Event.SUBMIT if reviewers else Event.SUBMIT_FOR_APPROVAL)
@@ -103,8 +146,10 @@ def _history(session: Session, document: Document, source: ProcedureSource) -> N
     )
 
 
-def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> str:
-    """Create or revise one document from its source; returns created, revised or unchanged."""
+def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo, store: FileStore,
+                  files_dir: Path) -> str:
+    """Create or revise one document from its source, with the files it names from
+    ``files_dir``; returns created, revised or unchanged."""
     unit = session.execute(select(Unit).where(Unit.code == source.unit)).scalar_one_or_none()
     if unit is None:
         raise SourceError(source.key_lines.get("unit", 1), f"unknown unit {source.unit!r}")
@@ -133,13 +178,15 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo) -> 
                                   f"revision {latest.revision} already exists with other content; "
                                   "add a new [[revisions]] entry for the change")
             return "unchanged"
+    files = _read_files(source, files_dir)
     _history(session, document, source)
-    _new_version(session, source, document, zone)
+    _new_version(session, source, document, zone, store, files)
     external.save_details(session, None, document, source.external, actor_username=IMPORTER)
     search_index.refresh(session, document)
     audit.record(session, actor=None, actor_username=IMPORTER, action=f"document.import_{action}",
                  object_type="document", object_id=document.code,
-                 details={"revision": source.current.revision, "title": source.title})
+                 details={"revision": source.current.revision, "title": source.title,
+                          "files": [{"name": file.name, "sha256": sha256_of(file.data)} for file in files]})
     return action
 
 
@@ -164,7 +211,8 @@ def _ordered(files: list[Path]) -> list[Path]:
     return sorted(files, key=lambda path: (path.name.upper().startswith("BM"), path.name))
 
 
-def import_directory(session: Session, directory: Path, zone: ZoneInfo) -> list[FileReport]:
+def import_directory(session: Session, directory: Path, zone: ZoneInfo, store: FileStore) -> list[FileReport]:
+    """Import every source file of ``directory``; the files they name are in its ``files/``."""
     reports: list[FileReport] = []
     files = [p for p in directory.glob("*.md") if p.name.lower() != "readme.md" and p.is_file()]
     for path in _ordered(files):
@@ -175,7 +223,7 @@ def import_directory(session: Session, directory: Path, zone: ZoneInfo) -> list[
                 raise SourceError(1, "the file is larger than 2 MB")
             source = parse_source(path.read_text(encoding="utf-8"))
             code = source.code
-            action = import_source(session, source, zone)
+            action = import_source(session, source, zone, store, directory / FILES_FOLDER)
             savepoint.commit()
             reports.append(FileReport(path.name, code, action))
         except (SourceError, UnicodeDecodeError) as exc:

@@ -31,6 +31,9 @@ SECTION_HEADINGS = {
 }
 
 
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$")
+
+
 class SourceError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
@@ -63,6 +66,7 @@ class ProcedureSource:
     steps: list[Step] = field(default_factory=list)
     key_lines: dict[str, int] = field(default_factory=dict)
     external: ExternalInfo | None = None
+    files: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> RevisionEntry:
@@ -151,6 +155,21 @@ def _external(meta: dict[str, Any], kind: str, line_of: dict[str, int]) -> Exter
     if not details.number:
         raise SourceError(line, "front matter: [external] needs the document's number")
     return details
+
+
+def _files(meta: dict[str, Any], line_of: dict[str, int]) -> list[str]:
+    """``files``: names of files in the ``files/`` folder beside the source, attached to the revision."""
+    raw = meta.get("files", [])
+    line = line_of.get("files", 1)
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        raise SourceError(line, "front matter: 'files' must be a list of file names")
+    for name in raw:
+        if not FILE_NAME.match(name):
+            raise SourceError(line, f"front matter: {name!r} is not a plain file name (letters, digits, "
+                                    "'.', '_' and '-', with an extension)")
+    if len(set(raw)) != len(raw):
+        raise SourceError(line, "front matter: a file is named twice in 'files'")
+    return raw
 
 
 def _table_cells(line: str) -> list[str]:
@@ -242,5 +261,5 @@ def parse_source(text: str) -> ProcedureSource:
         unit=_require(meta, "unit", str, line_of).strip().upper(), confidentiality=confidentiality,
         review_interval_months=interval, parent=str(meta.get("parent", "")).strip().upper(),
         revisions=_revisions(meta, line_of), sections=sections, steps=steps, key_lines=line_of,
-        external=_external(meta, kind, line_of),
+        external=_external(meta, kind, line_of), files=_files(meta, line_of),
     )

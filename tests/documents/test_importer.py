@@ -7,18 +7,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from library import samples
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain
-from qms.documents.content import content_hash, steps_of
+from qms.documents.content import content_hash, frozen_parts, steps_of
 from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
 from qms.documents.source import SourceError, parse_source
 from qms.library.external import citing_documents
-from qms.library.models import ExternalDetails, RecordEntry
+from qms.library.models import Attachment, ExternalDetails, RecordEntry
 from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
+from qms.storage import LocalFileStore, file_store
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -72,9 +74,14 @@ def _counts(db) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def demo(db):
+def store(settings) -> LocalFileStore:
+    return file_store(settings)
+
+
+@pytest.fixture
+def demo(db, store):
     """The demo agency and its whole procedure library, as `qms seed --demo` loads it."""
-    report = seed_demo(db, ZONE)
+    report = seed_demo(db, ZONE, store)
     db.commit()
     return report
 
@@ -95,7 +102,7 @@ def test_the_steps_table_keeps_its_place_when_text_follows_it():
     assert ending_with_table == "Đoạn mở đầu.", "a table at the end needs no marker"
 
 
-def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db):
+def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db, store):
     """Installations whose library was imported when the table's place was not kept see the
     same revision as unchanged, not as a conflicting one."""
     document = db.execute(select(Document).where(Document.code == "QT-06")).scalar_one()
@@ -104,7 +111,7 @@ def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db):
     version.content = without_marker(version.content).strip()
     version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None)
     db.commit()
-    again = import_directory(db, PROCEDURES_DIR, ZONE)
+    again = import_directory(db, PROCEDURES_DIR, ZONE, store)
     assert {r.action for r in again} == {"unchanged"}, [str(r) for r in again]
 
 
@@ -128,11 +135,11 @@ def test_malformed_source_names_its_line(broken, line, reason):
     assert reason in error.value.message
 
 
-def test_the_demo_fills_the_records_registers_its_procedures_state_fully(demo, db):
+def test_the_demo_fills_the_records_registers_its_procedures_state_fully(demo, db, store):
     assert demo.registers_filled == ["QT-02", "QT-03", "QT-04", "QT-05"]
     assert "QT-01" not in demo.registers_filled, "a period it cannot read waits for the quality officer"
     count = db.execute(select(func.count()).select_from(RecordEntry)).scalar_one()
-    assert count >= 4 and seed_demo(db, ZONE).registers_filled == []
+    assert count >= 4 and seed_demo(db, ZONE, store).registers_filled == []
 
 
 def test_demo_library_imports_as_effective_documents_with_signatures(demo, db):
@@ -164,9 +171,9 @@ def test_the_demo_library_holds_the_external_documents_its_procedures_cite(demo,
     assert not db.execute(select(Document.code).where(Document.needs_review)).all()
 
 
-def test_import_is_idempotent_and_adds_new_revisions(demo, db, tmp_path: Path):
+def test_import_is_idempotent_and_adds_new_revisions(demo, db, store, tmp_path: Path):
     before = _counts(db)
-    again = import_directory(db, PROCEDURES_DIR, ZONE)
+    again = import_directory(db, PROCEDURES_DIR, ZONE, store)
     db.commit()
     assert {r.action for r in again} == {"unchanged"}
     assert _counts(db) == before
@@ -181,7 +188,7 @@ def test_import_is_idempotent_and_adds_new_revisions(demo, db, tmp_path: Path):
              'reviewed_by = ["xemxet"]\napproved_by = "giamdoc"\n+++\n')
     head, body = text.split("\n+++\n", 1)
     (folder / "QT-02.md").write_text(head + "\n" + entry + body, encoding="utf-8")
-    reports = import_directory(db, folder, ZONE)
+    reports = import_directory(db, folder, ZONE, store)
     db.commit()
     assert [r.action for r in reports] == ["revised"]
     statuses = dict(db.execute(
@@ -190,7 +197,7 @@ def test_import_is_idempotent_and_adds_new_revisions(demo, db, tmp_path: Path):
     assert statuses[last + 1] == "effective" and statuses[last] == "superseded"
 
 
-def test_a_bad_file_is_reported_and_leaves_nothing(demo, db, tmp_path: Path):
+def test_a_bad_file_is_reported_and_leaves_nothing(demo, db, store, tmp_path: Path):
     folder = tmp_path / "library"
     folder.mkdir()
     (folder / "QT-90.md").write_text(GOOD, encoding="utf-8")
@@ -198,7 +205,7 @@ def test_a_bad_file_is_reported_and_leaves_nothing(demo, db, tmp_path: Path):
                                      encoding="utf-8")
     (folder / "QT-92.md").write_bytes("+++\ncode = 'QT-92'\n".encode("utf-16"))
     before = _counts(db)
-    reports = {r.file: r for r in import_directory(db, folder, ZONE)}
+    reports = {r.file: r for r in import_directory(db, folder, ZONE, store)}
     db.commit()
     assert reports["QT-90.md"].action == "created"
     assert reports["QT-91.md"].action == "error" and "unknown unit 'NOPE'" in reports["QT-91.md"].message
@@ -207,3 +214,48 @@ def test_a_bad_file_is_reported_and_leaves_nothing(demo, db, tmp_path: Path):
     assert db.execute(select(Document).where(Document.code == "QT-91")).first() is None
     documents, versions, _signatures = _counts(db)
     assert (documents, versions) == (before[0] + 1, before[1] + 1)
+
+
+def _library_with_files(tmp_path: Path, files: dict[str, bytes], names: str) -> Path:
+    folder = tmp_path / "library"
+    (folder / "files").mkdir(parents=True)
+    for name, data in files.items():
+        (folder / "files" / name).write_bytes(data)
+    source = GOOD.replace("review_interval_months = 6", f"review_interval_months = 6\nfiles = [{names}]")
+    (folder / "QT-90.md").write_text(source, encoding="utf-8")
+    return folder
+
+
+def test_the_files_a_source_names_are_attached_and_signed_with_the_revision(demo, db, store, tmp_path: Path):
+    form = samples.docx("Phiếu đề nghị")
+    folder = _library_with_files(tmp_path, {"BM-QT90-01.docx": form}, '"BM-QT90-01.docx"')
+    reports = import_directory(db, folder, ZONE, store)
+    db.commit()
+    assert [r.action for r in reports] == ["created"], [str(r) for r in reports]
+    version = db.execute(select(Version).join(Document, Document.id == Version.document_id)
+                         .where(Document.code == "QT-90")).scalar_one()
+    attachment = db.execute(select(Attachment).where(Attachment.version_id == version.id)).scalar_one()
+    assert (attachment.name, attachment.size) == ("BM-QT90-01.docx", len(form))
+    assert store.get(attachment.sha256) == form
+    assert frozen_parts(db, version.id)["attachments"] == [{"name": "BM-QT90-01.docx",
+                                                             "sha256": attachment.sha256}]
+    assert version.content_hash == content_hash("QT-90", version, steps_of(db, version.id),
+                                                frozen_parts(db, version.id))
+    assert {r.action for r in import_directory(db, folder, ZONE, store)} == {"unchanged"}
+
+
+@pytest.mark.parametrize(("files", "names", "reason"), [
+    ({}, '"BM-QT90-01.docx"', "is not in files/"),
+    ({"BM-QT90-01.docx": b"plain text, not Word"}, '"BM-QT90-01.docx"', "file 'BM-QT90-01.docx': "),
+    ({"BM-QT90-01.docm": samples.docm()}, '"BM-QT90-01.docm"', "file 'BM-QT90-01.docm': "),
+    ({}, '"../QT-90.md"', "not a plain file name"),
+])
+def test_a_missing_or_refused_file_is_reported_and_nothing_is_imported(demo, db, store, tmp_path: Path,
+                                                                       files, names, reason):
+    folder = _library_with_files(tmp_path, files, names)
+    attachments = db.execute(select(func.count()).select_from(Attachment)).scalar_one()
+    [report] = import_directory(db, folder, ZONE, store)
+    db.commit()
+    assert report.action == "error" and reason in report.message and "line 8" in report.message
+    assert db.execute(select(Document).where(Document.code == "QT-90")).first() is None
+    assert db.execute(select(func.count()).select_from(Attachment)).scalar_one() == attachments
