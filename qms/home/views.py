@@ -13,6 +13,7 @@ from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
 from qms.documents.pending import pending_actions
 from qms.library.dashboard import library_health
+from qms.library.form_shelf import form_shelf
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,4 +31,5 @@ async def home(request: Request, session: SessionDep, user: PageUser, settings: 
         else None,
         "to_recall": paper.to_recall_count(session) if user.has(*FOLLOW_UP) else 0,
         "library": library_health(session, user, local_today(settings.zone)),
+        "shelf": form_shelf(session, user),
     })
