@@ -157,6 +157,11 @@ def test_demo_library_imports_as_effective_documents_with_signatures(demo, db):
         history = db.execute(select(RevisionHistory.revision).where(
             RevisionHistory.document_id == document.id).order_by(RevisionHistory.revision)).scalars().all()
         assert history == list(range(1, version.revision + 1))
+    forms = {d.effective_version_id: d.code for d in documents if d.kind == "form"}
+    files = dict(db.execute(select(Attachment.version_id, Attachment.name)
+                            .where(Attachment.version_id.in_(forms))).all())
+    assert files == {version_id: f"{code}.docx" for version_id, code in forms.items()}, \
+        "every demo form has the file people fill in"
     qt06 = next(d for d in documents if d.code == "QT-06")
     assert qt06.confidentiality == "public"
     assert verify_chain(db).ok
