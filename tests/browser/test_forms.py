@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from qms.paths import PROCEDURES_DIR
+
 pytestmark = pytest.mark.browser
-
-
 
 
 def _form_file(folder: Path) -> Path:
@@ -74,3 +74,15 @@ def test_a_form_is_attached_approved_and_downloaded_by_staff(person, screenshot_
         staff.goto("/documents/QT-01")
         assert staff.locator("#files a", has_text="Phiếu đề nghị sửa đổi.docx").is_visible(), \
             "the procedure lists the file of its form in force"
+
+
+def test_staff_download_a_demo_form_from_the_home_page(person):
+    with person("nhanvien1", accept_downloads=True) as staff:
+        staff.goto("/")
+        link = staff.locator("#forms a", has_text="BM-QT06-01.docx")
+        with staff.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == "BM-QT06-01.docx"
+        expected = (PROCEDURES_DIR / "files" / "BM-QT06-01.docx").read_bytes()
+        assert Path(download.path()).read_bytes() == expected
