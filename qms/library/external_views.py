@@ -23,6 +23,7 @@ from qms.web import redirect, render
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
 FIELDS = ("number", "issuer", "issued_on", "status", "replaced_by")
+PAGE_SIZE = 25
 
 
 def details_from_form(form: FormData) -> dict[str, object]:
@@ -35,7 +36,6 @@ def details_from_form(form: FormData) -> dict[str, object]:
 def field_errors(exc: ValidationFailed) -> dict[str, str]:
     """Errors of the details keyed by the form's field names."""
     return {key.removeprefix("external."): reason for key, reason in exc.fields.items()}
-PAGE_SIZE = 25
 
 
 @router.get("/external-documents")
