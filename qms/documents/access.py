@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import and_, exists, or_, select
 
@@ -43,17 +43,33 @@ def edits(actor: Principal, version: Version) -> bool:
     return actor.has(*MANAGE_DOCUMENTS) or (actor.id == version.drafter_id and actor.has(*EDIT_DRAFTS))
 
 
+Visibility = Literal["everything", "drafts", "in_force"]
+
+
+def visibility(actor: Principal) -> Visibility:
+    """How much of the library ``actor`` sees: everything, drafts too, or what is in force."""
+    if reads_everything(actor):
+        return "everything"
+    return "drafts" if reads_drafts(actor) else "in_force"
+
+
 def visibility_clause(actor: Principal) -> Any:
     """A WHERE clause on Document selecting what ``actor`` may see."""
-    if reads_everything(actor):
+    return visibility_for(visibility(actor), actor.unit_id)
+
+
+def visibility_for(level: Visibility, unit_id: Any) -> Any:
+    """The clause of :func:`visibility_clause` for a level and a unit (a value or a bound
+    parameter, for a statement built once and run for many readers)."""
+    if level == "everything":
         return and_(True)
     own_unit = exists(
         select(DocumentUnit.document_id).where(
-            DocumentUnit.document_id == Document.id, DocumentUnit.unit_id == actor.unit_id
+            DocumentUnit.document_id == Document.id, DocumentUnit.unit_id == unit_id
         )
     )
     not_restricted = or_(Document.confidentiality != "restricted", own_unit)
-    if reads_drafts(actor):
+    if level == "drafts":
         return not_restricted
     return and_(not_restricted, Document.effective_version_id.is_not(None))
 

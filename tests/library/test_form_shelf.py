@@ -5,6 +5,8 @@ from __future__ import annotations
 from support import login
 
 from library import samples
+from qms.accounts.auth import principal_for
+from qms.library.form_shelf import form_shelf
 
 FILES = "/api/v1/documents/{code}/versions/1/attachments"
 
@@ -42,3 +44,14 @@ def test_the_shelf_says_when_no_form_is_in_force(api, client):
     login(client, "nhanvien")
     page = client.get("/").text
     assert 'id="forms"' in page and "Chưa có biểu mẫu nào có hiệu lực." in page
+
+
+def test_a_full_shelf_counts_every_form_in_force(api, db, people):
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    for number in (1, 2, 3):
+        form_in_force(api, f"BM-QT01-0{number}", "VP")
+    shelf = form_shelf(db, principal_for(db, people["nhanvien"]), limit=2)
+    assert ([form.code for form in shelf.forms], shelf.total) == (["BM-QT01-01", "BM-QT01-02"], 3)
+    assert all(form.files == [] for form in shelf.forms)
