@@ -6,16 +6,31 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export QMS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test fuzz lint messages bench clean system-deps
+# Versions come from the lock files, never from whatever is newest today:
+#   requirements/run.lock  what `make run` installs (the runtime dependencies)
+#   requirements/dev.lock  the same pins plus the dev extras, for `make test` and CI
+# Each pin carries its hashes (pip's --require-hashes mode), build backend included, and
+# qms itself is installed without build isolation so nothing unpinned is fetched.
+# `make lock` refreshes both files from the ranges in pyproject.toml.
+LOCK_RUN := requirements/run.lock
+LOCK_DEV := requirements/dev.lock
+# pip speaks only of errors (-qq): the notices of a machine's own pip configuration are
+# not qms's to show.
+PIP_LOCKED := $(BIN)/pip install -qq --require-hashes --no-deps
+PIP_COMPILE := $(BIN)/pip-compile --quiet --upgrade --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
-$(BIN)/qms: pyproject.toml
+.PHONY: run test fuzz lint lock messages bench clean system-deps
+
+$(BIN)/qms: pyproject.toml $(LOCK_RUN)
+	@echo "installing the locked dependencies into $(VENV) (first run, about half a minute)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(PIP_LOCKED) -r $(LOCK_RUN)
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(VENV)/.dev: $(BIN)/qms
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.dev: $(BIN)/qms $(LOCK_DEV)
+	$(PIP_LOCKED) -r $(LOCK_DEV)
 	@touch $@
 
 run: $(BIN)/qms
@@ -39,8 +54,15 @@ fuzz: $(VENV)/.dev
 	@echo "API fuzzing: $(FUZZ_EXAMPLES) examples per operation, FUZZ_SEED=$(FUZZ_SEED)"
 	QMS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QMS_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
 
+# After changing the dependencies in pyproject.toml, or to take newer releases: the runtime
+# lock first, then the dev lock constrained by it, so the two agree on every shared pin.
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) -o $(LOCK_RUN) pyproject.toml
+	$(PIP_COMPILE) --extra dev -c $(LOCK_RUN) -o $(LOCK_DEV) pyproject.toml
+	@echo "lock: refreshed $(LOCK_RUN) and $(LOCK_DEV); run make test before committing them"
+
 lint: $(VENV)/.dev
-	$(BIN)/ruff check $(wildcard qms tests seed bench)
+	$(BIN)/ruff check $(wildcard qms tests seed bench scripts)
 
 # Babel skips folders starting with "_" by default, which would miss templates/_macros.
 messages: | $(VENV)/.dev
