@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from lock_check import locked_pins, normalise  # noqa: E402
+from lock_check import differences, locked_pins, normalise, refresh_report  # noqa: E402
 
 RUN_LOCK = ROOT / "requirements" / "run.lock"
 DEV_LOCK = ROOT / "requirements" / "dev.lock"
@@ -53,3 +53,16 @@ def test_the_build_backend_is_locked_too():
     pins = locked_pins(RUN_LOCK)
     for requirement in backend:
         assert requirement.specifier.contains(pins.get(normalise(requirement.name), "0"))
+
+
+def test_ci_names_what_differs_from_the_lock():
+    pins = {"fastapi": "0.165.0", "hatchling": "1.33.0"}
+    assert differences(pins, {"fastapi": "0.165.0", "hatchling": "1.33.0"}) == []
+    assert differences(pins, {"fastapi": "0.166.0"}) == ["fastapi 0.165.0 -> 0.166.0",
+                                                         "hatchling 1.33.0 -> not installed"]
+
+
+def test_the_refresh_report_lists_moves_and_newcomers_but_not_build_only_pins():
+    pins = {"fastapi": "0.165.0", "hatchling": "1.33.0"}
+    installed = {"fastapi": "0.166.0", "qms": "0.1.0", "anyio-extra": "1.0"}
+    assert refresh_report(pins, installed) == ["fastapi 0.165.0 -> 0.166.0", "anyio-extra (new) 1.0"]
