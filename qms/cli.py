@@ -22,7 +22,11 @@ def _fail(message: str) -> int:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_engine(settings.effective_database_url)
+    from qms.audit.anchor import bind
+
+    engine = make_engine(settings.effective_database_url)
+    bind(engine, settings)
+    return engine
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

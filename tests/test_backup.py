@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
+from qms.audit import anchor as audit_anchor
 from qms.audit import service as audit
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
@@ -29,20 +30,28 @@ def target(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[tuple
     data_dir = tmp_path / "restored"
     if engine.dialect.name == "sqlite":
         url = f"sqlite:///{data_dir / 'qms.sqlite3'}"
-        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), make_engine(url)
+        restored_settings = Settings(data_dir=data_dir, database_url=url, secret_key="x")
+        yield restored_settings, _bound(make_engine(url), restored_settings)
         return
     name = f"qms_restore_{secrets.token_hex(4)}"
     admin = engine.execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
     url = engine.url.set(database=name).render_as_string(hide_password=False)
-    restored = make_engine(url)
+    restored_settings = Settings(data_dir=data_dir, database_url=url, secret_key="x")
+    restored = _bound(make_engine(url), restored_settings)
     try:
-        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), restored
+        yield restored_settings, restored
     finally:
         restored.dispose()
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _bound(engine: Engine, settings: Settings) -> Engine:
+    """The restored database verifies against the restored data folder's key and journal."""
+    audit_anchor.bind(engine, settings)
+    return engine
 
 
 def _facts(engine: Engine) -> tuple[int, int, int, bool]:
