@@ -22,6 +22,7 @@ from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from qms.db import utcnow
+from qms.i18n import _
 
 log = logging.getLogger(__name__)
 client_address: ContextVar[str] = ContextVar("qms_client_address", default="")
@@ -182,17 +183,17 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
             keyed = keyed_from is not None and event.id >= keyed_from
             if keyed and key is None:
                 return ChainStatus(ok=False, events=count, first_bad_event=event.id,
-                                   reason="the audit key is missing from the data folder")
+                                   reason=_("the audit key is missing from the data folder"))
             if (
                 event.id != expected_id
                 or event.prev_hash != expected_prev
                 or compute_hash(event, key if keyed else None) != event.hash
             ):
                 return ChainStatus(ok=False, events=count, first_bad_event=event.id,
-                                   reason="event altered, removed or out of place")
+                                   reason=_("event altered, removed or out of place"))
             if journal.heads.get(event.id, event.hash) != event.hash:
                 return ChainStatus(ok=False, events=count, first_bad_event=event.id,
-                                   reason="event differs from the head the journal recorded")
+                                   reason=_("event differs from the head the journal recorded"))
             expected_prev = event.hash
             expected_id += 1
             count += 1
@@ -201,24 +202,25 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
     journal_end = max([*journal.heads, (keyed_from or 1) - 1])
     if journal_end > last_id:
         return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
-                           reason=f"events removed from the end: the journal names event {journal_end}")
+                           reason=_("events removed from the end: the journal names event %(n)s",
+                                    n=journal_end))
     head = session.get(AuditHead, 1)
     if head is None:
         # The head is written with every event; without it a cut tail would go unseen.
         if count:
             return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
-                               reason="the chain's head is missing")
+                               reason=_("the chain's head is missing"))
     elif head.last_id < last_id:
         # Events were added behind the head's back: the first of them is the bad one.
         return ChainStatus(ok=False, events=head.last_id, first_bad_event=head.last_id + 1,
-                           reason="events added behind the head")
+                           reason=_("events added behind the head"))
     elif head.last_id > last_id:
         return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
-                           reason="events removed from the end")
+                           reason=_("events removed from the end"))
     elif head.last_hash != expected_prev:
         # The last event was rewritten, hash and all.
         return ChainStatus(ok=False, events=count - 1, first_bad_event=last_id,
-                           reason="the last event was rewritten")
+                           reason=_("the last event was rewritten"))
     return ChainStatus(ok=True, events=count)
 
 

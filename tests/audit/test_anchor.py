@@ -37,8 +37,8 @@ def journal_lines(settings) -> list[str]:
 def rewind_head_to(engine, last_id: int) -> None:
     """Cut the trail after ``last_id`` and make the head agree, as a database administrator could."""
     raw(engine, "DELETE FROM audit_event WHERE id > :n", n=last_id)
-    raw(engine, "UPDATE audit_head SET last_id = :n, last_hash = (SELECT hash FROM audit_event WHERE id = :n)",
-        n=last_id)
+    raw(engine, "UPDATE audit_head SET last_id = :n, "
+                "last_hash = (SELECT hash FROM audit_event WHERE id = :n)", n=last_id)
 
 
 def test_key_and_journal_are_private_files_of_the_data_folder(engine, settings):
@@ -52,7 +52,8 @@ def test_key_and_journal_are_private_files_of_the_data_folder(engine, settings):
 
 def _hashes(engine) -> list[tuple[int, str]]:
     with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text("SELECT id, hash FROM audit_event ORDER BY id"))]
+        rows = connection.execute(text("SELECT id, hash FROM audit_event ORDER BY id"))
+        return [tuple(row) for row in rows]
 
 
 def test_truncating_the_trail_with_its_head_rewound_is_noticed(engine):
