@@ -123,8 +123,10 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     """The audit chain, then every version from submission on with its stored files."""
     from qms.documents.integrity import verify_integrity
+    from qms.i18n import set_language
     from qms.storage import file_store
 
+    set_language("en")  # the command speaks English, like the rest of its output
     with transaction(_engine(settings), write=False) as session:
         report = verify_integrity(session, file_store(settings))
     chain = report.chain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import stat
 import tarfile
 import threading
 import time
@@ -80,6 +81,30 @@ def test_backup_round_trips_documents_files_signatures_and_the_audit_chain(
     assert "restored" in message
     assert _facts(target_engine) == before
     assert file_store(target_settings).get(digest) == "Biểu mẫu BM-QT01-01".encode()
+    restored_key = target_settings.data_dir / "audit_key"
+    assert restored_key.read_bytes() == (settings.data_dir / "audit_key").read_bytes()
+    assert stat.S_IMODE(restored_key.stat().st_mode) == 0o600
+    assert (target_settings.data_dir / "audit_anchor").read_text() == (
+        settings.data_dir / "audit_anchor").read_text()
+    target_engine.dispose()
+
+
+def test_a_restored_trail_cut_at_its_end_is_still_noticed(api, settings, engine, target, tmp_path):
+    """The journal comes back with the database, so the restored copy is protected too."""
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    archive = tmp_path / "qms-backup.tar.gz"
+    backup(settings, engine, archive)
+    target_settings, target_engine = target
+    restore(target_settings, target_engine, archive)
+    with target_engine.begin() as connection:
+        last = connection.execute(text("SELECT last_id FROM audit_head")).scalar_one()
+        connection.execute(text("DELETE FROM audit_event WHERE id = :n"), {"n": last})
+        connection.execute(text("UPDATE audit_head SET last_id = :n, last_hash = "
+                                "(SELECT hash FROM audit_event WHERE id = :n)"), {"n": last - 1})
+    with Session(target_engine) as session:
+        assert verify_chain(session).first_bad_event == last
     target_engine.dispose()
 
 

@@ -37,6 +37,8 @@ class JournalState:
 
     keyed_from: int | None
     heads: dict[int, str] = field(default_factory=dict)
+    #: Ids the journal names with two different hashes: the chain was rewound and written again.
+    conflicts: frozenset[int] = frozenset()
     unreadable: int = 0
 
 
@@ -113,6 +115,7 @@ class AuditAnchor:
             return JournalState(keyed_from=None)
         keyed_from: int | None = None
         heads: dict[int, str] = {}
+        conflicts: set[int] = set()
         unreadable = 0
         for line in text.splitlines():
             parts = line.split()
@@ -123,21 +126,27 @@ class AuditAnchor:
                 keyed_from = int(parts[1])
             elif parts[0].isdigit() and len(parts[1]) == 64:
                 event_id = int(parts[0])
-                if up_to is None or event_id <= up_to:
-                    heads[event_id] = parts[1]
+                if (up_to is None or event_id <= up_to) and heads.setdefault(event_id, parts[1]) != parts[1]:
+                    conflicts.add(event_id)
             else:
                 unreadable += 1
-        return JournalState(keyed_from=keyed_from, heads=heads, unreadable=unreadable)
+        return JournalState(keyed_from=keyed_from, heads=heads, conflicts=frozenset(conflicts),
+                            unreadable=unreadable)
 
     def text_up_to(self, last_id: int) -> str:
         """The journal without heads beyond ``last_id``: what goes with a copy of the database
-        taken when its head was ``last_id``."""
-        state = self.read(up_to=last_id)
-        if state.keyed_from is None:
+        taken when its head was ``last_id`` (empty when there is no journal yet)."""
+        try:
+            lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
+        except FileNotFoundError:
             return ""
-        lines = [f"{_HEADER} {state.keyed_from}"]
-        lines += [f"{event_id} {digest}" for event_id, digest in sorted(state.heads.items())]
-        return "\n".join(lines) + "\n"
+
+        def kept(line: str) -> bool:
+            first = line.split(" ")[0]
+            return not first.isdigit() or int(first) <= last_id
+
+        kept_lines = [line for line in lines if kept(line)]
+        return "\n".join(kept_lines) + "\n" if kept_lines else ""
 
     def stored_key(self) -> bytes | None:
         return self.settings.stored_audit_key()

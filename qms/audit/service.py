@@ -191,7 +191,7 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
             ):
                 return ChainStatus(ok=False, events=count, first_bad_event=event.id,
                                    reason=_("event altered, removed or out of place"))
-            if journal.heads.get(event.id, event.hash) != event.hash:
+            if journal.heads.get(event.id, event.hash) != event.hash or event.id in journal.conflicts:
                 return ChainStatus(ok=False, events=count, first_bad_event=event.id,
                                    reason=_("event differs from the head the journal recorded"))
             expected_prev = event.hash

@@ -64,6 +64,19 @@ def test_truncating_the_trail_with_its_head_rewound_is_noticed(engine):
     assert "removed from the end" in status.reason
 
 
+def test_a_cut_trail_written_on_past_its_old_end_is_still_noticed(engine):
+    """After the cut the application goes on writing, keyed and journalled; the journal still
+    holds the first hashes of those ids, so the rewrite shows."""
+    with transaction(engine) as session:  # one transaction: the journal names event 3 only
+        for index in range(3):
+            audit.record(session, actor=None, actor_username="system", action="unit.create", object_id=index)
+    rewind_head_to(engine, 1)
+    write(engine, 4)
+    status = verify(engine)
+    assert (status.ok, status.first_bad_event) == (False, 3)
+    assert "journal" in status.reason
+
+
 def test_emptying_the_trail_and_its_head_is_noticed(engine):
     write(engine, 2)
     raw(engine, "DELETE FROM audit_event")
