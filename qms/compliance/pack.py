@@ -91,7 +91,7 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     for document, version in effective:
         row = signed_record_of(session, version)
         if ((row is None or not storage.exists(row.sha256)) and agency_certificate is not None
-                and not version_problems(session, storage, version, skip=("signed_record",))):
+                and not version_problems(session, storage, document, version, skip=("signed_record",))):
             row = sign_version(session, actor, settings, document, version, agency_certificate)
         if row is None:
             unsigned += 1

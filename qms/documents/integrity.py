@@ -14,7 +14,7 @@ each version, recomputed by :func:`qms.documents.content.frozen_hash_matches`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -90,7 +90,15 @@ def check_versions(session: Session, store: FileStore, version_ids: Collection[i
              .where(Version.status.in_(_FROZEN)).order_by(Document.code, Version.revision))
     if version_ids is not None:
         query = query.where(Version.id.in_(list(version_ids)))
-    rows = session.execute(query).all()
+    rows = [(code, version) for code, version in session.execute(query).all()]
+    problems = _problems(session, store, rows, version_ids, skip)
+    findings = [VersionFinding(version.id, code, version.revision, tuple(problems[version.id]))
+                for code, version in rows if problems.get(version.id)]
+    return len(rows), findings
+
+
+def _problems(session: Session, store: FileStore, rows: Sequence[tuple[str, Version]],
+              version_ids: Collection[int] | None, skip: Collection[str]) -> dict[int, list[str]]:
     problems: dict[int, list[str]] = defaultdict(list)
     for code, version in rows:
         if not version.content_hash or not frozen_hash_matches(session, code, version):
@@ -112,25 +120,22 @@ def check_versions(session: Session, store: FileStore, version_ids: Collection[i
             continue
         for version_id, found in check(session, store, version_ids).items():
             problems[version_id].extend(found)
-    findings = [VersionFinding(version.id, code, version.revision, tuple(problems[version.id]))
-                for code, version in rows if problems.get(version.id)]
-    return len(rows), findings
+    return problems
 
 
-def version_problems(session: Session, store: FileStore, version: Version,
+def version_problems(session: Session, store: FileStore, document: Document, version: Version,
                      skip: Collection[str] = ()) -> tuple[str, ...]:
     """What no longer matches the signatures of one version (nothing for a draft)."""
     if version.status not in FROZEN_STATES or version.id is None:
         return ()
-    _checked, findings = check_versions(session, store, [version.id], skip)
-    return findings[0].problems if findings else ()
+    return tuple(_problems(session, store, [(document.code, version)], [version.id], skip)[version.id])
 
 
-def require_intact(session: Session, store: FileStore, version: Version) -> None:
+def require_intact(session: Session, store: FileStore, document: Document, version: Version) -> None:
     """Refuse to present a version as signed when its content or attached files no longer match
     the signatures. The signed PDF is left out: a record is made from the content, and a
     missing signed original is signed again from it."""
-    problems = version_problems(session, store, version, skip=("signed_record",))
+    problems = version_problems(session, store, document, version, skip=("signed_record",))
     if problems:
         raise Conflict(_("This revision no longer matches its signatures (%(problems)s); no record "
                          "of it is produced. Tell the quality officer and the auditor.",

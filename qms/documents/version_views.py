@@ -72,7 +72,8 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
-        "integrity_problems": version_problems(session, file_store(request.app.state.settings), version),
+        "integrity_problems": version_problems(session, file_store(request.app.state.settings), document,
+                                               version),
     }, status_code=status_code)
 
 

@@ -72,7 +72,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
             raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
         if version.status != "effective":
             raise Conflict(_("A controlled copy can only be printed of the version in force."))
-    require_intact(session, get_storage(settings), version)
+    require_intact(session, get_storage(settings), document, version)
     variant = Variant(copy=copy, printed_on=local_today(settings.zone))
     data = render_version(session, document, version, settings, fmt, variant)
     audit.record(session, actor=actor, action="record.download", object_type="version",
@@ -130,7 +130,8 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
         raise Conflict(_("The stored signed original of this revision was altered; it is not served. "
                          "Tell the quality officer and the auditor."))
     if row is None or not storage.exists(row.sha256):
-        require_intact(session, storage, version)  # the agency never signs content its signers did not
+        # the agency never signs content its signers did not
+        require_intact(session, storage, document, version)
         if version.status != "effective":
             raise Conflict(_("This version ended before the agency certificate was set up; "
                              "it has no signed original."))

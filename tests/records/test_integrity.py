@@ -227,3 +227,20 @@ def test_the_audit_pack_carries_the_integrity_report(api, engine, settings, issu
     with zipfile.ZipFile(io.BytesIO(pack.content)) as archive:
         report = json.loads(archive.read("audit-trail-verification.json"))
     assert report["ok"] is False and report["bad_versions"] == ["QT-01/01"]
+
+
+def test_a_signed_record_pointed_at_other_stored_bytes_is_reported(api, engine, demo_signing, english):
+    """Both files are intact and signed by the agency, but the trail says which one was signed
+    for which revision."""
+    for code in ("QT-02", "QT-03"):
+        api.create_procedure(code)
+        api.fill(code)
+        api.publish(code)
+    assert api.get("danhgia", VERIFY).json()["ok"] is True
+    raw(engine, "UPDATE signed_record SET sha256 = (SELECT r.sha256 FROM signed_record r "
+                "JOIN document d ON d.effective_version_id = r.version_id WHERE d.code = 'QT-03') "
+                "WHERE version_id = (SELECT effective_version_id FROM document WHERE code = 'QT-02')")
+    body = api.get("danhgia", VERIFY).json()
+    assert body["bad_versions"] == ["QT-02/01"]
+    problems = body["version_problems"][0]["problems"]
+    assert problems == ["its signed PDF is not the one the audit trail records"]
