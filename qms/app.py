@@ -17,6 +17,7 @@ from qms import __version__, capabilities
 from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
+from qms.audit import anchor as audit_anchor
 from qms.audit import api as audit_api
 from qms.audit import views as audit_views
 from qms.compliance import api as compliance_api
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.effective_database_url)
+    audit_anchor.bind(app.state.engine, settings)
     app.state.secret_key = settings.resolved_secret_key()
 
     # Added first, so it runs inside the request context (language) but before any body is read.

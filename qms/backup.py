@@ -5,7 +5,9 @@ with SQLite's online backup API, or a ``pg_dump`` custom-format dump) and the da
 folder's other contents (stored files, keys, certificates). The database is copied
 first and the files after: stored files are written before the transaction that
 refers to them commits, so every file the copy refers to is in the archive, while
-the server keeps running.
+the server keeps running. The audit key goes with them; the journal of the audit
+chain's head goes cut at the head read just before the copy, so that the restored
+journal never names events the restored database does not hold.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
 from qms import __version__
+from qms.audit.anchor import AuditAnchor
 from qms.config import Settings
 
 FORMAT = 1
@@ -103,7 +106,9 @@ def _data_members(settings: Settings, engine: Engine) -> list[Path]:
 def backup(settings: Settings, engine: Engine, destination: Path) -> BackupReport:
     destination = destination.resolve()
     root = settings.data_dir.resolve()
+    journal = AuditAnchor(settings)
     with tempfile.TemporaryDirectory(prefix="qms-backup-") as scratch:
+        head = _audit_head(engine)
         kind, database = _snapshot_database(engine, Path(scratch))
         heads = sorted(_alembic_heads(engine))
         members = [path for path in _data_members(settings, engine) if path != destination]
@@ -113,15 +118,34 @@ def backup(settings: Settings, engine: Engine, destination: Path) -> BackupRepor
         }
         partial = destination.with_name(destination.name + ".part")
         with tarfile.open(partial, "w:gz") as archive:
-            payload = json.dumps(manifest, indent=2).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(payload)
-            archive.addfile(info, io.BytesIO(payload))
+            _add_text(archive, "manifest.json", json.dumps(manifest, indent=2))
             archive.add(database, arcname=database.name)
             for path in members:
-                archive.add(path, arcname=DATA_PREFIX + path.relative_to(root).as_posix())
+                arcname = DATA_PREFIX + path.relative_to(root).as_posix()
+                if path == journal.path.resolve():
+                    if text := journal.text_up_to(head):
+                        _add_text(archive, arcname, text)
+                else:
+                    archive.add(path, arcname=arcname)
         os.replace(partial, destination)
     return BackupReport(destination, kind, len(members), destination.stat().st_size)
+
+
+def _add_text(archive: tarfile.TarFile, name: str, text: str) -> None:
+    payload = text.encode("utf-8")
+    info = tarfile.TarInfo(name)
+    info.size = len(payload)
+    info.mode = 0o600
+    archive.addfile(info, io.BytesIO(payload))
+
+
+def _audit_head(engine: Engine) -> int:
+    """The audit chain's last id now: every event up to it is in a copy taken afterwards."""
+    with engine.connect() as connection:
+        if "audit_head" not in inspect(connection).get_table_names():
+            return 0
+        row = connection.exec_driver_sql("SELECT last_id FROM audit_head WHERE id = 1").first()
+        return row[0] if row else 0
 
 
 def _alembic_heads(engine: Engine) -> list[str]:
@@ -158,7 +182,7 @@ def restore(settings: Settings, engine: Engine, source: Path) -> str:
                 raise BackupError("the target database is not empty; restore needs an empty one")
         root = settings.data_dir.resolve()
         root.mkdir(parents=True, exist_ok=True)
-        allowed = {"secret_key"}
+        allowed = {"secret_key", "audit_key"}
         if engine.dialect.name == "sqlite":
             live = _sqlite_path(engine).name
             allowed |= {live, f"{live}-wal", f"{live}-shm"}
@@ -173,6 +197,7 @@ def restore(settings: Settings, engine: Engine, source: Path) -> str:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.extractfile(member) as data, target.open("wb") as out:  # type: ignore[union-attr]
                     shutil.copyfileobj(data, out)
+                target.chmod(member.mode & 0o777)  # keys stay readable by their owner only
         with tempfile.TemporaryDirectory(prefix="qms-restore-") as scratch:
             kind = manifest["database"]
             name = SQLITE_MEMBER if kind == "sqlite" else PG_MEMBER

@@ -22,7 +22,11 @@ def _fail(message: str) -> int:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_engine(settings.effective_database_url)
+    from qms.audit.anchor import bind
+
+    engine = make_engine(settings.effective_database_url)
+    bind(engine, settings)
+    return engine
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -117,16 +121,28 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
-    from qms.audit.service import verify_chain
+    """The audit chain, then every version from submission on with its stored files."""
+    from qms.documents.integrity import verify_integrity
+    from qms.i18n import set_language
+    from qms.storage import file_store
 
+    set_language("en")  # the command speaks English, like the rest of its output
     with transaction(_engine(settings), write=False) as session:
-        status = verify_chain(session)
-    if status.ok:
-        print(f"audit chain intact: {status.events} events")
-        return 0
-    print(f"audit chain broken: first bad event {status.first_bad_event} "
-          f"({status.events} events verified before it)")
-    return 1
+        report = verify_integrity(session, file_store(settings))
+    chain = report.chain
+    if chain.ok:
+        print(f"audit chain intact: {chain.events} events")
+    else:
+        print(f"audit chain broken: first bad event {chain.first_bad_event} "
+              f"({chain.events} events verified before it): {chain.reason}")
+    if report.bad_versions:
+        print(f"versions checked: {report.versions_checked}, {len(report.bad_versions)} no longer match "
+              "their signatures:")
+        for finding in report.bad_versions:
+            print(f"  {finding.ref}: {'; '.join(finding.problems)}")
+    else:
+        print(f"versions checked: {report.versions_checked}, all match their signatures")
+    return 0 if report.ok else 1
 
 
 def cmd_verify_pdf(settings: Settings, args: argparse.Namespace) -> int:

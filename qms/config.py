@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     database_url: str | None = None
     secret_key: str | None = Field(default=None, repr=False)
+    audit_key: str | None = Field(default=None, repr=False)
     timezone: str = "Asia/Ho_Chi_Minh"
     base_url: str = "http://127.0.0.1:8000"
     default_language: str = "vi"
@@ -112,25 +114,45 @@ class Settings(BaseSettings):
         """The configured key, else one generated once and kept in the data folder."""
         if self.secret_key:
             return self.secret_key
-        key_file = self.data_dir / "secret_key"
-        if key_file.exists():
-            return key_file.read_text(encoding="ascii").strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        # Several workers may start at once: each writes a whole key to a file of its own,
-        # then links it into place, which succeeds for one only; the others read its key.
-        key = secrets.token_urlsafe(48)
-        draft = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return _kept_secret(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
+
+    def resolved_audit_key(self) -> bytes:
+        """The key of the audit chain's HMAC: ``QMS_AUDIT_KEY``, else one generated once and
+        kept in the data folder (``audit_key``), never in the database."""
+        if self.audit_key:
+            return self.audit_key.encode("utf-8")
+        return _kept_secret(self.data_dir / "audit_key", lambda: secrets.token_hex(32)).encode("ascii")
+
+    def stored_audit_key(self) -> bytes | None:
+        """The audit key if there is one yet; reading never creates it."""
+        if self.audit_key:
+            return self.audit_key.encode("utf-8")
+        key_file = self.data_dir / "audit_key"
+        if not key_file.exists():
+            return None
+        return key_file.read_text(encoding="ascii").strip().encode("ascii")
+
+
+def _kept_secret(key_file: Path, make: Callable[[], str]) -> str:
+    """The secret in ``key_file``, created 0600 on first use."""
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    # Several workers may start at once: each writes a whole key to a file of its own,
+    # then links it into place, which succeeds for one only; the others read its key.
+    key = make()
+    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
         try:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(key)
-            try:
-                os.link(draft, key_file)
-            except FileExistsError:
-                return key_file.read_text(encoding="ascii").strip()
-        finally:
-            draft.unlink(missing_ok=True)
-        return key
+            os.link(draft, key_file)
+        except FileExistsError:
+            return key_file.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink(missing_ok=True)
+    return key
 
 
 def load_settings() -> Settings:

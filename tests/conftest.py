@@ -19,6 +19,7 @@ from sqlmodel import Session
 from support import Api, Factory
 
 from qms.app import create_app
+from qms.audit import anchor as audit_anchor
 from qms.config import Settings
 from qms.db import make_engine, metadata, new_session
 from qms.migrate import upgrade
@@ -49,6 +50,8 @@ def reset_schema(engine: Engine) -> None:
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings.effective_database_url)
+    audit_anchor.bind(engine, settings)
+    audit_anchor.anchor_of(engine).reset()
     reset_schema(engine)
     upgrade(engine)
     yield engine
@@ -56,6 +59,10 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 
 def empty_tables(engine: Engine) -> None:
+    """Empty every table and, with the audit trail, the journal of its head: a new installation."""
+    anchor = audit_anchor.anchor_of(engine)
+    if anchor is not None:
+        anchor.reset()
     tables = [table.name for table in metadata.sorted_tables]
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:

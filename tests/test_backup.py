@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import stat
 import tarfile
 import threading
 import time
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
+from qms.audit import anchor as audit_anchor
 from qms.audit import service as audit
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
@@ -29,20 +31,28 @@ def target(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[tuple
     data_dir = tmp_path / "restored"
     if engine.dialect.name == "sqlite":
         url = f"sqlite:///{data_dir / 'qms.sqlite3'}"
-        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), make_engine(url)
+        restored_settings = Settings(data_dir=data_dir, database_url=url, secret_key="x")
+        yield restored_settings, _bound(make_engine(url), restored_settings)
         return
     name = f"qms_restore_{secrets.token_hex(4)}"
     admin = engine.execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
     url = engine.url.set(database=name).render_as_string(hide_password=False)
-    restored = make_engine(url)
+    restored_settings = Settings(data_dir=data_dir, database_url=url, secret_key="x")
+    restored = _bound(make_engine(url), restored_settings)
     try:
-        yield Settings(data_dir=data_dir, database_url=url, secret_key="x"), restored
+        yield restored_settings, restored
     finally:
         restored.dispose()
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _bound(engine: Engine, settings: Settings) -> Engine:
+    """The restored database verifies against the restored data folder's key and journal."""
+    audit_anchor.bind(engine, settings)
+    return engine
 
 
 def _facts(engine: Engine) -> tuple[int, int, int, bool]:
@@ -71,6 +81,30 @@ def test_backup_round_trips_documents_files_signatures_and_the_audit_chain(
     assert "restored" in message
     assert _facts(target_engine) == before
     assert file_store(target_settings).get(digest) == "Biểu mẫu BM-QT01-01".encode()
+    restored_key = target_settings.data_dir / "audit_key"
+    assert restored_key.read_bytes() == (settings.data_dir / "audit_key").read_bytes()
+    assert stat.S_IMODE(restored_key.stat().st_mode) == 0o600
+    assert (target_settings.data_dir / "audit_anchor").read_text() == (
+        settings.data_dir / "audit_anchor").read_text()
+    target_engine.dispose()
+
+
+def test_a_restored_trail_cut_at_its_end_is_still_noticed(api, settings, engine, target, tmp_path):
+    """The journal comes back with the database, so the restored copy is protected too."""
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    archive = tmp_path / "qms-backup.tar.gz"
+    backup(settings, engine, archive)
+    target_settings, target_engine = target
+    restore(target_settings, target_engine, archive)
+    with target_engine.begin() as connection:
+        last = connection.execute(text("SELECT last_id FROM audit_head")).scalar_one()
+        connection.execute(text("DELETE FROM audit_event WHERE id = :n"), {"n": last})
+        connection.execute(text("UPDATE audit_head SET last_id = :n, last_hash = "
+                                "(SELECT hash FROM audit_event WHERE id = :n)"), {"n": last - 1})
+    with Session(target_engine) as session:
+        assert verify_chain(session).first_bad_event == last
     target_engine.dispose()
 
 

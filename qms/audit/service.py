@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from qms.accounts.roles import VIEW_AUDIT, require_any
+from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from qms.db import utcnow
+from qms.i18n import _
 
+log = logging.getLogger(__name__)
 client_address: ContextVar[str] = ContextVar("qms_client_address", default="")
 
 
@@ -34,7 +42,9 @@ def canonical_details(details: dict[str, Any] | None) -> str:
                       default=str)
 
 
-def compute_hash(event: AuditEvent) -> str:
+def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """SHA-256 of the event's canonical JSON; with ``key``, an HMAC-SHA256 under it (events
+    from the journal's ``keyed-from`` on), which nobody without the data folder can forge."""
     payload = {
         "id": event.id,
         "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
@@ -47,8 +57,10 @@ def compute_hash(event: AuditEvent) -> str:
         "address": event.address,
         "prev_hash": event.prev_hash,
     }
-    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if key is not None:
+        return hmac.new(key, encoded, hashlib.sha256).hexdigest()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def _locked_head(session: Session) -> AuditHead:
@@ -87,14 +99,54 @@ def record(
         prev_hash=head.last_hash,
         hash="",
     )
-    event.hash = compute_hash(event)
+    anchor = anchor_for(session)
+    keyed = anchor is not None and event.id >= anchor.keyed_from(event.id)
+    event.hash = compute_hash(event, anchor.key() if keyed and anchor else None)
     session.add(event)
     session.execute(
         update(AuditHead).where(AuditHead.id == 1).values(last_id=event.id, last_hash=event.hash)
     )
     session.expire(head)
     session.flush()
+    if anchor is not None:
+        session.info.setdefault(_TAILS, []).append(
+            (session.get_nested_transaction(), anchor, event.id, event.hash))
     return event
+
+
+_TAILS = "qms_audit_tails"
+
+
+@orm_event.listens_for(OrmSession, "after_commit")
+def _journal_committed_head(session: OrmSession) -> None:
+    """Once the events are committed, their last one goes into the journal."""
+    tails = session.info.pop(_TAILS, None)
+    if tails:
+        _nested, anchor, event_id, event_hash = max(tails, key=lambda tail: tail[2])
+        try:
+            anchor.append(event_id, event_hash)
+        except OSError:
+            log.exception("could not append head %s to the audit journal", event_id)
+
+
+@orm_event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> None:
+    """Events of a rolled-back transaction, or savepoint, never reach the journal."""
+    tails = session.info.get(_TAILS)
+    if not tails:
+        return
+    if not previous.nested:
+        session.info.pop(_TAILS, None)
+        return
+
+    def inside(transaction: SessionTransaction | None) -> bool:
+        while transaction is not None:
+            if transaction is previous:
+                return True
+            transaction = transaction.parent
+        return False
+
+    session.info[_TAILS] = [tail for tail in tails if not inside(tail[0])]
 
 
 @dataclass(frozen=True)
@@ -102,10 +154,21 @@ class ChainStatus:
     ok: bool
     events: int
     first_bad_event: int | None = None
+    #: Why it is not intact, in a few words (not compared: the event says where).
+    reason: str = field(default="", compare=False)
 
 
-def verify_chain(session: Session, batch_size: int = 2000) -> ChainStatus:
-    """Walk the chain in id order; name the first event that is altered or out of place."""
+def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor | None = None) -> ChainStatus:
+    """Walk the chain in id order; name the first event that is altered or out of place.
+
+    With the anchor of the data folder, events from ``keyed-from`` on must carry the HMAC
+    under the audit key, and every head the journal names must still be in the chain with
+    the same hash: a tail cut off with ``audit_head`` rewound is then noticed.
+    """
+    anchor = anchor or anchor_for(session)
+    journal = anchor.read() if anchor is not None else JournalState(keyed_from=None)
+    keyed_from = journal.keyed_from
+    key = anchor.stored_key() if anchor is not None and keyed_from is not None else None
     expected_prev = GENESIS_HASH
     expected_id = 1
     count = 0
@@ -117,31 +180,47 @@ def verify_chain(session: Session, batch_size: int = 2000) -> ChainStatus:
         if not batch:
             break
         for event in batch:
+            keyed = keyed_from is not None and event.id >= keyed_from
+            if keyed and key is None:
+                return ChainStatus(ok=False, events=count, first_bad_event=event.id,
+                                   reason=_("the audit key is missing from the data folder"))
             if (
                 event.id != expected_id
                 or event.prev_hash != expected_prev
-                or compute_hash(event) != event.hash
+                or compute_hash(event, key if keyed else None) != event.hash
             ):
-                return ChainStatus(ok=False, events=count, first_bad_event=event.id)
+                return ChainStatus(ok=False, events=count, first_bad_event=event.id,
+                                   reason=_("event altered, removed or out of place"))
+            if journal.heads.get(event.id, event.hash) != event.hash or event.id in journal.conflicts:
+                return ChainStatus(ok=False, events=count, first_bad_event=event.id,
+                                   reason=_("event differs from the head the journal recorded"))
             expected_prev = event.hash
             expected_id += 1
             count += 1
             last_id = event.id
         session.expunge_all()
+    journal_end = max([*journal.heads, (keyed_from or 1) - 1])
+    if journal_end > last_id:
+        return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
+                           reason=_("events removed from the end: the journal names event %(n)s",
+                                    n=journal_end))
     head = session.get(AuditHead, 1)
     if head is None:
         # The head is written with every event; without it a cut tail would go unseen.
         if count:
-            return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1)
+            return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
+                               reason=_("the chain's head is missing"))
     elif head.last_id < last_id:
         # Events were added behind the head's back: the first of them is the bad one.
-        return ChainStatus(ok=False, events=head.last_id, first_bad_event=head.last_id + 1)
+        return ChainStatus(ok=False, events=head.last_id, first_bad_event=head.last_id + 1,
+                           reason=_("events added behind the head"))
     elif head.last_id > last_id:
-        # Events are missing at the end.
-        return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1)
+        return ChainStatus(ok=False, events=count, first_bad_event=last_id + 1,
+                           reason=_("events removed from the end"))
     elif head.last_hash != expected_prev:
         # The last event was rewritten, hash and all.
-        return ChainStatus(ok=False, events=count - 1, first_bad_event=last_id)
+        return ChainStatus(ok=False, events=count - 1, first_bad_event=last_id,
+                           reason=_("the last event was rewritten"))
     return ChainStatus(ok=True, events=count)
 
 

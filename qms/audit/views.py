@@ -10,7 +10,9 @@ from fastapi.responses import Response
 
 from qms.audit import service
 from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.documents.integrity import check_integrity
 from qms.pagination import Page
+from qms.storage import file_store
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +54,6 @@ def audit_page(
 
 @router.get("/audit/chain")
 def chain_status(request: Request, session: SessionDep, user: PageUser) -> Response:
-    """Verifying walks the whole chain, so the page loads this part on its own."""
-    chain = service.check_chain(session, user)
-    return render(request, "audit/_chain.html", {"chain": chain})
+    """Verifying walks the whole chain and library, so the page loads this part on its own."""
+    report = check_integrity(session, user, file_store(request.app.state.settings))
+    return render(request, "audit/_chain.html", {"chain": report.chain, "report": report})

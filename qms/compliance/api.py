@@ -10,6 +10,7 @@ from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack import build_audit_pack
 from qms.deps import CurrentUser, SessionDep, SettingsDep, writes_on_get
+from qms.storage import file_store
 
 router = APIRouter(prefix="/api/v1/reports", tags=["compliance"])
 
@@ -31,7 +32,8 @@ def compliance(session: SessionDep, user: CurrentUser, settings: SettingsDep) ->
     return [
         ClausePublic(clause=c.clause, title=c.title,
                      findings=[FindingPublic(**f.__dict__) for f in c.findings])
-        for c in compliance_report(session, user, local_today(settings.zone), settings.zone)
+        for c in compliance_report(session, user, local_today(settings.zone), settings.zone,
+                                       file_store(settings))
     ]
 
 

@@ -17,6 +17,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.roles import Role, require_any
 from qms.clock import add_months
 from qms.distribution.models import Acknowledgement, PaperCopy
+from qms.documents.integrity import check_versions
 from qms.documents.labels import role_in_signoff
 from qms.documents.lifecycle import status_label
 from qms.documents.models import Document, Signature, Version, VersionReviewer
@@ -24,6 +25,7 @@ from qms.i18n import _
 from qms.library.attachments import can_download
 from qms.library.labels import external_status_label
 from qms.library.models import Attachment, ExternalDetails, RecordEntry
+from qms.storage import FileStore
 
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.
@@ -273,8 +275,19 @@ def _records_past_retention(session: Session, today: date) -> list[Finding]:
     return findings
 
 
+def _not_matching_signatures(session: Session, today: date, store: FileStore) -> list[Finding]:
+    """Versions whose stored content, attached files or signed PDF no longer match their signatures."""
+    _checked, findings = check_versions(session, store)
+    return [Finding(finding.ref, _("no longer matches its signatures: %(problems)s",
+                                   problems="; ".join(finding.problems)),
+                    f"/documents/{finding.code}/versions/{finding.revision}")
+            for finding in findings]
+
+
 CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
     ("7.5.2 / 4.2.3 a", lambda: _("Documents are approved before issue"), _unsigned_effective),
+    ("7.5.3.2 c / 4.2.3 c", lambda: _("Documents and records are protected from unintended alteration"),
+     _not_matching_signatures),
     ("7.5.2 / 4.2.3 b", lambda: _("Documents are reviewed and updated"), _reviews_overdue),
     (
         "7.5.3.1 a / 4.2.3 d",
@@ -296,11 +309,18 @@ CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
 ]
 
 
-def compliance_report(session: Session, actor: Principal, today: date, zone: object) -> list[ClauseResult]:
+def compliance_report(session: Session, actor: Principal, today: date, zone: object,
+                      store: FileStore) -> list[ClauseResult]:
+    """The findings by clause; ``store`` holds the files whose bytes are checked."""
     require_any(actor.roles, AUDIT_READERS)
     now = datetime.combine(today, time.min, zone)  # type: ignore[arg-type]
     results = []
     for clause, title, check in CHECKS:
-        args = (session, today, now) if check is _overdue_acknowledgements else (session, today)
+        if check is _overdue_acknowledgements:
+            args: tuple[object, ...] = (session, today, now)
+        elif check is _not_matching_signatures:
+            args = (session, today, store)
+        else:
+            args = (session, today)
         results.append(ClauseResult(clause, title(), check(*args)))
     return results

@@ -20,6 +20,7 @@ from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.config import Settings
 from qms.distribution.models import Distribution
+from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
 from qms.records import certificates
 from qms.records.document_record import load_agency
@@ -89,7 +90,8 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     signed = unsigned = 0
     for document, version in effective:
         row = signed_record_of(session, version)
-        if (row is None or not storage.exists(row.sha256)) and agency_certificate is not None:
+        if ((row is None or not storage.exists(row.sha256)) and agency_certificate is not None
+                and not version_problems(session, storage, document, version, skip=("signed_record",))):
             row = sign_version(session, actor, settings, document, version, agency_certificate)
         if row is None:
             unsigned += 1
@@ -97,14 +99,10 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
         pack.add(f"signed/{document.code}_lan-{version.revision:02d}.pdf", storage.get(row.sha256))
         signed += 1
 
-    chain = audit.verify_chain(session)
-    pack.add(
-        "audit-trail-verification.json",
-        json.dumps(
-            {"ok": chain.ok, "events": chain.events, "first_bad_event": chain.first_bad_event}, indent=2
-        ).encode(),
-    )
-    findings = compliance_report(session, actor, today, settings.zone)
+    integrity = verify_integrity(session, storage)
+    pack.add("audit-trail-verification.json",
+             json.dumps(integrity.as_json(), ensure_ascii=False, indent=2).encode())
+    findings = compliance_report(session, actor, today, settings.zone, storage)
     pack.add(
         "compliance.json",
         json.dumps(
@@ -117,7 +115,7 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
         ).encode(),
     )
     summary = {"documents": len(effective), "signed": signed, "unsigned": unsigned, "files": len(pack.sums)}
-    pack.add("README.txt", _readme(summary, chain.ok, today).encode())
+    pack.add("README.txt", _readme(summary, integrity.ok, today).encode())
     data = pack.close()
     audit.record(
         session,
@@ -137,7 +135,7 @@ def _readme(summary: dict[str, int], chain_ok: bool, today: date) -> str:
         "                       báo cáo xác nhận đã đọc, nhật ký hệ thống (PDF và CSV)\n"
         "distribution-records/  Sổ theo dõi phân phối của từng tài liệu đang có hiệu lực\n"
         "signed/                Bản gốc điện tử có chữ ký số của cơ quan\n"
-        "audit-trail-verification.json  Kết quả kiểm tra chuỗi nhật ký: "
+        "audit-trail-verification.json  Kết quả kiểm tra chuỗi nhật ký và các phiên bản đã ký: "
         f"{'nguyên vẹn' if chain_ok else 'BỊ SỬA ĐỔI'}\n"
         "compliance.json        Kết quả kiểm tra tuân thủ theo điều khoản ISO 9001\n"
         "SHA256SUMS             Mã băm SHA-256 của từng tệp (sha256sum -c SHA256SUMS)\n\n"

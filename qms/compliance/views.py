@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.storage import file_store
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -16,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/compliance")
 def compliance_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     today = local_today(settings.zone)
-    clauses = compliance_report(session, user, today, settings.zone)
+    clauses = compliance_report(session, user, today, settings.zone, file_store(settings))
     return render(request, "compliance/report.html", {
         "clauses": clauses, "today": today, "total": sum(len(c.findings) for c in clauses),
         "can_pack": user.has("auditor"),

@@ -18,6 +18,7 @@ from qms.distribution import service as distribution
 from qms.documents import access, panels, read, service, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
+from qms.documents.integrity import version_problems
 from qms.documents.models import SECTIONS
 from qms.documents.pending import pending_actions
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
@@ -25,6 +26,7 @@ from qms.errors import QMSError, ValidationFailed
 from qms.forms import form_data, parse
 from qms.i18n import _
 from qms.markup import render_markdown
+from qms.storage import file_store
 from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -70,6 +72,8 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
+        "integrity_problems": version_problems(session, file_store(request.app.state.settings), document,
+                                               version),
     }, status_code=status_code)
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.models import Document, Version
-from qms.records import certificates
+from qms.records import certificates, integrity  # noqa: F401 - registers the signed PDF check
 from qms.records.service import sign_version, signed_record_of
 
 log = logging.getLogger(__name__)

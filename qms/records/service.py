@@ -22,6 +22,7 @@ from qms.clock import local_today
 from qms.config import Settings
 from qms.db import utcnow
 from qms.documents import access
+from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.errors import Conflict, Forbidden
@@ -71,6 +72,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
             raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
         if version.status != "effective":
             raise Conflict(_("A controlled copy can only be printed of the version in force."))
+    require_intact(session, get_storage(settings), document, version)
     variant = Variant(copy=copy, printed_on=local_today(settings.zone))
     data = render_version(session, document, version, settings, fmt, variant)
     audit.record(session, actor=actor, action="record.download", object_type="version",
@@ -124,7 +126,12 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
         raise Conflict(_("Only an issued version has a signed original; this one is not issued yet."))
     row = signed_record_of(session, version)
     storage = get_storage(settings)
+    if row is not None and StoredBytes(storage).problem(row.sha256) == "altered":
+        raise Conflict(_("The stored signed original of this revision was altered; it is not served. "
+                         "Tell the quality officer and the auditor."))
     if row is None or not storage.exists(row.sha256):
+        # the agency never signs content its signers did not
+        require_intact(session, storage, document, version)
         if version.status != "effective":
             raise Conflict(_("This version ended before the agency certificate was set up; "
                              "it has no signed original."))

@@ -37,13 +37,14 @@ def raw(engine, sql: str, **params: object) -> None:
         connection.execute(text(sql), params)
 
 
-def test_events_link_each_to_the_one_before(engine, chain, read):
+def test_events_link_each_to_the_one_before(engine, chain, read, settings):
     events = read.events()
     assert [e.id for e in events] == [1, 2, 3, 4, 5]
     assert events[0].prev_hash == GENESIS_HASH
     for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
-    assert all(audit.compute_hash(e) == e.hash for e in events)
+    key = settings.resolved_audit_key()
+    assert all(audit.compute_hash(e, key) == e.hash for e in events), "keyed with the data folder's key"
     assert events[0].actor_username == "quantri" and events[0].actor_id is not None
     assert events[0].details == '{"n":0,"name":"Phòng số 0"}'
     assert verify(engine) == audit.ChainStatus(ok=True, events=5)
@@ -130,15 +131,17 @@ def test_the_head_follows_the_last_event(engine, chain, read):
 
 
 @pytest.fixture
-def cli_env(monkeypatch, settings, tmp_path):
+def cli_env(monkeypatch, settings):
+    """The command reads the installation's data folder too: the audit key and journal are there."""
     monkeypatch.setenv("QMS_DATABASE_URL", settings.effective_database_url)
-    monkeypatch.setenv("QMS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QMS_DATA_DIR", str(settings.data_dir))
     return {**os.environ}
 
 
 def test_verify_audit_command_exits_0_when_intact(chain, cli_env, capsys):
     assert cli.main(["verify-audit"]) == 0
-    assert capsys.readouterr().out.strip() == "audit chain intact: 5 events"
+    assert capsys.readouterr().out.splitlines() == [
+        "audit chain intact: 5 events", "versions checked: 0, all match their signatures"]
 
 
 def test_verify_audit_command_exits_1_naming_the_first_bad_event(engine, chain, cli_env, capsys):
@@ -157,7 +160,7 @@ def test_verify_audit_as_a_separate_process(engine, chain, cli_env):
     assert result.stderr == ""
 
 
-def _forge(engine, event_id: int, **changes: object) -> None:
+def _forge(engine, event_id: int, key: bytes | None = None, **changes: object) -> None:
     """Rewrite or add an event with a hash that fits it, as a careful intruder would."""
     with transaction(engine) as session:
         event = session.get(AuditEvent, event_id)
@@ -168,7 +171,7 @@ def _forge(engine, event_id: int, **changes: object) -> None:
             session.add(event)
         for name, value in changes.items():
             setattr(event, name, value)
-        event.hash = audit.compute_hash(event)
+        event.hash = audit.compute_hash(event, key)
 
 
 def test_an_event_added_behind_the_heads_back_is_named(engine, chain):
@@ -181,9 +184,16 @@ def test_the_last_event_rewritten_with_a_fitting_hash_is_named(engine, chain):
     assert verify(engine) == audit.ChainStatus(ok=False, events=4, first_bad_event=5)
 
 
-def test_an_earlier_event_rewritten_with_a_fitting_hash_breaks_the_next_link(engine, chain):
+def test_an_earlier_event_rewritten_without_the_key_is_named_itself(engine, chain):
     _forge(engine, 2, details='{"n":99}')
-    assert verify(engine) == audit.ChainStatus(ok=False, events=2, first_bad_event=3)
+    assert verify(engine) == audit.ChainStatus(ok=False, events=1, first_bad_event=2)
+
+
+def test_an_event_rewritten_even_with_the_key_differs_from_the_journal(engine, chain, settings):
+    _forge(engine, 2, key=settings.resolved_audit_key(), details='{"n":99}')
+    status = verify(engine)
+    assert status == audit.ChainStatus(ok=False, events=1, first_bad_event=2)
+    assert "journal" in status.reason
 
 
 def test_deleting_the_head_with_the_last_event_is_noticed(engine, chain):

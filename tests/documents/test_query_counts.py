@@ -31,7 +31,9 @@ def test_document_pages_do_not_grow_with_the_library(api, client, engine):
     many = _page_counts(client, engine)
     print("SQL statements per page:", many)
     assert many == few
-    assert max(many.values()) <= 25
+    # The version page also checks its version against the signatures (content, signatures,
+    # attached files, signed PDF): five statements of its own.
+    assert max(many.values()) <= 28
 
 
 def test_a_page_holds_one_database_connection(api, client, engine):

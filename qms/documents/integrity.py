@@ -1,0 +1,178 @@
+"""Whether what is stored now still matches what was signed.
+
+Every version from submission on (``in_review`` and after) carries the content hash its
+signatures vouch for. Here it is recomputed from what the database holds now, each
+signature of the version's current round must carry it, and other capabilities check the
+bytes they keep for a version in the file store (the library its attached files, records
+the signed PDF): :func:`stored_files_check` registers them. A database edited behind the
+application's back shows as a version that no longer verifies, whatever the pages say.
+
+The work is a fixed number of queries over the whole library, plus the content hash of
+each version, recomputed by :func:`qms.documents.content.frozen_hash_matches`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.accounts.roles import VIEW_AUDIT, require_any
+from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
+from qms.documents.content import frozen_hash_matches
+from qms.documents.lifecycle import FROZEN_STATES
+from qms.documents.models import Document, Signature, Version
+from qms.errors import Conflict
+from qms.i18n import _
+from qms.storage import FileStore, sha256_of
+
+#: ``check(session, store, version_ids)`` → problems by version id; ``version_ids`` None: all
+#: frozen versions.
+StoreCheck = Callable[[Session, FileStore, Collection[int] | None], dict[int, list[str]]]
+_store_checks: dict[str, StoreCheck] = {}
+_FROZEN = sorted(FROZEN_STATES)
+
+
+def stored_files_check(name: str) -> Callable[[StoreCheck], StoreCheck]:
+    """Register a check of the bytes a capability keeps in the file store for frozen versions."""
+    def register(check: StoreCheck) -> StoreCheck:
+        _store_checks[name] = check
+        return check
+    return register
+
+
+class StoredBytes:
+    """Whether bytes in the store still hash to their name; each file read once per check."""
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+        self._seen: dict[str, str | None] = {}
+
+    def problem(self, sha256: str) -> str | None:
+        if sha256 not in self._seen:
+            try:
+                data = self.store.get(sha256)
+            except (FileNotFoundError, ValueError):
+                self._seen[sha256] = "missing"
+            else:
+                self._seen[sha256] = None if sha256_of(data) == sha256 else "altered"
+        return self._seen[sha256]
+
+
+def frozen_versions(version_ids: Collection[int] | None) -> object:
+    """The query of frozen versions (all, or those of ``version_ids``), for store checks."""
+    query = select(Version.id).where(Version.status.in_(_FROZEN))
+    if version_ids is not None:
+        query = query.where(Version.id.in_(list(version_ids)))
+    return query
+
+
+@dataclass(frozen=True)
+class VersionFinding:
+    version_id: int
+    code: str
+    revision: int
+    problems: tuple[str, ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.code}/{self.revision:02d}"
+
+
+def check_versions(session: Session, store: FileStore, version_ids: Collection[int] | None = None,
+                   skip: Collection[str] = ()) -> tuple[int, list[VersionFinding]]:
+    """(versions checked, those that no longer verify), in code and revision order; ``skip``
+    names store checks left out."""
+    query = (select(Document.code, Version).join(Document, Document.id == Version.document_id)
+             .where(Version.status.in_(_FROZEN)).order_by(Document.code, Version.revision))
+    if version_ids is not None:
+        query = query.where(Version.id.in_(list(version_ids)))
+    rows = [(code, version) for code, version in session.execute(query).all()]
+    problems = _problems(session, store, rows, version_ids, skip)
+    findings = [VersionFinding(version.id, code, version.revision, tuple(problems[version.id]))
+                for code, version in rows if problems.get(version.id)]
+    return len(rows), findings
+
+
+def _problems(session: Session, store: FileStore, rows: Sequence[tuple[str, Version]],
+              version_ids: Collection[int] | None, skip: Collection[str]) -> dict[int, list[str]]:
+    problems: dict[int, list[str]] = defaultdict(list)
+    for code, version in rows:
+        if not version.content_hash or not frozen_hash_matches(session, code, version):
+            problems[version.id].append(_("its content is no longer what was signed"))
+    mismatched = (
+        select(Signature.version_id, Signature.signer_name, Signature.meaning)
+        .join(Version, Version.id == Signature.version_id)
+        .where(Version.status.in_(_FROZEN), Signature.review_round == Version.review_round,
+               Signature.content_hash != Version.content_hash)
+        .order_by(Signature.id)
+    )
+    if version_ids is not None:
+        mismatched = mismatched.where(Version.id.in_(list(version_ids)))
+    for version_id, signer, meaning in session.execute(mismatched).all():
+        problems[version_id].append(_("the signature of %(signer)s (%(meaning)s) is over other content",
+                                      signer=signer, meaning=meaning))
+    for name, check in sorted(_store_checks.items()):
+        if name in skip:
+            continue
+        for version_id, found in check(session, store, version_ids).items():
+            problems[version_id].extend(found)
+    return problems
+
+
+def version_problems(session: Session, store: FileStore, document: Document, version: Version,
+                     skip: Collection[str] = ()) -> tuple[str, ...]:
+    """What no longer matches the signatures of one version (nothing for a draft)."""
+    if version.status not in FROZEN_STATES or version.id is None:
+        return ()
+    return tuple(_problems(session, store, [(document.code, version)], [version.id], skip)[version.id])
+
+
+def require_intact(session: Session, store: FileStore, document: Document, version: Version) -> None:
+    """Refuse to present a version as signed when its content or attached files no longer match
+    the signatures. The signed PDF is left out: a record is made from the content, and a
+    missing signed original is signed again from it."""
+    problems = version_problems(session, store, document, version, skip=("signed_record",))
+    if problems:
+        raise Conflict(_("This revision no longer matches its signatures (%(problems)s); no record "
+                         "of it is produced. Tell the quality officer and the auditor.",
+                         problems="; ".join(problems)))
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    chain: ChainStatus
+    versions_checked: int
+    bad_versions: list[VersionFinding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.bad_versions
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "events": self.chain.events,
+            "first_bad_event": self.chain.first_bad_event,
+            "chain_ok": self.chain.ok,
+            "chain_problem": self.chain.reason or None,
+            "versions_checked": self.versions_checked,
+            "bad_versions": [finding.ref for finding in self.bad_versions],
+            "version_problems": [{"version": finding.ref, "problems": list(finding.problems)}
+                                 for finding in self.bad_versions],
+        }
+
+
+def check_integrity(session: Session, actor: PrincipalLike, store: FileStore) -> IntegrityReport:
+    require_any(actor.roles, VIEW_AUDIT)
+    return verify_integrity(session, store)
+
+
+def verify_integrity(session: Session, store: FileStore) -> IntegrityReport:
+    """The audit chain and every frozen version with its stored files, from what is stored now."""
+    chain = verify_chain(session)
+    checked, findings = check_versions(session, store)
+    return IntegrityReport(chain, checked, findings)

@@ -1,0 +1,36 @@
+"""The attached files of frozen versions must still be in the store, byte for byte.
+
+Their names and SHA-256 are signed with the version (the content hash), so a changed
+SHA-256 in the database shows there; this checks the bytes the SHA-256 names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from qms.documents.integrity import StoredBytes, frozen_versions, stored_files_check
+from qms.i18n import _
+from qms.library.models import Attachment
+from qms.storage import FileStore
+
+
+@stored_files_check("attachments")
+def attachment_bytes(session: Session, store: FileStore,
+                     version_ids: Collection[int] | None) -> dict[int, list[str]]:
+    files = StoredBytes(store)
+    problems: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(Attachment.version_id, Attachment.name, Attachment.sha256)
+        .where(Attachment.version_id.in_(frozen_versions(version_ids)))
+        .order_by(Attachment.version_id, Attachment.name)
+    ).all()
+    for version_id, name, sha256 in rows:
+        found = files.problem(sha256)
+        if found == "missing":
+            problems[version_id].append(_("the attached file %(name)s is missing from the store", name=name))
+        elif found:
+            problems[version_id].append(_("the attached file %(name)s was altered in the store", name=name))
+    return problems
