@@ -93,6 +93,8 @@ def _install_error_handlers(app: FastAPI) -> None:
                 body["field"] = exc.field
                 body["errors"] = [{"field": field, "reason": reason}
                                   for field, reason in exc.fields.items()]
+            elif field := getattr(exc, "field", None):
+                body["field"] = field  # a signing password missing or wrong
             if isinstance(exc, NotAuthenticated):
                 headers["WWW-Authenticate"] = "Bearer"
             return JSONResponse(body, status_code=exc.status_code, headers=headers)

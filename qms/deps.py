@@ -111,9 +111,30 @@ async def get_principal(request: Request, session: SessionDep) -> Principal | No
 OptionalUser = Annotated[Principal | None, Depends(get_principal)]
 
 
-async def get_current_user(principal: OptionalUser) -> Principal:
+#: What a user whose password someone else set may still do: see who they are, choose a
+#: new password, sign out. Every other request is refused until they have chosen one.
+TEMPORARY_PASSWORD_ALLOWS = frozenset({
+    ("GET", "/api/v1/me"), ("POST", "/api/v1/me/password"), ("POST", "/api/v1/auth/logout"),
+    ("GET", "/account/password"), ("POST", "/account/password"),
+})
+
+
+class PasswordChangeRequired(Exception):
+    """A page was asked for by a user who must first replace a temporary password."""
+
+
+async def get_current_user(request: Request, principal: OptionalUser) -> Principal:
+    """The signed-in caller. A temporary password opens nothing but the change of password:
+    the API answers 403, pages (htmx ones included) go to the password form."""
     if principal is None:
         raise NotAuthenticated(_("Please sign in."))
+    if principal.must_change_password and (
+        (request.method, request.url.path) not in TEMPORARY_PASSWORD_ALLOWS
+    ):
+        if request.url.path.startswith("/api/"):
+            raise Forbidden(_("Choose a new password first: the one you signed in with was set by "
+                              "an administrator (POST /api/v1/me/password)."))
+        raise PasswordChangeRequired
     return principal
 
 
@@ -161,15 +182,5 @@ async def is_htmx(request: Request) -> bool:
 IsHtmx = Annotated[bool, Depends(is_htmx)]
 
 
-class PasswordChangeRequired(Exception):
-    """A page was asked for by a user who must first replace a temporary password."""
-
-
-async def get_page_user(request: Request, user: CurrentUser) -> Principal:
-    """The signed-in user of an HTML page; one with a temporary password goes to change it."""
-    if user.must_change_password and request.url.path != "/account/password":
-        raise PasswordChangeRequired
-    return user
-
-
-PageUser = Annotated[Principal, Depends(get_page_user)]
+#: The signed-in user of an HTML page: the same checks as the API's.
+PageUser = CurrentUser

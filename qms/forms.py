@@ -9,7 +9,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from qms.errors import ValidationFailed
+from qms.errors import QMSError, ValidationFailed
 from qms.i18n import _
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -101,3 +101,11 @@ def present(form: FormData, *names: str) -> dict[str, Any]:
         if items:
             values[name] = items if len(items) > 1 else items[0]
     return values
+
+
+def refusal_fields(exc: QMSError, default: str = "form") -> dict[str, str]:
+    """Where a form shows a refusal: at the field it names (a wrong signing password at the
+    password field), else under ``default``."""
+    if isinstance(exc, ValidationFailed):
+        return exc.fields
+    return {getattr(exc, "field", None) or default: exc.detail}

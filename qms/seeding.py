@@ -18,7 +18,7 @@ from sqlmodel import Session
 from qms.accounts.agency import AgencyForm, save_agency_profile
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
 from qms.accounts.passwords import check_policy, hash_password
-from qms.accounts.roles import Role
+from qms.accounts.roles import Role, check_role_combination
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
 from qms.documents.importer import FileReport, import_directory
@@ -84,6 +84,7 @@ def _ensure_user(session: Session, data: UserCreate, *, must_change: bool) -> bo
                 password_hash=hash_password(data.password), must_change_password=must_change)
     session.add(user)
     session.flush()
+    check_role_combination(data.roles)
     session.add_all(UserRole(user_id=user.id, role=Role(role).value) for role in set(data.roles))
     session.flush()
     audit.record(session, actor=None, actor_username=SYSTEM, action="user.create",

@@ -161,9 +161,10 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def submit(self, code: str, rev: int, reviewers=("xemxet",), approver="giamdoc", username="iso"):
+    def submit(self, code: str, rev: int, reviewers=("xemxet",), approver="giamdoc", username="iso",
+               password=PASSWORD):
         return self.post(username, f"/api/v1/documents/{code}/versions/{rev}/submit",
-                         {"reviewers": list(reviewers), "approver": approver})
+                         {"reviewers": list(reviewers), "approver": approver, "password": password})
 
     def review(self, code: str, rev: int, username="xemxet", decision="reviewed", comment="Đồng ý",
                password=PASSWORD):

@@ -221,7 +221,7 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/delegations"): roles(APPROVER, why="the page records one's own delegation"),
     ("POST", "/delegations/{delegation_id}/revoke"): roles(APPROVER, ADMIN),
     ("GET", "/api/v1/delegations"): ANY_SIGNED_IN,
-    ("POST", "/api/v1/delegations"): roles(APPROVER, ADMIN, why="an administrator may record an approver's"),
+    ("POST", "/api/v1/delegations"): roles(APPROVER, why="the approver who delegates records it"),
     ("DELETE", "/api/v1/delegations/{delegation_id}"): roles(APPROVER, ADMIN),
     # Distribution: the quality officer distributes; the head and auditors follow; everyone
     # it reaches acknowledges.
@@ -402,7 +402,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", V + "/submit"): Call({"code": "QT-13"}, form={"reviewers": ["reviewer"], "approver": "approver",
                                                            "password": PASSWORD}),
     ("POST", AV + "/submit"): Call({"code": "QT-12"}, json={"reviewers": ["reviewer"],
-                                                            "approver": "approver"}),
+                                                            "approver": "approver", "password": PASSWORD}),
     ("POST", V + "/review"): Call({"code": "QT-15"}, form={"decision": "reviewed", "password": PASSWORD}),
     ("POST", AV + "/review"): Call({"code": "QT-14"}, json={"decision": "reviewed", "password": PASSWORD}),
     ("POST", V + "/approve"): Call({"code": "QT-17"}, form=SIGN),
@@ -412,10 +412,10 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", AV + "/withdraw"): Call({"code": "QT-18"}, json={"reason": "Hết căn cứ", "approver": "approver"},
                                      by_role={APPROVER: Call({"code": "QT-20"}, json=SIGN)}),
     ("POST", "/delegations"): Call(form={"delegate": "phogiamdoc", "starts_on": TODAY,
-                                         "ends_on": TODAY}),
+                                         "ends_on": TODAY, "password": PASSWORD}),
     ("POST", "/delegations/{delegation_id}/revoke"): Call({"delegation_id": "{delegation_web}"}),
     ("POST", "/api/v1/delegations"): Call(json={"delegator": "approver", "delegate": "phogiamdoc",
-                                                "starts_on": TODAY, "ends_on": TODAY}),
+                                                "starts_on": TODAY, "ends_on": TODAY, "password": PASSWORD}),
     ("DELETE", "/api/v1/delegations/{delegation_id}"): Call(),
     # Distribution and acknowledgement.
     ("POST", V + "/distribution/preview"): Call(form={"units": ["CCHC"], "due_days": "7"}),
@@ -538,7 +538,7 @@ def library(api, make) -> dict[str, str]:  # type: ignore[no-untyped-def]
     for code in ("CQ-XOA-WEB", "CQ-XOA-API"):
         _ok(api.post("iso", "/api/v1/retention-categories", {"code": code, "name": "Hồ sơ tạm", "years": 5}),
             201)
-    today = {"starts_on": TODAY, "ends_on": TODAY}
+    today = {"starts_on": TODAY, "ends_on": TODAY, "password": PASSWORD}
     delegations = [_ok(api.post("approver", "/api/v1/delegations", {"delegate": "phogiamdoc", **today}), 201)
                    for _ in range(2)]
     requests = [_ok(api.post("nhanvien", "/api/v1/change-requests", {

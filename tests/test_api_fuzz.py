@@ -94,7 +94,8 @@ def _seed_data(api: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     request_id = response.json()["id"]
     response = api.post("giamdoc", "/api/v1/delegations",
-                        {"delegate": "phogiamdoc", "starts_on": "2024-01-01", "ends_on": "2099-12-31"})
+                        {"delegate": "phogiamdoc", "starts_on": "2024-01-01", "ends_on": "2099-12-31",
+                         "password": PASSWORD})
     assert response.status_code == 201, response.text
     return {"code": "QT-01", "rev": (1, 2), "username": "xemxet", "request_id": request_id,
             "delegation_id": response.json()["id"], "number": 1}

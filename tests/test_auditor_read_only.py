@@ -52,7 +52,8 @@ API_BODIES: dict[tuple[str, str], dict | list | None] = {
     ("PATCH", "/api/v1/documents/{code}"): {"title": "Tiêu đề mới"},
     ("POST", "/api/v1/documents/{code}/versions"): None,
     ("PATCH", "/api/v1/documents/{code}/versions/{rev}"): {"sections": {"purpose": "Sửa"}},
-    ("POST", "/api/v1/documents/{code}/versions/{rev}/submit"): {"reviewers": [], "approver": "giamdoc"},
+    ("POST", "/api/v1/documents/{code}/versions/{rev}/submit"): {"reviewers": [], "approver": "giamdoc",
+                                                                 "password": PASSWORD},
     ("POST", "/api/v1/documents/{code}/versions/{rev}/review"): {
         "decision": "reviewed",
         "password": PASSWORD,
@@ -65,7 +66,8 @@ API_BODIES: dict[tuple[str, str], dict | list | None] = {
         "reason": "Hết căn cứ",
         "approver": "giamdoc",
     },
-    ("POST", "/api/v1/delegations"): {"delegate": "phogiamdoc", "starts_on": TODAY, "ends_on": TODAY},
+    ("POST", "/api/v1/delegations"): {"delegate": "phogiamdoc", "starts_on": TODAY, "ends_on": TODAY,
+                                      "password": PASSWORD},
     ("DELETE", "/api/v1/delegations/{delegation_id}"): None,
     ("POST", "/api/v1/documents/{code}/versions/{rev}/distribution"): {"units": ["CCHC"], "due_days": 7},
     ("POST", "/api/v1/documents/{code}/versions/{rev}/acknowledge"): None,
@@ -120,7 +122,8 @@ def library(api):  # type: ignore[no-untyped-def]
     api.fill("QT-01")
     api.publish("QT-01")
     delegation = api.post(
-        "giamdoc", "/api/v1/delegations", {"delegate": "phogiamdoc", "starts_on": TODAY, "ends_on": TODAY}
+        "giamdoc", "/api/v1/delegations",
+        {"delegate": "phogiamdoc", "starts_on": TODAY, "ends_on": TODAY, "password": PASSWORD},
     )
     request = api.post(
         "nhanvien",

@@ -92,7 +92,8 @@ def _prepare(base: str) -> None:
             client.patch(f"/api/v1/documents/{code}/versions/1", headers={"If-Match": etag},
                          json={"sections": {"content": "Nội dung thử."}}).raise_for_status()
             client.post(f"/api/v1/documents/{code}/versions/1/submit",
-                        json={"reviewers": [], "approver": "giamdoc"}).raise_for_status()
+                        json={"reviewers": [], "approver": "giamdoc", "password": "demo1234"},
+                        ).raise_for_status()
 
 
 def _approve_all(base: str, headers: dict[str, str], outcomes: list[int]) -> None:

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts import units, users
 from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
-from qms.accounts.roles import MANAGE_ACCOUNTS, Role, require_any
+from qms.accounts.roles import MANAGE_ACCOUNTS, Role, check_role_combination, require_any
 from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.errors import Conflict, ValidationFailed
@@ -84,8 +84,9 @@ def _user_form(request: Request, session: SessionDep, values: dict[str, object],
         "editing": editing, "can_manage": True,
     }
     if editing:
-        stored = users.get_user(session, editing)
-        context["values"] = {**values, "username": stored.username, "active": stored.active}
+        stored = users.user_public(session, users.get_user(session, editing))
+        context["values"] = {"roles": stored.roles, **values, "username": stored.username,
+                             "active": stored.active}
         context["is_self"] = stored.username == request.state.principal.username
     return render(request, "admin/user_form.html", context, status_code=status_code)
 
@@ -94,8 +95,13 @@ def _user_form(request: Request, session: SessionDep, values: dict[str, object],
 def edit_user_page(username: str, request: Request, session: SessionDep, user: PageUser) -> Response:
     users.require_view(user)
     public = users.user_public(session, users.get_user(session, username))
+    errors: dict[str, str] = {}
+    try:
+        check_role_combination(public.roles)
+    except ValidationFailed as exc:
+        errors = exc.fields  # an account from before the rule: shown so that it gets put right
     return render(request, "admin/user_form.html", {
-        "values": public.model_dump(), "errors": {}, "units": units.unit_choices(session),
+        "values": public.model_dump(), "errors": errors, "units": units.unit_choices(session),
         "roles": list(Role), "editing": public.username,
         "can_manage": user.has(*MANAGE_ACCOUNTS), "is_self": public.username == user.username,
     })
@@ -106,7 +112,9 @@ def update_user(username: str, request: Request, session: SessionDep, user: Page
                 form: FormDep) -> Response:
     values = present(form, "full_name", "title", "unit", "email")
     values.setdefault("email", "")
-    values["roles"] = form.getlist("roles")
+    if username.lower() != user.username or form.getlist("roles"):
+        # One's own roles are not on the form (the service refuses to change them anyway).
+        values["roles"] = form.getlist("roles")
     try:
         updated = users.update_user(session, user, username, parse(UserUpdate, values))
     except ValidationFailed as exc:

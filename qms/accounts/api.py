@@ -33,7 +33,8 @@ def issue_token(body: TokenRequest, request: Request, session: SessionDep,
         # Returned, not raised: the failed attempt must be committed to count.
         return JSONResponse({"detail": outcome.error}, status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
-    return TokenResponse(access_token=outcome.token)
+    return TokenResponse(access_token=outcome.token, password_change_required=bool(
+        outcome.principal and outcome.principal.must_change_password))
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

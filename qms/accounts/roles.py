@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from qms.errors import Forbidden
+from qms.errors import Forbidden, ValidationFailed
 from qms.i18n import N_, _, translated_choice
 
 
@@ -39,6 +39,9 @@ def role_label(role: str) -> str:
 
 
 MANAGE_ACCOUNTS = frozenset({Role.ADMIN})
+#: The roles of the document library. Whoever administers accounts (gives roles, resets
+#: passwords) holds none of them, so that they can never sign or stand in for a signer.
+LIBRARY_ROLES = frozenset({Role.DRAFTER, Role.REVIEWER, Role.APPROVER, Role.QUALITY_OFFICER, Role.AUDITOR})
 VIEW_USERS = frozenset({Role.ADMIN, Role.QUALITY_OFFICER, Role.AUDITOR})
 VIEW_AUDIT = frozenset({Role.ADMIN, Role.AUDITOR})
 
@@ -50,6 +53,15 @@ def has_any(roles: Iterable[str], allowed: Iterable[Role]) -> bool:
 def require_any(roles: Iterable[str], allowed: frozenset[Role]) -> None:
     if not has_any(roles, allowed):
         raise Forbidden(_("Your role does not allow this action."))
+
+
+def check_role_combination(roles: Iterable[str]) -> None:
+    """Refuse the administrator role together with a role of the library (field ``roles``)."""
+    held = set(roles)
+    if Role.ADMIN in held and not held.isdisjoint(LIBRARY_ROLES):
+        raise ValidationFailed("roles", _("An administrator cannot also hold a role of the document "
+                                          "library (drafter, reviewer, approver, quality officer, "
+                                          "internal auditor): give that work a separate account."))
 
 
 def require_not_read_only(roles: Iterable[str]) -> None:

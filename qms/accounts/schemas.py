@@ -139,6 +139,9 @@ class TokenRequest(BaseModel):
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
+    #: True when the password was set by someone else: the token then serves only
+    #: ``GET /me`` and ``POST /me/password`` until a new password is chosen.
+    password_change_required: bool = False
 
 
 class PasswordChange(BaseModel):

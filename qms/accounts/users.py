@@ -10,12 +10,12 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal, end_all_sessions
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import check_policy, hash_password, temporary_password, verify_password
-from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, require_any
+from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_combination, require_any
 from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
 from qms.db import utcnow
-from qms.errors import Conflict, NotFound, ValidationFailed
+from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.pagination import Page, clamp, parse_sort
 from qms.search import fold
@@ -141,8 +141,11 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     if data.unit:
         user.unit_id = _active_unit(session, data.unit).id
     if data.roles is not None:
-        if user.id == actor.id and Role.ADMIN not in data.roles:
-            raise ValidationFailed("roles", _("You cannot remove your own administrator role."))
+        before = roles_by_user(session, [user.id])[user.id]
+        if {Role(role).value for role in data.roles} != set(before):
+            if user.id == actor.id:
+                raise Forbidden(_("Nobody changes their own roles; ask another administrator."))
+            changes["roles_before"] = before
         _set_roles(session, user, data.roles)
     if data.active is not None and data.active != user.active:
         if not data.active and user.id == actor.id:
@@ -210,6 +213,7 @@ def _set_roles(session: Session, user: User, roles: Sequence[Role]) -> None:
     wanted = sorted({Role(role).value for role in roles})
     if not wanted:
         raise ValidationFailed("roles", _("A user needs at least one role."))
+    check_role_combination(wanted)
     session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     session.add_all(UserRole(user_id=user.id, role=role) for role in wanted)
     session.flush()

@@ -48,7 +48,8 @@ def mark_all_read(request: Request, session: SessionDep, user: PageUser) -> Resp
 
 @router.get("/notifications/count")
 def bell(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    """The bell's counter, polled by htmx; empty for someone signed out."""
-    if user is None:
+    """The bell's counter, polled by htmx; empty for someone signed out or who must first
+    choose a password."""
+    if user is None or user.must_change_password:
         return HTMLResponse("", headers={"Cache-Control": "no-store"})
     return render(request, "distribution/_bell.html", {"unread": notifications.unread_count(session, user)})

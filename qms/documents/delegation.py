@@ -15,6 +15,7 @@ from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents.models import Delegation
 from qms.documents.schemas import DelegationCreate, DelegationPublic
+from qms.documents.signing import reauthenticate
 from qms.errors import Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
 
@@ -36,17 +37,14 @@ def _holds(session: Session, user: User, role: Role) -> bool:
 def create_delegation(
     session: Session, actor: Principal, data: DelegationCreate, today: date
 ) -> Delegation:
-    if data.delegator and data.delegator.lower() != actor.username:
-        if not actor.has(Role.ADMIN):
-            raise Forbidden(_("Only an administrator may record a delegation for someone else."))
-        delegator = _active_user(session, data.delegator, "delegator")
-        if not _holds(session, delegator, Role.APPROVER):
-            raise ValidationFailed("delegator", _("%(name)s does not hold the role needed for this step.",
-                                                  name=delegator.full_name))
-    else:
-        if not actor.has(Role.APPROVER):
-            raise Forbidden(_("Only an approver can delegate approval."))
-        delegator = _active_user(session, actor.username, "delegator")
+    """The approver who delegates records it themself, signed with their password; nobody,
+    an administrator included, records a delegation in someone else's name."""
+    if data.delegator and data.delegator.strip().lower() != actor.username:
+        raise Forbidden(_("Only the approver who delegates may record the delegation, signed with "
+                          "their own password."))
+    if not actor.has(Role.APPROVER):
+        raise Forbidden(_("Only an approver can delegate approval."))
+    delegator = _active_user(session, actor.username, "delegator")
     delegate = _active_user(session, data.delegate, "delegate")
     if delegate.id == delegator.id:
         raise ValidationFailed("delegate", _("A person cannot delegate to themselves."))
@@ -54,10 +52,14 @@ def create_delegation(
         # Without the role the deputy could not even open the versions waiting for approval.
         raise ValidationFailed("delegate", _("%(name)s does not hold the role needed for this step.",
                                              name=delegate.full_name))
+    if _holds(session, delegate, Role.ADMIN):
+        raise ValidationFailed("delegate", _("%(name)s is an administrator and cannot sign.",
+                                             name=delegate.full_name))
     if data.ends_on < data.starts_on:
         raise ValidationFailed("ends_on", _("The end date is before the start date."))
     if data.ends_on < today:
         raise ValidationFailed("ends_on", _("The delegation would already have ended."))
+    reauthenticate(session, actor, data.password)
     delegation = Delegation(delegator_id=delegator.id, delegate_id=delegate.id, starts_on=data.starts_on,
                             ends_on=data.ends_on, note=data.note.strip())
     session.add(delegation)

@@ -14,8 +14,8 @@ from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import delegation, read
 from qms.documents.schemas import DelegationCreate
-from qms.errors import QMSError, ValidationFailed
-from qms.forms import form_data, parse, present
+from qms.errors import QMSError
+from qms.forms import form_data, parse, present, refusal_fields
 from qms.i18n import _
 from qms.web import redirect, render
 
@@ -46,12 +46,12 @@ def create_delegation(request: Request, session: SessionDep, user: PageUser, set
                       form: FormDep) -> Response:
     values = present(form, "delegate", "starts_on", "ends_on", "note")
     try:
-        created = delegation.create_delegation(session, user, parse(DelegationCreate, values),
-                                               local_today(settings.zone))
+        data = parse(DelegationCreate, {**values, "password": form.get("password") or None})
+        created = delegation.create_delegation(session, user, data, local_today(settings.zone))
     except QMSError as exc:
         roll_back(session, exc)
-        errors = exc.fields if isinstance(exc, ValidationFailed) else {"delegate": exc.detail}
-        return _page(request, session, user, values, errors, status_code=exc.status_code)
+        return _page(request, session, user, values, refusal_fields(exc, "delegate"),
+                     status_code=exc.status_code)
     return redirect("/delegations", request, _("Approval delegated from %(start)s to %(end)s.",
                                                 start=created.starts_on.strftime("%d/%m/%Y"),
                                                 end=created.ends_on.strftime("%d/%m/%Y")))

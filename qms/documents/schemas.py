@@ -142,7 +142,8 @@ class Submission(BaseModel):
 class Decision(BaseModel):
     decision: str = Field(min_length=1, max_length=20)
     comment: Text = Field(default="", max_length=5000)
-    password: str = Field(min_length=1, max_length=256)
+    #: Optional here so that a missing password is refused by the signing check with 401.
+    password: str | None = Field(default=None, max_length=256)
 
 
 class WithdrawalRequest(BaseModel):
@@ -160,7 +161,9 @@ class DelegationCreate(BaseModel):
     starts_on: date
     ends_on: date
     note: Text = Field(default="", max_length=300)
+    #: The caller, if given at all: nobody records a delegation for someone else.
     delegator: str | None = Field(default=None, max_length=64)
+    password: str | None = Field(default=None, max_length=256)
 
 
 class DocumentSummary(BaseModel):

@@ -8,10 +8,11 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal, check_throttle, forget_failures
 from qms.accounts.models import LoginAttempt, User
 from qms.accounts.passwords import verify_password
+from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.config import get_settings
 from qms.documents.models import Signature, Version
-from qms.errors import RecordedFailure
+from qms.errors import Forbidden, QMSError, RecordedFailure
 from qms.i18n import _
 
 
@@ -32,12 +33,38 @@ class WrongPassword(RecordedFailure):
                      object_id=self.actor.username)
 
 
+class PasswordRequired(QMSError):
+    """A signature was asked for without the signer's password: 401, like a wrong one, but
+    not counted as a failed sign-in since nothing was guessed."""
+
+    status_code = 401
+    field = "password"
+
+
+def require_signer(actor: Principal) -> None:
+    """An administrator manages accounts and never signs: whoever can give roles and reset
+    passwords must not also be able to put a signature on the record."""
+    if actor.has(Role.ADMIN):
+        raise Forbidden(_("An administrator account cannot sign. Sign with your own account that "
+                          "holds the role for this step."))
+
+
 def reauthenticate(session: Session, actor: Principal, password: str | None) -> None:
+    """The one check before every signature: the signer may sign, and typed their own password.
+
+    Missing or wrong, the answer is 401 and nothing is recorded; a wrong one counts as a
+    failed sign-in of the signer. A temporary password someone else set never signs."""
+    require_signer(actor)
+    if not password:
+        raise PasswordRequired(_("Type your password to sign."))
     settings = get_settings()
     check_throttle(session, settings, actor.username, "")
     user = session.get(User, actor.id)
-    if not password or user is None or not verify_password(user.password_hash, password):
+    if user is None or not verify_password(user.password_hash, password):
         raise WrongPassword(_("The password is wrong; the signature was not recorded."), actor)
+    if user.must_change_password:
+        raise Forbidden(_("Choose a new password before you sign: the one you have was set by an "
+                          "administrator."))
     forget_failures(session, actor.username)
 
 
@@ -52,8 +79,11 @@ def sign(
     purpose: str = "issue",
     on_behalf_of: User | None = None,
 ) -> Signature:
-    """Record a signature over the version's current content hash, with an audit event."""
+    """Record a signature over the version's current content hash, with an audit event.
+
+    The caller has checked the password with :func:`reauthenticate`."""
     assert version.content_hash, "only frozen content can be signed"
+    require_signer(actor)
     signature = Signature(
         version_id=version.id, user_id=actor.id, meaning=meaning, purpose=purpose,
         review_round=version.review_round, comment=comment.strip(), content_hash=version.content_hash,

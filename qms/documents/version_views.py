@@ -51,7 +51,7 @@ def _steps_from_form(form: FormData) -> list[Step]:
 
 def _version_page(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,
                   errors: dict[str, str] | None = None, action_error: str | None = None,
-                  status_code: int = 200) -> Response:
+                  values: dict[str, object] | None = None, status_code: int = 200) -> Response:
     document, version = service.load_version(session, user, code, rev)
     detail = read.version_detail(session, document, version)
     today = local_today(request.app.state.settings.zone)
@@ -68,7 +68,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
         "reviewer_choices": read.people_with_roles(session, {Role.REVIEWER, Role.APPROVER}),
         "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
-        "errors": errors or {}, "action_error": action_error,
+        "errors": errors or {}, "action_error": action_error, "values": values or {},
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),
         "my_task": distribution.task_view(session, user, version),
@@ -166,8 +166,9 @@ def preview(request: Request, user: PageUser, form: FormDep,
 
 
 def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,
-         action: Callable[[], object], message: str, anchor: str) -> Response:
-    """Run one lifecycle action; on refusal show the version page with the reason at the form."""
+         action: Callable[[], object], message: str, anchor: str, form: FormData) -> Response:
+    """Run one lifecycle action; on refusal show the version page with the reason at the form
+    and what the person typed (the password aside) still in it."""
     try:
         action()
     except QMSError as exc:
@@ -175,8 +176,10 @@ def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: 
         errors = exc.fields if isinstance(exc, ValidationFailed) else {}
         if getattr(exc, "field", None) == "password":
             errors = {"password": exc.detail}
+        values = {name: form.getlist(name) if name == "reviewers" else form.get(name)
+                  for name in form if name not in ("password", "csrf_token")}
         return _version_page(request, session, user, code, rev, errors=errors | {"_form": anchor},
-                             action_error=exc.detail, status_code=exc.status_code)
+                             action_error=exc.detail, values=values, status_code=exc.status_code)
     return redirect(_url(code.upper(), rev), request, message)
 
 
@@ -192,7 +195,7 @@ def submit(code: str, rev: int, request: Request, session: SessionDep, user: Pag
         workflow.submit(session, user, code, rev, data)
 
     return _act(request, session, user, code, rev, action,
-                _("The version was submitted; the signers find it in their task lists."), "submit")
+                _("The version was submitted; the signers find it in their task lists."), "submit", form)
 
 
 def _decision(form: FormData) -> Decision:
@@ -205,7 +208,7 @@ def review(code: str, rev: int, request: Request, session: SessionDep, user: Pag
     message = _("Your review was signed.") if form.get("decision") == "reviewed" else _(
         "The version was sent back to the drafter with your comment.")
     return _act(request, session, user, code, rev,
-                lambda: workflow.review(session, user, code, rev, _decision(form)), message, "review")
+                lambda: workflow.review(session, user, code, rev, _decision(form)), message, "review", form)
 
 
 @router.post("/documents/{code}/versions/{rev}/approve")
@@ -216,7 +219,7 @@ def approve(code: str, rev: int, request: Request, session: SessionDep, user: Pa
         "The version was sent back to the drafter with your comment.")
     return _act(request, session, user, code, rev,
                 lambda: workflow.approve(session, user, code, rev, _decision(form), today),
-                message, "approve")
+                message, "approve", form)
 
 
 @router.post("/documents/{code}/versions/{rev}/withdraw")
@@ -230,7 +233,7 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 
     message = _("The withdrawal request was sent for signature.") if not form.get("decision") else _(
         "Your decision on the withdrawal was signed.")
-    return _act(request, session, user, code, rev, action, message, "withdraw")
+    return _act(request, session, user, code, rev, action, message, "withdraw", form)
 
 
 @router.get("/documents/{code}/versions/{rev}/diff")

@@ -97,6 +97,13 @@ def create_document(request: Request, session: SessionDep, user: PageUser, form:
 
 @router.get("/documents/{code}")
 async def document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    return render_document_page(request, session, user, code)
+
+
+def render_document_page(request: Request, session: SessionDep, user: PageUser, code: str, *,
+                         errors: dict[str, str] | None = None, values: dict[str, object] | None = None,
+                         status_code: int = 200) -> Response:
+    """A document's page; ``errors`` and ``values`` give a refused form of a panel back as typed."""
     document = service.load_document(session, user, code)
     detail = read.document_detail(session, user, document)
     current = document.effective_version_id or (
@@ -112,7 +119,8 @@ async def document_page(code: str, request: Request, session: SessionDep, user: 
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "open_revision": next((v.revision for v in detail.versions if v.status in
                                ("draft", "in_review", "awaiting_approval", "approved")), None),
-    })
+        "errors": errors or {}, "values": values or {},
+    }, status_code=status_code)
 
 
 @router.get("/documents/{code}/edit")

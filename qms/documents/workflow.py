@@ -47,6 +47,9 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
         if held.isdisjoint(roles):
             raise ValidationFailed(field, _("%(name)s does not hold the role needed for this step.",
                                             name=user.full_name))
+        if Role.ADMIN in held:
+            raise ValidationFailed(field, _("%(name)s is an administrator and cannot sign.",
+                                            name=user.full_name))
         found.append(user)
     return found
 
@@ -62,8 +65,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
         raise Forbidden(_("Only the drafter of this version or the quality officer may submit it."))
     event = Event.SUBMIT if data.reviewers else Event.SUBMIT_FOR_APPROVAL
     next_status(version.status, event)
-    if data.password is not None:
-        reauthenticate(session, actor, data.password)
+    reauthenticate(session, actor, data.password)
     if not any(getattr(version, name).strip() for name in SECTIONS):
         raise ValidationFailed("sections", _("The version has no content yet."))
     if version.revision > 1 and not version.change_summary.strip():

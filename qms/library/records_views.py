@@ -16,7 +16,7 @@ from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access
 from qms.documents.service import load_document
 from qms.errors import QMSError, ValidationFailed
-from qms.forms import form_data, parse
+from qms.forms import form_data, parse, refusal_fields
 from qms.i18n import _
 from qms.library import records_from_text, records_register, retention
 from qms.library.models import DISPOSALS, MEDIA
@@ -84,22 +84,23 @@ def register_page(request: Request, session: SessionDep, user: PageUser, setting
     chosen = year or local_today(settings.zone).year
     listing = records_register.records_list(session, chosen)
     return render(request, "library/records_register.html", {
-        "listing": listing, "year": chosen, "can_approve": user.has("approver"), "errors": {},
+        "listing": listing, "year": chosen, "can_approve": user.has("approver"), "errors": {}, "values": {},
     })
 
 
 @router.post("/records-register/approve")
 def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
-    values = {name: form.get(name, "") for name in ("year", "password", "comment")}
+    values = {name: form.get(name, "") for name in ("year", "comment")}
     try:
-        approval = records_register.approve_records_list(session, user, parse(RecordsApprovalIn, values))
+        approval = records_register.approve_records_list(
+            session, user, parse(RecordsApprovalIn, {**values, "password": form.get("password") or None}))
     except QMSError as exc:
         roll_back(session, exc)
         year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
         listing = records_register.records_list(session, max(2000, min(year, 2100)))
         return render(request, "library/records_register.html", {
             "listing": listing, "year": listing.year, "can_approve": user.has("approver"),
-            "errors": {"approve": exc.detail},
+            "errors": refusal_fields(exc, "approve"), "values": values,
         }, status_code=exc.status_code)
     return redirect(f"/records-register?year={approval.year}", request,
                     _("The records list of %(year)s was approved and signed.", year=approval.year))

@@ -11,8 +11,10 @@ from starlette.datastructures import FormData
 from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
+from qms.documents import access
+from qms.documents.views import render_document_page
 from qms.errors import Forbidden, NotFound, QMSError
-from qms.forms import form_data, parse
+from qms.forms import form_data, parse, refusal_fields
 from qms.i18n import _
 from qms.library import reviews
 from qms.library.schemas import ReviewOutcome
@@ -42,16 +44,21 @@ def reviews_page(request: Request, session: SessionDep, user: PageUser, settings
 def record(code: str, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
            form: FormDep) -> Response:
     target = f"/documents/{code.upper()}#periodic-review"
-    values = {name: form.get(name) or None for name in ("outcome", "password", "approver")}
+    values = {name: form.get(name) or None for name in ("outcome", "approver")}
     values["comment"] = form.get("comment", "")
     try:
-        review = reviews.record_review(session, user, code, parse(ReviewOutcome, values),
-                                       local_today(settings.zone))
-    except (Forbidden, NotFound):
-        raise  # the error page: not the caller's to record, or no such document for them
+        review = reviews.record_review(
+            session, user, code, parse(ReviewOutcome, {**values, "password": form.get("password") or None}),
+            local_today(settings.zone))
+    except NotFound:
+        raise  # the error page: no such document for them
     except QMSError as exc:
         roll_back(session, exc)
-        return redirect(target, request, exc.detail, "error")
+        if isinstance(exc, Forbidden) and not user.has(*access.MANAGE_DOCUMENTS):
+            raise  # not theirs to record: the error page
+        errors = refusal_fields(exc) | {"_form": "periodic-review"}
+        return render_document_page(request, session, user, code, errors=errors, values=values,
+                                    status_code=exc.status_code)
     if review.outcome == "revise":
         return redirect(f"/documents/{code.upper()}/versions/{review.opened_revision}/edit", request,
                         _("Review recorded: revision %(rev)s was opened as a draft.",

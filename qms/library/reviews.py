@@ -3,8 +3,8 @@
 Each effective document has a next review date (its effective date plus its review
 interval, set when the version comes into force). The quality officer sees reviews due
 within a window and those overdue, together with documents flagged "needs review"
-because an external document they cite changed, and records the outcome: no change
-(signed with the password; the date moves on by the interval), revise (a draft is
+because an external document they cite changed, and records the outcome, signed with
+their password: no change (the date moves on by the interval), revise (a draft is
 opened) or withdraw (the withdrawal is asked for, to be signed by the approver).
 """
 
@@ -102,16 +102,13 @@ def record_review(session: Session, actor: Principal, code: str, data: ReviewOut
     review = PeriodicReview(
         document_id=document.id, revision=effective.revision, outcome=data.outcome,
         comment=data.comment.strip(), due_on=document.next_review_on, reviewed_by_id=actor.id,
-        signer_name=actor.full_name, signer_title=actor.title,
+        signer_name=actor.full_name, signer_title=actor.title, signed=True,
     )
+    reauthenticate(session, actor, data.password)
     if data.outcome == "no_change":
-        if not data.password:
-            raise ValidationFailed("password", _("Sign the review with your password."))
-        reauthenticate(session, actor, data.password)
         document.next_review_on = add_months(today, document.review_interval_months)
         document.needs_review = False
         review.next_review_on = document.next_review_on
-        review.signed = True
         session.add(document)
     elif data.outcome == "revise":
         review.opened_revision = create_version(session, actor, document.code).revision

@@ -185,7 +185,7 @@ class RetentionCategoryPublic(BaseModel):
 
 class RecordsApprovalIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
-    password: str = Field(min_length=1, max_length=256)
+    password: str | None = Field(default=None, max_length=256)
     comment: Text = Field(default="", max_length=2000)
 
 

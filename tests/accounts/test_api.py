@@ -166,20 +166,57 @@ def test_admin_edits_a_user(client, as_admin, make, read):
     assert event.object_id == "nv1"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"active": False}, "active"),
-    ({"roles": ["staff"]}, "roles"),
-    ({"roles": ["auditor"], "title": "Kiểm toán"}, "roles"),
-])
-def test_admin_cannot_lock_themselves_out(client, as_admin, read, body, field):
-    response = client.patch("/api/v1/users/quantri", headers=as_admin, json=body)
+def test_admin_cannot_deactivate_themselves(client, as_admin, read):
+    response = client.patch("/api/v1/users/quantri", headers=as_admin, json={"active": False})
     assert response.status_code == 422
-    assert response.json()["field"] == field
-    row = read.user("quantri")
-    assert row.active and row.title == "Chuyên viên"
-    assert read.roles("quantri") == {"admin"}
+    assert response.json()["field"] == "active"
+    assert read.user("quantri").active
     assert client.get("/api/v1/me", headers=as_admin).status_code == 200
     assert read.events("user.update") == read.events("user.deactivate") == []
+
+
+@pytest.mark.parametrize("body", [
+    {"roles": ["staff"]},
+    {"roles": ["admin", "staff"]},
+    {"roles": ["auditor"], "title": "Kiểm toán"},
+])
+def test_nobody_changes_their_own_roles(client, as_admin, read, body):
+    response = client.patch("/api/v1/users/quantri", headers=as_admin, json=body)
+    assert response.status_code == 403
+    assert "own roles" in response.json()["detail"]
+    row = read.user("quantri")
+    assert row.title == "Chuyên viên"
+    assert read.roles("quantri") == {"admin"}
+    assert read.events("user.update") == []
+
+
+def test_giving_oneself_the_same_roles_again_is_no_change(client, as_admin, read):
+    response = client.patch("/api/v1/users/quantri", headers=as_admin,
+                            json={"roles": ["admin"], "title": "Quản trị hệ thống"})
+    assert response.status_code == 200, response.text
+    assert read.user("quantri").title == "Quản trị hệ thống"
+
+
+@pytest.mark.parametrize("role", ["drafter", "reviewer", "approver", "quality_officer", "auditor"])
+def test_an_administrator_holds_no_library_role(client, as_admin, make, read, role):
+    make.user("nv1", "staff")
+    make.user("quantri2", "admin")
+    for username, body in (("nv1", {"roles": ["admin", role]}), ("quantri2", {"roles": ["admin", role]})):
+        response = client.patch(f"/api/v1/users/{username}", headers=as_admin, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "roles"
+    created = client.post("/api/v1/users", headers=as_admin, json={
+        "username": "moi", "full_name": "Người Mới", "unit": "CNTT", "roles": [role, "admin"],
+        "password": "Tam-thoi-2026x"})
+    assert created.status_code == 422 and created.json()["field"] == "roles"
+    assert read.roles("nv1") == {"staff"} and read.roles("quantri2") == {"admin"}
+    assert read.user("moi") is None
+    assert read.events("user.update") == read.events("user.create") == []
+    # Staff alongside admin is allowed; the change is audited with what it replaced.
+    assert client.patch("/api/v1/users/nv1", headers=as_admin,
+                        json={"roles": ["admin", "staff"]}).status_code == 200
+    [event] = read.events("user.update")
+    assert '"roles_before":["staff"]' in event.details
 
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)

@@ -127,19 +127,22 @@ def test_admin_cannot_deactivate_themselves(db, admin, read):
     assert read.events() == []
 
 
-def test_admin_cannot_drop_their_own_admin_role(db, admin, read):
-    with pytest.raises(ValidationFailed) as refused:
-        users.update_user(db, admin, "quantri", UserUpdate(roles=[Role.STAFF]))
-    assert refused.value.field == "roles"
-    db.rollback()
+def test_nobody_changes_their_own_roles(db, admin, read):
+    for roles in ([Role.STAFF], [Role.ADMIN, Role.STAFF], [Role.ADMIN, Role.AUDITOR]):
+        with pytest.raises(Forbidden):
+            users.update_user(db, admin, "quantri", UserUpdate(roles=roles))
+        db.rollback()
     assert read.roles("quantri") == {"admin"}
     assert read.events() == []
 
 
-def test_admin_may_change_their_other_roles(db, admin, read):
-    users.update_user(db, admin, "quantri", UserUpdate(roles=[Role.ADMIN, Role.AUDITOR]))
-    db.commit()
-    assert read.roles("quantri") == {"admin", "auditor"}
+def test_an_administrator_cannot_be_given_a_library_role(db, admin, make, read):
+    make.user("quantri2", "admin")
+    with pytest.raises(ValidationFailed) as refused:
+        users.update_user(db, admin, "quantri2", UserUpdate(roles=[Role.ADMIN, Role.APPROVER]))
+    assert refused.value.field == "roles"
+    db.rollback()
+    assert read.roles("quantri2") == {"admin"}
 
 
 def test_another_admin_may_remove_an_admin_role(db, admin, make, read):

@@ -201,16 +201,39 @@ def test_admin_edits_a_user_through_the_form(signed_in_admin, make, read):
     assert read.roles("nv1") == {"reviewer", "staff"}
 
 
-def test_admin_dropping_their_own_admin_role_in_the_form_sees_why(signed_in_admin, read):
-    response = post_form(signed_in_admin, "/admin/users/quantri", {
-        "full_name": "Nguyễn Quản Trị", "title": "", "unit": "CNTT", "email": "", "roles": ["staff"]})
-    assert response.status_code == 422
-    assert "You cannot remove your own administrator role." in (field_error(response.text, "roles") or "")
-    assert "<fieldset disabled>" not in response.text, "the form stays editable"
-    assert '<button type="submit">Save</button>' in response.text
-    assert 'action="/admin/users/quantri/active"' not in response.text, "no self-deactivation button"
+def test_an_admin_cannot_change_their_own_roles_in_the_form(signed_in_admin, read):
+    page = signed_in_admin.get("/admin/users/quantri")
+    assert '<fieldset class="roles" disabled' in page.text
+    assert "Nobody changes their own roles" in page.text
+    saved = post_form(signed_in_admin, "/admin/users/quantri", {
+        "full_name": "Nguyễn Quản Trị", "title": "Quản trị", "unit": "CNTT", "email": ""})
+    assert saved.status_code == 303, "the rest of the form still saves"
+    forced = post_form(signed_in_admin, "/admin/users/quantri", {
+        "full_name": "Nguyễn Quản Trị", "title": "", "unit": "CNTT", "email": "", "roles": ["approver"]})
+    assert forced.status_code == 403
     assert read.roles("quantri") == {"admin"}
-    assert read.events("user.update") == []
+    assert read.user("quantri").title == "Quản trị"
+
+
+def test_the_user_form_shows_why_an_admin_cannot_sign(signed_in_admin, make, read):
+    make.user("nv1", "staff")
+    response = post_form(signed_in_admin, "/admin/users/nv1", {
+        "full_name": "Nv1", "title": "", "unit": "VP", "email": "", "roles": ["admin", "approver"]})
+    assert response.status_code == 422
+    assert "An administrator cannot also hold" in (field_error(response.text, "roles") or "")
+    assert 'value="approver" checked' in response.text, "what was ticked stays ticked"
+    created = post_form(signed_in_admin, "/admin/users/new", {
+        "username": "moi", "full_name": "Người Mới", "unit": "VP", "password": "Tam-thoi-2026x",
+        "roles": ["admin", "quality_officer"]})
+    assert created.status_code == 422
+    assert "An administrator cannot also hold" in (field_error(created.text, "roles") or "")
+    assert read.roles("nv1") == {"staff"} and read.user("moi") is None
+
+
+def test_an_account_from_before_the_rule_shows_it_on_its_page(signed_in_admin, make):
+    make.user("cu", "admin", "approver")
+    page = signed_in_admin.get("/admin/users/cu")
+    assert "An administrator cannot also hold" in (field_error(page.text, "roles") or "")
 
 
 def test_admin_deactivates_and_reactivates_a_user(signed_in_admin, make, read):

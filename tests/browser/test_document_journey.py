@@ -65,6 +65,13 @@ def test_new_procedure_is_drafted_reviewed_and_approved(person, screenshot_dir):
         assert task.is_visible(), "the review waits on the reviewer's home page"
         with reviewer.expect_navigation():
             task.click()
+        reviewer.fill("#review-comment", "Nội dung phù hợp thực tế.")
+        reviewer.fill("#review-password", "khong-phai-mat-khau")
+        with reviewer.expect_navigation():
+            reviewer.click("#review button[type=submit]")
+        assert reviewer.locator("#review-password-error").is_visible(), "the error is at the password"
+        assert reviewer.input_value("#review-comment") == "Nội dung phù hợp thực tế.", "the comment is kept"
+        assert reviewer.input_value("#review-password") == ""
         _sign(reviewer, "reviewed")
         assert "Chờ phê duyệt" in reviewer.locator(".doc-head__badges").inner_text()
 

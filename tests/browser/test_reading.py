@@ -34,7 +34,8 @@ def _publish_through_the_api(page) -> None:  # type: ignore[no-untyped-def]
                      "content": "Cán bộ gửi phiếu góp ý cho Thư ký ISO; Thư ký ISO tổng hợp hằng tháng."},
         "change_summary": "Ban hành lần đầu"})
     assert edited.ok, edited.text()
-    assert page.request.post(f"{url}/submit", headers=iso, data={"reviewers": [], "approver": "giamdoc"}).ok
+    assert page.request.post(f"{url}/submit", headers=iso, data={"reviewers": [], "approver": "giamdoc",
+                                                                         "password": PASSWORD}).ok
     approved = page.request.post(f"{url}/approve", headers=head,
                                  data={"decision": "approved", "comment": "", "password": PASSWORD})
     assert approved.ok, approved.text()

@@ -322,7 +322,7 @@ def test_a_drafter_who_somehow_is_the_approver_cannot_approve(api, look, today):
     _awaiting_approval(api)
     response = api.post("giamdoc", "/api/v1/delegations",
                         {"delegate": "phogiamdoc", "starts_on": today.isoformat(),
-                         "ends_on": (today + timedelta(days=7)).isoformat()})
+                         "ends_on": (today + timedelta(days=7)).isoformat(), "password": PASSWORD})
     assert response.status_code == 201, response.text
     before = look.snapshot()
 
@@ -735,7 +735,7 @@ def test_only_the_quality_officer_asks_for_a_withdrawal_and_only_of_an_effective
 def _delegate(api, starts_on: date, ends_on: date, username: str = "giamdoc"):
     response = api.post(username, "/api/v1/delegations",
                         {"delegate": "phogiamdoc", "starts_on": starts_on.isoformat(),
-                         "ends_on": ends_on.isoformat(), "note": "Đi công tác"})
+                         "ends_on": ends_on.isoformat(), "note": "Đi công tác", "password": PASSWORD})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -829,7 +829,8 @@ def test_revoking_a_delegation_by_an_id_no_row_can_have_is_refused(api):
 
 
 def test_delegation_rules(api, look, today):
-    week = {"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=7)).isoformat()}
+    week = {"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=7)).isoformat(),
+            "password": PASSWORD}
     assert api.post("nhanvien", "/api/v1/delegations", {"delegate": "phogiamdoc", **week}).status_code == 403
     assert api.post("giamdoc", "/api/v1/delegations", {"delegate": "giamdoc", **week}).status_code == 422
     assert api.post("giamdoc", "/api/v1/delegations", {"delegate": "khongco", **week}).status_code == 422
@@ -845,23 +846,39 @@ def test_delegation_rules(api, look, today):
     assert look.events("delegation.create") == []
 
 
-def test_an_administrator_records_a_delegation_only_for_an_approver(api, make, look, today):
+def test_nobody_records_a_delegation_for_someone_else(api, make, look, today):
+    """The attack: an administrator records a delegation from the head of agency to someone."""
     make.user("quantri", "admin", unit="VP")
     week = {"delegate": "phogiamdoc", "starts_on": today.isoformat(),
-            "ends_on": (today + timedelta(days=7)).isoformat()}
-    refused = api.post("quantri", "/api/v1/delegations", {**week, "delegator": "xemxet"})
-    assert refused.status_code == 422
-    assert refused.json()["field"] == "delegator"
-    assert api.post("iso", "/api/v1/delegations", {**week, "delegator": "giamdoc"}).status_code == 403
-    recorded = api.post("quantri", "/api/v1/delegations", {**week, "delegator": "giamdoc"})
+            "ends_on": (today + timedelta(days=7)).isoformat(), "password": PASSWORD}
+    for username in ("quantri", "iso", "phogiamdoc"):
+        refused = api.post(username, "/api/v1/delegations", {**week, "delegator": "giamdoc"})
+        assert refused.status_code == 403, (username, refused.text)
+        assert "delegat" in refused.json()["detail"].lower() or "ủy quyền" in refused.json()["detail"]
+    assert look.count(Delegation) == 0
+    assert look.events("delegation.create") == []
+    # Naming oneself is the same as leaving the delegator out.
+    recorded = api.post("giamdoc", "/api/v1/delegations", {**week, "delegator": "giamdoc"})
     assert recorded.status_code == 201, recorded.text
-    assert (recorded.json()["delegator"], recorded.json()["delegate"]) == ("giamdoc", "phogiamdoc")
     event = look.events("delegation.create")[0]
-    assert event.actor_username == "quantri" and '"delegator":"giamdoc"' in event.details
+    assert event.actor_username == "giamdoc" and '"delegator":"giamdoc"' in event.details
+
+
+@pytest.mark.parametrize("password", [None, "", "Sai-matkhau-9"])
+def test_a_delegation_needs_the_delegators_own_password(api, look, today, password):
+    body = {"delegate": "phogiamdoc", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=7)).isoformat()}
+    if password is not None:
+        body["password"] = password
+    refused = api.post("giamdoc", "/api/v1/delegations", body)
+    assert refused.status_code == 401 and refused.json()["field"] == "password"
+    assert look.count(Delegation) == 0
+    assert look.events("delegation.create") == []
 
 
 def test_delegation_at_service_level_is_audited_in_the_same_transaction(people, engine, look, today):
-    data = DelegationCreate(delegate="phogiamdoc", starts_on=today, ends_on=today + timedelta(days=1))
+    data = DelegationCreate(delegate="phogiamdoc", starts_on=today, ends_on=today + timedelta(days=1),
+                            password=PASSWORD)
     with new_session(engine, write=True) as session:
         create_delegation(session, people["giamdoc"], data, today)
         session.rollback()

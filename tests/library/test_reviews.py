@@ -37,9 +37,10 @@ def test_no_change_is_signed_with_the_password_and_moves_the_date_by_the_interva
     in_force(api, db, due_in_days=-5)
     url = "/api/v1/documents/QT-01/periodic-review"
     unsigned = api.post("iso", url, {"outcome": "no_change", "comment": "Vẫn phù hợp"})
-    assert unsigned.status_code == 422 and unsigned.json()["field"] == "password"
+    assert unsigned.status_code == 401 and unsigned.json()["field"] == "password"
     wrong = api.post("iso", url, {"outcome": "no_change", "password": "sai-mat-khau"})
-    assert wrong.status_code == 401
+    assert wrong.status_code == 401 and wrong.json()["field"] == "password"
+    assert api.get("iso", "/api/v1/reviews/due").json()["total"] == 1
     done = api.post("iso", url, {"outcome": "no_change", "comment": "Vẫn phù hợp", "password": PASSWORD})
     assert done.status_code == 200, done.text
     next_on = date.fromisoformat(done.json()["next_review_on"])
@@ -53,16 +54,20 @@ def test_no_change_is_signed_with_the_password_and_moves_the_date_by_the_interva
 def test_revise_opens_a_draft_and_withdraw_asks_the_approver(api, db):
     in_force(api, db)
     url = "/api/v1/documents/QT-01/periodic-review"
-    revise = api.post("iso", url, {"outcome": "revise", "comment": "Cập nhật biểu mẫu"})
+    unsigned = api.post("iso", url, {"outcome": "revise", "comment": "Cập nhật biểu mẫu"})
+    assert unsigned.status_code == 401 and unsigned.json()["field"] == "password"
+    assert [v["revision"] for v in api.get("iso", "/api/v1/documents/QT-01").json()["versions"]] == [1]
+    revise = api.post("iso", url, {"outcome": "revise", "comment": "Cập nhật biểu mẫu", "password": PASSWORD})
     assert revise.status_code == 200 and revise.json()["opened_revision"] == 2
-    assert api.post("iso", url, {"outcome": "revise"}).status_code == 409
+    assert api.post("iso", url, {"outcome": "revise", "password": PASSWORD}).status_code == 409
 
     in_force(api, db, "QT-02")
     url2 = "/api/v1/documents/QT-02/periodic-review"
-    no_approver = api.post("iso", url2, {"outcome": "withdraw", "comment": "Không còn áp dụng"})
+    no_approver = api.post("iso", url2, {"outcome": "withdraw", "comment": "Không còn áp dụng",
+                                         "password": PASSWORD})
     assert no_approver.status_code == 422 and no_approver.json()["field"] == "approver"
     withdraw = api.post("iso", url2, {"outcome": "withdraw", "comment": "Không còn áp dụng",
-                                      "approver": "giamdoc"})
+                                      "approver": "giamdoc", "password": PASSWORD})
     assert withdraw.status_code == 200, withdraw.text
     pending = api.get("giamdoc", "/api/v1/me/pending").json()
     assert [(p["kind"], p["code"]) for p in pending] == [("withdrawal", "QT-02")]

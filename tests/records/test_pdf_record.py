@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from support import agency_today
+from support import PASSWORD, agency_today
 
 from qms.clock import local_today
 from qms.records.fonts import FACES, STAMP_FONT, vietnamese_letters
@@ -107,7 +107,7 @@ def test_a_deputy_signs_under_kt(api, client, people):
     today = agency_today()
     delegation = api.post("giamdoc", "/api/v1/delegations", {
         "delegate": "phogiamdoc", "starts_on": (today - timedelta(days=1)).isoformat(),
-        "ends_on": (today + timedelta(days=5)).isoformat()})
+        "ends_on": (today + timedelta(days=5)).isoformat(), "password": PASSWORD})
     assert delegation.status_code == 201, delegation.text
     assert api.submit("QT-01", 1).status_code == 200
     assert api.review("QT-01", 1).status_code == 200
