@@ -58,6 +58,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
                     if v.revision < version.revision), default=None)
     return render(request, "documents/version.html", {
         "document": document, "version": version, "detail": detail,
+        "version_unit_name": read.unit_name(session, version.owner_unit_id) if version.owner_unit_id else "",
         "previous_revision": previous,
         "can_edit": version.status == "draft" and access.edits(user, version),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),

@@ -11,7 +11,7 @@ from library import samples
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain
-from qms.documents.content import content_hash, frozen_parts, steps_of
+from qms.documents.content import content_hash, frozen_parts, signed_metadata, steps_of
 from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
@@ -109,7 +109,8 @@ def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db, stor
     version = db.get(Version, document.effective_version_id)
     assert split_at_steps(version.content)[1] is not None
     version.content = without_marker(version.content).strip()
-    version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None)
+    version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None, scheme=1)
+    version.hash_scheme = 1  # as migration 0008 records a hash made before files were signed
     db.commit()
     again = import_directory(db, PROCEDURES_DIR, ZONE, store)
     assert {r.action for r in again} == {"unchanged"}, [str(r) for r in again]
@@ -245,7 +246,7 @@ def test_the_files_a_source_names_are_attached_and_signed_with_the_revision(demo
     assert frozen_parts(db, version.id)["attachments"] == [{"name": "BM-QT90-01.docx",
                                                              "sha256": attachment.sha256}]
     assert version.content_hash == content_hash("QT-90", version, steps_of(db, version.id),
-                                                frozen_parts(db, version.id))
+                                                frozen_parts(db, version.id), signed_metadata(db, version))
     assert {r.action for r in import_directory(db, folder, ZONE, store)} == {"unchanged"}
 
 
