@@ -158,5 +158,17 @@ def test_upgrading_from_0007_keeps_frozen_versions_verifying(tmp_path: Path):
             first = versions["QT-01"]
             assert (first.title, first.kind, first.owner_unit_id, first.confidentiality) == (
                 "Quy trình QT-01", "procedure", unit, "internal")
+
+        # Going back to 0007 drops the columns and nothing else: no rebuild of the table whose
+        # ON DELETE actions would empty the steps and unlink the documents.
+        config = alembic_config(old)
+        with old.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0007")
+        with old.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM version_step")).scalar_one() == 4
+            assert connection.execute(text("SELECT count(*) FROM attachment")).scalar_one() == 1
+            linked = text("SELECT count(*) FROM document WHERE effective_version_id IS NOT NULL")
+            assert connection.execute(linked).scalar_one() == 4
     finally:
         old.dispose()

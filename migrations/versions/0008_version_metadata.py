@@ -102,12 +102,13 @@ def _record_schemes(bind: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f('fk_document_version_owner_unit_id_unit'), 'document_version',
-                           type_='foreignkey')
-    with op.batch_alter_table('document_version', schema=None) as batch_op:
-        batch_op.drop_column('hash_scheme')
-        batch_op.drop_column('confidentiality')
-        batch_op.drop_column('owner_unit_id')
-        batch_op.drop_column('kind')
-        batch_op.drop_column('title')
+    columns = ('hash_scheme', 'confidentiality', 'owner_unit_id', 'kind', 'title')
+    if op.get_bind().dialect.name == "sqlite":
+        # Native DROP COLUMN (SQLite 3.35+): a batch rebuild would empty the tables that refer
+        # to document_version through their ON DELETE actions.
+        for name in columns:
+            op.execute(f"ALTER TABLE document_version DROP COLUMN {name}")
+        return
+    op.drop_constraint(op.f('fk_document_version_owner_unit_id_unit'), 'document_version', type_='foreignkey')
+    for name in columns:
+        op.drop_column('document_version', name)
