@@ -188,12 +188,6 @@ def open_draft(session: Session, document: Document) -> Version | None:
     return latest if latest is not None and latest.status == Status.DRAFT else None
 
 
-def metadata_holder(session: Session, document: Document) -> Document | Version:
-    """Where the signed metadata is changed: the open draft, else the document (whose
-    metadata are then those of a signed revision and cannot change)."""
-    return open_draft(session, document) or document
-
-
 def _signed_changes(session: Session, holder: Document | Version, data: DocumentUpdate) -> dict[str, object]:
     """The signed metadata ``data`` asks to change, as attribute values that differ from the holder's."""
     wanted: dict[str, object] = {}
