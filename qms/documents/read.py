@@ -157,6 +157,12 @@ def full_names(session: Session, usernames: list[str]) -> dict[str, str]:
     return dict(session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all())
 
 
+def unit_codes(session: Session, *versions: Version) -> dict[int, str]:
+    """The codes of the owner units of ``versions``, by id."""
+    return {version.owner_unit_id: unit_code(session, version.owner_unit_id) for version in versions
+            if version.owner_unit_id is not None}
+
+
 def unit_code(session: Session, unit_id: int | None) -> str:
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     return unit.code if unit else ""

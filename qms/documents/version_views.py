@@ -234,7 +234,8 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
               against: int = Query(..., ge=1, le=10_000)) -> Response:
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
+    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+                           read.unit_codes(session, old, new))
     return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
                                                    "diff": result})
 

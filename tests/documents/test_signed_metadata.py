@@ -247,3 +247,17 @@ def test_a_version_frozen_under_an_earlier_scheme_still_verifies(in_force, db, s
 def test_a_never_frozen_version_does_not_match(api, db):
     api.create_procedure("QT-01", OLD_TITLE)
     assert not frozen_hash_matches(db, "QT-01", _version(db, "QT-01", 1))
+
+
+def test_the_differences_show_the_signed_details_that_changed(in_force, client):
+    api = in_force
+    assert api.post("iso", f"{DOCS}/QT-01/versions").status_code == 201
+    assert api.patch("iso", f"{DOCS}/QT-01", {"title": NEW_TITLE, "owner_unit": "CCHC"}).status_code == 200
+    diff = api.get("iso", f"{DOCS}/QT-01/versions/2/diff", params={"against": 1}).json()
+    assert diff["changed"] is True
+    assert diff["details"] == [{"field": "title", "old": OLD_TITLE, "new": NEW_TITLE},
+                               {"field": "owner_unit", "old": "VP", "new": "CCHC"}]
+    login(client, "iso")
+    page = client.get("/documents/QT-01/versions/2/diff?against=1").text
+    assert "Thông tin được ký cùng lần ban hành" in page
+    assert f"<del>{OLD_TITLE}</del> <ins>{NEW_TITLE}</ins>" in page
