@@ -138,6 +138,12 @@ def build(
             ],
         )
         doc_ids = dict(connection.execute(select(Document.code, Document.id)).all())
+        metadata = {
+            row.id: {"title": row.title, "kind": row.kind, "owner_unit_id": row.owner_unit_id,
+                     "confidentiality": row.confidentiality}
+            for row in connection.execute(select(Document.id, Document.title, Document.kind,
+                                                 Document.owner_unit_id, Document.confidentiality))
+        }
         rows = []
         for code, doc_id in doc_ids.items():
             n = int(code[3:])
@@ -146,6 +152,7 @@ def build(
                     {
                         "document_id": doc_id,
                         "revision": revision,
+                        **metadata[doc_id],
                         "status": "effective" if revision == revisions else "superseded",
                         "purpose": f"Quy định trình tự {TOPICS[n % len(TOPICS)]} của Sở.",
                         "scope": "Áp dụng đối với các phòng, đơn vị thuộc Sở.",
@@ -158,6 +165,7 @@ def build(
                         "changed_sections": "",
                         "effective_date": start_day + timedelta(days=90 * revision + n % 60),
                         "content_hash": f"{n:032x}{revision:032x}",
+                        "hash_scheme": 3,
                         "lock_version": 1,
                         "review_round": 1,
                         "drafter_id": ids["iso"],

@@ -83,9 +83,11 @@ def build(engine: Engine, users: int, documents: int, per_version: int) -> dict[
         doc_ids = list(connection.execute(select(Document.id).order_by(Document.id)).scalars())
         connection.execute(insert(Version), [
             {"document_id": d, "revision": rev, "status": "effective" if rev == 2 else "superseded",
+             "title": f"Quy trình số {n}", "kind": "procedure", "owner_unit_id": units[0],
+             "confidentiality": "internal",
              "change_summary": f"Sửa đổi lần {rev}", "changed_sections": "", "lock_version": 1,
              "review_round": 1, "drafter_id": ids["iso"], "effective_date": date(2025, rev * 3, 1),
-             "created_at": now, "updated_at": now} for d in doc_ids for rev in (1, 2)])
+             "created_at": now, "updated_at": now} for n, d in enumerate(doc_ids, start=1) for rev in (1, 2)])
         versions = connection.execute(select(Version.id, Version.document_id, Version.status)).all()
         connection.execute(
             update(Document).where(Document.id == bindparam("d"))
@@ -123,6 +125,7 @@ def bench_distribution(engine: Engine, users: int) -> list[float]:
             session.flush()
             version = Version(document_id=document.id, revision=1, status="effective", drafter_id=iso.id,
                               effective_date=date.today())
+            version.take_metadata(document)
             session.add(version)
             session.flush()
             document.effective_version_id = version.id

@@ -122,10 +122,12 @@ def withdraw_version(body: WithdrawalRequest, session: SessionDep, user: Current
 def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: int = Revision,
                  against: int = Query(..., ge=1, le=10_000)) -> dict[str, Any]:
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
+    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+                           read.unit_codes(session, old, new))
     return {
         "code": document.code, "revision": result.revision, "against": result.against,
         "changed": result.changed,
+        "details": [{"field": d.field, "old": d.old, "new": d.new} for d in result.details],
         "sections": [{"section": s.section, "changed": s.changed, "ops": s.ops} for s in result.sections],
         "steps": [{"op": s.op, "old": s.old, "new": s.new} for s in result.steps],
     }

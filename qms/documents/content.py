@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from qms.accounts.models import Unit
 from qms.documents.models import SECTIONS, Version, VersionStep
 from qms.documents.schemas import Step
 
@@ -47,14 +48,34 @@ def frozen_parts(session: Session, version_id: int) -> dict[str, object]:
     return {name: part(session, version_id) for name, part in sorted(_frozen_parts.items())}
 
 
-def content_hash(code: str, version: Version, steps: Sequence[Step],
-                 parts: Mapping[str, object] | None) -> str:
+#: How a version's content is hashed, by the number kept in ``Version.hash_scheme``:
+#: 1 — code, revision, sections, steps and change summary (the first release);
+#: 2 — also the frozen parts (the attached files by name and SHA-256);
+#: 3 — also the signed metadata: title, kind, owner unit (by its code, which never changes)
+#: and confidentiality.
+#: A version is checked with the scheme it was frozen with, so versions frozen before a scheme
+#: existed keep verifying (migration 0008 recorded theirs); new freezes use ``CURRENT_SCHEME``.
+HASH_SCHEMES = (1, 2, 3)
+CURRENT_SCHEME = 3
+
+
+def signed_metadata(session: Session, version: Version) -> dict[str, str]:
+    """The metadata a version signs, the owner unit named by its code."""
+    unit = session.get(Unit, version.owner_unit_id) if version.owner_unit_id is not None else None
+    return {"title": version.title, "kind": version.kind, "owner_unit": unit.code if unit else "",
+            "confidentiality": version.confidentiality}
+
+
+def content_hash(code: str, version: Version, steps: Sequence[Step], parts: Mapping[str, object] | None,
+                 metadata: Mapping[str, str] | None = None, *, scheme: int = CURRENT_SCHEME) -> str:
     """SHA-256 over the content a signer vouches for, in a canonical JSON form.
 
     The effective date is a decision of the approver, not content, so it is not hashed.
-    ``parts`` are the :func:`frozen_parts`; ``None`` gives the hash of versions frozen before
-    parts were signed, which :func:`frozen_hash_matches` still accepts for them.
+    ``parts`` are the :func:`frozen_parts` (schemes 2 and 3), ``metadata`` the
+    :func:`signed_metadata` (scheme 3); see :data:`HASH_SCHEMES`.
     """
+    if scheme not in HASH_SCHEMES:
+        raise ValueError(f"unknown hash scheme {scheme!r}")
     payload: dict[str, object] = {
         "code": code,
         "revision": version.revision,
@@ -63,24 +84,42 @@ def content_hash(code: str, version: Version, steps: Sequence[Step],
         "change_summary": version.change_summary,
         "changed_sections": version.changed_sections,
     }
-    if parts is not None:
-        payload["parts"] = dict(parts)
+    if scheme >= 2:
+        payload["parts"] = dict(parts or {})
+    if scheme >= 3:
+        payload["scheme"] = scheme
+        payload["metadata"] = dict(metadata or {})
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+def hash_with(session: Session, code: str, version: Version, scheme: int) -> str:
+    """The hash of the version as the database holds it now, computed with ``scheme``."""
+    parts = frozen_parts(session, version.id) if scheme >= 2 else None
+    metadata = signed_metadata(session, version) if scheme >= 3 else None
+    return content_hash(code, version, steps_of(session, version.id), parts, metadata, scheme=scheme)
+
+
 def current_hash(session: Session, code: str, version: Version) -> str:
-    """The hash of the version's content as it is now in the database."""
-    return content_hash(code, version, steps_of(session, version.id), frozen_parts(session, version.id))
+    """The hash of the version's content as it is now in the database, with the current scheme."""
+    return hash_with(session, code, version, CURRENT_SCHEME)
+
+
+def freeze(session: Session, code: str, version: Version) -> None:
+    """Record the hash of the content as it is now: what the signatures will vouch for."""
+    version.content_hash = current_hash(session, code, version)
+    version.hash_scheme = CURRENT_SCHEME
 
 
 def frozen_hash_matches(session: Session, code: str, version: Version) -> bool:
-    """Whether the content is still what was frozen at submission. A hash without parts can
-    only come from before they were signed (every later one has the key), so it is
-    compared with the content without them."""
-    steps = steps_of(session, version.id)
-    return version.content_hash in (content_hash(code, version, steps, frozen_parts(session, version.id)),
-                                    content_hash(code, version, steps, None))
+    """Whether the content, metadata and frozen parts are still what was frozen, recomputed with
+    the scheme the version was frozen with. False for a version that was never frozen."""
+    if not version.content_hash:
+        return False
+    scheme = version.hash_scheme or CURRENT_SCHEME
+    if scheme not in HASH_SCHEMES:
+        return False
+    return version.content_hash == hash_with(session, code, version, scheme)
 
 
 def etag_of(version: Version) -> str:

@@ -1,9 +1,11 @@
-"""Differences between two revisions: word by word in sections, row by row in steps."""
+"""Differences between two revisions: the signed details, word by word in sections, row by row
+in steps."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qms.documents.models import SECTIONS, Version
@@ -27,16 +29,38 @@ class StepDiff:
     new: dict[str, str] | None
 
 
+@dataclass(frozen=True)
+class DetailChange:
+    """A detail signed with each revision (title, kind, owner unit, confidentiality) that differs."""
+
+    field: str
+    old: str
+    new: str
+
+
 @dataclass
 class VersionDiff:
     revision: int
     against: int
     sections: list[SectionDiff]
     steps: list[StepDiff]
+    details: list[DetailChange] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return any(s.changed for s in self.sections) or any(s.op != "equal" for s in self.steps)
+        return (bool(self.details) or any(s.changed for s in self.sections)
+                or any(s.op != "equal" for s in self.steps))
+
+
+def details_diff(old: Version, new: Version, unit_codes: Mapping[int, str]) -> list[DetailChange]:
+    """The signed details that changed, the owner unit named by its code."""
+    def values(version: Version) -> dict[str, str]:
+        unit = unit_codes.get(version.owner_unit_id, "") if version.owner_unit_id is not None else ""
+        return {"title": version.title, "kind": version.kind, "owner_unit": unit,
+                "confidentiality": version.confidentiality}
+
+    before, after = values(old), values(new)
+    return [DetailChange(name, before[name], after[name]) for name in before if before[name] != after[name]]
 
 
 def word_diff(old: str, new: str) -> list[dict[str, str]]:
@@ -90,10 +114,12 @@ def steps_diff(old: list[Step], new: list[Step]) -> list[StepDiff]:
     return result
 
 
-def diff_versions(old: Version, old_steps: list[Step], new: Version, new_steps: list[Step]) -> VersionDiff:
+def diff_versions(old: Version, old_steps: list[Step], new: Version, new_steps: list[Step],
+                  unit_codes: Mapping[int, str] | None = None) -> VersionDiff:
     sections = []
     for name in SECTIONS:
         before, after = getattr(old, name), getattr(new, name)
         changed = before != after
         sections.append(SectionDiff(name, changed, word_diff(before, after) if changed else []))
-    return VersionDiff(new.revision, old.revision, sections, steps_diff(old_steps, new_steps))
+    return VersionDiff(new.revision, old.revision, sections, steps_diff(old_steps, new_steps),
+                       details_diff(old, new, unit_codes or {}))

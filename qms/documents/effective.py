@@ -14,7 +14,7 @@ from qms.clock import add_months
 from qms.db import utcnow
 from qms.documents import events, search_index
 from qms.documents.lifecycle import Event, Status, transition
-from qms.documents.models import Document, RevisionHistory, Version, version_ref
+from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Version, version_ref
 
 
 def make_effective(session: Session, actor: Principal | None, document: Document, version: Version) -> None:
@@ -39,6 +39,9 @@ def make_effective(session: Session, actor: Principal | None, document: Document
     session.add(version)
     session.flush()
     document.effective_version_id = version.id
+    for name in SIGNED_METADATA:
+        # What the register, the search and every list show is what the version in force signed.
+        setattr(document, name, getattr(version, name))
     document.needs_review = False
     document.next_review_on = add_months(
         version.effective_date or now.date(), document.review_interval_months

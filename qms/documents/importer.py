@@ -23,7 +23,14 @@ from sqlmodel import Session
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
 from qms.documents import search_index
-from qms.documents.content import content_hash, current_hash, frozen_parts, replace_steps
+from qms.documents.content import (
+    CURRENT_SCHEME,
+    content_hash,
+    freeze,
+    frozen_parts,
+    replace_steps,
+    signed_metadata,
+)
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
@@ -99,7 +106,7 @@ def _attach(session: Session, store: FileStore, version: Version, files: list[So
     session.flush()
 
 
-def _new_version(session: Session, source: ProcedureSource, document: Document, zone: ZoneInfo,
+def _new_version(session: Session, source: ProcedureSource, document: Document, unit: Unit, zone: ZoneInfo,
                  store: FileStore, files: list[SourceFile]) -> Version:
     entry = source.current
     lines = source.key_lines
@@ -109,12 +116,14 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     version = Version(document_id=document.id, revision=entry.revision, drafter_id=drafter.id,
                       approver_id=approver.id, change_summary=entry.change_summary,
                       changed_sections=entry.changed_sections, effective_date=entry.effective_date,
-                      review_round=1, **{name: source.sections[name] for name in SECTIONS})
+                      review_round=1, title=source.title, kind=source.kind, owner_unit_id=unit.id,
+                      confidentiality=source.confidentiality,
+                      **{name: source.sections[name] for name in SECTIONS})
     session.add(version)
     session.flush()
     replace_steps(session, version.id, source.steps)
     _attach(session, store, version, files)
-    version.content_hash = current_hash(session, document.code, version)
+    freeze(session, document.code, version)
     version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
     transition(version, Event.SUBMIT if reviewers else Event.SUBMIT_FOR_APPROVAL)
     if reviewers:
@@ -171,16 +180,12 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo, sto
     else:
         latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
         if latest is not None and latest.revision >= source.current.revision:
-            if latest.revision == source.current.revision and latest.content_hash not in _source_hashes(
-                document.code, latest.revision, source, frozen_parts(session, latest.id)
-            ):
-                raise SourceError(source.key_lines.get("revision", 1),
-                                  f"revision {latest.revision} already exists with other content; "
-                                  "add a new [[revisions]] entry for the change")
+            if latest.revision == source.current.revision:
+                _check_same_revision(session, document, latest, source, unit)
             return "unchanged"
     files = _read_files(source, files_dir)
     _history(session, document, source)
-    _new_version(session, source, document, zone, store, files)
+    _new_version(session, source, document, unit, zone, store, files)
     external.save_details(session, None, document, source.external, actor_username=IMPORTER)
     search_index.refresh(session, document)
     audit.record(session, actor=None, actor_username=IMPORTER, action=f"document.import_{action}",
@@ -190,20 +195,41 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo, sto
     return action
 
 
-def _source_hashes(code: str, revision: int, source: ProcedureSource,
-                   parts: dict[str, object]) -> set[str | None]:
-    """The content hashes the source has had: with the version's frozen parts, and as imported
-    before parts were signed or before the place of the steps table was kept in the content
-    (an earlier import is the same revision)."""
-    def digest(sections: dict[str, str], with_parts: dict[str, object] | None) -> str:
-        return content_hash(code, Version(revision=revision, **sections,
+def _check_same_revision(session: Session, document: Document, latest: Version, source: ProcedureSource,
+                         unit: Unit) -> None:
+    """A source naming a revision already imported must hold what that revision signed: a new
+    title, kind, unit or confidentiality, like new text, needs a new revision."""
+    line = source.key_lines.get("revision", 1)
+    differing = [name for name, theirs, ours in (
+        ("title", source.title, latest.title), ("kind", source.kind, latest.kind),
+        ("unit", unit.id, latest.owner_unit_id),
+        ("confidentiality", source.confidentiality, latest.confidentiality),
+    ) if theirs != ours]
+    if differing:
+        raise SourceError(source.key_lines.get(differing[0], line),
+                          f"revision {latest.revision} was signed with another {', '.join(differing)}; "
+                          "add a new [[revisions]] entry for the change")
+    if latest.content_hash not in _source_hashes(session, document.code, latest, source):
+        raise SourceError(line, f"revision {latest.revision} already exists with other content; "
+                                "add a new [[revisions]] entry for the change")
+
+
+def _source_hashes(session: Session, code: str, latest: Version, source: ProcedureSource) -> set[str | None]:
+    """The content hashes the source has had, with the scheme and the frozen parts and metadata of
+    the version imported from it, and as imported before the place of the steps table was kept
+    in the content (an earlier import is the same revision)."""
+    scheme = latest.hash_scheme or CURRENT_SCHEME
+    parts = frozen_parts(session, latest.id)
+    metadata = signed_metadata(session, latest)
+
+    def digest(sections: dict[str, str]) -> str:
+        return content_hash(code, Version(revision=latest.revision, **sections,
                                           change_summary=source.current.change_summary,
                                           changed_sections=source.current.changed_sections), source.steps,
-                            with_parts)
+                            parts, metadata, scheme=scheme)
 
     legacy = {**source.sections, "content": without_marker(source.sections.get("content", "")).strip()}
-    return {digest(sections, with_parts)
-            for sections in (source.sections, legacy) for with_parts in (parts, None)}
+    return {digest(sections) for sections in (source.sections, legacy)}
 
 
 def _ordered(files: list[Path]) -> list[Path]:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    String,
     Text,
     UniqueConstraint,
     text,
@@ -22,6 +23,10 @@ KINDS = ("manual", "policy", "objectives", "procedure", "work_instruction", "for
 CONFIDENTIALITY = ("public", "internal", "restricted")
 SECTIONS = ("purpose", "scope", "references", "definitions", "content", "forms", "records")
 MEANINGS = ("drafted", "reviewed", "approved", "rejected")
+#: What each version keeps a copy of and signs with its content. The review interval, the parent,
+#: the readers of a restricted document and the external details stay on the document: they are
+#: settings of how the library manages it, not part of the text a signer vouches for.
+SIGNED_METADATA = ("title", "kind", "owner_unit_id", "confidentiality")
 
 _STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
 _OPEN_VALUES = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
@@ -103,6 +108,14 @@ class Version(SQLModel, table=True):
     document_id: int = Field(sa_column=_fk("document.id", nullable=False, ondelete="CASCADE", index=False))
     revision: int
     status: str = Field(default=Status.DRAFT.value, max_length=20)
+    # The metadata signed with this revision (see ``content.content_hash``). The document shows
+    # those of its version in force, or of its draft while it has none.
+    title: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
+    kind: str = Field(default="", sa_column=Column(String(20), nullable=False, server_default=""))
+    # No ON DELETE clause: SQLite keeps none it could report for a column added to a table.
+    owner_unit_id: int | None = Field(default=None,
+                                      sa_column=Column(Integer, ForeignKey("unit.id"), nullable=True))
+    confidentiality: str = Field(default="", sa_column=Column(String(12), nullable=False, server_default=""))
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     scope: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     references: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -114,6 +127,8 @@ class Version(SQLModel, table=True):
     changed_sections: str = Field(default="", max_length=300)
     effective_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     content_hash: str | None = Field(default=None, max_length=64)
+    #: How ``content_hash`` was computed (``content.HASH_SCHEMES``); set when the content is frozen.
+    hash_scheme: int | None = Field(default=None)
     lock_version: int = Field(default=1)
     review_round: int = Field(default=0)
     drafter_id: int = Field(sa_column=_fk("user_account.id", nullable=False))
@@ -130,6 +145,11 @@ class Version(SQLModel, table=True):
 
     def section_map(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in SECTIONS}
+
+    def take_metadata(self, source: Document | Version) -> None:
+        """Copy the signed metadata of ``source`` (a document, or another version)."""
+        for name in SIGNED_METADATA:
+            setattr(self, name, getattr(source, name))
 
 
 class VersionStep(SQLModel, table=True):
@@ -221,6 +241,7 @@ __all__ = [
     "KINDS",
     "MEANINGS",
     "SECTIONS",
+    "SIGNED_METADATA",
     "Delegation",
     "Document",
     "DocumentUnit",

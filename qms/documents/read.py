@@ -90,8 +90,11 @@ def version_detail(session: Session, document: Document, version: Version) -> Ve
         select(User.username).join(VersionReviewer, VersionReviewer.user_id == User.id)
         .where(VersionReviewer.version_id == version.id).order_by(VersionReviewer.position)
     ).scalars())
+    unit = session.get(Unit, version.owner_unit_id) if version.owner_unit_id is not None else None
     return VersionDetail(
         code=document.code, revision=version.revision, status=version.status,
+        title=version.title, kind=version.kind, owner_unit=unit.code if unit else "",
+        confidentiality=version.confidentiality,
         sections=version.section_map(), steps=steps_of(session, version.id),
         change_summary=version.change_summary, changed_sections=version.changed_sections,
         effective_date=version.effective_date, content_hash=version.content_hash,
@@ -152,6 +155,17 @@ def full_names(session: Session, usernames: list[str]) -> dict[str, str]:
     if not wanted:
         return {}
     return dict(session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all())
+
+
+def unit_codes(session: Session, *versions: Version) -> dict[int, str]:
+    """The codes of the owner units of ``versions``, by id."""
+    return {version.owner_unit_id: unit_code(session, version.owner_unit_id) for version in versions
+            if version.owner_unit_id is not None}
+
+
+def unit_code(session: Session, unit_id: int | None) -> str:
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    return unit.code if unit else ""
 
 
 def unit_name(session: Session, unit_id: int) -> str:

@@ -80,6 +80,7 @@ class DocumentUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     title: Text | None = Field(default=None, min_length=3, max_length=300)
+    kind: Kind | None = None
     owner_unit: str | None = Field(default=None, min_length=1, max_length=32)
     confidentiality: Confidentiality | None = None
     review_interval_months: int | None = Field(default=None, ge=1, le=120)
@@ -218,6 +219,10 @@ class VersionDetail(BaseModel):
     code: str
     revision: int
     status: str
+    title: str
+    kind: str
+    owner_unit: str
+    confidentiality: str
     sections: dict[str, str]
     steps: list[Step]
     change_summary: str

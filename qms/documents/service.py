@@ -158,6 +158,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
     _set_allowed_units(session, document, data.allowed_units)
     external.save_details(session, actor, document, data.external)
     version = Version(document_id=document.id, revision=1, drafter_id=drafter.id if drafter else actor.id)
+    version.take_metadata(document)
     session.add(version)
     session.flush()
     document.latest_version_id = version.id
@@ -168,10 +169,12 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
     return document
 
 
-def _set_allowed_units(session: Session, document: Document, codes: list[str]) -> None:
+def _set_allowed_units(session: Session, document: Document, codes: list[str],
+                       draft: Version | None = None) -> None:
     session.execute(DocumentUnit.__table__.delete().where(DocumentUnit.document_id == document.id))
     units = [_unit_or_error(session, code, "allowed_units") for code in dict.fromkeys(codes)]
-    if document.confidentiality == "restricted" and not units:
+    restricted = "restricted" in (document.confidentiality, draft.confidentiality if draft else None)
+    if restricted and not units:
         raise ValidationFailed(
             "allowed_units", _("A restricted document needs at least one unit allowed to read it.")
         )
@@ -179,25 +182,73 @@ def _set_allowed_units(session: Session, document: Document, codes: list[str]) -
     session.flush()
 
 
+def open_draft(session: Session, document: Document) -> Version | None:
+    """The document's draft revision, if one is open for editing."""
+    latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
+    return latest if latest is not None and latest.status == Status.DRAFT else None
+
+
+def _signed_changes(session: Session, holder: Document | Version, data: DocumentUpdate) -> dict[str, object]:
+    """The signed metadata ``data`` asks to change, as attribute values that differ from the holder's."""
+    wanted: dict[str, object] = {}
+    if data.title is not None and data.title != holder.title:
+        wanted["title"] = data.title
+    if data.kind is not None and data.kind != holder.kind:
+        wanted["kind"] = data.kind
+    if data.owner_unit is not None:
+        unit_id = _unit_or_error(session, data.owner_unit, "owner_unit").id
+        if unit_id != holder.owner_unit_id:
+            wanted["owner_unit_id"] = unit_id
+    if data.confidentiality is not None and data.confidentiality != holder.confidentiality:
+        wanted["confidentiality"] = data.confidentiality
+    return wanted
+
+
+def _check_kind(document: Document, before: str, after: str) -> None:
+    if "external" in (before, after):
+        raise ValidationFailed("kind", _("An external document stays external, and another document cannot "
+                                         "become one; create a new document instead."))
+    if after == "form" and document.parent_id is None:
+        raise ValidationFailed("kind", _("A form must belong to a procedure."))
+
+
 def update_document(session: Session, actor: Principal, code: str, data: DocumentUpdate) -> Document:
+    """Change a document's details. The title, kind, owner unit and confidentiality are signed
+    with each revision: they change only in an open draft (and on the document while that
+    draft is all it has, or at once when the draft restricts who may read); other details
+    change on the document at any time."""
     access.require_manager(actor)
     document = load_document(session, actor, code, lock=True)
     changes = data.model_dump(exclude_unset=True, mode="json")
-    if data.title is not None:
-        document.title = data.title
-    if data.owner_unit is not None:
-        document.owner_unit_id = _unit_or_error(session, data.owner_unit, "owner_unit").id
+    draft = open_draft(session, document)
+    holder = draft or document
+    signed = _signed_changes(session, holder, data)
+    if signed and draft is None:
+        raise Conflict(_("The title, kind, owner unit and confidentiality are signed with each revision: "
+                         "open a new revision to change them."))
+    if "kind" in signed:
+        _check_kind(document, holder.kind, str(signed["kind"]))
+    if draft is not None and signed:
+        for name, value in signed.items():
+            setattr(draft, name, value)
+        draft.updated_at = utcnow()
+        session.add(draft)
+        changes["revision"] = draft.revision
+        if document.effective_version_id is None:
+            for name, value in signed.items():
+                setattr(document, name, value)
+        elif signed.get("confidentiality") == "restricted":
+            # Who may read is decided now; the version in force keeps the mark it signed.
+            document.confidentiality = "restricted"
     if data.review_interval_months is not None:
         document.review_interval_months = data.review_interval_months
-    if data.confidentiality is not None:
-        document.confidentiality = data.confidentiality
-    if data.allowed_units is not None or "confidentiality" in changes:
+    if data.allowed_units is not None or "confidentiality" in signed:
         current = data.allowed_units
         if current is None:
             current = [u.code for u in session.execute(
                 select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
                 .where(DocumentUnit.document_id == document.id)).scalars()]
-        _set_allowed_units(session, document, current)
+        _set_allowed_units(session, document, current, draft)
     external.save_details(session, actor, document, data.external)
     document.updated_at = utcnow()
     search_index.refresh(session, document)
@@ -268,6 +319,7 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
     version = Version(document_id=document.id, revision=(latest.revision + 1) if latest else 1,
                       drafter_id=drafter_user.id if drafter_user else actor.id)
+    version.take_metadata(document)
     if latest is not None:
         for name in SECTIONS:
             setattr(version, name, getattr(latest, name))

@@ -60,6 +60,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
                     if v.revision < version.revision), default=None)
     return render(request, "documents/version.html", {
         "document": document, "version": version, "detail": detail,
+        "version_unit_name": read.unit_name(session, version.owner_unit_id) if version.owner_unit_id else "",
         "previous_revision": previous,
         "can_edit": version.status == "draft" and access.edits(user, version),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
@@ -240,7 +241,8 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
               against: int = Query(..., ge=1, le=10_000)) -> Response:
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id))
+    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+                           read.unit_codes(session, old, new))
     return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
                                                    "diff": result})
 

@@ -16,7 +16,7 @@ from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.lifecycle import Status
 from qms.documents.models import CONFIDENTIALITY, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
-from qms.errors import QMSError, ValidationFailed
+from qms.errors import Conflict, QMSError, ValidationFailed
 from qms.forms import form_data, parse, present
 from qms.i18n import _
 from qms.library.external_views import details_from_form, field_errors
@@ -56,9 +56,11 @@ async def documents_page(
 
 
 def _document_form(request: Request, session: SessionDep, values: dict[str, object],
-                   errors: dict[str, str], *, editing: str | None = None, status_code: int = 200) -> Response:
+                   errors: dict[str, str], *, editing: str | None = None, draft_revision: int | None = None,
+                   status_code: int = 200) -> Response:
     return render(request, "documents/form.html", {
-        "values": values, "errors": errors, "editing": editing, "kinds": KINDS,
+        "values": values, "errors": errors, "editing": editing, "draft_revision": draft_revision,
+        "kinds": KINDS,
         "levels": CONFIDENTIALITY, "units": unit_choices(session),
         "drafters": read.people_with_roles(session, access.EDIT_DRAFTS),
         "procedures": read.procedure_choices(session), "external_statuses": EXTERNAL_STATUSES,
@@ -128,8 +130,14 @@ def edit_document_page(code: str, request: Request, session: SessionDep, user: P
     access.require_manager(user)
     document = service.load_document(session, user, code)
     detail = read.document_detail(session, user, document)
-    return _document_form(request, session, {**detail.model_dump(), "allowed_units": detail.allowed_units},
-                          {}, editing=document.code)
+    draft = service.open_draft(session, document)
+    values: dict[str, object] = {**detail.model_dump(), "allowed_units": detail.allowed_units}
+    if draft is not None:
+        # The signed details shown are those of the draft, where a change goes.
+        values.update(title=draft.title, owner_unit=read.unit_code(session, draft.owner_unit_id),
+                      confidentiality=draft.confidentiality)
+    return _document_form(request, session, values, {}, editing=document.code,
+                          draft_revision=draft.revision if draft else None)
 
 
 @router.post("/documents/{code}/edit")
@@ -139,10 +147,13 @@ def update_document(code: str, request: Request, session: SessionDep, user: Page
     values["allowed_units"] = form.getlist("allowed_units")
     try:
         document = service.update_document(session, user, code, parse(DocumentUpdate, values))
-    except ValidationFailed as exc:
+    except (ValidationFailed, Conflict) as exc:
         session.rollback()
-        return _document_form(request, session, {**values, "code": code.upper()}, exc.fields,
-                              editing=code.upper(), status_code=422)
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
+        draft = service.open_draft(session, service.load_document(session, user, code))
+        return _document_form(request, session, {**values, "code": code.upper()}, errors,
+                              editing=code.upper(), draft_revision=draft.revision if draft else None,
+                              status_code=exc.status_code)
     return redirect(f"/documents/{document.code}", request, _("Changes saved."))
 
 

@@ -17,7 +17,7 @@ from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents import access, events, search_index
-from qms.documents.content import current_hash, frozen_hash_matches
+from qms.documents.content import freeze, frozen_hash_matches
 from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, Status, next_status, transition
@@ -52,10 +52,6 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
                                             name=user.full_name))
         found.append(user)
     return found
-
-
-def _freeze(session: Session, document: Document, version: Version) -> None:
-    version.content_hash = current_hash(session, document.code, version)
 
 
 def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
@@ -93,7 +89,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     session.execute(delete(VersionReviewer).where(VersionReviewer.version_id == version.id))
     session.add_all(VersionReviewer(version_id=version.id, user_id=user.id, position=index)
                     for index, user in enumerate(reviewers))
-    _freeze(session, document, version)
+    freeze(session, document.code, version)
     transition(version, event)
     session.add(version)
     session.flush()
@@ -101,7 +97,8 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     audit.record(session, actor=actor, action="version.submit", object_type="version",
                  object_id=version_ref(document, version),
                  details={"reviewers": [u.username for u in reviewers], "approver": approver.username,
-                          "content_hash": version.content_hash, "status": version.status})
+                          "content_hash": version.content_hash, "hash_scheme": version.hash_scheme,
+                          "status": version.status})
     return version
 
 

@@ -183,7 +183,7 @@ def section_blocks(version: Version, steps: list[Step], kind: str) -> list[L.Blo
 
 def header_for(agency: Agency, document: Document, version: Version) -> L.PageHeader:
     return L.PageHeader(
-        agency_lines=agency.header_lines(), title=document.title,
+        agency_lines=agency.header_lines(), title=version.title,
         facts=[("Mã hiệu", document.code), ("Lần ban hành", vn.revision_number(version.revision)),
                ("Ngày hiệu lực", vn.short_date(version.effective_date) or "chưa ban hành")],
     )
@@ -196,9 +196,9 @@ def version_record(session: Session, document: Document, version: Version, *, va
     effective = (f"Ngày hiệu lực: {vn.long_date(version.effective_date)}" if version.effective_date
                  else "Chưa ban hành")
     cover: list[L.Block] = [
-        L.Paragraph(L.runs(vn.KINDS.get(document.kind, "Tài liệu").upper(), bold=True), align="center",
+        L.Paragraph(L.runs(vn.KINDS.get(version.kind, "Tài liệu").upper(), bold=True), align="center",
                     size=13, space_after=2),
-        L.Paragraph(L.runs(document.title.upper(), bold=True), align="center", size=16, space_after=4),
+        L.Paragraph(L.runs(version.title.upper(), bold=True), align="center", size=16, space_after=4),
         L.Paragraph(L.runs(f"Mã hiệu: {document.code} – Lần ban hành: {vn.revision_number(version.revision)}"
                            f" – {effective}", italic=True), align="center", space_after=10),
         sign_off(session, version, zone),
@@ -212,10 +212,10 @@ def version_record(session: Session, document: Document, version: Version, *, va
     if status_note:
         cover.append(L.Paragraph(L.runs(status_note + " Không sử dụng.", bold=True, italic=True),
                                  align="center"))
-    blocks = [*cover, L.PageBreak(), *section_blocks(version, steps, document.kind)]
+    blocks = [*cover, L.PageBreak(), *section_blocks(version, steps, version.kind)]
     return L.Record(
         header=header_for(agency, document, version), blocks=blocks,
-        file_title=f"{document.code} – {document.title} – "
+        file_title=f"{document.code} – {version.title} – "
                    f"Lần ban hành {vn.revision_number(version.revision)}",
         stamp=_stamp(variant), watermark=_watermark(version.status), qr_url=verify_url,
         qr_caption="Quét để kiểm tra hiệu lực", author=agency.name,

@@ -49,10 +49,11 @@ def revision_status(session: Session, code: str, revision: int) -> RevisionStatu
     document, version = row
     current = session.get(Version, document.effective_version_id) if document.effective_version_id else None
     state = {"effective": "current", "superseded": "superseded", "obsolete": "obsolete"}[version.status]
-    restricted = document.confidentiality == "restricted"
+    # Restricted now or when that revision was signed: the public page says nothing more of it.
+    restricted = "restricted" in (document.confidentiality, version.confidentiality)
     return RevisionStatus(
         code=document.code, revision=version.revision, state=state, restricted=restricted,
-        title=None if restricted else document.title,
+        title=None if restricted else version.title,
         effective_date=None if restricted else version.effective_date,
         ended_at=None if restricted else version.ended_at,
         current_revision=current.revision if current is not None and state == "superseded" else None,

@@ -11,7 +11,7 @@ from library import samples
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain
-from qms.documents.content import content_hash, frozen_parts, steps_of
+from qms.documents.content import content_hash, frozen_parts, signed_metadata, steps_of
 from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
@@ -109,7 +109,8 @@ def test_a_library_imported_before_markers_is_unchanged_on_import(demo, db, stor
     version = db.get(Version, document.effective_version_id)
     assert split_at_steps(version.content)[1] is not None
     version.content = without_marker(version.content).strip()
-    version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None)
+    version.content_hash = content_hash(document.code, version, steps_of(db, version.id), None, scheme=1)
+    version.hash_scheme = 1  # as migration 0008 records a hash made before files were signed
     db.commit()
     again = import_directory(db, PROCEDURES_DIR, ZONE, store)
     assert {r.action for r in again} == {"unchanged"}, [str(r) for r in again]
@@ -245,7 +246,7 @@ def test_the_files_a_source_names_are_attached_and_signed_with_the_revision(demo
     assert frozen_parts(db, version.id)["attachments"] == [{"name": "BM-QT90-01.docx",
                                                              "sha256": attachment.sha256}]
     assert version.content_hash == content_hash("QT-90", version, steps_of(db, version.id),
-                                                frozen_parts(db, version.id))
+                                                frozen_parts(db, version.id), signed_metadata(db, version))
     assert {r.action for r in import_directory(db, folder, ZONE, store)} == {"unchanged"}
 
 
@@ -264,3 +265,32 @@ def test_a_missing_or_refused_file_is_reported_and_nothing_is_imported(demo, db,
     assert report.action == "error" and reason in report.message and "line 8" in report.message
     assert db.execute(select(Document).where(Document.code == "QT-90")).first() is None
     assert db.execute(select(func.count()).select_from(Attachment)).scalar_one() == attachments
+
+
+def test_a_new_title_in_a_source_needs_a_new_revision(demo, db, store, tmp_path: Path):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "QT-90.md").write_text(GOOD, encoding="utf-8")
+    assert [r.action for r in import_directory(db, folder, ZONE, store)] == ["created"]
+    db.commit()
+
+    renamed = GOOD.replace('title = "Quy trình thử nghiệm"', 'title = "Quy trình thử nghiệm mới"')
+    (folder / "QT-90.md").write_text(renamed, encoding="utf-8")
+    (report,) = import_directory(db, folder, ZONE, store)
+    db.commit()
+    assert report.action == "error" and "signed with another title" in report.message
+    assert "line 3" in report.message
+    document = db.execute(select(Document).where(Document.code == "QT-90")).scalar_one()
+    assert document.title == "Quy trình thử nghiệm"
+
+    entry = ('\n[[revisions]]\nrevision = 2\neffective_date = 2024-06-03\nchange_summary = "Đổi tên"\n'
+             'drafted_by = "soanthao"\nreviewed_by = ["xemxet"]\napproved_by = "giamdoc"\n+++\n')
+    head, body = renamed.split("\n+++\n", 1)
+    (folder / "QT-90.md").write_text(head + "\n" + entry + body, encoding="utf-8")
+    assert [r.action for r in import_directory(db, folder, ZONE, store)] == ["revised"]
+    db.commit()
+    db.expire_all()
+    titles = {revision: title for revision, title in db.execute(
+        select(Version.revision, Version.title).where(Version.document_id == document.id))}
+    assert titles == {1: "Quy trình thử nghiệm", 2: "Quy trình thử nghiệm mới"}
+    assert db.get(Document, document.id).title == "Quy trình thử nghiệm mới"

@@ -101,10 +101,21 @@ def test_a_draft_only_document_is_found_by_those_who_read_drafts(library):
 
 
 def test_a_renamed_document_is_found_by_its_new_title(library):
+    """A title is signed with its revision: the new one is found once that revision is in force."""
     api = library
+    assert api.post("iso", f"{LIST}/QT-01/versions").status_code == 201
     assert api.patch("iso", f"{LIST}/QT-01", {"title": "Quy trình quản lý văn bản"}).status_code == 200
+    assert codes(api, q="quan ly van ban") == []
+    api.fill("QT-01", 2)
+    api.publish("QT-01", 2)
     assert codes(api, q="quan ly van ban") == ["QT-01"]
-    assert codes(api, q="kiem soat") == []
+    found = api.get("nhanvien", LIST, params={"q": "quan ly van ban"}).json()["items"]
+    assert found[0]["title"] == "Quy trình quản lý văn bản"
+
+    # A document that is only a draft is found by the title of that draft at once.
+    renamed = api.patch("iso", f"{LIST}/QT-03", {"title": "Quy trình đánh giá chất lượng nội bộ"})
+    assert renamed.status_code == 200
+    assert codes(api, "iso", q="danh gia chat luong") == ["QT-03"]
 
 
 def test_filters(library):

@@ -104,6 +104,9 @@ def test_restricting_a_document_hides_it_from_other_units_at_once(api, staff_vp)
     api.fill("QT-01")
     api.publish("QT-01")
     assert listed(api, "nhanvienvp") == ["QT-01"]
+    # The confidentiality is signed with a revision: it changes in a new draft, and a stricter
+    # one governs who reads the document at once.
+    assert api.post("iso", f"{DOCS}/QT-01/versions").status_code == 201
     response = api.patch("iso", f"{DOCS}/QT-01", {"confidentiality": "restricted", "allowed_units": ["CCHC"]})
     assert response.status_code == 200, response.text
     assert listed(api, "nhanvienvp") == []

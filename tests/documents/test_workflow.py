@@ -1029,13 +1029,14 @@ def test_an_approval_and_a_metadata_change_at_the_same_time_both_succeed(api, pe
         engine,
         approve=lambda session: workflow.approve(session, people["giamdoc"], "QT-01", 1, decision,
                                                  today).status,
-        rename=lambda session: document_service.update_document(
-            session, people["iso"], "QT-01", DocumentUpdate(title="Quy trình kiểm soát văn bản")).title,
+        settle=lambda session: document_service.update_document(
+            session, people["iso"], "QT-01", DocumentUpdate(review_interval_months=24),
+        ).review_interval_months,
     )
 
-    assert outcomes == {"approve": "effective", "rename": "Quy trình kiểm soát văn bản"}
+    assert outcomes == {"approve": "effective", "settle": 24}
     assert look.statuses("QT-01") == [(1, "effective")]
-    assert look.document("QT-01").title == "Quy trình kiểm soát văn bản"
+    assert look.document("QT-01").review_interval_months == 24
     with Session(engine) as session:
         assert verify_chain(session).ok
 
@@ -1054,11 +1055,12 @@ def test_the_daily_job_and_a_metadata_change_at_the_same_time_both_succeed(api, 
     outcomes = _at_once(
         engine,
         job=lambda session: make_due_effective(session, day),
-        rename=lambda session: document_service.update_document(
-            session, people["iso"], "QT-02", DocumentUpdate(title="Quy trình thứ hai")).title,
+        settle=lambda session: document_service.update_document(
+            session, people["iso"], "QT-02", DocumentUpdate(review_interval_months=24),
+        ).review_interval_months,
     )
 
-    assert outcomes == {"job": ["QT-01/1", "QT-02/1"], "rename": "Quy trình thứ hai"}
+    assert outcomes == {"job": ["QT-01/1", "QT-02/1"], "settle": 24}
     assert look.statuses("QT-01") == look.statuses("QT-02") == [(1, "effective")]
     with Session(engine) as session:
         assert verify_chain(session).ok
