@@ -13,18 +13,20 @@ each version, recomputed by :func:`qms.documents.content.frozen_hash_matches`.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from qms.accounts.roles import VIEW_AUDIT, require_any
+from qms.audit.models import AuditEvent
 from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
 from qms.documents.content import frozen_hash_matches
 from qms.documents.lifecycle import FROZEN_STATES
-from qms.documents.models import Document, Signature, Version
+from qms.documents.models import SIGNED_METADATA, Document, Signature, Version, version_ref
 from qms.errors import Conflict
 from qms.i18n import _
 from qms.storage import FileStore, sha256_of
@@ -86,22 +88,22 @@ def check_versions(session: Session, store: FileStore, version_ids: Collection[i
                    skip: Collection[str] = ()) -> tuple[int, list[VersionFinding]]:
     """(versions checked, those that no longer verify), in code and revision order; ``skip``
     names store checks left out."""
-    query = (select(Document.code, Version).join(Document, Document.id == Version.document_id)
+    query = (select(Document, Version).join(Document, Document.id == Version.document_id)
              .where(Version.status.in_(_FROZEN)).order_by(Document.code, Version.revision))
     if version_ids is not None:
         query = query.where(Version.id.in_(list(version_ids)))
-    rows = [(code, version) for code, version in session.execute(query).all()]
+    rows = [(document, version) for document, version in session.execute(query).all()]
     problems = _problems(session, store, rows, version_ids, skip)
-    findings = [VersionFinding(version.id, code, version.revision, tuple(problems[version.id]))
-                for code, version in rows if problems.get(version.id)]
+    findings = [VersionFinding(version.id, document.code, version.revision, tuple(problems[version.id]))
+                for document, version in rows if problems.get(version.id)]
     return len(rows), findings
 
 
-def _problems(session: Session, store: FileStore, rows: Sequence[tuple[str, Version]],
+def _problems(session: Session, store: FileStore, rows: Sequence[tuple[Document, Version]],
               version_ids: Collection[int] | None, skip: Collection[str]) -> dict[int, list[str]]:
     problems: dict[int, list[str]] = defaultdict(list)
-    for code, version in rows:
-        if not version.content_hash or not frozen_hash_matches(session, code, version):
+    for document, version in rows:
+        if not version.content_hash or not frozen_hash_matches(session, document.code, version):
             problems[version.id].append(_("its content is no longer what was signed"))
     mismatched = (
         select(Signature.version_id, Signature.signer_name, Signature.meaning)
@@ -115,6 +117,8 @@ def _problems(session: Session, store: FileStore, rows: Sequence[tuple[str, Vers
     for version_id, signer, meaning in session.execute(mismatched).all():
         problems[version_id].append(_("the signature of %(signer)s (%(meaning)s) is over other content",
                                       signer=signer, meaning=meaning))
+    for version_id, problem in _trail_disagreements(session, rows):
+        problems[version_id].append(problem)
     for name, check in sorted(_store_checks.items()):
         if name in skip:
             continue
@@ -123,12 +127,51 @@ def _problems(session: Session, store: FileStore, rows: Sequence[tuple[str, Vers
     return problems
 
 
+#: Events whose details record the content hash a version had when it was submitted, signed
+#: or came into force.
+_HASH_EVENTS = ("version.submit", "version.effective")
+#: Up to this many versions the queries name them; beyond, they read everything once.
+_FEW = 500
+
+
+def _trail_disagreements(session: Session, rows: Sequence[tuple[Document, Version]]) -> list[tuple[int, str]]:
+    """Versions whose stored hash is not the one the audit trail last recorded for them, and
+    documents whose register details are not those their version in force signed.
+
+    The trail is keyed and anchored outside the database, so a hash rewritten together with the
+    text and the signatures (a consistent forgery of the database alone) still disagrees with
+    the last hash the trail wrote for the version. One query, whatever the size of the library.
+    """
+    if not rows:
+        return []
+    by_ref = {version_ref(document, version): version for document, version in rows}
+    events = select(AuditEvent.object_id, AuditEvent.details).where(
+        AuditEvent.object_type == "version",
+        or_(AuditEvent.action.in_(_HASH_EVENTS), AuditEvent.action.like("signature.%")),
+    ).order_by(AuditEvent.id)
+    if len(by_ref) <= _FEW:
+        events = events.where(AuditEvent.object_id.in_(list(by_ref)))
+    recorded: dict[str, str] = {}
+    for ref, details in session.execute(events).all():
+        if ref in by_ref and (content_hash := json.loads(details or "{}").get("content_hash")):
+            recorded[ref] = content_hash
+    found = [(by_ref[ref].id, _("its content hash is not the one the audit trail recorded for it"))
+             for ref, content_hash in recorded.items() if by_ref[ref].content_hash != content_hash]
+    for document, version in rows:
+        if document.effective_version_id == version.id and any(
+                getattr(document, name) != getattr(version, name) for name in SIGNED_METADATA):
+            found.append((version.id, _("the register shows other details (title, kind, unit or "
+                                        "confidentiality) than those %(ref)s signed",
+                                        ref=version_ref(document, version))))
+    return found
+
+
 def version_problems(session: Session, store: FileStore, document: Document, version: Version,
                      skip: Collection[str] = ()) -> tuple[str, ...]:
     """What no longer matches the signatures of one version (nothing for a draft)."""
     if version.status not in FROZEN_STATES or version.id is None:
         return ()
-    return tuple(_problems(session, store, [(document.code, version)], [version.id], skip)[version.id])
+    return tuple(_problems(session, store, [(document, version)], [version.id], skip)[version.id])
 
 
 def require_intact(session: Session, store: FileStore, document: Document, version: Version) -> None:

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 from library import samples
-from sqlalchemy import text
+from sqlalchemy import select, text
 from support import login
 
+from qms.db import transaction
+from qms.documents.content import current_hash
+from qms.documents.models import Document, Version
 from qms.storage import file_store
 
 VERSION = "/documents/QT-01/versions/1"
@@ -176,13 +179,29 @@ def test_the_signed_original_is_checked_in_the_store(api, app, engine, demo_sign
     assert api.get("iso", signed).status_code == 409
 
 
-@pytest.mark.xfail(strict=False, reason="the content hash covers the title once issue 14's metadata "
-                                         "signing is merged")
-def test_a_title_changed_in_the_database_is_reported(api, client, engine, settings, issued):
-    raw(engine, "UPDATE document SET title = 'Quy trình đã bị đổi tên'")
-    assert api.get("danhgia", VERIFY).json()["bad_versions"] == ["QT-01/01"]
+@pytest.mark.parametrize("table", ["document_version", "document"])
+def test_a_title_changed_in_the_database_is_reported(api, client, engine, settings, issued, table):
+    raw(engine, f"UPDATE {table} SET title = 'Quy trình đã bị đổi tên'")
+    body = api.get("danhgia", VERIFY).json()
+    assert body["bad_versions"] == ["QT-01/01"]
     login(client, "danhgia")
     assert "integrity-alert" in client.get(VERSION).text
+
+
+def test_text_hash_and_signatures_rewritten_together_still_disagree_with_the_trail(api, english, engine,
+                                                                                   issued):
+    """A consistent forgery of the database alone: new text, the hash recomputed for it, and
+    every signature made to carry that hash. Only the keyed trail still knows the signed hash."""
+    raw(engine, "UPDATE document_version SET content = 'Nội dung đã bị sửa ngoài ứng dụng.'")
+    with transaction(engine) as session:
+        document = session.execute(select(Document).where(Document.code == "QT-01")).scalar_one()
+        version = session.get(Version, document.effective_version_id)
+        version.content_hash = current_hash(session, document.code, version)
+        forged = version.content_hash
+    raw(engine, "UPDATE signature SET content_hash = :h", h=forged)
+    body = api.get("danhgia", VERIFY).json()
+    assert body["bad_versions"] == ["QT-01/01"]
+    assert "the audit trail recorded" in body["version_problems"][0]["problems"][0]
 
 
 def test_the_trail_cut_at_its_end_with_its_head_rewound_is_reported(api, english, engine, issued, cli_env):
