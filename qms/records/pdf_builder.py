@@ -109,6 +109,31 @@ def _paras(items: list[L.Run], style: ParagraphStyle, **extra: Any) -> list[RLPa
             for index, piece in enumerate(pieces)]
 
 
+def _continued(head: list[L.Cell], rows: list[list[L.Cell]],
+               per_page: list[int]) -> tuple[list[list[L.Cell]], list[int]]:
+    """The header and body rows, a row with a cell of more than two pages cut into rows that
+    continue it (with no line between them), and the indexes of those continuations.
+
+    reportlab measures every cell of a row each time it breaks the row across pages, so a
+    row of a hundred pages cost a hundred times one page; rows of about half a page keep it
+    linear. ``per_page`` is how many characters a page of each column holds.
+    """
+    result: list[list[L.Cell]] = []
+    continued: list[int] = []
+    for row in (head, *rows):
+        sizes = [sum(len(run.text) for run in cell) for cell in row]
+        if all(size <= 2 * chars for size, chars in zip(sizes, per_page, strict=False)):
+            result.append(row)
+            continue
+        pieces = [L.split_runs(cell, max(chars // 2, 50)) if cell else []
+                  for cell, chars in zip(row, per_page, strict=False)]
+        for depth in range(max(len(piece) for piece in pieces)):
+            if depth:
+                continued.append(len(result))
+            result.append([piece[depth] if depth < len(piece) else [] for piece in pieces])
+    return result, continued
+
+
 def _lines(text: str, size: float, room: float) -> list[str]:
     """Plain text broken into lines at most ``room`` wide: at spaces, and inside a word
     longer than a line (a URL, a long code), which would otherwise run out of its cell."""
@@ -323,9 +348,13 @@ class _Builder:
         widths = [self.text_w * column.width for column in block.columns]
         aligned = {"center": _style(size, align="center", leading=1.2),
                    "right": _style(size, align="right", leading=1.2)}
-        data: list[list[Any]] = [[_paras([L.Run(column.title)], head_style) for column in block.columns]]
         room = [max(width - 2 * CELL_PADDING - 0.5, size) for width in widths]
-        for row in block.rows:
+        # characters a page of each column holds, roughly (a glyph is about half the size wide)
+        per_page = [max(int(space / (size * 0.5) * self.frame_h / (size * 1.2)), 100) for space in room]
+        head = [[L.Run(column.title)] for column in block.columns]
+        rows, continued = _continued(head, block.rows, per_page)
+        data: list[list[Any]] = [[_paras(cell, head_style) for cell in rows[0]]]
+        for row in rows[1:]:
             data.append([self._cell(cell, aligned.get(column.align, cell_style), space, size)
                          for column, cell, space in zip(block.columns, row, room, strict=False)])
         # LongTable splits a long table page by page without measuring the remaining rows again
@@ -348,6 +377,7 @@ class _Builder:
             ("LEADING", (0, 1), (-1, -1), size * 1.2),
             *[("ALIGN", (index, 1), (index, -1), column.align.upper())
               for index, column in enumerate(block.columns) if column.align in ("center", "right")],
+            *[("LINEABOVE", (0, index), (-1, index), 0.6, colors.white) for index in continued],
         ]))
         items: list[Flowable] = [Spacer(1, 2)]
         if block.title:
