@@ -400,4 +400,5 @@ class _Builder:
 
 
 def build_docx(record: L.Record) -> bytes:
+    L.check_length(record)
     return _Builder(record).build()

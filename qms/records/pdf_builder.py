@@ -480,6 +480,7 @@ class _DocTemplate(BaseDocTemplate):
 
 
 def build_pdf(record: L.Record) -> BuiltPdf:
+    L.check_length(record)
     try:
         return _build(_Builder(record))
     except LayoutStalled:

@@ -115,3 +115,15 @@ def test_start_writing_refuses_to_commit_pending_changes_on_their_own(db):
         start_writing(db)
     db.rollback()
     assert db.execute(text("SELECT count(*) FROM unit")).scalar_one() == 0
+
+
+def test_a_record_too_long_to_typeset_in_seconds_is_refused_with_the_reason(api, engine):
+    """Seven sections can hold 350,000 one-line headings, minutes of typesetting: refused at
+    once, with the reason, and the refused download leaves no audit event."""
+    api.create_procedure()
+    api.fill("QT-01", content="# a\n" * 10_001)
+    response = api.get("iso", f"{URL}/record.pdf")
+    assert response.status_code == 422
+    assert "tối đa 10000" in response.json()["detail"]
+    assert api.get("iso", f"{URL}/record.docx").status_code == 422
+    assert audit_events(engine, "record.download") == []
