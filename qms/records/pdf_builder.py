@@ -301,7 +301,7 @@ class _Builder:
         if isinstance(block, L.Paragraph):
             style = _style(block.size or size, align=block.align, spaceAfter=block.space_after,
                            firstLineIndent=block.indent)
-            return list(_paras(block.runs, style))
+            return _paras(block.runs, style)
         if isinstance(block, L.ListBlock):
             return self._list(block)
         if isinstance(block, L.Table):
@@ -325,7 +325,7 @@ class _Builder:
             heading = _para(text, style)
             if heading.wrap(self.text_w, self.frame_h)[1] <= self.frame_h * KEEP_HEADING_SHARE:
                 return [CondPageBreak(30 * mm), heading]
-        return list(_paras([L.Run(text)], ParagraphStyle(f"{style.name}-long", parent=style, keepWithNext=0)))
+        return _paras([L.Run(text)], ParagraphStyle(f"{style.name}-long", parent=style, keepWithNext=0))
 
     def _list(self, block: L.ListBlock) -> list[Flowable]:
         indent = 7 * mm * (min(block.level, MAX_LIST_LEVEL) + 1)
