@@ -24,7 +24,6 @@ from qms.distribution.models import Distribution
 from qms.documents.models import Document, Version
 from qms.records import certificates
 from qms.records.document_record import load_agency
-from qms.records.models import SignedRecord
 from qms.records.pdf_builder import build_pdf
 from qms.records.report_data import Report
 from qms.records.reports import build_report, distribution_report, report_csv, report_layout
@@ -90,12 +89,12 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     storage = get_storage(settings)
     agency_certificate = certificates.agency_certificate(settings)
     signed = unsigned = 0
-    newly_signed: list[tuple[Document, Version, SignedRecord | None, SignedOriginal]] = []
+    newly_signed: list[tuple[Document, Version, SignedOriginal]] = []
     for document, version in effective:
         row = signed_record_of(session, version)
         if (row is None or not storage.exists(row.sha256)) and agency_certificate is not None:
             original = make_signed_original(session, settings, document, version, agency_certificate)
-            newly_signed.append((document, version, row, original))
+            newly_signed.append((document, version, original))
             digest = original.sha256
         elif row is None:
             unsigned += 1
@@ -129,11 +128,8 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     data = pack.close()
     # everything above only read: the write transaction begins here, for the events alone
     start_writing(session)
-    for document, version, stale, original in newly_signed if agency_certificate is not None else []:
-        if stale is not None:  # its file is gone: the new one takes its place
-            session.delete(stale)
-            session.flush()
-        keep_signed_original(session, actor, document, version, agency_certificate, original)
+    for document, version, original in newly_signed if agency_certificate is not None else []:
+        keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
     audit.record(
         session,
         actor=actor,

@@ -104,7 +104,7 @@ def sign_version(session: Session, actor: Principal | None, settings: Settings, 
                  version: Version, agency: certificates.AgencyCertificate) -> SignedRecord:
     """Render the electronic original, sign it (PAdES, visible stamp), store it and remember it."""
     original = make_signed_original(session, settings, document, version, agency)
-    return keep_signed_original(session, actor, document, version, agency, original)
+    return keep_signed_original(session, actor, settings, document, version, agency, original)
 
 
 def make_signed_original(session: Session, settings: Settings, document: Document, version: Version,
@@ -124,10 +124,18 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     return SignedOriginal(digest, len(data), signed_at, (time.perf_counter() - started) * 1000)
 
 
-def keep_signed_original(session: Session, actor: Principal | None, document: Document, version: Version,
-                         agency: certificates.AgencyCertificate, original: SignedOriginal) -> SignedRecord:
-    """Remember a stored signed original as the version's (``record.sign``); when another
-    request signed the version at the same moment, theirs is kept."""
+def keep_signed_original(session: Session, actor: Principal | None, settings: Settings, document: Document,
+                         version: Version, agency: certificates.AgencyCertificate,
+                         original: SignedOriginal) -> SignedRecord:
+    """Remember a stored signed original as the version's (``record.sign``), in place of one
+    whose file is gone. The version's row is read again here, in the write transaction: when
+    another request signed it meanwhile, theirs is kept."""
+    current = signed_record_of(session, version)
+    if current is not None:
+        if get_storage(settings).exists(current.sha256):
+            return current
+        session.delete(current)
+        session.flush()
     digest = original.sha256
     row = SignedRecord(version_id=version.id, sha256=digest, size=original.size, signed_at=original.signed_at,
                        signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
@@ -164,10 +172,7 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
                              "QMS_SIGNING_P12 and QMS_SIGNING_P12_PASSWORD."))
         original = make_signed_original(session, settings, document, version, agency)
         start_writing(session)
-        if row is not None:  # the stored file is gone: the new one takes its place
-            session.delete(row)
-            session.flush()
-        row = keep_signed_original(session, actor, document, version, agency, original)
+        row = keep_signed_original(session, actor, settings, document, version, agency, original)
     else:
         start_writing(session)
     audit.record(session, actor=actor, action="record.download", object_type="version",

@@ -127,3 +127,42 @@ def test_a_record_too_long_to_typeset_in_seconds_is_refused_with_the_reason(api,
     assert "tối đa 10000" in response.json()["detail"]
     assert api.get("iso", f"{URL}/record.docx").status_code == 422
     assert audit_events(engine, "record.download") == []
+
+
+def test_a_version_signed_by_another_request_meanwhile_keeps_that_signed_original(api, engine, settings,
+                                                                                  tmp_path):
+    """Signing happens outside the write lock, so two downloads of a signed original whose
+    file went missing may both sign again: the one that writes second reads the version's
+    row again and keeps the other's, instead of deleting the row the other one replaced."""
+    from sqlalchemy import select
+
+    from qms.db import new_session, start_writing
+    from qms.documents.models import Document, Version
+
+    publish_rich(api, steps=2)
+    certificates.create_demo_certificate(tmp_path / "later", "Sở Nội vụ tỉnh Ninh Bình")
+    later = settings.model_copy(update={"data_dir": tmp_path / "later"})
+    agency = certificates.agency_certificate(later)
+
+    def load(session):
+        return session.execute(select(Document, Version).join(Version, Version.document_id == Document.id)
+                               .where(Document.code == "QT-01")).one()
+
+    with new_session(engine) as session:
+        lost = service.sign_version(session, None, later, *load(session), agency)
+        session.commit()
+    (tmp_path / "later" / "files" / lost.sha256[:2] / lost.sha256[2:4] / lost.sha256).unlink()
+
+    first, second = new_session(engine), new_session(engine)
+    try:
+        ours = service.make_signed_original(first, later, *load(first), agency)
+        theirs = service.sign_version(second, None, later, *load(second), agency)
+        second.commit()
+        start_writing(first)
+        kept = service.keep_signed_original(first, None, later, *load(first), agency, ours)
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    assert kept.sha256 == theirs.sha256 != ours.sha256
+    assert [event["sha256"] for event in audit_events(engine, "record.sign")] == [lost.sha256, theirs.sha256]
