@@ -6,6 +6,10 @@
    reportlab and bare python-docx typesetting the same text without header, stamp or QR code.
 2. A 2,000-row master list: our PDF, DOCX and CSV, next to a bare reportlab table.
 3. Signing one record with the demo certificate, and validating it.
+4. Hostile content, as much as a drafter can save: a 3,000-character heading (reportlab used
+   to loop for ever on it), 500 steps, 200 steps of 5,000-character tasks (the API's limits),
+   a 200,000-character word, heading and table cell (a section's limit), and ten thousand
+   one-line headings or list items, the most a record holds (layout.MAX_FLOW_BLOCKS).
 """
 
 from __future__ import annotations
@@ -124,6 +128,39 @@ def bare_docx(record) -> bytes:
     return buffer.getvalue()
 
 
+def hostile_records() -> list[tuple[str, object, int]]:
+    """(label, record, repeats) of the worst contents the limits of the API let through."""
+    from qms.documents.schemas import MAX_SECTION, MAX_STEPS
+    from qms.records import layout as L
+    from qms.records.document_record import STEP_COLUMNS
+    from qms.records.layout import MAX_FLOW_BLOCKS
+    from qms.records.markdown_blocks import markdown_blocks
+
+    def record(*blocks):
+        return L.Record(header=L.PageHeader(["ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "SỞ NỘI VỤ"], "Quy trình thử",
+                                            [("Mã hiệu", "QT-99"), ("Lần ban hành", "01")]),
+                        blocks=[L.Heading("1. Mục đích", 1), *blocks], file_title="QT-99",
+                        stamp="BẢN KHÔNG KIỂM SOÁT", qr_url="http://127.0.0.1:8000/verify/QT-99/1")
+
+    def steps(count: int, task: str):
+        row = [L.runs("Bộ phận Tiếp nhận và Trả kết quả"), L.runs(task), L.runs("0,5 ngày"), L.runs("BM-01")]
+        return L.Table(columns=STEP_COLUMNS, rows=[[L.runs(f"B{n}"), *row] for n in range(1, count + 1)])
+
+    cell = "| Mục | Nội dung |\n|---|---|\n| 1 | " + ("từ " * MAX_SECTION)[: MAX_SECTION - 40] + " |\n"
+    return [
+        ("a 3,000-character heading (the bug report)", record(*markdown_blocks("# " + "word " * 600)), 5),
+        ("500 steps", record(steps(500, PARAGRAPH)), 3),
+        (f"{MAX_STEPS} steps of 5,000-character tasks", record(steps(MAX_STEPS, (PARAGRAPH * 20)[:5000])), 1),
+        ("a 200,000-character word", record(*markdown_blocks("x" * MAX_SECTION)), 3),
+        ("a 200,000-character heading", record(*markdown_blocks("## " + "word " * (MAX_SECTION // 5 - 1))),
+         3),
+        ("a 200,000-character table cell", record(*markdown_blocks(cell)), 3),
+        (f"{MAX_FLOW_BLOCKS - 1:,} one-line headings (the most a record holds)",
+         record(*markdown_blocks("# a\n" * (MAX_FLOW_BLOCKS - 1))), 1),
+        (f"{MAX_FLOW_BLOCKS - 1:,} list items", record(*markdown_blocks("- a\n" * (MAX_FLOW_BLOCKS - 1))), 1),
+    ]
+
+
 def master_list(rows: int = 2000):
     from qms.records.layout import Column
     from qms.records.report_data import Report, Section
@@ -186,6 +223,20 @@ def main() -> None:
             built.data, agency, box=built.signature_box, signed_at=datetime.now(UTC), zone=ZONE,
             reason="Ban hành", location="Ninh Bình"))
         timed("validate (intact, valid, trusted)", lambda: validate(signed, agency.trust_roots))
+
+    print("\n4. hostile content, the most the API lets a drafter save (median of the runs)")
+    for label, hostile, repeat in hostile_records():
+        pages = 0
+        figures = []
+        for build in (build_pdf, build_docx):
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                built = build(hostile)  # type: ignore[operator]
+                samples.append(time.perf_counter() - started)
+                pages = getattr(built, "pages", pages)
+            figures.append(statistics.median(samples))
+        print(f"  {label:<50} PDF {figures[0]:7.2f} s ({pages:,} pages)   DOCX {figures[1]:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -100,6 +100,23 @@ def new_session(engine: Engine, *, write: bool = False) -> Session:
     return Session(bind=bind, expire_on_commit=False)
 
 
+def start_writing(session: Session) -> None:
+    """End the read-only transaction ``session`` is in; its next statement begins a write
+    transaction (``BEGIN IMMEDIATE`` on SQLite).
+
+    For work that reads, then takes a while without the database (typesetting a record,
+    signing it), then writes a little (the audit event of a download): SQLite's single write
+    lock is then held for the write only, and other users' writes never wait for the work.
+    Nothing may have been changed before: it would be committed on its own.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("start_writing() with changes pending: they would be committed on their own")
+    session.commit()
+    bind = session.get_bind()
+    if not bind.get_execution_options().get("qms_write"):
+        session.bind = bind.execution_options(qms_write=True)
+
+
 def roll_back(session: Session, error: BaseException) -> None:
     """Undo a unit of work that failed; a :class:`~qms.errors.RecordedFailure` is then
     written and committed on its own, so that the refusal still counts."""

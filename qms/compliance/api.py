@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack import build_audit_pack
-from qms.deps import CurrentUser, SessionDep, SettingsDep, writes_on_get
+from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.storage import file_store
 
 router = APIRouter(prefix="/api/v1/reports", tags=["compliance"])
@@ -37,8 +37,7 @@ def compliance(session: SessionDep, user: CurrentUser, settings: SettingsDep) ->
     ]
 
 
-@router.get("/audit-pack.zip", dependencies=[Depends(writes_on_get)],
-            responses={200: {"content": {"application/zip": {}}}}, response_class=Response)
+@router.get("/audit-pack.zip", responses={200: {"content": {"application/zip": {}}}}, response_class=Response)
 def audit_pack(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
     data, _summary = build_audit_pack(session, user, settings)
     name = f"goi-ho-so-danh-gia_{local_today(settings.zone):%Y-%m-%d}.zip"

@@ -19,6 +19,7 @@ from qms.audit import service as audit
 from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.config import Settings
+from qms.db import start_writing
 from qms.distribution.models import Distribution
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
@@ -27,7 +28,7 @@ from qms.records.document_record import load_agency
 from qms.records.pdf_builder import build_pdf
 from qms.records.report_data import Report
 from qms.records.reports import build_report, distribution_report, report_csv, report_layout
-from qms.records.service import sign_version, signed_record_of
+from qms.records.service import SignedOriginal, keep_signed_original, make_signed_original, signed_record_of
 from qms.storage import get_storage
 
 PACK_READERS = frozenset({Role.AUDITOR})
@@ -60,7 +61,8 @@ def _report_files(
 
 
 def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> tuple[bytes, dict[str, int]]:
-    """The zip and what went into it; one audit event records the download."""
+    """The zip and what went into it; one audit event records the download. The pack is made
+    with no write transaction open (it takes seconds); the events are written at the end."""
     require_any(actor.roles, PACK_READERS)
     today = local_today(settings.zone)
     agency = load_agency(session).header_lines()
@@ -88,15 +90,20 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     storage = get_storage(settings)
     agency_certificate = certificates.agency_certificate(settings)
     signed = unsigned = 0
+    newly_signed: list[tuple[Document, Version, SignedOriginal]] = []
     for document, version in effective:
         row = signed_record_of(session, version)
         if ((row is None or not storage.exists(row.sha256)) and agency_certificate is not None
                 and not version_problems(session, storage, document, version, skip=("signed_record",))):
-            row = sign_version(session, actor, settings, document, version, agency_certificate)
-        if row is None:
+            original = make_signed_original(session, settings, document, version, agency_certificate)
+            newly_signed.append((document, version, original))
+            digest = original.sha256
+        elif row is None or not storage.exists(row.sha256):
             unsigned += 1
             continue
-        pack.add(f"signed/{document.code}_lan-{version.revision:02d}.pdf", storage.get(row.sha256))
+        else:
+            digest = row.sha256
+        pack.add(f"signed/{document.code}_lan-{version.revision:02d}.pdf", storage.get(digest))
         signed += 1
 
     integrity = verify_integrity(session, storage)
@@ -117,6 +124,10 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     summary = {"documents": len(effective), "signed": signed, "unsigned": unsigned, "files": len(pack.sums)}
     pack.add("README.txt", _readme(summary, integrity.ok, today).encode())
     data = pack.close()
+    # everything above only read: the write transaction begins here, for the events alone
+    start_writing(session)
+    for document, version, original in newly_signed if agency_certificate is not None else []:
+        keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
     audit.record(
         session,
         actor=actor,

@@ -1,8 +1,9 @@
 """JSON API of rendered records: the controlled document, its signed original, the reports.
 
 One route per file format, so that the OpenAPI document names every path of API.md
-("…/record.pdf", "…/master-list.csv"). Every download is written to the audit trail, so
-these GETs open a write transaction.
+("…/record.pdf", "…/master-list.csv"). Every download is written to the audit trail; the
+services read and typeset first and only then begin the short write transaction of that
+event, so these GETs start as readers.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from qms.clock import local_today
-from qms.deps import CurrentUser, SessionDep, SettingsDep, writes_on_get
+from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.records import reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 
-router = APIRouter(prefix="/api/v1", tags=["records"], dependencies=[Depends(writes_on_get)])
+router = APIRouter(prefix="/api/v1", tags=["records"])
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"

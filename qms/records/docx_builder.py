@@ -16,6 +16,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -23,7 +24,13 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from qms.records import layout as L
 from qms.records.fonts import DOCX_FONT
-from qms.records.pdf_builder import HEADER_SHARES
+from qms.records.pdf_builder import (
+    HEADER_FACT_CHARS,
+    HEADER_LINE_CHARS,
+    HEADER_SHARES,
+    HEADER_TITLE_CHARS,
+    MAX_LIST_LEVEL,
+)
 from qms.records.qr import qr_png
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -212,15 +219,33 @@ class _Builder:
         normal.font.size = Pt(self.size)
         _fonts(normal.element, self.size)
         properties = self.doc.core_properties
-        properties.title, properties.author = L.nfc(record.file_title), L.nfc(record.author)
-        properties.subject, properties.keywords = record.header.title, ", ".join(record.keywords)
+        # Word's document properties hold at most 255 characters
+        properties.title = L.clip(L.nfc(record.file_title), 255)
+        properties.author = L.clip(L.nfc(record.author), 255)
+        properties.subject = L.clip(record.header.title, 255)
+        properties.keywords = L.clip(L.nfc(", ".join(record.keywords)), 255)
         properties.language = "vi-VN"
+        self._end = self.doc.element.body.sectPr
+
+    def _body_paragraph(self) -> DocxParagraph:
+        """A paragraph at the end of the body. python-docx's own ``add_paragraph`` looks for the
+        body's last element from the first each time, which makes thousands of paragraphs
+        take minutes; the place is known, so the paragraph goes straight there."""
+        element = OxmlElement("w:p")
+        self._end.addprevious(element)
+        return DocxParagraph(element, self.doc._body)
+
+    def _body_table(self, rows: int, cols: int, style=None) -> DocxTable:  # type: ignore[no-untyped-def]
+        element = CT_Tbl.new_tbl(rows, cols, Mm(self.text_w))
+        self._end.addprevious(element)
+        table = DocxTable(element, self.doc._body)
+        table.style = style
+        return table
 
     def paragraph(self, items: list[L.Run] | str, *, size: float | None = None, align: str = "justify",
                   bold: bool = False, italic: bool = False, before: float = 0, after: float = 4,
                   container=None, color: RGBColor | None = None) -> DocxParagraph:  # type: ignore[no-untyped-def]
-        target = container if container is not None else self.doc
-        paragraph = target.add_paragraph()
+        paragraph = container.add_paragraph() if container is not None else self._body_paragraph()
         paragraph.alignment = _ALIGN[align]
         _spacing(paragraph, before, after)
         _add_runs(paragraph, items, size=size or self.size, bold=bold, italic=italic, color=color)
@@ -248,11 +273,13 @@ class _Builder:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         last = len(header.agency_lines) - 1
         for index, line in enumerate(header.agency_lines):
-            self._cell_text(agency, line, size=11 if index == last else 10, align="center",
-                            bold=index == last, first=index == 0)
-        self._cell_text(title, header.title.upper(), size=12, align="center", bold=True)
+            self._cell_text(agency, L.clip(line, HEADER_LINE_CHARS), size=11 if index == last else 10,
+                            align="center", bold=index == last, first=index == 0)
+        self._cell_text(title, L.clip(header.title, HEADER_TITLE_CHARS).upper(), size=12, align="center",
+                        bold=True)
         for index, (label, value) in enumerate(header.facts):
-            self._cell_text(facts, f"{label}: {value}" if label else value, size=10.5, first=index == 0)
+            self._cell_text(facts, L.clip(f"{label}: {value}" if label else value, HEADER_FACT_CHARS),
+                            size=10.5, first=index == 0)
         page = self._cell_text(facts, "Trang: ", size=10.5, first=False)
         _field(page, "PAGE", 10.5)
         _add_runs(page, "/", size=10.5)
@@ -272,7 +299,7 @@ class _Builder:
         record = self.record
         if not (record.stamp or record.qr_url):
             return
-        table = self.doc.add_table(rows=1, cols=3)
+        table = self._body_table(1, 3)
         _widths(table, [26, self.text_w - 26 - 72, 72])
         qr_cell, _gap, stamp_cell = table.rows[0].cells
         if record.qr_url:
@@ -307,10 +334,10 @@ class _Builder:
         elif isinstance(block, L.SignatureSpace):
             self.paragraph("", after=block.height_mm * 2.8)
         elif isinstance(block, L.PageBreak):
-            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self._body_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _list(self, block: L.ListBlock) -> None:
-        indent = Mm(7 * (block.level + 1))
+        indent = Mm(7 * (min(block.level, MAX_LIST_LEVEL) + 1))
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}.\t" if block.ordered else "-\t"
             paragraph = self.paragraph([L.Run(marker), *item], after=2)
@@ -322,8 +349,7 @@ class _Builder:
         size = block.size or self.table_size
         if block.title:
             self.block(L.Heading(block.title, level=2))
-        table = self.doc.add_table(rows=1, cols=len(block.columns))
-        table.style = self.doc.styles["Table Grid"]
+        table = self._body_table(1, len(block.columns), self.doc.styles["Table Grid"])
         _cell_margins(table)
         head = table.rows[0]
         _repeat_header(head)
@@ -339,8 +365,7 @@ class _Builder:
 
     def _sign_off(self, block: L.SignOff) -> None:
         size = self.table_size
-        table = self.doc.add_table(rows=2, cols=len(block.columns))
-        table.style = self.doc.styles["Table Grid"]
+        table = self._body_table(2, len(block.columns), self.doc.styles["Table Grid"])
         _cell_margins(table, top=60, bottom=120)
         for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
             _shade(cell)
@@ -375,4 +400,5 @@ class _Builder:
 
 
 def build_docx(record: L.Record) -> bytes:
+    L.check_length(record)
     return _Builder(record).build()

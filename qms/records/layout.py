@@ -8,15 +8,62 @@ the sign-off block. Every string is NFC on the way in, so accents sit where they
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from qms.errors import QMSError
+from qms.i18n import _
+
 Align = Literal["left", "center", "right", "justify"]
+
+# What XML 1.0 cannot hold (Word's files are XML) and what no font draws: surrogates and the
+# noncharacters U+FFFE and U+FFFF. The C0 controls are refused when text is saved (qms.text);
+# those that reach a record anyway become U+FFFD as well.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text or "")
+    """The text in composed form (accents placed right) with any character a record's
+    formats cannot carry shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", unicodedata.normalize("NFC", text or ""))
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word where one is near, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", limit // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def split_runs(items: list[Run], limit: int) -> list[list[Run]]:
+    """Runs cut into pieces of at most about ``limit`` characters, at spaces where there are
+    some. A typesetter re-measures the rest of a paragraph each time it breaks one across
+    pages, so a paragraph of a hundred pages costs a hundred times one page; pieces keep the
+    cost linear."""
+    pieces: list[list[Run]] = [[]]
+    size = 0
+    for run in items:
+        text = run.text
+        while text:
+            room = limit - size
+            if len(text) <= room:
+                pieces[-1].append(Run(text, run.bold, run.italic))
+                size += len(text)
+                break
+            cut = text.rfind(" ", 1, room + 1)
+            if cut <= 0:  # no space in the room left: a word longer than a piece is cut anywhere
+                end = text.find(" ", 1)
+                cut = room if size == 0 or (end if end > 0 else len(text)) > limit else 0
+            if cut:
+                pieces[-1].append(Run(text[:cut], run.bold, run.italic))
+                text = text[cut:].lstrip(" ")
+            pieces.append([])
+            size = 0
+    return [piece for piece in pieces if piece] or [[]]
 
 
 @dataclass(frozen=True)
@@ -148,6 +195,29 @@ class Record:
     table_size: float = 11.5
     author: str = ""
     keywords: list[str] = field(default_factory=list)
+
+
+#: paragraphs, headings and list items a record may hold: a procedure of a hundred pages has
+#: about 1,500; ten thousand typeset in a few seconds (about 400 pages of one-line headings),
+#: while the most seven sections can hold (350,000 one-line headings) would take minutes
+MAX_FLOW_BLOCKS = 10_000
+
+
+class RecordTooLong(QMSError):
+    """More blocks than a record is typeset from within seconds."""
+
+    status_code = 422
+
+
+def check_length(record: Record) -> None:
+    """Refuse, at once and with the reason, a record too long to typeset within seconds.
+    Table rows do not count: a table costs little per row."""
+    count = sum(len(block.items) if isinstance(block, ListBlock) else 1
+                for block in record.blocks if isinstance(block, Heading | Paragraph | ListBlock))
+    if count > MAX_FLOW_BLOCKS:
+        raise RecordTooLong(_("This document has %(count)s paragraphs, headings and list items; a record "
+                              "holds at most %(limit)s. Split it into several documents.",
+                              count=count, limit=MAX_FLOW_BLOCKS))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from markdown_it.token import Token
 
 from qms.records.layout import Block, Column, Heading, ListBlock, Paragraph, Run, Table
 
+#: a page has room for this many readable columns; the cells of any further ones join the last
+MAX_COLUMNS = 10
 _parser = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
 
 
@@ -59,6 +61,15 @@ def _column_share(header: list[list[Run]], rows: list[list[list[Run]]]) -> list[
     return [share / scale for share in shares]
 
 
+def _fold(cells: list[list[Run]]) -> list[list[Run]]:
+    """The cells past the last column a page can show, joined into it with " | "."""
+    last: list[Run] = []
+    for cell in cells[MAX_COLUMNS - 1:]:
+        if cell:
+            last.extend([Run(" | "), *cell] if last else cell)
+    return [*cells[: MAX_COLUMNS - 1], _merge(last)]
+
+
 def _table(tokens: list[Token], start: int) -> tuple[Table, int]:
     header: list[list[Run]] = []
     aligns: list[str] = []
@@ -91,6 +102,9 @@ def _table(tokens: list[Token], start: int) -> tuple[Table, int]:
         index += 1
     width = len(header)
     rows = [(r + [[] for _ in range(width)])[:width] for r in rows]
+    if width > MAX_COLUMNS:
+        header, aligns = _fold(header), aligns[:MAX_COLUMNS]
+        rows = [_fold(row) for row in rows]
     shares = _column_share(header, rows)
     columns = [Column("".join(r.text for r in cell), share, align)  # type: ignore[arg-type]
                for cell, share, align in zip(header, shares, aligns, strict=True)]

@@ -44,6 +44,18 @@ GRID = colors.Color(0.25, 0.25, 0.25)
 HEAD_FILL = colors.Color(0.92, 0.92, 0.92)
 HEADER_SHARES = (0.33, 0.41, 0.26)
 LONG_TABLE_ROWS = 60
+HEADER_GAP = 5 * mm
+#: characters of one paragraph typeset in one piece (a page holds about 3,000)
+PARAGRAPH_PIECE = 1500
+#: the page header repeats on every page, so its texts are kept short enough to leave the page
+#: its body: the full title is on the cover
+HEADER_TITLE_CHARS, HEADER_LINE_CHARS, HEADER_FACT_CHARS = 160, 100, 60
+#: lists indent no further than this level
+MAX_LIST_LEVEL = 5
+#: calls of the layout loop in a row that place nothing on a new page before it gives up
+STALL_LIMIT = 5_000
+#: a heading taller than this share of the frame is not kept with the next block
+KEEP_HEADING_SHARE = 0.25
 CELL_PADDING = 3.0
 _FONT = ("FONTNAME", (0, 0), (-1, -1), FAMILY)  # cells given as plain strings
 
@@ -77,9 +89,66 @@ def _markup(items: list[L.Run]) -> str:
     return "".join(parts)
 
 
-def _para(text: str | list[L.Run], style: ParagraphStyle) -> RLParagraph:
+def _para(text: str | list[L.Run], style: ParagraphStyle, **extra: Any) -> RLParagraph:
     markup = escape(L.nfc(text)).replace("\n", "<br/>") if isinstance(text, str) else _markup(text)
-    return RLParagraph(markup, style)
+    return RLParagraph(markup, style, **extra)
+
+
+def _paras(items: list[L.Run], style: ParagraphStyle, **extra: Any) -> list[RLParagraph]:
+    """One paragraph, as several pieces when it is long (see :func:`layout.split_runs`): the
+    pieces follow one another with no space between, only the first indented or bulleted."""
+    if sum(len(run.text) for run in items) <= PARAGRAPH_PIECE:
+        return [_para(items, style, **extra)]
+    pieces = L.split_runs(items, PARAGRAPH_PIECE)
+    inner = ParagraphStyle(f"{style.name}-inner", parent=style, spaceBefore=0, spaceAfter=0,
+                           firstLineIndent=0)
+    last = ParagraphStyle(f"{style.name}-last", parent=inner, spaceAfter=style.spaceAfter)
+    first = ParagraphStyle(f"{style.name}-first", parent=style, spaceAfter=0)
+    return [_para(piece, first if index == 0 else last if index == len(pieces) - 1 else inner,
+                  **(extra if index == 0 else {}))
+            for index, piece in enumerate(pieces)]
+
+
+def _continued(head: list[L.Cell], rows: list[list[L.Cell]],
+               per_page: list[int]) -> tuple[list[list[L.Cell]], list[int]]:
+    """The header and body rows, a row with a cell of more than two pages cut into rows that
+    continue it (with no line between them), and the indexes of those continuations.
+
+    reportlab measures every cell of a row each time it breaks the row across pages, so a
+    row of a hundred pages cost a hundred times one page; rows of about half a page keep it
+    linear. ``per_page`` is how many characters a page of each column holds.
+    """
+    result: list[list[L.Cell]] = []
+    continued: list[int] = []
+    for row in (head, *rows):
+        sizes = [sum(len(run.text) for run in cell) for cell in row]
+        if all(size <= 2 * chars for size, chars in zip(sizes, per_page, strict=False)):
+            result.append(row)
+            continue
+        pieces = [L.split_runs(cell, max(chars // 2, 50)) if cell else []
+                  for cell, chars in zip(row, per_page, strict=False)]
+        for depth in range(max(len(piece) for piece in pieces)):
+            if depth:
+                continued.append(len(result))
+            result.append([piece[depth] if depth < len(piece) else [] for piece in pieces])
+    return result, continued
+
+
+def _lines(text: str, size: float, room: float) -> list[str]:
+    """Plain text broken into lines at most ``room`` wide: at spaces, and inside a word
+    longer than a line (a URL, a long code), which would otherwise run out of its cell."""
+    lines = []
+    for part in text.split("\n"):
+        for line in simpleSplit(part, FAMILY, size, room) or [""]:
+            while stringWidth(line, FAMILY, size) > room and len(line) > 1:
+                cut, width = 1, stringWidth(line[0], FAMILY, size)
+                while cut < len(line) - 1 and width + stringWidth(line[cut], FAMILY, size) <= room:
+                    width += stringWidth(line[cut], FAMILY, size)
+                    cut += 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+    return lines
 
 
 class _QRCode(Flowable):
@@ -146,18 +215,20 @@ class _Builder:
         #: rows are kept whole on a page; only a row taller than a page is split (second attempt)
         self.split_rows = False
         self.header_h = self._header_table("Trang: 999/999").wrap(self.text_w, self.page_h)[1]
+        self.frame_h = self.page_h - self.top - self.header_h - HEADER_GAP - self.bottom
 
     # The page header, foot line and watermark -------------------------------------------
     def _header_table(self, page_text: str) -> RLTable:
         header = self.record.header
         small = 11.0
         last = len(header.agency_lines) - 1
-        agency = [_para(line, _style(small if index == last else small - 1, bold=index == last,
-                                     align="center"))
+        agency = [_para(L.clip(line, HEADER_LINE_CHARS),
+                        _style(small if index == last else small - 1, bold=index == last, align="center"))
                   for index, line in enumerate(header.agency_lines)]
-        title = _para(header.title.upper(), _style(small + 1, bold=True, align="center"))
-        facts = [_para(f"{label}: {value}" if label else value, _style(small - 0.5))
-                 for label, value in header.facts]
+        title = _para(L.clip(header.title, HEADER_TITLE_CHARS).upper(),
+                      _style(small + 1, bold=True, align="center"))
+        facts = [_para(L.clip(f"{label}: {value}" if label else value, HEADER_FACT_CHARS),
+                       _style(small - 0.5)) for label, value in header.facts]
         facts.append(_para(page_text, _style(small - 0.5)))
         shares = HEADER_SHARES
         table = RLTable([[agency, title, facts]], colWidths=[self.text_w * s for s in shares])
@@ -226,11 +297,11 @@ class _Builder:
         size = self.record.body_size
         if isinstance(block, L.Heading):
             text = block.text.upper() if block.level == 1 else block.text
-            return [CondPageBreak(30 * mm), _para(text, self.headings.get(block.level, self.headings[3]))]
+            return self._heading(text, self.headings.get(block.level, self.headings[3]))
         if isinstance(block, L.Paragraph):
             style = _style(block.size or size, align=block.align, spaceAfter=block.space_after,
                            firstLineIndent=block.indent)
-            return [_para(block.runs, style)]
+            return _paras(block.runs, style)
         if isinstance(block, L.ListBlock):
             return self._list(block)
         if isinstance(block, L.Table):
@@ -243,17 +314,30 @@ class _Builder:
             return [PageBreak()]
         raise TypeError(f"unknown block {block!r}")
 
+    def _heading(self, text: str, style: ParagraphStyle) -> list[Flowable]:
+        """A heading kept with what follows it, unless it is itself a large part of a page.
+
+        reportlab keeps a ``keepWithNext`` heading taller than the frame in a group it can
+        neither place nor split, and ``build()`` then loops for ever; a long heading is
+        typeset as a paragraph that breaks across pages instead.
+        """
+        if len(text) <= PARAGRAPH_PIECE:
+            heading = _para(text, style)
+            if heading.wrap(self.text_w, self.frame_h)[1] <= self.frame_h * KEEP_HEADING_SHARE:
+                return [CondPageBreak(30 * mm), heading]
+        return _paras([L.Run(text)], ParagraphStyle(f"{style.name}-long", parent=style, keepWithNext=0))
+
     def _list(self, block: L.ListBlock) -> list[Flowable]:
-        indent = 7 * mm * (block.level + 1)
+        indent = 7 * mm * (min(block.level, MAX_LIST_LEVEL) + 1)
         style = _style(self.record.body_size, align="justify", leftIndent=indent,
                        bulletIndent=indent - 6 * mm, spaceAfter=2)
         items = []
         for number, item in enumerate(block.items, start=block.start):
             bullet = f"{number}." if block.ordered else "-"
-            items.append(RLParagraph(_markup(item), style, bulletText=bullet))
+            items.extend(_paras(item, style, bulletText=bullet))
         if items:
-            items[-1].style = _style(self.record.body_size, align="justify", leftIndent=indent,
-                                     bulletIndent=indent - 6 * mm, spaceAfter=5)
+            items[-1].style = ParagraphStyle(f"{items[-1].style.name}-end", parent=items[-1].style,
+                                             spaceAfter=5)
         return items
 
     def _table(self, block: L.Table) -> list[Flowable]:
@@ -264,14 +348,21 @@ class _Builder:
         widths = [self.text_w * column.width for column in block.columns]
         aligned = {"center": _style(size, align="center", leading=1.2),
                    "right": _style(size, align="right", leading=1.2)}
-        data: list[list[Any]] = [[_para(column.title, head_style) for column in block.columns]]
-        room = [width - 2 * CELL_PADDING - 0.5 for width in widths]
-        for row in block.rows:
+        room = [max(width - 2 * CELL_PADDING - 0.5, size) for width in widths]
+        # characters a page of each column holds, roughly (a glyph is about half the size wide)
+        per_page = [max(int(space / (size * 0.5) * self.frame_h / (size * 1.2)), 100) for space in room]
+        head = [[L.Run(column.title)] for column in block.columns]
+        rows, continued = _continued(head, block.rows, per_page)
+        data: list[list[Any]] = [[_paras(cell, head_style) for cell in rows[0]]]
+        for row in rows[1:]:
             data.append([self._cell(cell, aligned.get(column.align, cell_style), space, size)
                          for column, cell, space in zip(block.columns, row, room, strict=False)])
         # LongTable splits a long table page by page without measuring the remaining rows again
         kind = LongTable if len(data) > LONG_TABLE_ROWS else RLTable
-        table = kind(data, colWidths=widths, repeatRows=1 if block.repeat_header else 0,
+        # a header row of a few lines repeats on each page; a longer one is an ordinary row
+        longest = max(len(column.title) for column in block.columns)
+        repeat = block.repeat_header and longest <= PARAGRAPH_PIECE // 5
+        table = kind(data, colWidths=widths, repeatRows=1 if repeat else 0,
                      splitInRow=1 if self.split_rows else 0)
         table.setStyle(TableStyle([_FONT,
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -286,10 +377,11 @@ class _Builder:
             ("LEADING", (0, 1), (-1, -1), size * 1.2),
             *[("ALIGN", (index, 1), (index, -1), column.align.upper())
               for index, column in enumerate(block.columns) if column.align in ("center", "right")],
+            *[("LINEABOVE", (0, index), (-1, index), 0.6, colors.white) for index in continued],
         ]))
         items: list[Flowable] = [Spacer(1, 2)]
         if block.title:
-            items.append(_para(block.title, self.headings[2]))
+            items.extend(self._heading(block.title, self.headings[2]))
         items += [table, Spacer(1, 6)]
         return items
 
@@ -303,10 +395,10 @@ class _Builder:
             text = cell[0].text
             if stringWidth(text, FAMILY, size) <= room:
                 return text
-            if style.alignment != TA_JUSTIFY:
-                return "\n".join(line for part in text.split("\n")
-                                 for line in simpleSplit(part, FAMILY, size, room) or [""])
-        return _para(cell, style)
+            if style.alignment != TA_JUSTIFY and len(text) <= PARAGRAPH_PIECE:
+                return "\n".join(_lines(text, size, room))
+        pieces = _paras(cell, style)
+        return pieces[0] if len(pieces) == 1 else pieces
 
     def _sign_off(self, block: L.SignOff) -> Flowable:
         size = self.record.table_size
@@ -330,7 +422,8 @@ class _Builder:
                     cell.append(_para(signer.title, normal))
             bodies.append(cell)
         count = len(block.columns)
-        table = RLTable([heads, bodies], colWidths=[self.text_w / count] * count)
+        # kept on one page when it fits there (KeepTogether); many signers break across pages
+        table = RLTable([heads, bodies], colWidths=[self.text_w / count] * count, repeatRows=1, splitInRow=1)
         table.setStyle(TableStyle([_FONT,
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -367,9 +460,31 @@ def _canvas_class(builder: _Builder) -> type[Canvas]:
     return DecoratedCanvas
 
 
+class LayoutStalled(LayoutError):
+    """The layout loop went round without placing anything: a flowable it can neither place
+    nor split. Raised instead of looping for ever while a request waits."""
+
+
+class _DocTemplate(BaseDocTemplate):
+    """reportlab's document, with a guard against a layout that makes no progress."""
+
+    def handle_pageBegin(self) -> None:
+        self._idle_rounds = 0
+        super().handle_pageBegin()
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        self._idle_rounds = getattr(self, "_idle_rounds", 0) + 1
+        if self._idle_rounds > STALL_LIMIT:
+            raise LayoutStalled(f"no progress on page {self.page} after {STALL_LIMIT} layout steps")
+        super().handle_flowable(flowables)
+
+
 def build_pdf(record: L.Record) -> BuiltPdf:
+    L.check_length(record)
     try:
         return _build(_Builder(record))
+    except LayoutStalled:
+        raise
     except LayoutError:  # a table row taller than a page: let rows split across pages
         builder = _Builder(record)
         builder.split_rows = True
@@ -379,11 +494,9 @@ def build_pdf(record: L.Record) -> BuiltPdf:
 def _build(builder: _Builder) -> BuiltPdf:
     record = builder.record
     buffer = io.BytesIO()
-    gap = 5 * mm
-    frame_top = builder.page_h - builder.top - builder.header_h - gap
-    frame = Frame(builder.left, builder.bottom, builder.text_w, frame_top - builder.bottom,
+    frame = Frame(builder.left, builder.bottom, builder.text_w, builder.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    document = BaseDocTemplate(
+    document = _DocTemplate(
         buffer, pagesize=(builder.page_w, builder.page_h), title=L.nfc(record.file_title),
         author=L.nfc(record.author), subject=L.nfc(record.header.title), creator="qms",
         keywords=[L.nfc(k) for k in record.keywords], lang="vi-VN",

@@ -17,6 +17,7 @@ from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.clock import local_today
 from qms.config import Settings
+from qms.db import start_writing
 from qms.records import layout as L
 from qms.records import report_data
 from qms.records import vietnamese as vn
@@ -76,6 +77,7 @@ def render_report(session: Session, actor: Principal, settings: Settings, report
     else:
         record = report_layout(report, load_agency(session).header_lines(), actor.full_name, today)
         data = build_pdf(record).data if fmt == "pdf" else build_docx(record)
+    start_writing(session)  # typeset with no write transaction open; the audit event alone writes
     audit.record(session, actor=actor, action="report.download", object_type="report",
                  object_id=object_id or report.slug, details={"format": fmt, "rows": len(report.rows)})
     return RecordFile(data, f"{report.slug}_{today:%Y-%m-%d}.{fmt}", MEDIA_TYPES[fmt])

@@ -2,6 +2,9 @@
 
 Every download of a record is an audit event ("record.download"); signing one is
 "record.sign". The signed PDF of a version is made once and kept content-addressed.
+A download reads what it needs, typesets (and signs) with no write transaction open, then
+writes its audit event in a short transaction of its own (:func:`qms.db.start_writing`):
+however long a record takes, nobody else's writes wait for it.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 from urllib.parse import quote
 
@@ -20,7 +24,7 @@ from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.clock import local_today
 from qms.config import Settings
-from qms.db import utcnow
+from qms.db import start_writing, utcnow
 from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
@@ -75,6 +79,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
     require_intact(session, get_storage(settings), document, version)
     variant = Variant(copy=copy, printed_on=local_today(settings.zone))
     data = render_version(session, document, version, settings, fmt, variant)
+    start_writing(session)
     audit.record(session, actor=actor, action="record.download", object_type="version",
                  object_id=version_ref(document, version),
                  details={"format": fmt, "copy": copy, "status": version.status})
@@ -87,9 +92,26 @@ def signed_record_of(session: Session, version: Version) -> SignedRecord | None:
     return session.execute(query).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class SignedOriginal:
+    """A signed electronic original in the file store, not yet remembered in the database."""
+
+    sha256: str
+    size: int
+    signed_at: datetime
+    milliseconds: float
+
+
 def sign_version(session: Session, actor: Principal | None, settings: Settings, document: Document,
                  version: Version, agency: certificates.AgencyCertificate) -> SignedRecord:
     """Render the electronic original, sign it (PAdES, visible stamp), store it and remember it."""
+    original = make_signed_original(session, settings, document, version, agency)
+    return keep_signed_original(session, actor, settings, document, version, agency, original)
+
+
+def make_signed_original(session: Session, settings: Settings, document: Document, version: Version,
+                         agency: certificates.AgencyCertificate) -> SignedOriginal:
+    """Render the electronic original, sign it and store the file; this only reads the database."""
     started = time.perf_counter()
     record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
                             verify_url=verify_url(settings.base_url, document.code, version.revision))
@@ -101,7 +123,23 @@ def sign_version(session: Session, actor: Principal | None, settings: Settings, 
                             reason=f"Ban hành {document.code}, lần ban hành {version.revision:02d}",
                             location=issuer)
     digest = get_storage(settings).put(data)
-    row = SignedRecord(version_id=version.id, sha256=digest, size=len(data), signed_at=signed_at,
+    return SignedOriginal(digest, len(data), signed_at, (time.perf_counter() - started) * 1000)
+
+
+def keep_signed_original(session: Session, actor: Principal | None, settings: Settings, document: Document,
+                         version: Version, agency: certificates.AgencyCertificate,
+                         original: SignedOriginal) -> SignedRecord:
+    """Remember a stored signed original as the version's (``record.sign``), in place of one
+    whose file is gone. The version's row is read again here, in the write transaction: when
+    another request signed it meanwhile, theirs is kept."""
+    current = signed_record_of(session, version)
+    if current is not None:
+        if get_storage(settings).exists(current.sha256):
+            return current
+        session.delete(current)
+        session.flush()
+    digest = original.sha256
+    row = SignedRecord(version_id=version.id, sha256=digest, size=original.size, signed_at=original.signed_at,
                        signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
     try:
         with session.begin_nested():
@@ -115,7 +153,7 @@ def sign_version(session: Session, actor: Principal | None, settings: Settings, 
         if existing is None:
             raise
         return existing
-    log.info("signed %s in %.0f ms", version_ref(document, version), (time.perf_counter() - started) * 1000)
+    log.info("signed %s in %.0f ms", version_ref(document, version), original.milliseconds)
     return row
 
 
@@ -139,10 +177,11 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
         if agency is None:
             raise Conflict(_("No agency certificate is configured; the administrator sets "
                              "QMS_SIGNING_P12 and QMS_SIGNING_P12_PASSWORD."))
-        if row is not None:  # the stored file is gone: sign again in its place
-            session.delete(row)
-            session.flush()
-        row = sign_version(session, actor, settings, document, version, agency)
+        original = make_signed_original(session, settings, document, version, agency)
+        start_writing(session)
+        row = keep_signed_original(session, actor, settings, document, version, agency, original)
+    else:
+        start_writing(session)
     audit.record(session, actor=actor, action="record.download", object_type="version",
                  object_id=version_ref(document, version),
                  details={"format": "signed.pdf", "sha256": row.sha256})
