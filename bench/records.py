@@ -9,7 +9,7 @@
 4. Hostile content, as much as a drafter can save: a 3,000-character heading (reportlab used
    to loop for ever on it), 500 steps, 200 steps of 5,000-character tasks (the API's limits),
    a 200,000-character word, heading and table cell (a section's limit), and ten thousand
-   one-line headings or list items, the most a record holds (layout.MAX_FLOW_BLOCKS).
+   one-line headings or list items, the most a record holds (markup.MAX_FLOW_BLOCKS).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def hostile_records() -> list[tuple[str, object, int]]:
     from qms.documents.schemas import MAX_SECTION, MAX_STEPS
     from qms.records import layout as L
     from qms.records.document_record import STEP_COLUMNS
-    from qms.records.layout import MAX_FLOW_BLOCKS
+    from qms.markup import MAX_FLOW_BLOCKS
     from qms.records.markdown_blocks import markdown_blocks
 
     def record(*blocks):

@@ -21,3 +21,20 @@ def render_markdown(text: str) -> Markup:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+#: paragraphs, headings and list items a record may hold: a procedure of a hundred pages has
+#: about 1,500; ten thousand typeset in a few seconds (about 400 pages of one-line headings),
+#: while the most seven sections can hold (350,000 one-line headings) would take minutes
+MAX_FLOW_BLOCKS = 10_000
+#: what a version's text may hold, leaving room for the blocks the record adds itself (cover,
+#: section headings, sign-off), so that whatever a drafter can save can be typeset
+MAX_TEXT_BLOCKS = MAX_FLOW_BLOCKS - 200
+
+
+def flow_blocks(text: str) -> int:
+    """Paragraphs, headings and list items of a Markdown text, as the record builders count them
+    (a loose list's paragraphs count once more: the estimate errs on the long side)."""
+    return sum(1 for token in _markdown.parse(text or "")
+               if token.type in ("heading_open", "list_item_open")
+               or (token.type == "paragraph_open" and not token.hidden))

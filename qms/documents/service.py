@@ -22,7 +22,7 @@ from qms.documents.schemas import DocumentCreate, DocumentUpdate, VersionUpdate
 from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.library import external
-from qms.markup import nfc
+from qms.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
 from qms.pagination import Page, clamp, parse_sort
 
 # Built once: a fresh alias per call costs more than the query itself on a busy page.
@@ -360,6 +360,7 @@ def update_version(session: Session, actor: Principal, code: str, revision: int,
             if value is not None:
                 setattr(version, name, _normalise_text(value))
                 changed.append(name)
+        _check_typesettable(version)
     if data.steps is not None:
         replace_steps(session, version.id, [step for step in data.steps if not step.is_blank()])
         changed.append("steps")
@@ -381,6 +382,16 @@ def update_version(session: Session, actor: Principal, code: str, revision: int,
     audit.record(session, actor=actor, action="version.update", object_type="version",
                  object_id=f"{document.code}/{version.revision}", details={"changed": changed})
     return version
+
+
+def _check_typesettable(version: Version) -> None:
+    """Refuse text no record could be typeset from within seconds, when it is saved rather than
+    when someone asks for its PDF."""
+    blocks = sum(flow_blocks(getattr(version, name)) for name in SECTIONS)
+    if blocks > MAX_TEXT_BLOCKS:
+        raise ValidationFailed("sections", _(
+            "The text has %(count)s paragraphs, headings and list items; a document holds at most "
+            "%(limit)s. Split it into several documents.", count=blocks, limit=MAX_TEXT_BLOCKS))
 
 
 def _normalise_text(value: str) -> str:

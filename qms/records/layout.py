@@ -15,6 +15,7 @@ from typing import Literal
 
 from qms.errors import QMSError
 from qms.i18n import _
+from qms.markup import MAX_FLOW_BLOCKS
 
 Align = Literal["left", "center", "right", "justify"]
 
@@ -195,12 +196,6 @@ class Record:
     table_size: float = 11.5
     author: str = ""
     keywords: list[str] = field(default_factory=list)
-
-
-#: paragraphs, headings and list items a record may hold: a procedure of a hundred pages has
-#: about 1,500; ten thousand typeset in a few seconds (about 400 pages of one-line headings),
-#: while the most seven sections can hold (350,000 one-line headings) would take minutes
-MAX_FLOW_BLOCKS = 10_000
 
 
 class RecordTooLong(QMSError):

@@ -117,11 +117,24 @@ def test_start_writing_refuses_to_commit_pending_changes_on_their_own(db):
     assert db.execute(text("SELECT count(*) FROM unit")).scalar_one() == 0
 
 
-def test_a_record_too_long_to_typeset_in_seconds_is_refused_with_the_reason(api, engine):
-    """Seven sections can hold 350,000 one-line headings, minutes of typesetting: refused at
-    once, with the reason, and the refused download leaves no audit event."""
+def test_text_too_long_to_typeset_in_seconds_is_refused_when_saved(api, engine):
     api.create_procedure()
-    api.fill("QT-01", content="# a\n" * 10_001)
+    api.fill("QT-01")
+    response = api.edit("QT-01", 1, {"sections": {"content": "# a\n" * 5_000 + "- b\n" * 5_000}})
+    assert response.status_code == 422
+    assert response.json()["field"] == "sections"
+    assert "tối đa 9800" in response.json()["detail"]
+    assert api.get("iso", "/api/v1/documents/QT-01/versions/1").json()["sections"]["content"] == "Nội dung."
+
+
+def test_a_record_too_long_to_typeset_in_seconds_is_refused_with_the_reason(api, engine):
+    """Seven sections can hold 350,000 one-line headings, minutes of typesetting: text saved
+    before the limit existed is refused at once, with the reason, and the refused download leaves
+    no audit event."""
+    api.create_procedure()
+    api.fill("QT-01")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE document_version SET content = :text"), {"text": "# a\n" * 10_001})
     response = api.get("iso", f"{URL}/record.pdf")
     assert response.status_code == 422
     assert "tối đa 10000" in response.json()["detail"]
