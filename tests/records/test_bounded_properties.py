@@ -4,17 +4,16 @@ the C0 controls but tab and line breaks; JSON cannot carry lone surrogates): lon
 headings of 3,000 characters, deeply nested lists, tables with huge cells and too many
 columns, up to 500 steps, and characters of every Unicode category.
 
-Seeded and derandomized, with a modest number of examples and a deadline for each, so
-`make test` stays quick and CI sees the same cases every run. The deadline is wide (the
-slowest example takes about 4 s on a quiet machine) so that a busy machine does not fail it,
-and a failing example is reported as found, not shrunk: shrinking examples this large takes
-minutes. A layout that makes no progress is stopped by the builders themselves.
+Seeded and derandomized, with a modest number of examples, so CI sees the same cases every
+run. No deadline: wall time on a shared machine says little, and speed is measured by
+`python -m bench records`; a layout that makes no progress is stopped by the builders
+themselves (LayoutStalled), which is what this test needs to hold. A failing example is
+reported as found, not shrunk: shrinking examples this large takes minutes.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from docx import Document as open_docx
@@ -91,7 +90,7 @@ def _record(title: str, sections: list[str], steps: list[Step]) -> L.Record:
                     watermark="DỰ THẢO", qr_url="https://qms.example/verify/QT-01/1", author=title[:120])
 
 
-@settings(max_examples=EXAMPLES, deadline=timedelta(seconds=60), derandomize=True, database=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.large_base_example])
