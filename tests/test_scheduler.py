@@ -4,6 +4,7 @@ The lease works alike on SQLite and PostgreSQL (the suite's database)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from qms.clock import local_today
 from qms.db import new_session, utcnow
 from qms.documents.models import Version
 from qms.jobs import Job, run_jobs
+from qms.scheduler import Scheduler
 
 
 def test_the_lease_goes_to_one_holder_at_a_time_and_back(engine):
@@ -176,3 +178,19 @@ def test_the_setting_reads_from_the_environment(monkeypatch, value, expected):
 
     monkeypatch.setenv("QMS_SCHEDULER", value)
     assert Settings().scheduler is expected
+
+
+def test_the_scheduler_logs_what_was_done_not_quiet_minutes_nor_the_same_news_every_minute(
+        engine, settings, monkeypatch, caplog):
+    lines = iter(["versions made effective: 0", "mail not sent: QMS_SMTP_HOST is not set (2 message(s) wait)",
+                  "mail not sent: QMS_SMTP_HOST is not set (2 message(s) wait)",
+                  "mail not sent: QMS_SMTP_HOST is not set (3 message(s) wait)"])
+    monkeypatch.setattr(jobs, "JOBS", [Job("probe", lambda engine, settings, today: next(lines))])
+    scheduler = Scheduler(engine, settings)
+    with caplog.at_level(logging.INFO, logger="qms.scheduler"):
+        for _round in range(4):
+            scheduler.run_once()
+    assert [record.getMessage() for record in caplog.records] == [
+        "due job probe: mail not sent: QMS_SMTP_HOST is not set (2 message(s) wait)",
+        "due job probe: mail not sent: QMS_SMTP_HOST is not set (3 message(s) wait)",
+    ]
