@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from qms import joblock, jobs
 from qms.app import create_app
+from qms.cli import main
 from qms.clock import local_today
 from qms.db import new_session, utcnow
 from qms.documents.models import Version
@@ -194,3 +195,20 @@ def test_the_scheduler_logs_what_was_done_not_quiet_minutes_nor_the_same_news_ev
         "due job probe: mail not sent: QMS_SMTP_HOST is not set (2 message(s) wait)",
         "due job probe: mail not sent: QMS_SMTP_HOST is not set (3 message(s) wait)",
     ]
+
+
+def test_qms_run_jobs_takes_the_same_lease_and_exits_1_when_a_job_failed(engine, settings, monkeypatch,
+                                                                         capsys):
+    monkeypatch.setenv("QMS_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("QMS_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("QMS_SECRET_KEY", "test-secret")
+    assert joblock.try_acquire(engine, jobs.LOCK, "app-host:1")
+    assert main(["run-jobs"]) == 0
+    assert capsys.readouterr().out == "another process is running the due jobs; nothing done here\n"
+
+    joblock.release(engine, jobs.LOCK, "app-host:1")
+    calls: list[str] = []
+    monkeypatch.setattr(jobs, "JOBS", [_probe(calls, "mail", fail=True), _probe(calls, "after")])
+    assert main(["run-jobs"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["mail failed: RuntimeError: the SMTP server is down",
+                                                    "after: 1 done"]
