@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -45,6 +47,7 @@ from qms.portal import views as portal_views
 from qms.records import api as records_api
 from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
+from qms.scheduler import Scheduler
 from qms.web import redirect, render
 
 log = logging.getLogger("qms")
@@ -153,11 +156,25 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_page(request, 500, message)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The scheduler of due jobs runs while the app serves, unless turned off."""
+    scheduler = Scheduler(app.state.engine, app.state.settings) if app.state.settings.scheduler else None
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            await scheduler.stop()
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     capabilities.load()
     configure_signing(settings)
     app = FastAPI(
+        lifespan=_lifespan,
         title="qms",
         version=__version__,
         description="ISO 9001 document control — JSON API",

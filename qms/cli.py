@@ -46,8 +46,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"qms: serving on http://{args.host}:{args.port} (data folder {settings.data_dir.resolve()})",
           flush=True)
     uvicorn.run("qms.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning", proxy_headers=True)
+                workers=args.workers, log_level="warning", proxy_headers=True, log_config=_serve_logging())
     return 0
+
+
+def _serve_logging() -> dict[str, object]:
+    """uvicorn's logging in every worker, with the app's own messages from INFO up (the due
+    jobs that did something, records signed) on standard error."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["qms"] = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    config["handlers"]["qms"] = {"class": "logging.StreamHandler", "formatter": "qms",
+                                 "stream": "ext://sys.stderr"}
+    config["loggers"]["qms"] = {"handlers": ["qms"], "level": "INFO", "propagate": False}
+    return config
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -180,11 +195,13 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    from qms.jobs import run_due_jobs
+    from qms.jobs import run_jobs
 
-    for line in run_due_jobs(_engine(settings), settings):
-        print(line)
-    return 0
+    failed = False
+    for outcome in run_jobs(_engine(settings), settings):
+        print(outcome, flush=True)
+        failed = failed or outcome.failed
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

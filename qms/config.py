@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: EmailStr = "qms@localhost.localdomain"
 
+    scheduler: bool = True
+    scheduler_interval_seconds: int = Field(default=60, ge=1, le=24 * 3600)
+
     signing_p12: Path | None = None
     signing_p12_password: str | None = Field(default=None, repr=False)
     signing_ca: Path | None = None

@@ -20,6 +20,7 @@ from qms.documents.models import (
     VersionReviewer,
     VersionStep,
 )
+from qms.joblock import JobLock, JobRun
 from qms.library.models import (
     Attachment,
     ChangeRequest,
@@ -44,6 +45,8 @@ __all__ = [
     "Document",
     "DocumentUnit",
     "ExternalDetails",
+    "JobLock",
+    "JobRun",
     "LoginAttempt",
     "MailOutbox",
     "Notification",

@@ -36,7 +36,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=_database_url(data_dir), secret_key="test-secret")
+    return Settings(data_dir=data_dir, database_url=_database_url(data_dir), secret_key="test-secret",
+                    scheduler=False)
 
 
 def reset_schema(engine: Engine) -> None:

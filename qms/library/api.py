@@ -98,7 +98,7 @@ def create_change_request(body: ChangeRequestCreate, session: SessionDep,
 @router.get("/change-requests", response_model=ChangeRequestList)
 def list_change_requests(
     session: SessionDep, user: CurrentUser,
-    status: str | None = Query(None, pattern="^(open|accepted|rejected)$"),
+    status: str | None = Query(None, pattern="^(open|accepted|rejected|closed)$"),
     document: str | None = Query(None, max_length=40), sort: str | None = Query(None, max_length=20),
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
 ) -> ChangeRequestList:

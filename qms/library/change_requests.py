@@ -3,7 +3,8 @@
 Anyone who can read a document may ask for a change, with the reason and the proposed
 change. The quality officer accepts it, which opens a draft revision linked to the
 request (or links the draft already open), or rejects it with a comment; either way
-the requester is notified in the application.
+the requester is notified in the application. An accepted request closes when the revision
+it opened comes into force, in that transaction, and the requester is told.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
-from qms.documents import access
+from qms.documents import access, events
+from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
-from qms.documents.models import Document, Version
+from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import create_version, load_document
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
@@ -129,6 +131,28 @@ def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequ
     notify.send(session, [request.requested_by_id], notify.CHANGE_DECIDED,
                 {"code": document.code, "id": request.id, "decision": data.decision}, _link(request))
     return request
+
+
+@events.on_effective
+def close_requests_in_force(session: Session, document: Document, version: Version, previous: Version | None,
+                            actor: ActorLike | None) -> None:
+    """The requests that opened ``version`` are done now that it is in force."""
+    requests = session.execute(
+        select(ChangeRequest)
+        .where(ChangeRequest.version_id == version.id, ChangeRequest.status == "accepted")
+        .order_by(ChangeRequest.id).with_for_update()
+    ).scalars().all()
+    for request in requests:
+        request.status = "closed"
+        session.add(request)
+        session.flush()
+        audit.record(session, actor=actor, actor_username="" if actor else "system",
+                     action="change_request.close", object_type="change_request", object_id=request.id,
+                     details={"document": document.code, "revision": version.revision,
+                              "version": version_ref(document, version)})
+        notify.send(session, [request.requested_by_id], notify.CHANGE_DECIDED,
+                    {"code": document.code, "id": request.id, "decision": "closed",
+                     "revision": version.revision}, _link(request))
 
 
 def get_request(session: Session, actor: Principal, request_id: int) -> RequestRow:

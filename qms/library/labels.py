@@ -42,6 +42,7 @@ _REQUEST_STATUSES = {
     "open": N_("Awaiting decision"),
     "accepted": N_("Accepted"),
     "rejected": N_("Rejected"),
+    "closed": N_("Closed"),
 }
 
 

@@ -14,7 +14,7 @@ EXTERNAL_STATUSES = ("in_force", "amended", "expired")
 MEDIA = ("paper", "electronic", "both")
 DISPOSALS = ("destroy", "archive_agency", "archive_historical", "reappraise")
 REVIEW_OUTCOMES = ("no_change", "revise", "withdraw")
-REQUEST_STATUSES = ("open", "accepted", "rejected")
+REQUEST_STATUSES = ("open", "accepted", "rejected", "closed")
 
 
 def _in(values: tuple[str, ...]) -> str:

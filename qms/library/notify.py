@@ -20,6 +20,10 @@ def _text(kind: str, params: dict[str, Any]) -> str:
         return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
                  code=params.get("code", ""), id=params.get("id", ""))
     if kind == CHANGE_DECIDED:
+        if params.get("decision") == "closed":
+            return _("Your change request no. %(id)s for %(code)s is done: revision %(rev)s is in force.",
+                     id=params.get("id", ""), code=params.get("code", ""),
+                     rev=notifications.revision_text(int(params.get("revision", 0))))
         if params.get("decision") == "accepted":
             return _("Your change request no. %(id)s for %(code)s was accepted; a new revision is being "
                      "drafted.", id=params.get("id", ""), code=params.get("code", ""))

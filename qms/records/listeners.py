@@ -1,41 +1,85 @@
-"""When a version becomes effective, its electronic original is signed with the agency
-certificate at once, in the same transaction (about half a second; see docs/architecture.md).
+"""When a version comes into force, its electronic original is signed with the agency
+certificate at once: just after the transaction that made it effective commits (an approval
+for today, or the job of its effective date), before that request or job returns.
 
-Without a certificate nothing happens here: ``signed.pdf`` signs on first request once a
-certificate is configured. A signing failure never blocks the version coming into force.
+Typesetting and signing take half a second or more; they read the committed version with no
+write transaction open, and only remembering the file (``record.sign``) takes the write lock,
+briefly, as a download does (:func:`qms.db.start_writing`). Were the change rolled back,
+nothing is signed. Without a certificate nothing happens here: ``signed.pdf`` signs on first
+request once a certificate is configured. A signing failure never undoes the version coming
+into force: it is logged, and the first download signs it.
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from qms.db import start_writing
 from qms.documents import events
 from qms.documents.events import ActorLike
+from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
 from qms.records import certificates, integrity  # noqa: F401 - registers the signed PDF check
-from qms.records.service import sign_version, signed_record_of
+from qms.records.service import keep_signed_original, make_signed_original, signed_record_of
 
 log = logging.getLogger(__name__)
+
+#: ``session.info`` key: the versions that came into force in the session's open transaction.
+TO_SIGN = "qms_sign_after_commit"
 
 
 @events.on_effective
 def sign_effective_version(session: Session, document: Document, version: Version, previous: Version | None,
                            actor: ActorLike | None) -> None:
+    if certificates.configured_settings() is None:
+        return
+    session.info.setdefault(TO_SIGN, {})[version.id] = actor
+
+
+@event.listens_for(Session, "after_commit")
+def _sign_committed(session: Session) -> None:
+    to_sign = session.info.pop(TO_SIGN, None)
+    if not to_sign:
+        return
+    bind = session.get_bind()
+    for version_id, actor in to_sign.items():
+        sign_in_force(bind, version_id, actor)  # type: ignore[arg-type]
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(TO_SIGN, None)
+
+
+def sign_in_force(bind: Engine, version_id: int, actor: ActorLike | None) -> None:
+    """Sign the version in force ``version_id`` unless it is signed already; never raises."""
     settings = certificates.configured_settings()
     if settings is None:
         return
-    try:
-        agency = certificates.agency_certificate(settings)
-    except Exception:
-        log.exception("the agency certificate cannot be loaded; %s/%s is left unsigned", document.code,
-                      version.revision)
-        return
-    if agency is None or signed_record_of(session, version) is not None:
-        return
-    try:
-        sign_version(session, actor, settings, document, version, agency)  # type: ignore[arg-type]
-    except Exception:
-        log.exception("signing %s/%s failed; it will be signed on first download", document.code,
-                      version.revision)
+    with Session(bind=bind.execution_options(qms_write=False), expire_on_commit=False) as session:
+        version = session.get(Version, version_id)
+        if version is None or version.status != Status.EFFECTIVE or signed_record_of(session, version):
+            return
+        document = session.get(Document, version.document_id)
+        assert document is not None
+        try:
+            agency = certificates.agency_certificate(settings)
+        except Exception:
+            log.exception("the agency certificate cannot be loaded; %s/%s is left unsigned", document.code,
+                          version.revision)
+            return
+        if agency is None:
+            return
+        try:
+            original = make_signed_original(session, settings, document, version, agency)
+            start_writing(session)
+            keep_signed_original(session, actor, settings, document, version, agency,  # type: ignore[arg-type]
+                                 original)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("signing %s/%s failed; it will be signed on first download", document.code,
+                          version.revision)

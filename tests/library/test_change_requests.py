@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from qms.audit.models import AuditEvent
+from qms.clock import local_today
+from qms.db import new_session
 from qms.distribution.models import Notification
+from qms.distribution.notifications import message
+from qms.documents.effective import make_due_effective
 
 REQUEST = {"document_code": "QT-01", "reason": "Thời hạn giải quyết đã thay đổi",
            "proposal": "Sửa bước 2: 3 ngày thay cho 5 ngày"}
@@ -103,3 +110,38 @@ def test_the_request_shows_on_the_document_and_on_the_resulting_version(api, cli
     assert decided.status_code == 303 and decided.headers["location"] == "/documents/QT-01/versions/2/edit"
     version_page = client.get("/documents/QT-01/versions/2")
     assert f"/change-requests/{request_id}" in version_page.text
+
+
+def test_an_accepted_request_closes_when_its_revision_comes_into_force(api, db, engine, settings):
+    """The requester sees the request done, and is told, when revision 2 is in force; a request
+    for a revision that only waits for its effective date stays accepted until the day comes."""
+    in_force(api)
+    first = api.post("nhanvien", "/api/v1/change-requests", REQUEST).json()
+    assert api.post("iso", f"/api/v1/change-requests/{first['id']}/decision",
+                    {"decision": "accepted"}).json()["draft_revision"] == 2
+    api.fill("QT-01", 2, purpose="Mục đích đã sửa theo phiếu đề nghị.")
+    api.publish("QT-01", 2)
+    closed = api.get("nhanvien", f"/api/v1/change-requests/{first['id']}").json()
+    assert closed["status"] == "closed"
+    assert api.get("iso", "/api/v1/change-requests?status=closed").json()["total"] == 1
+    assert api.get("iso", "/api/v1/change-requests?status=accepted").json()["total"] == 0
+    db.rollback()
+    told = db.execute(select(Notification).where(Notification.kind == "change_decided")
+                      .order_by(Notification.id.desc())).scalars().first()
+    assert told.link == f"/change-requests/{first['id']}"
+    assert "lần ban hành 02 đã có hiệu lực" in message(told.kind, json.loads(told.params))
+    events = db.execute(select(AuditEvent).where(AuditEvent.action == "change_request.close")).scalars().all()
+    assert [e.object_id for e in events] == [str(first["id"])]
+
+    # Revision 3, approved for next week: its request stays accepted until the day.
+    second = api.post("nhanvien", "/api/v1/change-requests", REQUEST).json()
+    api.post("iso", f"/api/v1/change-requests/{second['id']}/decision", {"decision": "accepted"})
+    api.fill("QT-01", 3, purpose="Mục đích sửa lần thứ hai.")
+    day = local_today(settings.zone) + timedelta(days=7)
+    assert api.edit("QT-01", 3, {"effective_date": day.isoformat()}).status_code == 200
+    assert api.publish("QT-01", 3)["status"] == "approved"
+    assert api.get("nhanvien", f"/api/v1/change-requests/{second['id']}").json()["status"] == "accepted"
+    with new_session(engine, write=True) as session:
+        assert make_due_effective(session, day) == ["QT-01/3"]
+        session.commit()
+    assert api.get("nhanvien", f"/api/v1/change-requests/{second['id']}").json()["status"] == "closed"

@@ -4,13 +4,19 @@ the file validates with pyHanko and poppler, a one-byte change breaks it, and
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from qms import jobs
 from qms.cli import main
-from qms.records import certificates
+from qms.clock import local_today
+from qms.documents.models import Document, Version
+from qms.records import certificates, listeners
+from qms.records import service as record_service
 from qms.records.models import SignedRecord
 from qms.records.signing import validate
 from qms.storage import get_storage
@@ -139,3 +145,68 @@ def test_a_wrong_certificate_password_is_a_configuration_error(tmp_path):
         certificates.load_p12(path, "wrong password")
     with pytest.raises(ConfigError, match="QMS_SIGNING_P12_PASSWORD"):
         certificates.load_p12(tmp_path / "signing" / "demo-ca.pem", None)
+
+
+def _another_writer_gets_in_at_once(engine) -> None:
+    """Another request could write right now: SQLite's write lock is free, and on PostgreSQL
+    the document's row is not locked."""
+    if engine.dialect.name == "sqlite":
+        other = sqlite3.connect(engine.url.database, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" at once if anyone writes
+            other.rollback()
+        finally:
+            other.close()
+        return
+    with engine.connect() as connection:
+        connection.execute(select(Document.id).where(Document.code == "QT-01").with_for_update(nowait=True))
+        connection.rollback()
+
+
+def test_the_signed_original_is_typeset_after_the_approval_commits_with_the_write_lock_free(
+        api, engine, demo_signing, monkeypatch):
+    """Typesetting and signing take half a second or more: the approval's transaction has
+    committed by then (others already see the version in force) and nobody's writes wait."""
+    seen: list[str] = []
+    real = record_service.build_pdf
+
+    def watched(record):
+        _another_writer_gets_in_at_once(engine)
+        with Session(engine) as other:
+            seen.append(other.execute(select(Version.status)).scalar_one())
+        return real(record)
+
+    monkeypatch.setattr(record_service, "build_pdf", watched)
+    publish_rich(api, steps=3)
+    assert seen == ["effective"]
+    assert api.get("iso", "/api/v1/documents/QT-01/versions/1").json()["status"] == "effective"
+    assert len(_signed_rows(engine)) == 1, "signed before the approval's response"
+    assert [event["object"] for event in audit_events(engine, "record.sign")] == ["QT-01/1"]
+
+
+def test_a_version_coming_into_force_on_its_day_is_signed_by_the_job(api, engine, demo_signing, settings,
+                                                                    monkeypatch):
+    api.create_procedure("QT-01", "Quy trình kiểm soát tài liệu")
+    api.fill("QT-01")
+    day = local_today(settings.zone) + timedelta(days=3)
+    assert api.edit("QT-01", 1, {"effective_date": day.isoformat()}).status_code == 200
+    assert api.publish("QT-01", 1)["status"] == "approved"
+    assert _signed_rows(engine) == []
+    monkeypatch.setattr(jobs, "local_today", lambda zone: day)
+    assert "versions made effective: 1 (QT-01/1)" in [str(o) for o in jobs.run_jobs(engine, settings)]
+    assert len(_signed_rows(engine)) == 1
+    assert [event["actor"] for event in audit_events(engine, "record.sign")] == ["system"]
+
+
+def test_a_signing_failure_leaves_the_version_in_force_and_the_first_download_signs_it(
+        api, engine, demo_signing, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("the file store is full")
+
+    monkeypatch.setattr(listeners, "make_signed_original", broken)
+    publish_rich(api, steps=2)
+    assert api.get("iso", "/api/v1/documents/QT-01/versions/1").json()["status"] == "effective"
+    assert _signed_rows(engine) == []
+    monkeypatch.undo()
+    assert api.get("iso", SIGNED).status_code == 200
+    assert len(_signed_rows(engine)) == 1
