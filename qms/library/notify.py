@@ -10,16 +10,15 @@ from sqlmodel import Session
 from qms.distribution import notifications
 from qms.i18n import _
 
-CHANGE_REQUESTED = "change_requested"
-CHANGE_DECIDED = "change_decided"
+CHANGE_REQUEST = "change_request"
 REVIEW_DUE = "review_due"
 
 
 def _text(kind: str, params: dict[str, Any]) -> str:
-    if kind == CHANGE_REQUESTED:
+    if kind == CHANGE_REQUEST and params.get("decision") is None:
         return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
                  code=params.get("code", ""), id=params.get("id", ""))
-    if kind == CHANGE_DECIDED:
+    if kind == CHANGE_REQUEST:
         if params.get("decision") == "accepted":
             return _("Your change request no. %(id)s for %(code)s was accepted; a new revision is being "
                      "drafted.", id=params.get("id", ""), code=params.get("code", ""))
@@ -31,9 +30,11 @@ def _text(kind: str, params: dict[str, Any]) -> str:
     return kind
 
 
-for _kind in (CHANGE_REQUESTED, CHANGE_DECIDED, REVIEW_DUE):
+for _kind in (CHANGE_REQUEST, REVIEW_DUE):
     notifications.register_message(_kind, _text)
 
 
-def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str) -> int:
-    return notifications.notify_many(session, list(dict.fromkeys(user_ids)), kind, params, link)
+def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str,
+         key: str) -> int:
+    """In the bell and by e-mail (or the daily digest), once per person and key."""
+    return len(notifications.send(session, user_ids, kind, params, link, key=key))
