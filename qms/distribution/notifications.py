@@ -262,7 +262,7 @@ def render_mail(agency: str, full_name: str, items: list[tuple[str, str]],
                 day: date | None = None) -> tuple[str, str, str]:
     """Subject, text and HTML of one notification, or of a daily digest when ``day`` is given."""
     if day is None:
-        subject = f"[{agency}] {items[0][0]}"
+        subject = f"[{agency}] {items[0][0].rstrip('.')}"
     else:
         subject = _("[%(agency)s] Your notifications of %(date)s (%(n)s)", agency=agency,
                     date=day.strftime("%d/%m/%Y"), n=len(items))

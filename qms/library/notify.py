@@ -24,6 +24,12 @@ def _text(kind: str, params: dict[str, Any]) -> str:
                      "drafted.", id=params.get("id", ""), code=params.get("code", ""))
         return _("Your change request no. %(id)s for %(code)s was rejected.", id=params.get("id", ""),
                  code=params.get("code", ""))
+    if kind == REVIEW_DUE and params.get("code"):
+        if not params.get("date"):
+            return _("%(code)s %(title)s is flagged for review: a document it cites changed.",
+                     code=params["code"], title=params.get("title", ""))
+        return _("%(code)s %(title)s is due for periodic review on %(date)s.", code=params["code"],
+                 title=params.get("title", ""), date=params["date"])
     if kind == REVIEW_DUE:
         return _("%(n)s documents are due for periodic review within 30 days, %(overdue)s of them overdue.",
                  n=params.get("count", 0), overdue=params.get("overdue", 0))

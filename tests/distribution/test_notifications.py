@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
-from support import PASSWORD
+from support import PASSWORD, counting, login, post_form
 
 from qms.clock import local_today
 from qms.db import transaction
@@ -196,3 +196,27 @@ def test_the_notifications_api_lists_newest_first_and_marks_read(api, staff):
     assert api.post("xemxet", "/api/v1/me/notifications/read", {}).json() == {"marked": 2}
     assert api.get("xemxet", "/api/v1/me/notifications?unread=true").json() == []
     assert api.post("xemxet", "/api/v1/me/notifications/read", {"ids": "x"}).status_code == 422
+
+
+def test_the_home_page_shows_your_turn_and_the_account_page_keeps_the_choice(api, client, engine, people):
+    api.create_procedure()
+    api.fill("QT-01")
+    assert api.submit("QT-01", 1).status_code == 200
+    login(client, "xemxet")
+    with counting(engine) as statements:
+        home = client.get("/")
+    assert home.status_code == 200
+    turn = home.text.split('id="your-turn"')[1].split("</section>")[0]
+    assert "Đến lượt bạn xử lý" in turn and 'href="/documents/QT-01/versions/1"' in turn
+    assert "đề nghị bạn xem xét QT-01" in turn
+    assert sum("FROM notification" in s for s in statements) == 2, "the bell's count and the list"
+
+    page = client.get("/account")
+    assert page.status_code == 200 and "Nhận thông báo qua thư điện tử" in page.text
+    saved = post_form(client, "/account", {"notification_mail": "daily"})
+    assert saved.status_code == 303
+    assert api.get("xemxet", "/api/v1/me").json()["notification_mail"] == "daily"
+    assert 'value="daily" checked' in client.get("/account").text
+    refused = post_form(client, "/account", {"notification_mail": "weekly"})
+    assert refused.status_code == 422 and "thư tổng hợp hằng ngày" in refused.text
+    assert api.get("xemxet", "/api/v1/me").json()["notification_mail"] == "daily"
