@@ -54,6 +54,19 @@ def queue_mail(session: Session, *, dedup_key: str, user_id: int | None, to_addr
     })
 
 
+def queue_mails(session: Session, messages: list[dict[str, object]]) -> int:
+    """Queue many messages (``dedup_key``, ``user_id``, ``to_address``, ``subject``, ``body``,
+    ``html``) in one statement; those whose key was ever queued are left out."""
+    if not messages:
+        return 0
+    now = utcnow()
+    rows = [{**message, "subject": str(message["subject"])[:300], "status": "queued", "attempts": 0,
+             "next_attempt_at": now, "created_at": now, "last_error": ""} for message in messages]
+    builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = builder(MailOutbox).values(rows).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return len(session.execute(statement.returning(literal_column("1"))).all())
+
+
 def backoff(attempts: int) -> timedelta:
     """5 min after the first failure, then 10, 20, 40, 80."""
     return FIRST_RETRY * (2 ** max(0, attempts - 1))

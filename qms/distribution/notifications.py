@@ -24,7 +24,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile, User
 from qms.config import get_settings
 from qms.db import utcnow
-from qms.distribution.mail import queue_mail
+from qms.distribution.mail import queue_mail, queue_mails
 from qms.distribution.models import Notification
 from qms.i18n import _
 from qms.pagination import Page, clamp
@@ -216,17 +216,18 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
     told = list(session.execute(builder(Notification).values(rows)
                                 .on_conflict_do_nothing(index_elements=["dedup_key"])
                                 .returning(Notification.user_id)).scalars())
-    settings = get_settings()
-    agency = agency_name(session)
-    for user_id in told:
-        person = people[user_id]
-        if not person.email or person.mail == DAILY:
-            continue
+    mailed = [people[user_id] for user_id in told if people[user_id].email and people[user_id].mail != DAILY]
+    if mailed:
+        settings = get_settings()
+        agency = agency_name(session)
+        mails = []
         with language(settings.default_language):
             text = message(kind, params)
-            subject, body, html = render_mail(agency, person.full_name, [(text, absolute(link))])
-        queue_mail(session, dedup_key=f"{key}:{person.id}"[:120], user_id=person.id, to_address=person.email,
-                   subject=subject, body=body, html=html)
+            for person in mailed:
+                subject, body, html = render_mail(agency, person.full_name, [(text, absolute(link))])
+                mails.append({"dedup_key": f"{key}:{person.id}"[:120], "user_id": person.id,
+                              "to_address": person.email, "subject": subject, "body": body, "html": html})
+        queue_mails(session, mails)
     return told
 
 

@@ -220,3 +220,18 @@ def test_the_home_page_shows_your_turn_and_the_account_page_keeps_the_choice(api
     refused = post_form(client, "/account", {"notification_mail": "weekly"})
     assert refused.status_code == 422 and "thư tổng hợp hằng ngày" in refused.text
     assert api.get("xemxet", "/api/v1/me").json()["notification_mail"] == "daily"
+
+
+def test_a_distribution_to_many_queues_its_mail_in_one_statement(api, engine, staff, make):
+    for number in range(12):
+        make.user(f"cchc_nv{number}", "staff", unit="CCHC", full_name=f"Cán bộ số {number}")
+    api.create_procedure()
+    api.fill("QT-01")
+    api.publish("QT-01")
+    with counting(engine) as statements:
+        assert distribute(api, units=["CCHC"]).status_code == 200
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO MAIL_OUTBOX")]
+    assert len(inserts) == 1
+    with Session(engine) as session:
+        queued = session.execute(select(MailOutbox).where(MailOutbox.dedup_key.like("distributed:%"))).all()
+    assert len(queued) >= 14
