@@ -9,6 +9,7 @@ import importlib
 MODULES = (
     "qms.models",
     "qms.distribution.listeners",
+    "qms.distribution.workflow_notices",
     "qms.library.listeners",
     "qms.records.listeners",
 )

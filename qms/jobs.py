@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
@@ -21,8 +21,9 @@ from qms import joblock
 from qms.accounts.auth import purge_expired
 from qms.clock import local_today
 from qms.config import Settings
-from qms.db import transaction
+from qms.db import transaction, utcnow
 from qms.distribution.mail import send_due_mail
+from qms.distribution.notifications import queue_digests
 from qms.distribution.reminders import agency_name, queue_reminders
 from qms.documents.effective import make_due_effective
 from qms.library.review_reminders import queue_review_reminders
@@ -30,6 +31,8 @@ from qms.library.review_reminders import queue_review_reminders
 log = logging.getLogger(__name__)
 
 LOCK = "due-jobs"
+#: The daily digests leave from this hour of the agency's day (16:00: what came in that day).
+DIGEST_HOUR = 16
 
 
 def versions_coming_into_force(engine: Engine, settings: Settings, today: date) -> str:
@@ -54,6 +57,21 @@ def acknowledgement_reminders(engine: Engine, settings: Settings, today: date) -
         return str(queue_reminders(session, settings, today))
 
 
+def send_daily_digests(engine: Engine, settings: Settings, at: datetime | None = None) -> str:
+    """The daily digest of everyone who chose it, queued before the outbox is sent; from
+    ``DIGEST_HOUR`` local time, once a day (a second run that day finds the day's key taken,
+    so the job is not marked daily: before the hour it must run again)."""
+    now = (at or utcnow()).astimezone(settings.zone)
+    if now.hour < DIGEST_HOUR:
+        return f"daily notification digests: not before {DIGEST_HOUR}:00"
+    with transaction(engine) as session:
+        return str(queue_digests(session, now.date()))
+
+
+def daily_digests(engine: Engine, settings: Settings, today: date) -> str:
+    return send_daily_digests(engine, settings)
+
+
 def outgoing_mail(engine: Engine, settings: Settings, today: date) -> str:
     with transaction(engine, write=False) as session:
         sender = agency_name(session)
@@ -74,6 +92,7 @@ JOBS: list[Job] = [
     Job("sessions", expired_sessions),
     Job("review-notices", review_notices, daily=True),
     Job("acknowledgement-reminders", acknowledgement_reminders, daily=True),
+    Job("digests", daily_digests),
     Job("mail", outgoing_mail),
 ]
 

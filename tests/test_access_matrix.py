@@ -122,6 +122,8 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/auth/token"): PUBLIC,
     # One's own account, home, tasks, reading list and notifications.
     ("GET", "/"): ANY_SIGNED_IN,
+    ("GET", "/account"): ANY_SIGNED_IN,
+    ("POST", "/account"): ANY_SIGNED_IN,
     ("GET", "/account/password"): ANY_SIGNED_IN,
     ("POST", "/account/password"): ANY_SIGNED_IN,
     ("GET", "/tasks"): ANY_SIGNED_IN,
@@ -131,6 +133,9 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/search"): ANY_SIGNED_IN,
     ("POST", "/api/v1/auth/logout"): ANY_SIGNED_IN,
     ("GET", "/api/v1/me"): ANY_SIGNED_IN,
+    ("PATCH", "/api/v1/me"): ANY_SIGNED_IN,
+    ("GET", "/api/v1/me/notifications"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/me/notifications/read"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/password"): ANY_SIGNED_IN,
     ("GET", "/api/v1/me/pending"): ANY_SIGNED_IN,
     ("GET", "/api/v1/me/reading-list"): ANY_SIGNED_IN,
@@ -353,6 +358,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/logout"): Call(),
     ("POST", "/language"): Call(form={"language": "vi", "next": "/"}),
     ("POST", "/notifications/read"): Call(),
+    ("POST", "/account"): Call(form={"notification_mail": "daily"}),
+    ("PATCH", "/api/v1/me"): Call(json={"notification_mail": "daily"}),
+    ("POST", "/api/v1/me/notifications/read"): Call(json={}),
     ("POST", "/verify"): Call(files=pdf_upload("ban-in.pdf")),
     # Administration.
     ("POST", "/admin/users/new"): Call(form={"username": "moi2", "full_name": "Người Mới Hai", "unit": "VP",

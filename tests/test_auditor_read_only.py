@@ -14,7 +14,7 @@ from qms.audit.models import AuditEvent
 TODAY = agency_today().isoformat()
 
 #: Writes that are not changes to the controlled data: one's own session, password,
-#: language and notifications, previews that store nothing, and the public check of a PDF.
+#: language, notifications and choice of e-mail, previews that store nothing, and the public check of a PDF.
 PERSONAL_OR_READ_ONLY = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/logout"),
@@ -27,6 +27,9 @@ PERSONAL_OR_READ_ONLY = {
     ("POST", "/documents/{code}/versions/{rev}/steps-table"),
     ("POST", "/documents/{code}/versions/{rev}/distribution/preview"),
     ("POST", "/notifications/read"),
+    ("POST", "/api/v1/me/notifications/read"),
+    ("PATCH", "/api/v1/me"),
+    ("POST", "/account"),
     ("POST", "/verify"),
 }
 

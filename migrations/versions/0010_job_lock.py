@@ -1,7 +1,7 @@
 """the due jobs' lease and the days the daily jobs ran; a change request can be closed
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import qms.db
 
 revision: str = '0010'
-down_revision: str | Sequence[str] | None = '0008'
+down_revision: str | Sequence[str] | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

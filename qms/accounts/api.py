@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from qms.accounts import auth, units, users
 from qms.accounts.models import Unit
 from qms.accounts.schemas import (
+    MeUpdate,
     PasswordChange,
     TokenRequest,
     TokenResponse,
@@ -44,6 +45,14 @@ def revoke_token(session: SessionDep, user: CurrentUser) -> None:
 
 @router.get("/me", response_model=UserPublic)
 def me(session: SessionDep, user: CurrentUser) -> UserPublic:
+    return users.user_public(session, users.get_user(session, user.username))
+
+
+@router.patch("/me", response_model=UserPublic)
+def update_me(body: MeUpdate, session: SessionDep, user: CurrentUser) -> UserPublic:
+    """The caller's own choices: ``notification_mail``, ``immediate`` or ``daily``."""
+    if body.notification_mail is not None:
+        users.choose_notification_mail(session, user, body.notification_mail)
     return users.user_public(session, users.get_user(session, user.username))
 
 

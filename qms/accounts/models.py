@@ -54,6 +54,9 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: ``immediate``: one e-mail per notification; ``daily``: one digest e-mail a day.
+    notification_mail: str = Field(default="immediate", max_length=10,
+                                   sa_column_kwargs={"server_default": "immediate"})
 
 
 class UserRole(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -81,6 +82,14 @@ class UserPublic(BaseModel):
     roles: list[str]
     email: str | None = None
     active: bool = True
+    #: ``immediate`` (an e-mail per notification) or ``daily`` (one digest a day).
+    notification_mail: str = "immediate"
+
+
+class MeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    notification_mail: Literal["immediate", "daily"] | None = None
 
 
 class UnitCreate(BaseModel):

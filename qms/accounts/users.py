@@ -50,7 +50,22 @@ def roles_by_user(session: Session, user_ids: Sequence[int]) -> dict[int, list[s
 
 def to_public(user: User, unit_code: str, roles: list[str]) -> UserPublic:
     return UserPublic(username=user.username, full_name=user.full_name, title=user.title,
-                      unit=unit_code, roles=roles, email=user.email, active=user.active)
+                      unit=unit_code, roles=roles, email=user.email, active=user.active,
+                      notification_mail=user.notification_mail)
+
+
+def choose_notification_mail(session: Session, actor: Principal, choice: str) -> User:
+    """Each person chooses for themself: an e-mail per notification, or one digest a day."""
+    if choice not in ("immediate", "daily"):
+        raise ValidationFailed("notification_mail", _("Choose immediate e-mails or a daily digest."))
+    user = get_user(session, actor.username)
+    if user.notification_mail != choice:
+        user.notification_mail = choice
+        session.add(user)
+        session.flush()
+        audit.record(session, actor=actor, action="user.notification_mail", object_type="user",
+                     object_id=user.username, details={"notification_mail": choice})
+    return user
 
 
 def list_users(

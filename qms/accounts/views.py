@@ -87,6 +87,23 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     return response
 
 
+@router.get("/account")
+def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return render(request, "accounts/account.html", {"account": users.get_user(session, user.username)})
+
+
+@router.post("/account")
+def save_account(request: Request, session: SessionDep, user: CurrentUser, form: FormDep) -> Response:
+    try:
+        users.choose_notification_mail(session, user, str(form.get("notification_mail", "")))
+    except ValidationFailed as exc:
+        session.rollback()
+        return render(request, "accounts/account.html",
+                      {"account": users.get_user(session, user.username), "errors": exc.fields},
+                      status_code=422)
+    return redirect("/account", request, _("Your choice is saved."))
+
+
 @router.get("/account/password")
 def password_page(request: Request, user: CurrentUser, next: str | None = None) -> Response:
     return render(request, "accounts/password.html", {"errors": {}, "next": safe_next(next)})

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Path, Query
 
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
-from qms.distribution import paper, reading, reports, service
+from qms.distribution import notifications, paper, reading, reports, service
 from qms.distribution.schemas import (
     AcknowledgementPublic,
     AcknowledgementSummary,
     DistributionRequest,
+    MarkedRead,
+    MarkRead,
+    NotificationPublic,
     PaperCopyPublic,
     ReadingItem,
     RecallRecord,
@@ -75,6 +78,24 @@ def reading_list(session: SessionDep, user: CurrentUser, settings: SettingsDep) 
     """The caller's open acknowledgement tasks, overdue first."""
     items = reading.reading_list(session, user)
     return [item.model_copy(update={"due_at": item.due_at.astimezone(settings.zone)}) for item in items]
+
+
+@router.get("/me/notifications", response_model=list[NotificationPublic])
+def my_notifications(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                     unread: bool = Query(False, description="only those not read yet"),
+                     limit: int | None = Query(None, ge=1, le=200, description="at most this many (25)"),
+                     offset: int | None = Query(None, ge=0, le=1_000_000)) -> list[NotificationPublic]:
+    """The caller's notifications, newest first."""
+    page = notifications.list_notifications(session, user, limit=limit, offset=offset, unread=unread)
+    return [NotificationPublic(id=n.id, kind=n.kind, text=n.text, link=n.link,
+                               created_at=n.created_at.astimezone(settings.zone), read=n.read)
+            for n in page.items]
+
+
+@router.post("/me/notifications/read", response_model=MarkedRead)
+def read_notifications(body: MarkRead, session: SessionDep, user: CurrentUser) -> MarkedRead:
+    """Mark the listed notifications read, or all the caller's when ``ids`` is absent."""
+    return MarkedRead(marked=notifications.mark_read(session, user, ids=body.ids))
 
 
 @router.post(VERSION + "/acknowledge", response_model=AcknowledgementPublic)

@@ -44,13 +44,27 @@ def insert_ignoring_duplicates(session: Session, model: type, values: dict[str, 
 
 
 def queue_mail(session: Session, *, dedup_key: str, user_id: int | None, to_address: str, subject: str,
-               body: str) -> bool:
-    """Queue one message unless one with the same key was ever queued."""
+               body: str, html: str | None = None) -> bool:
+    """Queue one message (plain text, with an HTML alternative when given) unless one with the
+    same key was ever queued."""
     return insert_ignoring_duplicates(session, MailOutbox, {
         "dedup_key": dedup_key, "user_id": user_id, "to_address": to_address, "subject": subject[:300],
-        "body": body, "status": "queued", "attempts": 0, "next_attempt_at": utcnow(),
+        "body": body, "html": html, "status": "queued", "attempts": 0, "next_attempt_at": utcnow(),
         "created_at": utcnow(), "last_error": "",
     })
+
+
+def queue_mails(session: Session, messages: list[dict[str, object]]) -> int:
+    """Queue many messages (``dedup_key``, ``user_id``, ``to_address``, ``subject``, ``body``,
+    ``html``) in one statement; those whose key was ever queued are left out."""
+    if not messages:
+        return 0
+    now = utcnow()
+    rows = [{**message, "subject": str(message["subject"])[:300], "status": "queued", "attempts": 0,
+             "next_attempt_at": now, "created_at": now, "last_error": ""} for message in messages]
+    builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = builder(MailOutbox).values(rows).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return len(session.execute(statement.returning(literal_column("1"))).all())
 
 
 def backoff(attempts: int) -> timedelta:
@@ -67,6 +81,7 @@ class Outgoing:
     subject: str
     body: str
     attempts: int
+    html: str | None = None
 
 
 @dataclass
@@ -97,7 +112,7 @@ def _claim(session: Session, now: datetime) -> list[Outgoing]:
         row.attempts += 1
         row.next_attempt_at = now + LEASE
         claimed.append(Outgoing(row.id or 0, row.dedup_key, row.user_id, row.to_address, row.subject,
-                                row.body, row.attempts))
+                                row.body, row.attempts, row.html))
     session.flush()
     return claimed
 
@@ -110,6 +125,8 @@ def _message(settings: Settings, item: Outgoing, sender_name: str) -> EmailMessa
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=str(settings.smtp_from).rpartition("@")[2] or None)
     message.set_content(item.body, charset="utf-8")
+    if item.html:
+        message.add_alternative(item.html, subtype="html", charset="utf-8")
     return message
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from qms.db import UTCDateTime, utcnow
@@ -139,8 +150,11 @@ class Notification(SQLModel, table=True):
     link: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    #: The same reminder is never shown twice: one key per person, day and kind.
+    #: Nobody is told the same thing twice: one key per kind, object, round (or day) and person.
     dedup_key: str | None = Field(default=None, max_length=120, unique=True)
+    #: Waits for the person's daily digest e-mail (they chose a digest over immediate mail).
+    digest_pending: bool = Field(default=False, sa_column=Column(Boolean, nullable=False,
+                                                                 server_default=text("false")))
 
 
 class MailOutbox(SQLModel, table=True):
@@ -159,6 +173,8 @@ class MailOutbox(SQLModel, table=True):
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str = Field(sa_column=Column(Text, nullable=False))
+    #: The HTML alternative of ``body``, when the message has one.
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="queued", max_length=12)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

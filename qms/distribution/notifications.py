@@ -1,26 +1,52 @@
-"""In-app notifications: the bell in the header and the notifications page."""
+"""Notifications: the bell in the header, the notifications page, the "your turn" items of the
+home page, and e-mail (one message each, or one daily digest, as each person chose).
+
+Every notification carries a key per kind, object, round and person (``dedup_key``, a
+unique index): inserting it again does nothing, whichever request, job or host tries, so
+nobody is told the same thing twice. A notification whose task is done is marked read by
+the step that did it (:func:`complete`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from qms import i18n
 from qms.accounts.auth import Principal
+from qms.accounts.models import AgencyProfile, User
+from qms.config import get_settings
 from qms.db import utcnow
+from qms.distribution.mail import queue_mail, queue_mails
 from qms.distribution.models import Notification
 from qms.i18n import _
 from qms.pagination import Page, clamp
+from qms.web import templates
 
 DISTRIBUTED = "distributed"
 SUPERSEDED = "superseded"
 REMINDER = "reminder"
 COPY_RECALL = "copy_recall"
+REVIEW_REQUESTED = "review_requested"
+APPROVAL_REQUESTED = "approval_requested"
+RETURNED = "returned"
+APPROVED = "approved"
+DELEGATED = "delegated"
+ACKNOWLEDGEMENT_OVERDUE = "acknowledgement_overdue"
+
+#: Kinds that ask the reader to do something: the "your turn" items of the home page.
+TASK_KINDS = (REVIEW_REQUESTED, APPROVAL_REQUESTED, RETURNED, DISTRIBUTED, ACKNOWLEDGEMENT_OVERDUE,
+              REMINDER, COPY_RECALL, "change_request", "review_due")
+IMMEDIATE = "immediate"
+DAILY = "daily"
+MAIL_CHOICES = (IMMEDIATE, DAILY)
 
 
 def revision_text(revision: int) -> str:
@@ -48,6 +74,31 @@ def message(kind: str, params: dict[str, Any]) -> str:
         return _("%(code)s revision %(old)s is no longer in force: read revision %(rev)s instead.",
                  code=params.get("code", ""), old=revision_text(int(params.get("old", 0))),
                  rev=revision_text(int(params.get("revision", 0))))
+    if kind == REVIEW_REQUESTED:
+        return _("%(name)s asks you to review %(code)s %(title)s, revision %(rev)s.",
+                 name=params.get("by", ""), code=params.get("code", ""), title=params.get("title", ""),
+                 rev=revision_text(int(params.get("revision", 0))))
+    if kind == APPROVAL_REQUESTED:
+        if params.get("for"):
+            return _("%(code)s %(title)s, revision %(rev)s, awaits approval by %(name)s; you may sign "
+                     "on their behalf.", code=params.get("code", ""), title=params.get("title", ""),
+                     rev=revision_text(int(params.get("revision", 0))), name=params.get("for", ""))
+        return _("%(code)s %(title)s, revision %(rev)s, awaits your approval.", code=params.get("code", ""),
+                 title=params.get("title", ""), rev=revision_text(int(params.get("revision", 0))))
+    if kind == RETURNED:
+        return _("%(name)s sent %(code)s revision %(rev)s back: “%(comment)s”", name=params.get("by", ""),
+                 code=params.get("code", ""), rev=revision_text(int(params.get("revision", 0))),
+                 comment=params.get("comment", ""))
+    if kind == APPROVED:
+        return _("%(code)s %(title)s, revision %(rev)s, was approved, in force from %(date)s.",
+                 code=params.get("code", ""), title=params.get("title", ""),
+                 rev=revision_text(int(params.get("revision", 0))), date=params.get("effective", ""))
+    if kind == DELEGATED:
+        return _("%(name)s delegated approval to you from %(start)s to %(end)s.", name=params.get("by", ""),
+                 start=params.get("starts_on", ""), end=params.get("ends_on", ""))
+    if kind == ACKNOWLEDGEMENT_OVERDUE:
+        return _("Overdue: %(n)s documents wait for your acknowledgement, %(overdue)s of them past their "
+                 "date.", n=params.get("count", 0), overdue=params.get("overdue", 0))
     if kind == REMINDER:
         return _("Reminder: %(n)s documents wait for your acknowledgement, %(overdue)s of them overdue.",
                  n=params.get("count", 0), overdue=params.get("overdue", 0))
@@ -80,6 +131,7 @@ def unread_count(session: Session, actor: Principal) -> int:
 @dataclass(frozen=True)
 class NotificationRow:
     id: int
+    kind: str
     text: str
     link: str
     created_at: datetime
@@ -87,21 +139,176 @@ class NotificationRow:
 
 
 def list_notifications(session: Session, actor: Principal, *, limit: int | None = None,
-                       offset: int | None = None) -> Page[NotificationRow]:
+                       offset: int | None = None, unread: bool = False) -> Page[NotificationRow]:
     limit, offset = clamp(limit, offset)
     query = select(Notification).where(Notification.user_id == actor.id)
+    if unread:
+        query = query.where(Notification.read_at.is_(None))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows: Sequence[Notification] = session.execute(
         query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
-    items = [NotificationRow(n.id or 0, message(n.kind, json.loads(n.params or "{}")), n.link,
+    items = [NotificationRow(n.id or 0, n.kind, message(n.kind, json.loads(n.params or "{}")), n.link,
                              n.created_at, n.read_at is not None) for n in rows]
     return Page(items, total, limit, offset)
 
 
-def mark_read(session: Session, actor: Principal, *, link: str | None = None) -> int:
-    """Mark the actor's notifications read (only those pointing at ``link`` when given)."""
+def mark_read(session: Session, actor: Principal, *, link: str | None = None,
+              ids: Sequence[int] | None = None) -> int:
+    """Mark the actor's notifications read (only those pointing at ``link``, or with these
+    ``ids``, when given); others' notifications are never touched."""
     query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if link is not None:
         query = query.where(Notification.link == link)
-    return session.execute(query.values(read_at=utcnow())).rowcount or 0
+    if ids is not None:
+        query = query.where(Notification.id.in_(list(ids)))
+    return session.execute(query.values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+
+
+@dataclass(frozen=True)
+class TurnItem:
+    kind: str
+    text: str
+    link: str
+    created_at: datetime
+
+
+def your_turn(session: Session, actor: Principal, limit: int = 8) -> list[TurnItem]:
+    """The unread notifications that ask the reader to act, newest first, in one statement."""
+    rows = session.execute(
+        select(Notification.kind, Notification.params, Notification.link, Notification.created_at)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None),
+               Notification.kind.in_(TASK_KINDS))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    ).all()
+    return [TurnItem(kind, message(kind, json.loads(params or "{}")), link, created_at)
+            for kind, params, link, created_at in rows]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    full_name: str
+    email: str | None
+    mail: str
+
+
+def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str,
+         key: str) -> list[int]:
+    """Tell each person once: a notification keyed ``{key}:{user id}``, and an e-mail to those
+    with an address who chose immediate mail (the others' waits for their daily digest).
+    Returns who was told now; a key already used tells nobody again."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return []
+    people = {row.id: Recipient(row.id, row.full_name, row.email, row.notification_mail)
+              for row in session.execute(select(User.id, User.full_name, User.email, User.notification_mail)
+                                         .where(User.id.in_(ids), User.active))}
+    if not people:
+        return []
+    now = utcnow()
+    encoded = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    rows = [{"user_id": person.id, "kind": kind, "params": encoded, "link": link, "created_at": now,
+             "dedup_key": f"{key}:{person.id}"[:120],
+             "digest_pending": bool(person.email) and person.mail == DAILY}
+            for person in people.values()]
+    builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    told = list(session.execute(builder(Notification).values(rows)
+                                .on_conflict_do_nothing(index_elements=["dedup_key"])
+                                .returning(Notification.user_id)).scalars())
+    mailed = [people[user_id] for user_id in told if people[user_id].email and people[user_id].mail != DAILY]
+    if mailed:
+        settings = get_settings()
+        agency = agency_name(session)
+        mails = []
+        with language(settings.default_language):
+            text = message(kind, params)
+            for person in mailed:
+                subject, body, html = render_mail(agency, person.full_name, [(text, absolute(link))])
+                mails.append({"dedup_key": f"{key}:{person.id}"[:120], "user_id": person.id,
+                              "to_address": person.email, "subject": subject, "body": body, "html": html})
+        queue_mails(session, mails)
+    return told
+
+
+def complete(session: Session, key: str, user_id: int | None = None) -> int:
+    """Mark read what asked for a task now done: the notifications keyed ``{key}:…`` (only
+    ``user_id``'s when given)."""
+    match = (Notification.dedup_key == f"{key}:{user_id}" if user_id is not None
+             else Notification.dedup_key.startswith(f"{key}:", autoescape=True))
+    return session.execute(update(Notification).where(match, Notification.read_at.is_(None))
+                           .values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+
+
+def absolute(link: str) -> str:
+    return get_settings().base_url.rstrip("/") + link if link.startswith("/") else link
+
+
+def agency_name(session: Session) -> str:
+    profile = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
+    return (profile.short_name or profile.name) if profile else "qms"
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    before = i18n.current_language()
+    i18n.set_language(code)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def render_mail(agency: str, full_name: str, items: list[tuple[str, str]],
+                day: date | None = None) -> tuple[str, str, str]:
+    """Subject, text and HTML of one notification, or of a daily digest when ``day`` is given."""
+    if day is None:
+        subject = f"[{agency}] {items[0][0].rstrip('.')}"
+    else:
+        subject = _("[%(agency)s] Your notifications of %(date)s (%(n)s)", agency=agency,
+                    date=day.strftime("%d/%m/%Y"), n=len(items))
+    context = {"agency": agency, "full_name": full_name, "items": items, "digest": day is not None}
+    return (" ".join(subject.split())[:300],
+            templates.env.get_template("emails/notification.txt").render(context),
+            templates.env.get_template("emails/notification.html").render(context))
+
+
+@dataclass
+class DigestRun:
+    people: int = 0
+
+    def __str__(self) -> str:
+        return f"daily notification digests queued: {self.people}"
+
+
+def queue_digests(session: Session, today: date) -> DigestRun:
+    """One e-mail a day to each person who chose the digest, listing what they were told and
+    have not read since; the key (person, day) keeps it to one, whichever host runs it."""
+    pending = session.execute(
+        select(Notification, User.full_name, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.digest_pending, Notification.read_at.is_(None), User.active,
+               User.email.is_not(None))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+    ).all()
+    by_person: dict[int, list[tuple[Notification, str, str]]] = {}
+    for note, full_name, address in pending:
+        by_person.setdefault(note.user_id, []).append((note, full_name, address))
+    run = DigestRun()
+    if not by_person:
+        return run
+    settings = get_settings()
+    agency = agency_name(session)
+    for user_id, entries in by_person.items():
+        _note, full_name, address = entries[0]
+        with language(settings.default_language):
+            items = [(message(note.kind, json.loads(note.params or "{}")), absolute(note.link))
+                     for note, _name, _address in entries]
+            subject, body, html = render_mail(agency, full_name, items, day=today)
+        if not queue_mail(session, dedup_key=f"digest:{user_id}:{today.isoformat()}", user_id=user_id,
+                          to_address=address, subject=subject, body=body, html=html):
+            continue  # today's digest went already; these wait for tomorrow's
+        session.execute(update(Notification).where(Notification.id.in_([n.id for n, _a, _b in entries]))
+                        .values(digest_pending=False))
+        run.people += 1
+    return run

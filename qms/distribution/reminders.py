@@ -126,7 +126,8 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
         key = f"{KIND}:{user_id}:{today.isoformat()}"
         overdue = sum(item.overdue for item in items)
         created = insert_ignoring_duplicates(session, Notification, {
-            "user_id": user_id, "kind": notifications.REMINDER, "link": "/reading", "created_at": utcnow(),
+            "user_id": user_id, "link": "/reading", "created_at": utcnow(),
+            "kind": notifications.ACKNOWLEDGEMENT_OVERDUE if overdue else notifications.REMINDER,
             "params": json.dumps({"count": len(items), "overdue": overdue}), "dedup_key": key,
         })
         if not created:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.text import Text
 
@@ -90,3 +90,23 @@ class RecallRecord(BaseModel):
     outcome: str = Field(pattern="^(returned|destroyed)$")
     on: date
     note: Text = Field("", max_length=500)
+
+
+class NotificationPublic(BaseModel):
+    id: int
+    kind: str
+    text: str
+    link: str
+    created_at: datetime
+    read: bool
+
+
+class MarkRead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: Absent: every notification of the caller.
+    ids: list[int] | None = Field(default=None, max_length=1000)
+
+
+class MarkedRead(BaseModel):
+    marked: int

@@ -204,10 +204,10 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
 def notify_recipients(session: Session, document: Document, version: Version, user_ids: list[int],
                       due_at: datetime, zone: ZoneInfo) -> None:
     due = due_at.astimezone(zone).strftime("%d/%m/%Y")
-    notifications.notify_many(session, user_ids, notifications.DISTRIBUTED,
-                              {"code": document.code, "title": document.title,
-                               "revision": version.revision, "due": due},
-                              link=version_link(document, version))
+    notifications.send(session, user_ids, notifications.DISTRIBUTED,
+                       {"code": document.code, "title": version.title or document.title,
+                        "revision": version.revision, "due": due},
+                       version_link(document, version), key=f"{notifications.DISTRIBUTED}:{version.id}")
 
 
 def issue_copies(session: Session, actor: Principal | None, version: Version, holders: list[User],

@@ -13,6 +13,7 @@ from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.db import utcnow
+from qms.documents import events
 from qms.documents.models import Delegation
 from qms.documents.schemas import DelegationCreate, DelegationPublic
 from qms.documents.signing import reauthenticate
@@ -69,6 +70,8 @@ def create_delegation(
                  details={"delegator": delegator.username, "delegate": delegate.username,
                           "starts_on": data.starts_on.isoformat(), "ends_on": data.ends_on.isoformat(),
                           "note": delegation.note})
+    events.delegation_given(session, events.Delegated(delegation.id or 0, delegator.id or 0, delegate.id or 0,
+                                                      delegation.starts_on, delegation.ends_on, actor))
     return delegation
 
 

@@ -3,6 +3,8 @@
 Distribution closes open acknowledgement tasks and flags paper copies for recall
 when a version ends; periodic review resets its date when one becomes effective; the
 library carries attachments over to a new draft revision.
+A signed step of the workflow (submitted, reviewed, returned, reviews complete, approved)
+and a delegation given are heard too: distribution tells the people whose turn it is.
 Listeners run inside the transaction of the change, so they commit or roll back
 with it.
 """
@@ -10,6 +12,8 @@ with it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from sqlmodel import Session
@@ -26,6 +30,34 @@ EffectiveListener = Callable[[Session, Document, Version, Version | None, ActorL
 EndedListener = Callable[[Session, Document, Version, ActorLike | None], None]
 CreatedListener = Callable[[Session, Document, Version, Version | None, ActorLike | None], None]
 
+
+
+@dataclass(frozen=True)
+class Step:
+    """A signed step: ``submitted``, ``reviewed``, ``returned``, ``reviews_complete`` or ``approved``."""
+
+    name: str
+    document: Document
+    version: Version
+    actor: ActorLike
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Delegated:
+    delegation_id: int
+    delegator_id: int
+    delegate_id: int
+    starts_on: date
+    ends_on: date
+    actor: ActorLike
+
+
+StepListener = Callable[[Session, Step], None]
+DelegatedListener = Callable[[Session, Delegated], None]
+
+_on_step: list[StepListener] = []
+_on_delegated: list[DelegatedListener] = []
 _on_effective: list[EffectiveListener] = []
 _on_ended: list[EndedListener] = []
 _on_created: list[CreatedListener] = []
@@ -67,3 +99,27 @@ def version_created(session: Session, document: Document, version: Version, copi
                     actor: ActorLike | None) -> None:
     for listener in _on_created:
         listener(session, document, version, copied_from, actor)
+
+
+def on_step(listener: StepListener) -> StepListener:
+    """Register ``listener(session, step)`` for each signed step of the workflow."""
+    if listener not in _on_step:
+        _on_step.append(listener)
+    return listener
+
+
+def on_delegated(listener: DelegatedListener) -> DelegatedListener:
+    """Register ``listener(session, delegated)`` for a delegation of approval given."""
+    if listener not in _on_delegated:
+        _on_delegated.append(listener)
+    return listener
+
+
+def step_done(session: Session, step: Step) -> None:
+    for listener in _on_step:
+        listener(session, step)
+
+
+def delegation_given(session: Session, delegated: Delegated) -> None:
+    for listener in _on_delegated:
+        listener(session, delegated)

@@ -99,6 +99,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
                  details={"reviewers": [u.username for u in reviewers], "approver": approver.username,
                           "content_hash": version.content_hash, "hash_scheme": version.hash_scheme,
                           "status": version.status})
+    events.step_done(session, events.Step("submitted", document, version, actor, data.comment))
     return version
 
 
@@ -116,7 +117,8 @@ def _check_frozen_content(session: Session, document: Document, version: Version
         raise Conflict(_("The content changed after it was submitted; it cannot be signed."))
 
 
-def _send_back(session: Session, actor: Principal, document: Document, version: Version) -> None:
+def _send_back(session: Session, actor: Principal, document: Document, version: Version,
+               comment: str) -> None:
     transition(version, Event.REJECT)
     version.content_hash = None
     version.lock_version += 1
@@ -124,6 +126,7 @@ def _send_back(session: Session, actor: Principal, document: Document, version: 
     session.flush()
     audit.record(session, actor=actor, action="version.reject", object_type="version",
                  object_id=version_ref(document, version), details={"review_round": version.review_round})
+    events.step_done(session, events.Step("returned", document, version, actor, comment))
 
 
 def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
@@ -144,13 +147,16 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment)
     if data.decision == "rejected":
-        _send_back(session, actor, document, version)
-    elif reviewer_ids <= round_signers(session, version, "reviewed"):
+        _send_back(session, actor, document, version, data.comment)
+        return version
+    events.step_done(session, events.Step("reviewed", document, version, actor, data.comment))
+    if reviewer_ids <= round_signers(session, version, "reviewed"):
         transition(version, Event.REVIEWS_COMPLETE)
         session.add(version)
         session.flush()
         audit.record(session, actor=actor, action="version.reviews_complete", object_type="version",
                      object_id=version_ref(document, version))
+        events.step_done(session, events.Step("reviews_complete", document, version, actor))
     return version
 
 
@@ -184,7 +190,7 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     sign(session, actor, version, document.code, data.decision, comment=data.comment,
          on_behalf_of=on_behalf_of)
     if data.decision == "rejected":
-        _send_back(session, actor, document, version)
+        _send_back(session, actor, document, version, data.comment)
         return version
     transition(version, Event.APPROVE)
     version.approved_at = utcnow()
@@ -196,6 +202,7 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     audit.record(session, actor=actor, action="version.approve", object_type="version",
                  object_id=version_ref(document, version),
                  details={"effective_date": version.effective_date.isoformat()})
+    events.step_done(session, events.Step("approved", document, version, actor, data.comment))
     if version.effective_date <= today:
         make_effective(session, actor, document, version)
     return version

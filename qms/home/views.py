@@ -7,7 +7,7 @@ from qms.accounts.roles import Role, role_label
 from qms.clock import local_today
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import dashboard as distribution_dashboard
-from qms.distribution import paper
+from qms.distribution import notifications, paper
 from qms.distribution.reading import reading_list
 from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
@@ -24,6 +24,7 @@ async def home(request: Request, session: SessionDep, user: PageUser, settings: 
     signs = user.has(Role.REVIEWER, Role.APPROVER, Role.QUALITY_OFFICER)
     return render(request, "home/index.html", {
         "role_names": [role_label(role) for role in sorted(user.roles)],
+        "your_turn": notifications.your_turn(session, user),
         "actions": pending_actions(session, user, local_today(settings.zone)) if signs else None,
         "counts": documents.library_counts(session) if user.has(Role.QUALITY_OFFICER) else None,
         "reading": reading_list(session, user),

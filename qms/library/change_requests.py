@@ -94,8 +94,9 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
         select(UserRole.user_id).join(User, User.id == UserRole.user_id)
         .where(UserRole.role == Role.QUALITY_OFFICER, User.active, User.id != actor.id)
     ).scalars().all()
-    notify.send(session, officers, notify.CHANGE_REQUESTED,
-                {"code": document.code, "id": request.id, "name": actor.full_name}, _link(request))
+    notify.send(session, officers, notify.CHANGE_REQUEST,
+                {"code": document.code, "id": request.id, "name": actor.full_name}, _link(request),
+                key=f"{notify.CHANGE_REQUEST}:{request.id}:new")
     return request
 
 
@@ -128,8 +129,9 @@ def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequ
     audit.record(session, actor=actor, action=f"change_request.{data.decision}", object_type="change_request",
                  object_id=request.id, details={"document": document.code, "comment": data.comment,
                                                 "draft_revision": draft.revision if draft else None})
-    notify.send(session, [request.requested_by_id], notify.CHANGE_DECIDED,
-                {"code": document.code, "id": request.id, "decision": data.decision}, _link(request))
+    notify.send(session, [request.requested_by_id], notify.CHANGE_REQUEST,
+                {"code": document.code, "id": request.id, "decision": data.decision}, _link(request),
+                key=f"{notify.CHANGE_REQUEST}:{request.id}:decided")
     return request
 
 
@@ -150,9 +152,10 @@ def close_requests_in_force(session: Session, document: Document, version: Versi
                      action="change_request.close", object_type="change_request", object_id=request.id,
                      details={"document": document.code, "revision": version.revision,
                               "version": version_ref(document, version)})
-        notify.send(session, [request.requested_by_id], notify.CHANGE_DECIDED,
+        notify.send(session, [request.requested_by_id], notify.CHANGE_REQUEST,
                     {"code": document.code, "id": request.id, "decision": "closed",
-                     "revision": version.revision}, _link(request))
+                     "revision": version.revision}, _link(request),
+                    key=f"{notify.CHANGE_REQUEST}:{request.id}:closed")
 
 
 def get_request(session: Session, actor: Principal, request_id: int) -> RequestRow:

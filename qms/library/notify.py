@@ -10,16 +10,15 @@ from sqlmodel import Session
 from qms.distribution import notifications
 from qms.i18n import _
 
-CHANGE_REQUESTED = "change_requested"
-CHANGE_DECIDED = "change_decided"
+CHANGE_REQUEST = "change_request"
 REVIEW_DUE = "review_due"
 
 
 def _text(kind: str, params: dict[str, Any]) -> str:
-    if kind == CHANGE_REQUESTED:
+    if kind == CHANGE_REQUEST and params.get("decision") is None:
         return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
                  code=params.get("code", ""), id=params.get("id", ""))
-    if kind == CHANGE_DECIDED:
+    if kind == CHANGE_REQUEST:
         if params.get("decision") == "closed":
             return _("Your change request no. %(id)s for %(code)s is done: revision %(rev)s is in force.",
                      id=params.get("id", ""), code=params.get("code", ""),
@@ -29,15 +28,23 @@ def _text(kind: str, params: dict[str, Any]) -> str:
                      "drafted.", id=params.get("id", ""), code=params.get("code", ""))
         return _("Your change request no. %(id)s for %(code)s was rejected.", id=params.get("id", ""),
                  code=params.get("code", ""))
+    if kind == REVIEW_DUE and params.get("code"):
+        if not params.get("date"):
+            return _("%(code)s %(title)s is flagged for review: a document it cites changed.",
+                     code=params["code"], title=params.get("title", ""))
+        return _("%(code)s %(title)s is due for periodic review on %(date)s.", code=params["code"],
+                 title=params.get("title", ""), date=params["date"])
     if kind == REVIEW_DUE:
         return _("%(n)s documents are due for periodic review within 30 days, %(overdue)s of them overdue.",
                  n=params.get("count", 0), overdue=params.get("overdue", 0))
     return kind
 
 
-for _kind in (CHANGE_REQUESTED, CHANGE_DECIDED, REVIEW_DUE):
+for _kind in (CHANGE_REQUEST, REVIEW_DUE):
     notifications.register_message(_kind, _text)
 
 
-def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str) -> int:
-    return notifications.notify_many(session, list(dict.fromkeys(user_ids)), kind, params, link)
+def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str,
+         key: str) -> int:
+    """In the bell and by e-mail (or the daily digest), once per person and key."""
+    return len(notifications.send(session, user_ids, kind, params, link, key=key))

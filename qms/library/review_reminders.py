@@ -3,6 +3,9 @@
 One in-app notification and one e-mail a day per quality officer, listing every document
 due or overdue, never twice the same day (the notification and the mail carry a key per
 person and day; inserting the same key again does nothing, even from another host).
+The drafter of each due document's version in force, who will draft its next revision, is
+told too (unless a quality officer, who has the list), once per due date, in the bell and
+by e-mail or their digest.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from sqlmodel import Session
 from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.db import utcnow
+from qms.distribution import notifications
 from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
 from qms.distribution.models import Notification
-from qms.documents.models import Document
+from qms.documents.models import Document, Version
 from qms.library.notify import REVIEW_DUE
 
 NOTICE_DAYS = 30
@@ -26,19 +30,26 @@ NOTICE_DAYS = 30
 
 def queue_review_reminders(session: Session, today: date) -> str:
     horizon = today + timedelta(days=NOTICE_DAYS)
-    due = session.execute(
-        select(Document.code, Document.title, Document.next_review_on)
-        .where(Document.effective_version_id.is_not(None))
+    rows = session.execute(
+        select(Document.code, Document.title, Document.next_review_on, Version.drafter_id)
+        .join(Version, Version.id == Document.effective_version_id)
         .where(or_(Document.next_review_on <= horizon, Document.needs_review))
         .order_by(Document.next_review_on, Document.code)
     ).all()
-    if not due:
+    if not rows:
         return "periodic reviews due within 30 days: none"
+    due = [(code, title, day) for code, title, day, _drafter in rows]
     overdue = sum(1 for _code, _title, day in due if day is not None and day < today)
     officers = session.execute(
         select(User.id, User.email).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.QUALITY_OFFICER, User.active)
     ).all()
+    for code, title, day, drafter_id in rows:
+        if drafter_id is not None and drafter_id not in {user_id for user_id, _email in officers}:
+            when = day.strftime("%d/%m/%Y") if day else ""
+            notifications.send(session, [drafter_id], REVIEW_DUE,
+                               {"code": code, "title": title, "date": when}, f"/documents/{code}",
+                               key=f"{REVIEW_DUE}:{code}:{day or 'flagged'}")
     lines = "\n".join(f"- {code} {title}: " + (day.strftime("%d/%m/%Y") if day else "cần xem xét lại")
                       for code, title, day in due)
     sent = 0

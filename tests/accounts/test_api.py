@@ -31,6 +31,7 @@ def test_me_describes_the_caller(client, make):
     assert response.json() == {
         "username": "iso", "full_name": "Phạm Thu Hà", "title": "Phó Chánh VP", "unit": "VP",
         "roles": ["quality_officer", "staff"], "email": "iso@example.gov.vn", "active": True,
+        "notification_mail": "immediate",
     }
 
 

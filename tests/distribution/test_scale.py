@@ -13,7 +13,7 @@ from qms.distribution import dashboard
 from qms.distribution.mail import send_due_mail
 from qms.distribution.reminders import queue_reminders
 
-from .conftest import distribute
+from .conftest import distribute, drop_queued_mail
 
 
 def _plan(engine, query) -> list[str]:  # type: ignore[no-untyped-def]
@@ -52,6 +52,7 @@ def test_a_restricted_document_reaches_only_those_allowed_to_read_it(api, staff)
 def test_two_parallel_runs_send_each_message_once(api, published, engine, settings, inbox):
     distribute(api, units=["CCHC", "VP"], due_days=1)
     mail_settings = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": inbox.port})
+    drop_queued_mail(engine)
     with transaction(engine) as session:
         queued = queue_reminders(session, mail_settings, local_today(mail_settings.zone)).mails
     assert queued == 10

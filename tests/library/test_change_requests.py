@@ -31,7 +31,7 @@ def test_staff_ask_and_the_officer_accepts_opening_a_linked_draft(api, db):
     body = created.json()
     assert body["status"] == "open" and body["revision"] == 1 and body["requested_by"] == "nhanvien"
     officer_note = db.execute(select(Notification)
-                              .where(Notification.kind == "change_requested")).scalar_one()
+                              .where(Notification.kind == "change_request")).scalar_one()
     assert officer_note.link == f"/change-requests/{body['id']}"
 
     decided = api.post("iso", f"/api/v1/change-requests/{body['id']}/decision",
@@ -41,8 +41,9 @@ def test_staff_ask_and_the_officer_accepts_opening_a_linked_draft(api, db):
     version = api.get("iso", "/api/v1/documents/QT-01/versions/2").json()
     assert version["status"] == "draft"
     db.rollback()
-    notes = db.execute(select(Notification).where(Notification.kind == "change_decided")).scalars().all()
-    assert len(notes) == 1
+    notes = db.execute(select(Notification).where(Notification.kind == "change_request")
+                       .order_by(Notification.id)).scalars().all()
+    assert len(notes) == 2 and notes[1].dedup_key.endswith(":decided:" + str(notes[1].user_id))
     actions = [e.action for e in db.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
     assert "change_request.create" in actions and "change_request.accepted" in actions
     again = api.post("iso", f"/api/v1/change-requests/{body['id']}/decision", {"decision": "rejected",
