@@ -127,7 +127,7 @@ def test_an_accepted_request_closes_when_its_revision_comes_into_force(api, db, 
     assert api.get("iso", "/api/v1/change-requests?status=closed").json()["total"] == 1
     assert api.get("iso", "/api/v1/change-requests?status=accepted").json()["total"] == 0
     db.rollback()
-    told = db.execute(select(Notification).where(Notification.kind == "change_decided")
+    told = db.execute(select(Notification).where(Notification.kind == "change_request")
                       .order_by(Notification.id.desc())).scalars().first()
     assert told.link == f"/change-requests/{first['id']}"
     assert "lần ban hành 02 đã có hiệu lực" in message(told.kind, json.loads(told.params))
