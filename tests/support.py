@@ -152,7 +152,9 @@ class Api:
                           headers={"If-Match": version["etag"]})
 
     def fill(self, code: str, rev: int = 1, **sections):
-        body = {"sections": {"purpose": "Quy định cách kiểm soát tài liệu.", "content": "Nội dung.",
+        # A later revision says something new: one identical to the revision in force is refused.
+        content = "Nội dung." if rev == 1 else f"Nội dung, sửa đổi lần ban hành {rev:02d}."
+        body = {"sections": {"purpose": "Quy định cách kiểm soát tài liệu.", "content": content,
                              **sections},
                 "steps": [{"step": "B1", "responsibility": "Văn phòng", "task": "Soạn thảo",
                            "duration": "2 ngày", "output": "Dự thảo"}],

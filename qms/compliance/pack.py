@@ -146,7 +146,7 @@ def _readme(summary: dict[str, int], chain_ok: bool, today: date) -> str:
         "                       báo cáo xác nhận đã đọc, nhật ký hệ thống (PDF và CSV)\n"
         "distribution-records/  Sổ theo dõi phân phối của từng tài liệu đang có hiệu lực\n"
         "signed/                Bản gốc điện tử có chữ ký số của cơ quan\n"
-        "audit-trail-verification.json  Kết quả kiểm tra chuỗi nhật ký và các phiên bản đã ký: "
+        "audit-trail-verification.json  Kết quả kiểm tra chuỗi nhật ký và các lần ban hành đã ký: "
         f"{'nguyên vẹn' if chain_ok else 'BỊ SỬA ĐỔI'}\n"
         "compliance.json        Kết quả kiểm tra tuân thủ theo điều khoản ISO 9001\n"
         "SHA256SUMS             Mã băm SHA-256 của từng tệp (sha256sum -c SHA256SUMS)\n\n"

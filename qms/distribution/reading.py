@@ -1,4 +1,6 @@
-"""The reading list ("Tài liệu cần đọc"): a person's open acknowledgement tasks."""
+"""The reading list ("Tài liệu cần đọc"): a person's open acknowledgement tasks, of documents
+they may still read (a document restricted since it was distributed leaves the list of
+readers outside its units, title and all)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from qms.accounts.auth import Principal
 from qms.db import utcnow
 from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import ReadingItem
+from qms.documents.access import visibility_clause
 from qms.documents.lifecycle import ENDED_STATES, Status
 from qms.documents.models import Document, Version
 
@@ -33,7 +36,7 @@ def reading_list(session: Session, actor: Principal, now: datetime | None = None
         .join(Version, Version.id == Acknowledgement.version_id)
         .join(Document, Document.id == Version.document_id)
         .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
-               Version.status == Status.EFFECTIVE)
+               Version.status == Status.EFFECTIVE, visibility_clause(actor))
         .order_by(overdue.desc(), Acknowledgement.assigned_at.desc(), Document.code)
     ).all()
     return [ReadingItem(code=row.code, title=row.title, revision=row.revision, due_at=row.due_at,
@@ -46,6 +49,7 @@ def open_count(session: Session, actor: Principal) -> int:
     return session.execute(
         select(func.count()).select_from(Acknowledgement)
         .join(Version, Version.id == Acknowledgement.version_id)
+        .join(Document, Document.id == Version.document_id)
         .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
-               Version.status == Status.EFFECTIVE)
+               Version.status == Status.EFFECTIVE, visibility_clause(actor))
     ).scalar_one()

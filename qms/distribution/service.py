@@ -269,7 +269,7 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
         if document is None or not access.can_see(actor, document, allowed_unit_ids(session, document)):
             raise access.not_found(code)
         if version is None:
-            raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=revision,
+            raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=f"{revision:02d}",
                              code=document.code))
         raise Forbidden(_("This version of %(code)s was not distributed to you.", code=document.code))
     assert document is not None and version is not None

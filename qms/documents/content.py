@@ -122,6 +122,17 @@ def frozen_hash_matches(session: Session, code: str, version: Version) -> bool:
     return version.content_hash == hash_with(session, code, version, scheme)
 
 
+def same_content(session: Session, version: Version, other: Version) -> bool:
+    """Whether two versions say the same: sections, steps, attached files and signed metadata.
+    The change summary and the effective date are about a revision, not its content."""
+    return (
+        version.section_map() == other.section_map()
+        and steps_of(session, version.id) == steps_of(session, other.id)
+        and frozen_parts(session, version.id) == frozen_parts(session, other.id)
+        and signed_metadata(session, version) == signed_metadata(session, other)
+    )
+
+
 def etag_of(version: Version) -> str:
     return f'"{version.id}-{version.lock_version}"'
 

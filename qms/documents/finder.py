@@ -13,6 +13,7 @@ from qms.accounts.auth import Principal
 from qms.documents import search_index
 from qms.documents.highlight import mark, snippet
 from qms.documents.models import SECTIONS, Version, VersionStep
+from qms.documents.schemas import InProgress
 from qms.documents.service import DocumentRow, list_documents
 from qms.pagination import Page
 
@@ -24,6 +25,7 @@ class SearchHit:
     kind: str
     revision: int | None
     status: str | None
+    in_progress: InProgress | None
     effective_date: object
     snippet: Markup | None
 
@@ -51,7 +53,8 @@ def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[Sear
     return [
         SearchHit(
             code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,
-            revision=row.current_revision, status=row.latest_status, effective_date=row.effective_date,
+            revision=row.current_revision, status=row.status, in_progress=row.in_progress,
+            effective_date=row.effective_date,
             snippet=snippet(texts.get(indexed[row.document.id] or 0, ""), words) if words else None,
         )
         for row in rows

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from qms.documents.lifecycle import status_label
 from qms.documents.placement import split_at_steps
+from qms.documents.schemas import InProgress
 from qms.i18n import N_, _, translated_choice
 
 _KINDS = {
@@ -74,9 +75,19 @@ def status_badge(status: str | None) -> Markup:
     return Markup(f'<span class="status status--{escape(status)}">{escape(status_label(status))}</span>')
 
 
+def in_progress_badge(in_progress: InProgress | None) -> Markup:
+    """The second badge of a document in force: its newer revision not yet in force."""
+    if not in_progress:
+        return Markup("")
+    revision, status = in_progress.revision, in_progress.status
+    text = _("%(status)s, revision %(rev)s", status=status_label(status), rev=f"{revision:02d}")
+    return Markup(f'<span class="status status--{escape(status)} status--next">{escape(text)}</span>')
+
+
 TEMPLATE_GLOBALS = {
     "split_at_steps": split_at_steps,
     "status_badge": status_badge,
+    "in_progress_badge": in_progress_badge,
     "kind_label": kind_label,
     "confidentiality_label": confidentiality_label,
     "section_label": section_label,

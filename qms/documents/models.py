@@ -140,6 +140,7 @@ class Version(SQLModel, table=True):
     withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     withdrawal_requested_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id"))
     withdrawal_approver_id: int | None = Field(default=None, sa_column=_fk("user_account.id"))
+    withdrawal_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -26,6 +26,9 @@ class PendingAction:
     change_summary: str
     submitted_at: object
     on_behalf_of: str | None
+    #: For a withdrawal: why it was asked for, and when.
+    reason: str | None = None
+    requested_at: datetime | None = None
 
 
 def pending_actions(session: Session, actor: Principal, today: date) -> list[PendingAction]:
@@ -61,9 +64,12 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
             kind, principal = "approval", version.approver_id
         else:
             kind, principal = "withdrawal", version.withdrawal_approver_id
+        withdrawal = kind == "withdrawal"
         actions.append(PendingAction(kind, code, title, version.revision, version.change_summary,
                                      version.submitted_at,
-                                     names.get(principal) if principal != actor.id else None))
+                                     names.get(principal) if principal != actor.id else None,
+                                     reason=version.withdrawal_reason if withdrawal else None,
+                                     requested_at=version.withdrawal_requested_at if withdrawal else None))
     return actions
 
 

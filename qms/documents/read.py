@@ -18,7 +18,7 @@ from qms.documents.schemas import (
     VersionBrief,
     VersionDetail,
 )
-from qms.documents.service import DocumentRow, versions_of
+from qms.documents.service import DocumentRow, in_progress, versions_of
 from qms.library import external
 
 #: The person a deputy signed for; built once (an alias per call is costly on busy pages).
@@ -29,7 +29,7 @@ def summary(row: DocumentRow) -> DocumentSummary:
         code=row.document.code, title=row.document.title, kind=row.document.kind,
         owner_unit=row.unit_code, confidentiality=row.document.confidentiality,
         current_revision=row.current_revision, effective_date=row.effective_date,
-        status=row.latest_status,
+        status=row.status, in_progress=row.in_progress,
     )
 
 
@@ -52,7 +52,9 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
         owner_unit=unit.code if unit else "", confidentiality=document.confidentiality,
         current_revision=(effective or latest).revision if (effective or latest) else None,
         effective_date=effective.effective_date if effective else None,
-        status=latest.status if latest else (effective.status if effective else None),
+        status=(effective or latest).status if (effective or latest) else None,
+        in_progress=in_progress(effective.revision if effective else None,
+                                latest.revision if latest else None, latest.status if latest else None),
         review_interval_months=document.review_interval_months,
         parent_code=parent.code if parent else None, needs_review=document.needs_review,
         next_review_on=document.next_review_on, allowed_units=allowed, forms=forms,

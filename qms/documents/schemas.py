@@ -167,6 +167,13 @@ class DelegationCreate(BaseModel):
     password: str | None = Field(default=None, max_length=256)
 
 
+class InProgress(BaseModel):
+    """A newer version of a document in force, not yet in force itself."""
+
+    revision: int
+    status: str
+
+
 class DocumentSummary(BaseModel):
     code: str
     title: str
@@ -176,6 +183,7 @@ class DocumentSummary(BaseModel):
     current_revision: int | None
     effective_date: date | None
     status: str | None
+    in_progress: InProgress | None = None
 
 
 class DocumentList(BaseModel):

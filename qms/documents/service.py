@@ -18,7 +18,7 @@ from qms.documents import access, events, search_index
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, Status, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
-from qms.documents.schemas import DocumentCreate, DocumentUpdate, VersionUpdate
+from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
 from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.library import external
@@ -45,7 +45,26 @@ class DocumentRow:
 
     @property
     def current_revision(self) -> int | None:
+        """The revision in force, else the latest one."""
         return self.effective_revision or self.latest_revision
+
+    @property
+    def status(self) -> str | None:
+        """The status of the version in force, else that of the latest version."""
+        return Status.EFFECTIVE.value if self.effective_revision else self.latest_status
+
+    @property
+    def in_progress(self) -> InProgress | None:
+        """A newer version not yet in force, if there is one."""
+        return in_progress(self.effective_revision, self.latest_revision, self.latest_status)
+
+
+def in_progress(effective_revision: int | None, latest_revision: int | None,
+                latest_status: str | None) -> InProgress | None:
+    """The latest version when it is newer than the version in force."""
+    if effective_revision and latest_revision and latest_status and latest_revision > effective_revision:
+        return InProgress(revision=latest_revision, status=latest_status)
+    return None
 
 
 def _user_by_username(session: Session, username: str, field: str) -> User:
@@ -108,7 +127,11 @@ def list_documents(
         filters.append(Document.kind == kind)
     if unit:
         filters.append(Document.owner_unit_id.in_(select(Unit.id).where(Unit.code == unit.upper())))
-    if status:
+    if status == Status.EFFECTIVE:
+        filters.append(Document.effective_version_id.is_not(None))
+    elif status:
+        # A document is listed under the status of its version in force, or of its latest one.
+        filters.append(Document.effective_version_id.is_(None))
         filters.append(latest_id.in_(select(Version.id).where(Version.status == status)))
     total = session.execute(select(func.count(Document.id)).where(*filters)).scalar_one()
     query = (
@@ -123,7 +146,7 @@ def list_documents(
     key, descending = parse_sort(sort, DOCUMENT_SORTS, "code")
     column = {
         "code": Document.code, "title": Document.title, "kind": Document.kind,
-        "status": latest.status, "effective_date": effective.effective_date,
+        "status": func.coalesce(effective.status, latest.status), "effective_date": effective.effective_date,
         "updated": Document.updated_at,
     }[key]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
@@ -274,7 +297,8 @@ def load_version(session: Session, actor: Principal, code: str, revision: int, *
         query = query.with_for_update()
     version = session.execute(query).scalar_one_or_none()
     if version is None or not can_read_version(actor, version):
-        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=revision, code=document.code))
+        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=f"{revision:02d}",
+                         code=document.code))
     return document, version
 
 
@@ -304,7 +328,8 @@ def load_versions_to_compare(session: Session, actor: Principal, code: str, revi
     earlier_ended = old is not None and old.revision < new.revision and old.status in (
         Status.SUPERSEDED, Status.OBSOLETE)
     if old is None or not (can_read_version(actor, old) or earlier_ended):
-        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=against, code=document.code))
+        raise NotFound(_("Revision %(rev)s of %(code)s does not exist.", rev=f"{against:02d}",
+                         code=document.code))
     return document, new, old
 
 
@@ -315,7 +340,8 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
     if latest is not None and latest.status in OPEN_STATES:
         raise Conflict(_("Revision %(rev)s of %(code)s is still %(status)s; finish it first.",
-                         rev=latest.revision, code=document.code, status=_status_word(latest.status)))
+                         rev=f"{latest.revision:02d}", code=document.code,
+                         status=_status_word(latest.status)))
     drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
     version = Version(document_id=document.id, revision=(latest.revision + 1) if latest else 1,
                       drafter_id=drafter_user.id if drafter_user else actor.id)
@@ -399,10 +425,12 @@ def _normalise_text(value: str) -> str:
 
 
 def library_counts(session: Session) -> dict[str, int]:
-    """How many documents have their latest version in each status (one query)."""
+    """How many documents are in each status: that of their version in force, else of their
+    latest version (one query)."""
+    shown = func.coalesce(Document.effective_version_id, Document.latest_version_id)
     rows = session.execute(
         select(Version.status, func.count())
-        .join(Document, Document.latest_version_id == Version.id)
+        .join(Document, shown == Version.id)
         .group_by(Version.status)
     ).all()
     return {status: count for status, count in rows}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -163,7 +164,11 @@ def preview(request: Request, user: PageUser, form: FormDep,
             field: str = Query("text", max_length=20)) -> HTMLResponse:
     """The Markdown of one section as it will read; the editor calls it while typing."""
     text = str(form.get(field, ""))[:MAX_PREVIEW]
-    return HTMLResponse(render_markdown(text) or f'<p class="muted">{_("Nothing to preview yet.")}</p>')
+    if rendered := render_markdown(text):
+        return HTMLResponse(rendered)
+    # Outside the f-string, where the message extractor finds it.
+    empty = _("Nothing to preview yet.")
+    return HTMLResponse(f'<p class="muted">{escape(empty)}</p>')
 
 
 def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,

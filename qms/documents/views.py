@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from qms.accounts.units import unit_choices
 from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.distribution import service as distribution
 from qms.documents import access, panels, read, service
 from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.lifecycle import Status
@@ -121,6 +122,8 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "open_revision": next((v.revision for v in detail.versions if v.status in
                                ("draft", "in_review", "awaiting_approval", "approved")), None),
+        "my_task": distribution.task_view(session, user, version)
+        if version is not None and version.status == Status.EFFECTIVE else None,
         "errors": errors or {}, "values": values or {},
     }, status_code=status_code)
 
@@ -162,4 +165,4 @@ def new_revision(code: str, request: Request, session: SessionDep, user: PageUse
     drafter = str(form.get("drafter", "")).strip() or None
     version = service.create_version(session, user, code, drafter)
     return redirect(f"/documents/{code.upper()}/versions/{version.revision}/edit", request,
-                    _("Revision %(rev)s was opened as a draft.", rev=version.revision))
+                    _("Revision %(rev)s was opened as a draft.", rev=f"{version.revision:02d}"))

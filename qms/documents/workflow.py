@@ -17,7 +17,7 @@ from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
 from qms.db import utcnow
 from qms.documents import access, events, search_index
-from qms.documents.content import freeze, frozen_hash_matches
+from qms.documents.content import freeze, frozen_hash_matches, same_content
 from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, Status, next_status, transition
@@ -66,6 +66,11 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
         raise ValidationFailed("sections", _("The version has no content yet."))
     if version.revision > 1 and not version.change_summary.strip():
         raise ValidationFailed("change_summary", _("Say what changed in this revision before submitting it."))
+    in_force = session.get(Version, document.effective_version_id) if document.effective_version_id else None
+    if in_force is not None and same_content(session, version, in_force):
+        raise ValidationFailed("sections", _(
+            "This revision is identical to revision %(rev)s in force: change its content before "
+            "submitting it, or keep the revision in force as it is.", rev=f"{in_force.revision:02d}"))
     authors = {version.drafter_id, actor.id}
     reviewers = _users_with_roles(session, data.reviewers, "reviewers", {Role.REVIEWER, Role.APPROVER})
     (approver,) = _users_with_roles(session, [data.approver], "approver", {Role.APPROVER}) or (None,)
@@ -228,6 +233,7 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
         version.withdrawal_reason = None
         version.withdrawal_requested_by_id = None
         version.withdrawal_approver_id = None
+        version.withdrawal_requested_at = None
         session.add(version)
         session.flush()
         audit.record(session, actor=actor, action="version.withdrawal_refused", object_type="version",
@@ -264,6 +270,7 @@ def _request_withdrawal(session: Session, actor: Principal, document: Document, 
     version.withdrawal_reason = (data.reason or "").strip()
     version.withdrawal_requested_by_id = actor.id
     version.withdrawal_approver_id = approver.id
+    version.withdrawal_requested_at = utcnow()
     session.add(version)
     session.flush()
     audit.record(session, actor=actor, action="version.withdrawal_request", object_type="version",

@@ -44,7 +44,7 @@ def revision_status(session: Session, code: str, revision: int) -> RevisionStatu
         .where(Document.code == code.upper(), Version.revision == revision, Version.status.in_(ISSUED))
     ).first()
     if row is None:
-        raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=revision,
+        raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=f"{revision:02d}",
                          code=code))
     document, version = row
     current = session.get(Version, document.effective_version_id) if document.effective_version_id else None

@@ -77,7 +77,7 @@ def print_record(code: str, rev: int, request: Request, session: SessionDep, use
 def verify_revision(code: str, rev: int, request: Request, session: SessionDep) -> Response:
     try:
         if not (1 <= rev <= 10_000 and 0 < len(code) <= 40):
-            raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=rev,
+            raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=f"{rev:02d}",
                              code=code[:40]))
         status = verify.revision_status(session, code, rev)
     except QMSError as exc:

@@ -152,10 +152,12 @@ def test_staff_see_the_status_in_force_not_that_of_a_draft(library):
     assert codes(api, status="draft") == []
     assert "QT-01" in codes(api, status="effective")
     assert api.get("nhanvien", f"{LIST}/QT-01").json()["status"] == "effective"
-    # Those who read drafts see that a revision is being prepared.
+    # Those who read drafts see the same status, and that a revision is being prepared.
     items = {i["code"]: i for i in api.get("iso", LIST).json()["items"]}
-    assert (items["QT-01"]["status"], items["QT-01"]["current_revision"]) == ("draft", 1)
-    assert "QT-01" in codes(api, "iso", status="draft")
+    assert (items["QT-01"]["status"], items["QT-01"]["current_revision"]) == ("effective", 1)
+    assert items["QT-01"]["in_progress"] == {"revision": 2, "status": "draft"}
+    assert "QT-01" in codes(api, "iso", status="effective")
+    assert "QT-01" not in codes(api, "iso", status="draft")
 
 
 def test_sort(library):
