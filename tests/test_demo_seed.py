@@ -78,6 +78,13 @@ def test_every_role_finds_work_on_the_home_page(db, client, store):
     assert verify_chain(db).ok
 
 
+def test_the_reading_list_keeps_a_space_between_the_change_and_the_link(db, client, store):
+    seed_demo(db, AGENCY_ZONE, store)
+    db.commit()
+    page = _home(client, "nhanvien20")
+    assert "trên phần mềm <a" in page
+
+
 def test_demo_dates_are_recent_with_a_review_due_soon_and_one_just_overdue(db, store):
     seed_demo(db, AGENCY_ZONE, store)
     db.commit()
