@@ -42,15 +42,16 @@ STAGES = ("draft", "in_review", "awaiting_approval", "effective")
 def date_shifter(settings: dict[str, Any], today: date,
                  stated: dict[str, int]) -> Callable[[ProcedureSource], ProcedureSource]:
     """Move each source's revisions so that the revision in force took effect the configured
-    number of days before ``today``; the spacing of its earlier revisions is kept. The revision
-    each source states is noted in ``stated``."""
+    number of days before ``today``, or keep them where that would move them back; the spacing
+    of its earlier revisions is kept. The revision each source states is noted in ``stated``."""
     default = int(settings.get("default_days_ago", 180))
     days_ago = {code.upper(): int(days) for code, days in settings.get("days_ago", {}).items()}
 
     def shift(source: ProcedureSource) -> ProcedureSource:
         stated[source.code.upper()] = source.current.revision
         target = today - timedelta(days=days_ago.get(source.code.upper(), default))
-        delta = target - source.current.effective_date
+        # Only forward: an earlier date could precede the laws the text cites.
+        delta = max(target - source.current.effective_date, timedelta(0))
         revisions = [dataclasses.replace(entry, effective_date=entry.effective_date + delta)
                      for entry in source.revisions]
         return dataclasses.replace(source, revisions=revisions)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -12,9 +13,12 @@ from qms.accounts.models import User
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
 from qms.db import utcnow
+from qms.demo_work import date_shifter
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.models import Document, Signature, Version
+from qms.documents.source import parse_source
 from qms.library.models import ChangeRequest
+from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
 from qms.storage import file_store
 
@@ -142,3 +146,15 @@ def test_an_installation_seeded_before_gets_its_work_and_keeps_its_library(db, s
         {code: day for code, day in kept.items() if code != "QT-04"}
     assert seed_demo(db, AGENCY_ZONE, store).work_added == []
     assert verify_chain(db).ok
+
+
+def test_the_demo_moves_a_documents_revisions_together_and_only_forward():
+    source = parse_source((PROCEDURES_DIR / "QT-01.md").read_text(encoding="utf-8"))
+    written = [entry.effective_date for entry in source.revisions]
+    stated: dict[str, int] = {}
+    moved = date_shifter({"days_ago": {"QT-01": 30}}, date(2030, 5, 31), stated)(source)
+    dates = [entry.effective_date for entry in moved.revisions]
+    assert dates[-1] == date(2030, 5, 1) and stated == {"QT-01": 3}
+    assert [b - a for a, b in pairwise(dates)] == [b - a for a, b in pairwise(written)]
+    kept = date_shifter({"default_days_ago": 30}, written[-1], {})(source)
+    assert [entry.effective_date for entry in kept.revisions] == written, "never before the written dates"
