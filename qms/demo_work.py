@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
 from qms.documents.service import create_version, update_version
 from qms.documents.source import ProcedureSource
+from qms.errors import QMSError
 from qms.library import change_requests
 from qms.library.models import ChangeRequest
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
@@ -154,19 +156,30 @@ class DemoWork:
         return True
 
 
+def _attempt(session: Session, label: str, action: Callable[[], bool]) -> str | None:
+    """One piece of work in a savepoint: refused (a demo user who chose another password, an
+    account made inactive), it leaves nothing behind and the seeding goes on."""
+    savepoint = session.begin_nested()
+    try:
+        done = action()
+    except QMSError as exc:
+        savepoint.rollback()
+        return f"{label} skipped: {exc.detail}"
+    savepoint.commit()
+    return label if done else None
+
+
 def add_demo_work(session: Session, data: dict[str, Any], zone: ZoneInfo, today: date,
                   sources: dict[str, int]) -> list[str]:
-    """Add the work ``data`` describes that is not there yet; returns what was added.
-    ``sources`` maps each document code to the revision its source states."""
+    """Add the work ``data`` describes that is not there yet; returns what was added, or
+    skipped and why. ``sources`` maps each document code to the revision its source states."""
     work = DemoWork(session, zone, data["demo_password"], today)
-    added: list[str] = []
+    pieces: list[tuple[str, Callable[[], bool]]] = []
     for plan in data.get("revisions_in_progress", []):
-        if work.revision(plan, sources):
-            added.append(f"{plan['code']} {plan['stage']}")
+        pieces.append((f"{plan['code']} {plan['stage']}", partial(work.revision, plan, sources)))
     for plan in data.get("distributions", []):
-        if work.distribution(plan):
-            added.append(f"{plan['code']} distributed")
+        pieces.append((f"{plan['code']} distributed", partial(work.distribution, plan)))
     for plan in data.get("change_requests", []):
-        if work.change_request(plan):
-            added.append(f"{plan['code']} change request {plan.get('decision', 'open')}")
-    return added
+        pieces.append((f"{plan['code']} change request {plan.get('decision', 'open')}",
+                       partial(work.change_request, plan)))
+    return [outcome for label, action in pieces if (outcome := _attempt(session, label, action))]

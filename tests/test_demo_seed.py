@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from support import AGENCY_ZONE, agency_today, login
 
 from qms.accounts.models import User
+from qms.accounts.passwords import hash_password
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
 from qms.db import utcnow
@@ -145,6 +146,27 @@ def test_an_installation_seeded_before_gets_its_work_and_keeps_its_library(db, s
     assert {code: day for code, day in now.items() if code != "QT-04"} == \
         {code: day for code, day in kept.items() if code != "QT-04"}
     assert seed_demo(db, AGENCY_ZONE, store).work_added == []
+    assert verify_chain(db).ok
+
+
+def test_a_demo_user_with_another_password_skips_their_work_and_the_seeding_goes_on(db, store,
+                                                                                   monkeypatch):
+    with monkeypatch.context() as no_work:
+        no_work.setattr("qms.seeding.add_demo_work", lambda *_args: [])
+        seed_demo(db, AGENCY_ZONE, store)
+    drafter = db.execute(select(User).where(User.username == "soanthao")).scalar_one()
+    drafter.password_hash = hash_password("mat-khau-rieng-2026")
+    db.commit()
+
+    report = seed_demo(db, AGENCY_ZONE, store)
+    db.commit()
+    skipped = [line for line in report.work_added if "skipped" in line]
+    assert len(skipped) == 3 and all("QT-0" in line for line in skipped), report.work_added
+    assert "QT-01 draft" in report.work_added, "a draft needs no signature"
+    assert "CS-01 distributed" in report.work_added
+    states = dict(db.execute(select(Document.code, Version.status)
+                             .join(Version, Version.id == Document.latest_version_id)).all())
+    assert (states["QT-03"], states["QT-05"], states["QT-04"]) == ("effective", "effective", "effective")
     assert verify_chain(db).ok
 
 
