@@ -21,6 +21,8 @@ from qms.accounts.passwords import check_policy, hash_password
 from qms.accounts.roles import Role, check_role_combination
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
+from qms.clock import local_today
+from qms.demo_work import add_demo_work, date_shifter
 from qms.documents.importer import FileReport, import_directory
 from qms.documents.models import Document
 from qms.errors import Conflict
@@ -43,6 +45,7 @@ class SeedReport:
     password: str = ""
     documents: list[FileReport] = field(default_factory=list)
     registers_filled: list[str] = field(default_factory=list)
+    work_added: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [
@@ -57,6 +60,8 @@ class SeedReport:
         if self.registers_filled:
             filled = ", ".join(self.registers_filled)
             lines.append(f"records registers filled from their procedures: {filled}")
+        if self.work_added:
+            lines.append(f"work in progress added: {'; '.join(self.work_added)}")
         return "\n".join(lines)
 
 
@@ -99,7 +104,9 @@ def load_demo_data(path: Path | None = None) -> dict[str, Any]:
 
 
 def seed_demo(session: Session, zone: ZoneInfo, store: FileStore, path: Path | None = None) -> SeedReport:
-    """Idempotent: adds what is missing, leaves what exists (and its passwords) alone."""
+    """Idempotent: adds what is missing, leaves what exists (and its passwords) alone. The
+    library's dates and the work in progress are relative to the day it runs (see
+    procedures/README.md)."""
     data = load_demo_data(path)
     report = SeedReport(password=data["demo_password"])
     if session.execute(select(AgencyProfile.id)).first() is None:
@@ -118,8 +125,12 @@ def seed_demo(session: Session, zone: ZoneInfo, store: FileStore, path: Path | N
     staff_units = {raw["unit"] for raw in data["users"] if raw["username"].startswith("nhanvien")}
     report.logins.append(("nhanvien2…20", "Chuyên viên", f"staff, in {len(staff_units)} units"))
     session.flush()
-    report.documents = import_directory(session, PROCEDURES_DIR, zone, store)
+    today = local_today(zone)
+    stated: dict[str, int] = {}
+    report.documents = import_directory(session, PROCEDURES_DIR, zone, store,
+                                        adjust=date_shifter(data.get("library_dates", {}), today, stated))
     report.registers_filled = _fill_records_registers(session)
+    report.work_added = add_demo_work(session, data, zone, today, stated)
     return report
 
 

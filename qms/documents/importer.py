@@ -12,6 +12,7 @@ signed; the import itself is the audited act.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -237,8 +238,10 @@ def _ordered(files: list[Path]) -> list[Path]:
     return sorted(files, key=lambda path: (path.name.upper().startswith("BM"), path.name))
 
 
-def import_directory(session: Session, directory: Path, zone: ZoneInfo, store: FileStore) -> list[FileReport]:
-    """Import every source file of ``directory``; the files they name are in its ``files/``."""
+def import_directory(session: Session, directory: Path, zone: ZoneInfo, store: FileStore,
+                     adjust: Callable[[ProcedureSource], ProcedureSource] | None = None) -> list[FileReport]:
+    """Import every source file of ``directory``; the files they name are in its ``files/``.
+    ``adjust`` may change each parsed source before it is imported (the demo moves its dates)."""
     reports: list[FileReport] = []
     files = [p for p in directory.glob("*.md") if p.name.lower() != "readme.md" and p.is_file()]
     for path in _ordered(files):
@@ -248,6 +251,8 @@ def import_directory(session: Session, directory: Path, zone: ZoneInfo, store: F
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise SourceError(1, "the file is larger than 2 MB")
             source = parse_source(path.read_text(encoding="utf-8"))
+            if adjust is not None:
+                source = adjust(source)
             code = source.code
             action = import_source(session, source, zone, store, directory / FILES_FOLDER)
             savepoint.commit()

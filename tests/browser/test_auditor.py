@@ -24,7 +24,8 @@ def test_auditor_follows_a_finding_and_downloads_the_audit_pack(page, live_url, 
     assert page.locator("h1").is_visible()
 
     page.go_back()
-    with page.expect_download() as download_info:
+    # The first pack signs every original in force and typesets the demo's distribution records.
+    with page.expect_download(timeout=60_000) as download_info:
         page.click("#audit-pack")
     download = download_info.value
     assert download.suggested_filename.endswith(".zip")
