@@ -75,6 +75,32 @@ def test_records_list_prefers_the_records_register(api):
     assert "chưa được Thủ trưởng cơ quan phê duyệt" in text
 
 
+def test_records_list_prints_as_approved_only_the_rows_the_head_signed(api):
+    """Rows from a procedure's text and rows changed after the approval are not approved."""
+    from datetime import date
+
+    from support import PASSWORD
+
+    publish_rich(api, steps=1)
+    register = [{"name": "Sổ theo dõi phân phối tài liệu", "keeping_unit": "VP", "retention": "10"}]
+    api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"), json=register)
+    approved = api.post("giamdoc", "/api/v1/records-list/approval",
+                        {"year": date.today().year, "password": PASSWORD})
+    assert approved.status_code == 201, approved.text
+    publish_rich(api, code="QT-02", title="Quy trình kiểm soát hồ sơ", steps=1)  # records only in its text
+    api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"),
+                   json=[{**register[0], "retention": "05"}])
+
+    rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
+    approved_part = [row[1:] for row in rows[1:] if row[0].startswith("I.")]
+    pending_part = [row[1:] for row in rows[1:] if row[0].startswith("II.")]
+    assert approved_part == [["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "10 năm"]]
+    assert ["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "05 năm"] in pending_part
+    assert {row[2] for row in pending_part} == {"QT-01", "QT-02"}
+    text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
+    assert "các dòng ở phần II chưa được phê duyệt" in text and "cần trình phê duyệt lại" in text
+
+
 def test_external_documents(api):
     response = api.post("iso", "/api/v1/documents", {
         "code": "ND-30", "title": "Nghị định về công tác văn thư", "kind": "external", "owner_unit": "VP",
