@@ -27,6 +27,7 @@ from qms.library.labels import external_status_label
 from qms.library.models import Attachment, ExternalDetails, RecordEntry
 from qms.storage import FileStore
 
+UNRECALLED = ("issued", "to_recall")
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.
 _STAFF_PROBE = Principal(
@@ -170,12 +171,14 @@ def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> l
 
 
 def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
+    """Copies of ended versions still out: flagged for recall, or (issued before the flag
+    existed) still marked issued; returned and destroyed copies are back."""
     rows = session.execute(
         select(Document.code, Version.revision, Version.status, func.count())
         .select_from(PaperCopy)
         .join(Version, Version.id == PaperCopy.version_id)
         .join(Document, Document.id == Version.document_id)
-        .where(PaperCopy.status != "recalled", Version.status.in_(("superseded", "obsolete")))
+        .where(PaperCopy.status.in_(UNRECALLED), Version.status.in_(("superseded", "obsolete")))
         .group_by(Document.code, Version.revision, Version.status)
         .order_by(Document.code)
     ).all()
@@ -187,7 +190,7 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
                 n=count,
                 status=status_label(status).lower(),
             ),
-            "/distribution/recall",
+            "/distribution/recalls",
         )
         for code, revision, status, count in rows
     ]
