@@ -11,7 +11,7 @@ from support import PASSWORD, agency_today
 from qms.clock import local_today
 from qms.records.fonts import FACES, STAMP_FONT, vietnamese_letters
 
-from .conftest import audit_events, flat, many_steps, pdf_pages, publish_rich
+from .conftest import audit_events, flat, issue_copies, many_steps, pdf_pages, publish_rich
 
 URL = "/api/v1/documents/QT-01/versions/1"
 
@@ -69,6 +69,7 @@ def test_the_record_reads_exactly_and_repeats_its_header_on_every_page(api, engi
 
 def test_a_numbered_controlled_copy_is_for_the_quality_officer(api, engine):
     publish_rich(api, steps=3)
+    issue_copies(api, ("nhanvien", "xemxet", "xemxet2"))
     response = api.get("iso", URL + "/record.pdf?copy=3")
     assert response.status_code == 200, response.text
     pages = pdf_pages(response.content)
@@ -79,6 +80,8 @@ def test_a_numbered_controlled_copy_is_for_the_quality_officer(api, engine):
     assert refused.json()["detail"] == "Chỉ Thư ký ISO được in bản kiểm soát có đánh số."
     bad = api.get("iso", URL + "/record.pdf?copy=0")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "copy"
+    never_issued = api.get("iso", URL + "/record.pdf?copy=4")
+    assert never_issued.status_code == 404 and "04" in never_issued.json()["detail"]
     assert [event["copy"] for event in audit_events(engine, "record.download")] == [3]
 
 
