@@ -21,7 +21,7 @@ from qms.audit import service as audit
 from qms.clock import local_today
 from qms.db import utcnow
 from qms.distribution import notifications, tally
-from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
+from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
@@ -327,6 +327,11 @@ class TaskView:
     @property
     def overdue(self) -> bool:
         return self.status == "pending" and self.due_at < utcnow()
+
+    @property
+    def late(self) -> bool:
+        """Acknowledged, but after the due date."""
+        return task_state(self.status, self.due_at, self.acknowledged_at, utcnow()) == "acknowledged_late"
 
 
 def task_view(session: Session, actor: Principal, version: Version) -> TaskView | None:

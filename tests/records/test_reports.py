@@ -184,3 +184,28 @@ def test_distribution_record_and_acknowledgements(api, make, people):
     assert "Phòng Cải cách hành chính: 1/4 lượt đã xác nhận" in pdf
     assert api.get("iso", f"{REPORTS}/acknowledgements.pdf?unit=NOPE").status_code == 422
     assert api.get("nhanvien", f"{REPORTS}/acknowledgements.pdf").status_code == 403
+
+
+def test_the_distribution_record_prints_every_status_in_vietnamese(api, people):
+    from support import agency_today
+
+    publish_rich(api, steps=1)
+    body = {"units": [], "roles": [], "users": ["nhanvien", "xemxet2"], "due_days": 7,
+            "paper_copies": [{"holder": "nhanvien"}, {"holder": "xemxet2"}]}
+    assert api.post("iso", "/api/v1/documents/QT-01/versions/1/distribution", body).status_code < 300
+    assert api.post("nhanvien", "/api/v1/documents/QT-01/versions/1/acknowledge").status_code == 200
+    assert api.post("iso", "/api/v1/documents/QT-01/versions").status_code == 201
+    api.fill("QT-01", 2)
+    api.publish("QT-01", 2)
+    for number, outcome in ((1, "returned"), (2, "destroyed")):
+        recalled = api.post("iso", f"/api/v1/documents/QT-01/versions/1/paper-copies/{number}/recall",
+                            {"outcome": outcome, "on": agency_today().isoformat()})
+        assert recalled.status_code == 200, recalled.text
+
+    text = flat("\n".join(pdf_pages(api.get("iso", "/api/v1/documents/QT-01/versions/1/"
+                                               "distribution-record.pdf").content)))
+    for expected in ("Đã xác nhận", "Đã đóng (tài liệu bị thay thế)", "Đã thu hồi", "Đã thu hồi và tiêu hủy",
+                     "tình trạng: bị thay thế"):
+        assert expected in text, expected
+    for raw in ("superseded", "returned", "destroyed", "to_recall", "issued"):
+        assert raw not in text, raw
