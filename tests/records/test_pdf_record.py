@@ -157,3 +157,16 @@ def test_text_after_the_steps_table_follows_it_in_the_record_and_on_the_page(api
     page = api.get("iso", "/documents/QT-01/versions/1").text
     assert page.index("Quy định chung") < page.index("Bước 2:") < page.index("Tổng thời gian giải quyết")
     assert "### Các bước" not in page
+
+
+def test_a_form_code_in_a_narrow_column_stays_on_one_line(api):
+    """QT-01's coding table printed "BM-QT0" and "1-02" on two lines of its last column."""
+    table = ("| Loại tài liệu | Ký hiệu mã | Ví dụ |\n|---|---|---|\n"
+             "| Chính sách chất lượng | CS-xx | CS-01 |\n| Quy trình | QT-xx | QT-03 |\n"
+             "| Biểu mẫu | BM-QTxx-yy (xx là số quy trình, yy là số thứ tự biểu mẫu) | BM-QT01-02 |")
+    api.create_procedure()
+    api.fill("QT-01", content=table)
+    api.publish("QT-01")
+    lines = [line.strip() for page in pdf_pages(api.get("iso", URL + "/record.pdf").content)
+             for line in page.splitlines()]
+    assert any(line.endswith("BM-QT01-02") for line in lines), [line for line in lines if "BM-QT" in line]
