@@ -106,6 +106,7 @@ class DistributionRecord:
     recipients: list[RecipientEntry] = field(default_factory=list)
     paper_copies: list[CopyRow] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
+    user_names: dict[str, str] = field(default_factory=dict)  # of the people named in the targets
 
 
 def distribution_record(session: Session, actor: Principal, code: str, revision: int) -> DistributionRecord:
@@ -132,6 +133,10 @@ def distribution_record(session: Session, actor: Principal, code: str, revision:
     ).all()]
     record.paper_copies = copies_of(session, version)
     record.unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
+    named = {user for entry in record.distributions for user in entry.targets.users}
+    if named:
+        record.user_names = dict(session.execute(
+            select(User.username, User.full_name).where(User.username.in_(named))).all())
     return record
 
 

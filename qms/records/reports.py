@@ -114,9 +114,9 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None,
     from qms.distribution.reports import acknowledgement_report as data
 
     report = data(session, actor, unit)
-    columns = [Column("Mã hiệu", 0.10), Column("Tên tài liệu", 0.28), Column("Lần BH", 0.06, "center"),
-               Column("Họ và tên", 0.18), Column("Trạng thái", 0.13), Column("Hạn xác nhận", 0.11, "center"),
-               Column("Ngày xác nhận", 0.14, "center")]
+    columns = [Column("Mã hiệu", 0.10), Column("Tên tài liệu", 0.25), Column("Lần BH", 0.06, "center"),
+               Column("Họ và tên", 0.17), Column("Trạng thái", 0.18), Column("Hạn xác nhận", 0.11, "center"),
+               Column("Ngày xác nhận", 0.13, "center")]
     sections = []
     for (_code, name), lines in report.by_unit().items():
         done = sum(line.status == "acknowledged" for line in lines)
@@ -145,7 +145,8 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
 
     record = distribution_record(session, actor, code, revision)
     now = utcnow()
-    issued = [[_local(d.created_at, zone), d.created_by or "Hệ thống", _targets(d.targets, record.unit_names),
+    issued = [[_local(d.created_at, zone), d.created_by or "Hệ thống",
+               _targets(d.targets, record.unit_names, record.user_names),
                _local(d.due_at, zone, "%d/%m/%Y"), str(d.recipients_added)] for d in record.distributions]
     recipients = [[str(n), r.full_name, r.title, r.unit_name, _local(r.assigned_at, zone, "%d/%m/%Y"),
                    _local(r.due_at, zone, "%d/%m/%Y"), ACK_STATUS.get(r.state(now), r.status),
@@ -160,9 +161,9 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
                 Column("Thời gian", 0.16), Column("Người phân phối", 0.18), Column("Phân phối đến", 0.40),
                 Column("Hạn xác nhận", 0.13, "center"), Column("Số người nhận", 0.13, "center")], issued),
             Section("2. Người nhận và xác nhận đã đọc", [
-                Column("TT", 0.05, "center"), Column("Họ và tên", 0.17), Column("Chức vụ", 0.13),
-                Column("Đơn vị", 0.18), Column("Ngày nhận", 0.10, "center"),
-                Column("Hạn xác nhận", 0.10, "center"), Column("Trạng thái", 0.14),
+                Column("TT", 0.04, "center"), Column("Họ và tên", 0.16), Column("Chức vụ", 0.13),
+                Column("Đơn vị", 0.17), Column("Ngày nhận", 0.09, "center"),
+                Column("Hạn xác nhận", 0.10, "center"), Column("Trạng thái", 0.18),
                 Column("Ngày xác nhận", 0.13, "center")], recipients),
             Section("3. Bản giấy có kiểm soát", [
                 Column("Bản số", 0.08, "center"), Column("Người giữ", 0.25), Column("Đơn vị", 0.27),
@@ -177,7 +178,7 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
     )
 
 
-def _targets(targets: object, unit_names: dict[str, str]) -> str:
+def _targets(targets: object, unit_names: dict[str, str], user_names: dict[str, str]) -> str:
     parts = [unit_names.get(code, code) + (" (kể cả đơn vị trực thuộc)" if sub else "")
              for code, sub in getattr(targets, "units", ())]
     roles = list(getattr(targets, "roles", ()))
@@ -185,5 +186,5 @@ def _targets(targets: object, unit_names: dict[str, str]) -> str:
     if roles:
         parts.append("vai trò: " + ", ".join(vn.ROLES.get(role, role) for role in roles))
     if users:
-        parts.append("người dùng: " + ", ".join(users))
+        parts.append("cá nhân: " + ", ".join(user_names.get(user, user) for user in users))
     return "; ".join(parts)

@@ -207,5 +207,6 @@ def test_the_distribution_record_prints_every_status_in_vietnamese(api, people):
     for expected in ("Đã xác nhận", "Đã đóng (tài liệu bị thay thế)", "Đã thu hồi", "Đã thu hồi và tiêu hủy",
                      "tình trạng: bị thay thế"):
         assert expected in text, expected
-    for raw in ("superseded", "returned", "destroyed", "to_recall", "issued"):
+    for raw in ("superseded", "returned", "destroyed", "to_recall", "issued", "nhanvien"):
         assert raw not in text, raw
+    assert "cá nhân: Vũ Văn Khánh, Đinh Thị Hương" in text
