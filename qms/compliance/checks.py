@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.roles import Role, require_any
 from qms.clock import add_months
 from qms.distribution.models import Acknowledgement, PaperCopy
+from qms.documents import withdrawn
 from qms.documents.integrity import check_versions
 from qms.documents.labels import role_in_signoff
 from qms.documents.lifecycle import status_label
@@ -27,6 +29,7 @@ from qms.library.labels import external_status_label
 from qms.library.models import Attachment, ExternalDetails, RecordEntry
 from qms.storage import FileStore
 
+UNRECALLED = ("issued", "to_recall")
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.
 _STAFF_PROBE = Principal(
@@ -170,12 +173,14 @@ def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> l
 
 
 def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
+    """Copies of ended versions still out: flagged for recall, or (issued before the flag
+    existed) still marked issued; returned and destroyed copies are back."""
     rows = session.execute(
         select(Document.code, Version.revision, Version.status, func.count())
         .select_from(PaperCopy)
         .join(Version, Version.id == PaperCopy.version_id)
         .join(Document, Document.id == Version.document_id)
-        .where(PaperCopy.status != "recalled", Version.status.in_(("superseded", "obsolete")))
+        .where(PaperCopy.status.in_(UNRECALLED), Version.status.in_(("superseded", "obsolete")))
         .group_by(Document.code, Version.revision, Version.status)
         .order_by(Document.code)
     ).all()
@@ -187,7 +192,7 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
                 n=count,
                 status=status_label(status).lower(),
             ),
-            "/distribution/recall",
+            "/distribution/recalls",
         )
         for code, revision, status, count in rows
     ]
@@ -242,6 +247,23 @@ def _obsolete_forms_downloadable(session: Session, today: date) -> list[Finding]
         for code, version, name in rows
         if can_download(_STAFF_PROBE, version)
     ]
+
+
+def _withdrawn_forms_linked(session: Session, zone: ZoneInfo) -> list[Finding]:
+    """Documents in force still linking a form that was withdrawn (staff would look for it)."""
+    return [
+        Finding(
+            f"{code}/{revision}",
+            _("still refers to the form %(form)s, withdrawn on %(day)s", form=form.code,
+              day=form.withdrawn_at.astimezone(zone).strftime("%d/%m/%Y") if form.withdrawn_at else "?"),
+            f"/documents/{code}",
+        )
+        for code, revision, form in withdrawn.links_in_force(session)
+    ]
+
+
+def _obsolete_forms(session: Session, today: date, zone: ZoneInfo) -> list[Finding]:
+    return _obsolete_forms_downloadable(session, today) + _withdrawn_forms_linked(session, zone)
 
 
 def _records_past_retention(session: Session, today: date) -> list[Finding]:
@@ -300,7 +322,7 @@ CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
         lambda: _("Documents of external origin are controlled"),
         _changed_external_citations,
     ),
-    ("7.5.3.2 / 4.2.3 g", lambda: _("Obsolete forms are not offered for use"), _obsolete_forms_downloadable),
+    ("7.5.3.2 / 4.2.3 g", lambda: _("Obsolete forms are not offered for use"), _obsolete_forms),
     (
         "7.5.3.2 / 4.2.4",
         lambda: _("Records are kept for their retention period, then disposed of"),
@@ -320,6 +342,8 @@ def compliance_report(session: Session, actor: Principal, today: date, zone: obj
             args: tuple[object, ...] = (session, today, now)
         elif check is _not_matching_signatures:
             args = (session, today, store)
+        elif check is _obsolete_forms:
+            args = (session, today, zone)
         else:
             args = (session, today)
         results.append(ClauseResult(clause, title(), check(*args)))

@@ -65,6 +65,7 @@ def distribution_record(session: SessionDep, user: CurrentUser, settings: Settin
         "recipients": [{
             "username": r.username, "full_name": r.full_name, "unit": r.unit_code, "status": r.status,
             "due_at": _local(r.due_at, settings), "acknowledged_at": _local(r.acknowledged_at, settings),
+            "late": r.late,
         } for r in record.recipients],
         "paper_copies": [PaperCopyPublic(
             number=c.label, holder=c.holder, holder_name=c.holder_name, status=c.status,

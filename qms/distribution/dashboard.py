@@ -17,7 +17,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.roles import require_any
 from qms.db import utcnow
-from qms.distribution.models import Acknowledgement, AcknowledgementTally
+from qms.distribution.models import Acknowledgement, AcknowledgementTally, task_state
 from qms.distribution.service import FOLLOW_UP, load_followed_version
 from qms.documents.models import Document, Version
 from qms.pagination import Page, clamp, parse_sort
@@ -31,6 +31,7 @@ class Tally:
     total: int
     acknowledged: int
     overdue: int
+    late: int  # of the acknowledged, those acknowledged after their due date
 
     @property
     def pending(self) -> int:
@@ -60,7 +61,9 @@ def _counts(now: datetime) -> tuple:  # type: ignore[type-arg]
     overdue = func.coalesce(func.sum(case(
         (AcknowledgementTally.due_at < now, AcknowledgementTally.total - AcknowledgementTally.acknowledged),
         else_=0)), 0).cast(Integer)
-    return total.label("total"), acknowledged.label("acknowledged"), overdue.label("overdue")
+    late = func.coalesce(func.sum(AcknowledgementTally.late), 0).cast(Integer)
+    return (total.label("total"), acknowledged.label("acknowledged"), overdue.label("overdue"),
+            late.label("late"))
 
 
 def _order(columns: dict[str, object], sort: str | None, allowed: tuple[str, ...], default: str) -> list:
@@ -71,9 +74,9 @@ def _order(columns: dict[str, object], sort: str | None, allowed: tuple[str, ...
 
 def by_document_query(now: datetime | None = None, unit_code: str | None = None) -> Select:  # type: ignore[type-arg]
     """Per document in force: recipients, acknowledged, overdue (one GROUP BY over the covering index)."""
-    total, acknowledged, overdue = _counts(now or utcnow())
+    total, acknowledged, overdue, late = _counts(now or utcnow())
     query = (
-        select(Document.code, Document.title, Version.revision, total, acknowledged, overdue)
+        select(Document.code, Document.title, Version.revision, total, acknowledged, overdue, late)
         .select_from(Document)
         .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
         .join(Version, Version.id == Document.effective_version_id)
@@ -106,21 +109,22 @@ def by_document(session: Session, actor: Principal, *, sort: str | None = None, 
         count = rows[0].documents
     else:
         count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    items = [DocumentTally(total=row.total, acknowledged=row.acknowledged, overdue=row.overdue,
+    items = [DocumentTally(total=row.total, acknowledged=row.acknowledged, overdue=row.overdue, late=row.late,
                            code=row.code, title=row.title, revision=row.revision) for row in rows]
     return Page(items, count, limit, offset)
 
 
 def by_unit_query(now: datetime | None = None) -> Select:  # type: ignore[type-arg]
-    total, acknowledged, overdue = _counts(now or utcnow())
+    total, acknowledged, overdue, late = _counts(now or utcnow())
     grouped = (
-        select(AcknowledgementTally.unit_id, total, acknowledged, overdue)
+        select(AcknowledgementTally.unit_id, total, acknowledged, overdue, late)
         .select_from(Document)
         .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
         .group_by(AcknowledgementTally.unit_id)
         .having(func.sum(AcknowledgementTally.total) > 0)
     ).subquery()
-    return (select(Unit.code, Unit.name, grouped.c.total, grouped.c.acknowledged, grouped.c.overdue)
+    return (select(Unit.code, Unit.name, grouped.c.total, grouped.c.acknowledged, grouped.c.overdue,
+                   grouped.c.late)
             .join(grouped, grouped.c.unit_id == Unit.id))
 
 
@@ -129,7 +133,7 @@ def by_unit(session: Session, actor: Principal, *, sort: str | None = None,
     """Every unit with recipients, over all versions in force (a short list: one row per unit)."""
     require_any(actor.roles, FOLLOW_UP)
     rows = session.execute(by_unit_query(now)).all()
-    items = [UnitTally(total=row.total, acknowledged=row.acknowledged, overdue=row.overdue,
+    items = [UnitTally(total=row.total, acknowledged=row.acknowledged, overdue=row.overdue, late=row.late,
                        code=row.code, name=row.name) for row in rows]
     key, descending = parse_sort(sort, UNIT_SORTS, "name")
     value = {"name": lambda t: t.name, "total": lambda t: t.total, "acknowledged": lambda t: t.acknowledged,
@@ -141,12 +145,13 @@ def by_unit(session: Session, actor: Principal, *, sort: str | None = None,
 def agency_tally(session: Session, actor: Principal, now: datetime | None = None) -> Tally:
     """One line for the whole agency: the head's "at a glance"."""
     require_any(actor.roles, FOLLOW_UP)
-    total, acknowledged, overdue = _counts(now or utcnow())
+    total, acknowledged, overdue, late = _counts(now or utcnow())
     row = session.execute(
-        select(total, acknowledged, overdue).select_from(Document)
+        select(total, acknowledged, overdue, late).select_from(Document)
         .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
     ).one()
-    return Tally(total=row.total or 0, acknowledged=row.acknowledged or 0, overdue=row.overdue or 0)
+    return Tally(total=row.total or 0, acknowledged=row.acknowledged or 0, overdue=row.overdue or 0,
+                 late=row.late or 0)
 
 
 @dataclass(frozen=True)
@@ -160,10 +165,11 @@ class RecipientRow:
     due_at: datetime
     acknowledged_at: datetime | None
     overdue: bool
+    state: str  # models.task_state: overdue and acknowledged_late told apart
 
 
 RECIPIENT_SORTS = ("name", "unit", "status", "acknowledged_at")
-RECIPIENT_STATES = ("pending", "overdue", "acknowledged", "superseded", "withdrawn")
+RECIPIENT_STATES = ("pending", "overdue", "acknowledged", "acknowledged_late", "superseded", "withdrawn")
 
 
 def recipients(session: Session, actor: Principal, code: str, revision: int, *, unit: str | None = None,
@@ -186,6 +192,9 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
         query = query.where(Unit.code == unit.upper())
     if status == "overdue":
         query = query.where(Acknowledgement.status == "pending", Acknowledgement.due_at < now)
+    elif status == "acknowledged_late":
+        query = query.where(Acknowledgement.status == "acknowledged",
+                            Acknowledgement.acknowledged_at > Acknowledgement.due_at)
     elif status in RECIPIENT_STATES:
         query = query.where(Acknowledgement.status == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -195,5 +204,6 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
                            .limit(limit).offset(offset)).all()
     items = [RecipientRow(row.username, row.full_name, row.title, row.unit_code, row.unit_name, row.status,
                           row.due_at, row.acknowledged_at,
-                          row.status == "pending" and row.due_at < now) for row in rows]
+                          row.status == "pending" and row.due_at < now,
+                          task_state(row.status, row.due_at, row.acknowledged_at, now)) for row in rows]
     return Page(items, total, limit, offset)

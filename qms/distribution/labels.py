@@ -16,6 +16,7 @@ _TASK_STATUSES = {
     "pending": N_("Not yet acknowledged"),
     "overdue": N_("Overdue"),
     "acknowledged": N_("Acknowledged"),
+    "acknowledged_late": N_("Acknowledged late"),
     "superseded": N_("Closed: superseded"),
     "withdrawn": N_("Closed: withdrawn"),
     "removed": N_("Removed"),

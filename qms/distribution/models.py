@@ -27,6 +27,16 @@ COPY_STATES = ("issued", "to_recall", "returned", "destroyed")
 MAIL_STATES = ("queued", "sending", "sent", "failed")
 
 
+def task_state(status: str, due_at: datetime, acknowledged_at: datetime | None, now: datetime) -> str:
+    """What a task is shown as: ``overdue`` while pending past its due time, ``acknowledged_late``
+    when acknowledged after it, else its status."""
+    if status == "pending" and due_at < now:
+        return "overdue"
+    if status == "acknowledged" and acknowledged_at is not None and acknowledged_at > due_at:
+        return "acknowledged_late"
+    return status
+
+
 def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
@@ -93,9 +103,9 @@ class AcknowledgementTally(SQLModel, table=True):
     __table_args__ = (
         # Covering indexes: the dashboard reads the counts without touching the table.
         Index("ix_acknowledgement_tally_version_counts", "version_id", "due_at", "total", "acknowledged",
-              "unit_id"),
+              "unit_id", "late"),
         Index("ix_acknowledgement_tally_unit_counts", "unit_id", "version_id", "due_at", "total",
-              "acknowledged"),
+              "acknowledged", "late"),
     )
 
     version_id: int = Field(sa_column=Column(Integer, ForeignKey("document_version.id", ondelete="CASCADE"),
@@ -107,6 +117,7 @@ class AcknowledgementTally(SQLModel, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)
     total: int = 0
     acknowledged: int = 0
+    late: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # acknowledged after due_at
 
 
 class PaperCopy(SQLModel, table=True):

@@ -22,7 +22,8 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.roles import require_any
 from qms.db import utcnow
-from qms.distribution.models import Acknowledgement, Distribution
+from qms.distribution.labels import task_label
+from qms.distribution.models import Acknowledgement, Distribution, task_state
 from qms.distribution.paper import CopyRow, copies_of
 from qms.distribution.schemas import AcknowledgementSummary, UnitTally
 from qms.distribution.service import FOLLOW_UP, load_followed_version
@@ -85,6 +86,14 @@ class RecipientEntry:
     due_at: datetime
     acknowledged_at: datetime | None
 
+    @property
+    def late(self) -> bool:
+        """Acknowledged after the due date."""
+        return task_state(self.status, self.due_at, self.acknowledged_at, self.due_at) == "acknowledged_late"
+
+    def state(self, now: datetime) -> str:
+        return task_state(self.status, self.due_at, self.acknowledged_at, now)
+
 
 @dataclass
 class DistributionRecord:
@@ -97,6 +106,7 @@ class DistributionRecord:
     recipients: list[RecipientEntry] = field(default_factory=list)
     paper_copies: list[CopyRow] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
+    user_names: dict[str, str] = field(default_factory=dict)  # of the people named in the targets
 
 
 def distribution_record(session: Session, actor: Principal, code: str, revision: int) -> DistributionRecord:
@@ -123,6 +133,10 @@ def distribution_record(session: Session, actor: Principal, code: str, revision:
     ).all()]
     record.paper_copies = copies_of(session, version)
     record.unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
+    named = {user for entry in record.distributions for user in entry.targets.users}
+    if named:
+        record.user_names = dict(session.execute(
+            select(User.username, User.full_name).where(User.username.in_(named))).all())
     return record
 
 
@@ -143,6 +157,10 @@ class ReportLine:
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status == "pending" and self.due_at < now
+
+    def state(self, now: datetime) -> str:
+        """pending, overdue, acknowledged or acknowledged_late (:func:`models.task_state`)."""
+        return task_state(self.status, self.due_at, self.acknowledged_at, now)
 
 
 @dataclass
@@ -190,8 +208,7 @@ def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
     writer.writerow([_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
                      _("Status"), _("Due date"), _("Acknowledged at")])
     for line in report.lines:
-        status = _("Acknowledged") if line.status == "acknowledged" else (
-            _("Overdue") if line.is_overdue(report.generated_at) else _("Pending"))
+        status = task_label(line.state(report.generated_at))
         writer.writerow([
             line.unit_name, line.code, line.title, f"{line.revision:02d}", line.full_name, line.username,
             status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),  # type: ignore[arg-type]

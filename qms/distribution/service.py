@@ -21,7 +21,7 @@ from qms.audit import service as audit
 from qms.clock import local_today
 from qms.db import utcnow
 from qms.distribution import notifications, tally
-from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
+from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
@@ -112,7 +112,8 @@ def plan(session: Session, document: Document, version: Version, targets: Target
         .where(Acknowledgement.version_id == version.id)).all())
     labels = _unit_labels(session, {person.unit_id for person in expansion.people})
     result = Plan(document, version, targets, due_after(_start_day(version, zone), due_days, zone),
-                not_allowed=expansion.not_allowed, copy_holders=_holders(session, holders))
+                not_allowed=expansion.not_allowed,
+                copy_holders=_without_copy(session, version, _holders(session, holders)))
     result.recipients = [
         Recipient(person, *labels[person.unit_id], new=existing.get(person.id) in (None, "removed"),
                   reopened=existing.get(person.id) == "removed")
@@ -213,6 +214,7 @@ def notify_recipients(session: Session, document: Document, version: Version, us
 def issue_copies(session: Session, actor: Principal | None, version: Version, holders: list[User],
                  distribution_id: int | None) -> list[PaperCopy]:
     """Controlled copies numbered 01, 02, … per version, in the order the holders were given."""
+    holders = _without_copy(session, version, holders)
     if not holders:
         return []
     last = session.execute(select(PaperCopy.number).where(PaperCopy.version_id == version.id)
@@ -225,6 +227,19 @@ def issue_copies(session: Session, actor: Principal | None, version: Version, ho
     session.add_all(copies)
     session.flush()
     return copies
+
+
+def _without_copy(session: Session, version: Version, holders: list[User]) -> list[User]:
+    """The holders, each once, less those who already hold a copy of ``version`` in force: a
+    distribution repeated to the same people issues no second copy."""
+    held = set(session.execute(select(PaperCopy.holder_id).where(
+        PaperCopy.version_id == version.id, PaperCopy.status == "issued")).scalars()) if holders else set()
+    kept: list[User] = []
+    for holder in holders:
+        if holder.id not in held:
+            held.add(holder.id)
+            kept.append(holder)
+    return kept
 
 
 def remove_recipient(session: Session, actor: Principal, code: str, revision: int, username: str) -> None:
@@ -312,6 +327,11 @@ class TaskView:
     @property
     def overdue(self) -> bool:
         return self.status == "pending" and self.due_at < utcnow()
+
+    @property
+    def late(self) -> bool:
+        """Acknowledged, but after the due date."""
+        return task_state(self.status, self.due_at, self.acknowledged_at, utcnow()) == "acknowledged_late"
 
 
 def task_view(session: Session, actor: Principal, version: Version) -> TaskView | None:

@@ -22,9 +22,11 @@ def rebuild(session: Session | Connection, version_id: int | None = None) -> Non
     """Count again from the acknowledgement rows: of one version, or of all (``version_id=None``)."""
     clear = delete(AcknowledgementTally)
     acknowledged = func.sum(case((Acknowledgement.status == "acknowledged", 1), else_=0))
+    late = func.sum(case(((Acknowledgement.status == "acknowledged")
+                          & (Acknowledgement.acknowledged_at > Acknowledgement.due_at), 1), else_=0))
     grouped = (
         select(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id,
-               func.max(Acknowledgement.due_at), func.count(), acknowledged)
+               func.max(Acknowledgement.due_at), func.count(), acknowledged, late)
         .where(Acknowledgement.status.in_(COUNTED))
         .group_by(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id)
     )
@@ -33,7 +35,7 @@ def rebuild(session: Session | Connection, version_id: int | None = None) -> Non
         grouped = grouped.where(Acknowledgement.version_id == version_id)
     session.execute(clear)
     session.execute(insert(AcknowledgementTally).from_select(
-        ["version_id", "unit_id", "distribution_id", "due_at", "total", "acknowledged"], grouped))
+        ["version_id", "unit_id", "distribution_id", "due_at", "total", "acknowledged", "late"], grouped))
 
 
 def count_acknowledgement(session: Session, task: Acknowledgement) -> None:
@@ -42,5 +44,7 @@ def count_acknowledgement(session: Session, task: Acknowledgement) -> None:
         .where(AcknowledgementTally.version_id == task.version_id,
                AcknowledgementTally.unit_id == task.unit_id,
                AcknowledgementTally.distribution_id == task.distribution_id)
-        .values(acknowledged=AcknowledgementTally.acknowledged + 1)
+        .values(acknowledged=AcknowledgementTally.acknowledged + 1,
+                late=AcknowledgementTally.late + int(task.acknowledged_at is not None
+                                                     and task.acknowledged_at > task.due_at))
     )

@@ -23,7 +23,8 @@ from qms.documents.integrity import version_problems
 from qms.documents.models import SECTIONS
 from qms.documents.pending import pending_actions
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
-from qms.errors import QMSError, ValidationFailed
+from qms.documents.views import withdrawn_page
+from qms.errors import NotFound, QMSError, ValidationFailed
 from qms.forms import form_data, parse
 from qms.i18n import _
 from qms.markup import render_markdown
@@ -82,7 +83,10 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
 @router.get("/documents/{code}/versions/{rev}")
 async def version_page(code: str, rev: int, request: Request, session: SessionDep,
                        user: PageUser) -> Response:
-    return _version_page(request, session, user, code, rev)
+    try:
+        return _version_page(request, session, user, code, rev)
+    except NotFound:
+        return withdrawn_page(request, session, user, code)
 
 
 def _editor(request: Request, session: SessionDep, user: PageUser, code: str, rev: int, *,

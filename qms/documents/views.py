@@ -12,12 +12,12 @@ from qms.accounts.units import unit_choices
 from qms.db import roll_back
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.distribution import service as distribution
-from qms.documents import access, panels, read, service
+from qms.documents import access, panels, read, service, withdrawn
 from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.lifecycle import Status
 from qms.documents.models import CONFIDENTIALITY, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
-from qms.errors import Conflict, QMSError, ValidationFailed
+from qms.errors import Conflict, NotFound, QMSError, ValidationFailed
 from qms.forms import form_data, parse, present
 from qms.i18n import _
 from qms.library.external_views import details_from_form, field_errors
@@ -100,7 +100,20 @@ def create_document(request: Request, session: SessionDep, user: PageUser, form:
 
 @router.get("/documents/{code}")
 async def document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    return render_document_page(request, session, user, code)
+    try:
+        return render_document_page(request, session, user, code)
+    except NotFound:
+        return withdrawn_page(request, session, user, code)
+
+
+def withdrawn_page(request: Request, session: SessionDep, user: PageUser, code: str) -> Response:
+    """What a reader following a link to a withdrawn form sees (410), else the "not found" raised."""
+    form = withdrawn.withdrawn_notice(session, user, code)
+    if form is None:
+        raise access.not_found(code)
+    return render(request, "documents/withdrawn.html", {
+        "form": form, "linked_by": withdrawn.procedures_linking(session, user, form),
+    }, status_code=410)
 
 
 def render_document_page(request: Request, session: SessionDep, user: PageUser, code: str, *,
@@ -118,6 +131,7 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
         "version_detail": read.version_detail(session, document, version) if version else None,
         "history": read.revision_history(session, document),
         "panels": panels.document_panels(session, user, document, version),
+        "withdrawn_forms": withdrawn.linked_by(session, document, version),
         "signatures_by_revision": read.signatures_by_revision(session, document, user),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "open_revision": next((v.revision for v in detail.versions if v.status in

@@ -138,7 +138,8 @@ def records_list_rows(session: Session) -> list[RecordsListRow]:
             for entry, code, title, unit_code, unit_name in rows]
 
 
-def _hash(rows: Sequence[RecordsListRow]) -> str:
+def rows_hash(rows: Sequence[RecordsListRow]) -> str:
+    """The SHA-256 an approval of the records list signs."""
     encoded = json.dumps([asdict(row) for row in rows], ensure_ascii=False, sort_keys=True,
                          separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
@@ -154,7 +155,7 @@ def latest_approval(session: Session, year: int) -> RecordsListApproval | None:
 def records_list(session: Session, year: int) -> RecordsList:
     """The records list of ``year``: the current rows, and the last approval of that year."""
     rows = records_list_rows(session)
-    return RecordsList(year, rows, _hash(rows), latest_approval(session, year))
+    return RecordsList(year, rows, rows_hash(rows), latest_approval(session, year))
 
 
 def approved_rows(approval: RecordsListApproval) -> list[RecordsListRow]:

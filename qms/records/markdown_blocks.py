@@ -47,18 +47,37 @@ def _merge(items: list[Run]) -> list[Run]:
     return merged
 
 
+#: Characters of a code (capitals and digits, the widest) that the text width of a portrait page
+#: holds in a table cell: the measure of the floor that keeps a column's longest word whole.
+LINE_CHARS = 72
+#: A word longer than this (a web address) may break: its column is not widened past this.
+LONGEST_KEPT_WORD = 20
+
+
 def _column_share(header: list[list[Run]], rows: list[list[list[Run]]]) -> list[float]:
-    """Column widths from the length of their text, with a floor so no column is crushed."""
+    """Column widths from the length of their text, with a floor so no column is crushed and
+    each column's longest word (a form code such as BM-QT01-02) fits on one line."""
     count = len(header)
-    lengths = []
+    lengths, floors = [], []
     for index in range(count):
-        cells = [header[index], *(row[index] for row in rows if index < len(row))]
-        longest = max((len("".join(r.text for r in cell)) for cell in cells), default=1)
+        texts = ["".join(r.text for r in cell)
+                 for cell in [header[index], *(row[index] for row in rows if index < len(row))]]
+        longest = max((len(text) for text in texts), default=1)
+        word = max((len(w) for text in texts for w in text.split()), default=1)
         lengths.append(min(max(longest, 4), 60))
-    total = sum(lengths) or 1
-    shares = [max(length / total, 0.07) for length in lengths]
-    scale = sum(shares)
-    return [share / scale for share in shares]
+        floors.append(max(0.07, (min(word, LONGEST_KEPT_WORD) + 1.5) / LINE_CHARS))
+    if sum(floors) >= 1:
+        return [floor / sum(floors) for floor in floors]
+    fixed: dict[int, float] = {}
+    while True:  # give the floor to the columns below it, share the rest by length
+        free = [i for i in range(count) if i not in fixed]
+        room = 1 - sum(fixed.values())
+        total = sum(lengths[i] for i in free) or 1
+        shares = {i: room * lengths[i] / total for i in free}
+        under = [i for i in free if shares[i] < floors[i]]
+        if not under:
+            return [fixed.get(i, shares.get(i, 0.0)) for i in range(count)]
+        fixed.update({i: floors[i] for i in under})
 
 
 def _fold(cells: list[list[Run]]) -> list[list[Run]]:

@@ -122,57 +122,73 @@ def _retention(permanent: bool, years: int | None) -> str:
     return "Vĩnh viễn" if permanent else f"{years:02d} năm" if years else ""
 
 
-def _register_rows(session: Session, visible: set[str],
-                   year: int) -> tuple[dict[str, list[list[str]]], str]:
-    """The records register kept by the library capability, by document code, and whether
-    the head of agency has approved this year's list as it stands."""
-    try:
-        from qms.library.records_register import records_list
-    except ImportError:  # the records register is not installed
-        return {}, ""
-    register = records_list(session, year)
-    rows: dict[str, list[list[str]]] = {}
-    for row in register.rows:
-        if row.document_code in visible:
-            rows.setdefault(row.document_code, []).append(
-                [row.name, row.document_code, row.keeping_unit_name,
-                 _retention(row.permanent, row.retention_years)])
-    approval = register.approval
-    if approval is None:
-        note = f"Danh mục hồ sơ năm {register.year} chưa được Thủ trưởng cơ quan phê duyệt."
-    elif register.approved_as_is:
-        note = (f"Danh mục hồ sơ năm {register.year} đã được {approval.signer_name} phê duyệt "
-                f"ngày {vn.short_date(approval.approved_at)}.")
-    else:
-        note = (f"Danh mục hồ sơ năm {register.year} đã thay đổi sau lần phê duyệt ngày "
-                f"{vn.short_date(approval.approved_at)}; cần trình phê duyệt lại.")
-    return rows, note
+def _line(row: object) -> list[str]:
+    return [row.name, row.document_code, row.keeping_unit_name,  # type: ignore[attr-defined]
+            _retention(row.permanent, row.retention_years)]  # type: ignore[attr-defined]
 
 
 def records_list(session: Session, actor: Principal, today: date) -> Report:
-    """Danh mục hồ sơ: the records each document in force keeps, where and for how long: from
-    the records register where a document has entries, else from the "Hồ sơ cần lưu" table of
-    its version in force."""
+    """Danh mục hồ sơ: the records each document in force keeps, where and for how long.
+
+    Once the head of agency has approved the year's list, the rows printed as approved are the
+    rows they signed (checked against the approval's hash), not today's register; records
+    added or changed since, and those only named in a procedure's "Hồ sơ cần lưu" table, follow
+    in a section of their own that says they are not approved."""
     query, effective = _visible_documents(actor)
     documents = session.execute(
         query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
-    register, approval_note = _register_rows(session, {row[0] for row in documents}, today.year)
-    rows: list[list[str]] = []
+    visible = {row[0] for row in documents}
+    try:
+        from qms.library import records_register
+    except ImportError:  # the records register is not installed
+        records_register = None  # type: ignore[assignment]
+    register = records_register.records_list(session, today.year) if records_register else None
+    by_code: dict[str, list[list[str]]] = {}
+    for row in register.rows if register else []:
+        if row.document_code in visible:
+            by_code.setdefault(row.document_code, []).append(_line(row))
+    current: list[list[str]] = []
     for code, _title, _kind, unit, _rev, _day, _id, records in documents:
-        if code in register:
-            rows += register[code]
-        else:
-            rows += [[listed.name, code, listed.place or unit, listed.retention]
-                     for listed in listed_records(records)]
-    table = [[str(number), *row] for number, row in enumerate(rows, 1)]
+        current += by_code.get(code) or [[listed.name, code, listed.place or unit, listed.retention]
+                                         for listed in listed_records(records)]
     columns = [Column("TT", 0.05, "center"), Column("Tên hồ sơ", 0.45), Column("Theo tài liệu", 0.12),
                Column("Nơi lưu", 0.22), Column("Thời gian lưu", 0.16)]
-    notes = [f"Hồ sơ của các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
-             f"{len(table)} loại hồ sơ."]
-    if approval_note:
-        notes.append(approval_note)
-    return Report("Danh mục hồ sơ", "records-list", [Section("", columns, table)], notes=notes,
-                  landscape=True)
+    year = today.year
+    approval = register.approval if register else None
+    if approval is None:
+        notes = [f"Hồ sơ của các tài liệu đang có hiệu lực tính đến {vn.long_date(today)}: "
+                 f"{len(current)} loại hồ sơ.",
+                 f"Danh mục hồ sơ năm {year} chưa được Thủ trưởng cơ quan phê duyệt."]
+        return Report("Danh mục hồ sơ", "records-list", [Section("", columns, _numbered(current))],
+                      notes=notes, landscape=True)
+    signed = records_register.approved_rows(approval)
+    intact = records_register.rows_hash(signed) == approval.content_hash
+    readable = set(session.execute(select(Document.code).where(access.visibility_clause(actor))).scalars())
+    approved = [_line(row) for row in signed if row.document_code in readable] if intact else []
+    pending = [row for row in current if row not in approved]
+    approved_on = vn.short_date(approval.approved_at)
+    if not intact:
+        notes = [f"Danh mục hồ sơ năm {year} đã được phê duyệt ngày {approved_on} nhưng nội dung lưu "
+                 "không còn khớp với nội dung đã ký: không in danh mục này như đã được phê duyệt."]
+    elif pending or any(row not in current for row in approved):
+        notes = [f"Danh mục hồ sơ năm {year} đã được {approval.signer_name} phê duyệt ngày {approved_on} "
+                 f"({len(approved)} loại hồ sơ, phần I).",
+                 "Hồ sơ hiện hành đã khác với danh mục được phê duyệt: các dòng ở phần II chưa được "
+                 "phê duyệt; cần trình phê duyệt lại."]
+    else:
+        notes = [f"Danh mục hồ sơ năm {year} đã được {approval.signer_name} phê duyệt ngày {approved_on}: "
+                 f"{len(approved)} loại hồ sơ."]
+    sections = [Section("I. Danh mục đã được phê duyệt", columns, _numbered(approved))]
+    if pending or not intact:
+        sections.append(Section("II. Hồ sơ chưa được phê duyệt (thêm mới hoặc thay đổi sau lần phê duyệt)",
+                                columns, _numbered(pending)))
+    else:
+        sections[0].title = ""
+    return Report("Danh mục hồ sơ", "records-list", sections, notes=notes, landscape=True)
+
+
+def _numbered(rows: list[list[str]]) -> list[list[str]]:
+    return [[str(number), *row] for number, row in enumerate(rows, 1)]
 
 
 def audit_trail(session: Session, actor: Principal, since: datetime | None, zone: ZoneInfo,

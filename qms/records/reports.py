@@ -17,7 +17,7 @@ from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.clock import local_today
 from qms.config import Settings
-from qms.db import start_writing
+from qms.db import start_writing, utcnow
 from qms.records import layout as L
 from qms.records import report_data
 from qms.records import vietnamese as vn
@@ -29,9 +29,14 @@ from qms.records.report_data import Report, Section
 from qms.records.service import MEDIA_TYPES, RecordFile
 
 ReportFormat = Literal["pdf", "docx", "csv"]
-ACK_STATUS = {"acknowledged": "Đã xác nhận", "pending": "Chưa xác nhận", "closed": "Đã đóng",
+#: Records are in Vietnamese whatever the reader's language; keys are the states of
+#: ``qms.distribution.models`` (TASK_STATES and COPY_STATES, with ``task_state``'s overdue and late).
+ACK_STATUS = {"acknowledged": "Đã xác nhận", "acknowledged_late": "Xác nhận muộn (sau hạn)",
+              "pending": "Chưa xác nhận", "overdue": "Quá hạn, chưa xác nhận",
+              "superseded": "Đã đóng (tài liệu bị thay thế)", "withdrawn": "Đã đóng (tài liệu bị hủy bỏ)",
               "removed": "Đã loại khỏi danh sách"}
-COPY_STATUS = {"issued": "Đang lưu giữ", "recall": "Cần thu hồi", "recalled": "Đã thu hồi"}
+COPY_STATUS = {"issued": "Đang lưu giữ", "to_recall": "Cần thu hồi", "returned": "Đã thu hồi",
+               "destroyed": "Đã thu hồi và tiêu hủy"}
 
 
 def report_layout(report: Report, agency_lines: list[str], author: str, today: date) -> L.Record:
@@ -109,23 +114,27 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None,
     from qms.distribution.reports import acknowledgement_report as data
 
     report = data(session, actor, unit)
-    columns = [Column("Mã hiệu", 0.10), Column("Tên tài liệu", 0.28), Column("Lần BH", 0.06, "center"),
-               Column("Họ và tên", 0.18), Column("Trạng thái", 0.13), Column("Hạn xác nhận", 0.11, "center"),
-               Column("Ngày xác nhận", 0.14, "center")]
+    columns = [Column("Mã hiệu", 0.10), Column("Tên tài liệu", 0.25), Column("Lần BH", 0.06, "center"),
+               Column("Họ và tên", 0.17), Column("Trạng thái", 0.18), Column("Hạn xác nhận", 0.11, "center"),
+               Column("Ngày xác nhận", 0.13, "center")]
     sections = []
     for (_code, name), lines in report.by_unit().items():
         done = sum(line.status == "acknowledged" for line in lines)
+        late = sum(line.state(report.generated_at) == "acknowledged_late" for line in lines)
         rows = [[line.code, line.title, vn.revision_number(line.revision), line.full_name,
-                 "Quá hạn" if line.is_overdue(report.generated_at)
-                 else ACK_STATUS.get(line.status, line.status),
+                 ACK_STATUS.get(line.state(report.generated_at), line.status),
                  _local(line.due_at, zone, "%d/%m/%Y"), _local(line.acknowledged_at, zone)] for line in lines]
-        sections.append(Section(f"{name}: {done}/{len(lines)} lượt đã xác nhận", columns, rows))
+        sections.append(Section(f"{name}: {done}/{len(lines)} lượt đã xác nhận"
+                                + (f" ({late} lượt xác nhận muộn)" if late else ""), columns, rows))
     total = len(report.lines)
     done = sum(line.status == "acknowledged" for line in report.lines)
+    late = sum(line.state(report.generated_at) == "acknowledged_late" for line in report.lines)
     scope = f"Đơn vị: {report.unit[1]}" if report.unit else "Tất cả các đơn vị"
     return Report("Báo cáo xác nhận đã đọc và hiểu tài liệu", "acknowledgements",
                   sections or [Section("", columns, [])],
-                  notes=[f"{scope}; tính đến {vn.long_date(today)}.", f"Đã xác nhận {done}/{total} lượt."],
+                  notes=[f"{scope}; tính đến {vn.long_date(today)}.",
+                         f"Đã xác nhận {done}/{total} lượt" + (f", trong đó {late} lượt xác nhận muộn."
+                                                               if late else ".")],
                   landscape=True)
 
 
@@ -135,10 +144,13 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
     from qms.distribution.reports import distribution_record
 
     record = distribution_record(session, actor, code, revision)
-    issued = [[_local(d.created_at, zone), d.created_by or "Hệ thống", _targets(d.targets, record.unit_names),
+    now = utcnow()
+    issued = [[_local(d.created_at, zone), d.created_by or "Hệ thống",
+               _targets(d.targets, record.unit_names, record.user_names),
                _local(d.due_at, zone, "%d/%m/%Y"), str(d.recipients_added)] for d in record.distributions]
     recipients = [[str(n), r.full_name, r.title, r.unit_name, _local(r.assigned_at, zone, "%d/%m/%Y"),
-                   ACK_STATUS.get(r.status, r.status), _local(r.acknowledged_at, zone)]
+                   _local(r.due_at, zone, "%d/%m/%Y"), ACK_STATUS.get(r.state(now), r.status),
+                   _local(r.acknowledged_at, zone)]
                   for n, r in enumerate(record.recipients, start=1)]
     copies = [[f"{c.number:02d}", c.holder_name, c.holder_unit, _local(c.issued_at, zone, "%d/%m/%Y"),
                COPY_STATUS.get(c.status, c.status), vn.short_date(c.recalled_on)]
@@ -149,9 +161,10 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
                 Column("Thời gian", 0.16), Column("Người phân phối", 0.18), Column("Phân phối đến", 0.40),
                 Column("Hạn xác nhận", 0.13, "center"), Column("Số người nhận", 0.13, "center")], issued),
             Section("2. Người nhận và xác nhận đã đọc", [
-                Column("TT", 0.05, "center"), Column("Họ và tên", 0.20), Column("Chức vụ", 0.17),
-                Column("Đơn vị", 0.20), Column("Ngày nhận", 0.11, "center"), Column("Trạng thái", 0.12),
-                Column("Ngày xác nhận", 0.15, "center")], recipients),
+                Column("TT", 0.04, "center"), Column("Họ và tên", 0.16), Column("Chức vụ", 0.13),
+                Column("Đơn vị", 0.17), Column("Ngày nhận", 0.09, "center"),
+                Column("Hạn xác nhận", 0.10, "center"), Column("Trạng thái", 0.18),
+                Column("Ngày xác nhận", 0.13, "center")], recipients),
             Section("3. Bản giấy có kiểm soát", [
                 Column("Bản số", 0.08, "center"), Column("Người giữ", 0.25), Column("Đơn vị", 0.27),
                 Column("Ngày cấp", 0.13, "center"), Column("Tình trạng", 0.14),
@@ -165,7 +178,7 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
     )
 
 
-def _targets(targets: object, unit_names: dict[str, str]) -> str:
+def _targets(targets: object, unit_names: dict[str, str], user_names: dict[str, str]) -> str:
     parts = [unit_names.get(code, code) + (" (kể cả đơn vị trực thuộc)" if sub else "")
              for code, sub in getattr(targets, "units", ())]
     roles = list(getattr(targets, "roles", ()))
@@ -173,5 +186,5 @@ def _targets(targets: object, unit_names: dict[str, str]) -> str:
     if roles:
         parts.append("vai trò: " + ", ".join(vn.ROLES.get(role, role) for role in roles))
     if users:
-        parts.append("người dùng: " + ", ".join(users))
+        parts.append("cá nhân: " + ", ".join(user_names.get(user, user) for user in users))
     return "; ".join(parts)

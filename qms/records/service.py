@@ -29,7 +29,7 @@ from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
-from qms.errors import Conflict, Forbidden
+from qms.errors import Conflict, Forbidden, NotFound
 from qms.i18n import _
 from qms.records import certificates, signing
 from qms.records.document_record import Variant, load_agency, version_record
@@ -76,6 +76,8 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
             raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
         if version.status != "effective":
             raise Conflict(_("A controlled copy can only be printed of the version in force."))
+        if not copy_issued(session, version, copy):
+            raise NotFound(copy_not_issued(document, version, copy))
     require_intact(session, get_storage(settings), document, version)
     variant = Variant(copy=copy, printed_on=local_today(settings.zone))
     data = render_version(session, document, version, settings, fmt, variant)
@@ -85,6 +87,24 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
                  details={"format": fmt, "copy": copy, "status": version.status})
     suffix = f"_ban-kiem-soat-{copy:02d}" if copy is not None else ""
     return RecordFile(data, f"{document.code}_lan-{version.revision:02d}{suffix}.{fmt}", MEDIA_TYPES[fmt])
+
+
+def copy_not_issued(document: Document, version: Version, number: int) -> str:
+    return _("Controlled copy no. %(number)s of %(code)s revision %(rev)s was not issued to anyone; issue it "
+             "to its holder through the distribution first.", number=f"{number:02d}", code=document.code,
+             rev=f"{version.revision:02d}")
+
+
+def copy_issued(session: Session, version: Version, number: int) -> bool:
+    """Whether controlled copy ``number`` of ``version`` is held by someone (the distribution
+    capability numbers and issues copies; without it no copy is issued)."""
+    try:
+        from qms.distribution.models import PaperCopy
+    except ImportError:
+        return False
+    return session.execute(select(PaperCopy.id).where(
+        PaperCopy.version_id == version.id, PaperCopy.number == number, PaperCopy.status == "issued")
+    ).first() is not None
 
 
 def signed_record_of(session: Session, version: Version) -> SignedRecord | None:

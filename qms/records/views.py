@@ -13,6 +13,7 @@ from qms.documents import access, service
 from qms.errors import NotFound, QMSError
 from qms.i18n import _
 from qms.records import certificates, verify
+from qms.records import service as records
 from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -70,6 +71,9 @@ def print_record(code: str, rev: int, request: Request, session: SessionDep, use
                         "error")
     if not copy.strip().isdigit() or not 1 <= int(copy) <= 999:
         return redirect(back + "#print", request, _("Copy number: enter a number from 1 to 999."), "error")
+    if not records.copy_issued(session, version, int(copy)):
+        reason = records.copy_not_issued(document, version, int(copy))
+        return redirect(back + "#print", request, reason, "error")
     return RedirectResponse(f"{target}?copy={int(copy)}", status_code=303)
 
 

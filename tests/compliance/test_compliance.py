@@ -52,6 +52,30 @@ def test_a_clean_library_conforms_and_each_problem_is_found(api, db):
     assert [f["object"] for f in recall] == ["QT-02/1"]
 
 
+def test_copies_brought_back_leave_the_recall_finding_and_its_link_opens(api, client):
+    from support import login
+
+    api.create_procedure("QT-02", "Quy trình kiểm soát hồ sơ")
+    api.fill("QT-02")
+    api.publish("QT-02")
+    body = {"units": [], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}, {"holder": "iso"}]}
+    assert api.post("iso", "/api/v1/documents/QT-02/versions/1/distribution", body).status_code < 300
+    assert api.post("iso", "/api/v1/documents/QT-02/versions").status_code == 201
+    api.fill("QT-02", 2)
+    api.publish("QT-02", 2)
+
+    (finding,) = _findings(api)["7.5.3.2 d / 4.2.3 g"]["findings"]
+    assert finding["message"].startswith("2 ")
+    login(client, "iso")
+    page = client.get(finding["link"])
+    assert page.status_code == 200 and "QT-02" in page.text
+    for number, outcome in ((1, "returned"), (2, "destroyed")):
+        recalled = api.post("iso", f"/api/v1/documents/QT-02/versions/1/paper-copies/{number}/recall",
+                            {"outcome": outcome, "on": agency_today().isoformat()})
+        assert recalled.status_code == 200, recalled.text
+    assert _findings(api)["7.5.3.2 d / 4.2.3 g"]["findings"] == []
+
+
 def test_only_auditors_and_the_quality_officer_read_it(api):
     assert api.get("nhanvien", "/api/v1/reports/compliance").status_code == 403
     assert api.get("iso", "/api/v1/reports/compliance").status_code == 200

@@ -161,3 +161,14 @@ def test_paper_copies_are_numbered_per_version(api, published, reader):
     assert [(c["number"], c["holder"], c["status"]) for c in record["paper_copies"]] == [
         ("01", "cchc1", "issued"), ("02", "vp1", "issued"), ("03", "nhanvien", "issued")]
     assert reader.count(PaperCopy) == 3
+
+
+def test_repeating_a_distribution_issues_no_second_copy_to_a_holder(api, published, reader):
+    distribute(api, paper_copies=[{"holder": "cchc1"}, {"holder": "cchc1"}])
+    again = distribute(api, paper_copies=[{"holder": "cchc1"}, {"holder": "vp1"}])
+    assert again.status_code < 300, again.text
+    record = api.get("iso", f"{URL}/distribution").json()
+    assert [(c["number"], c["holder"]) for c in record["paper_copies"]] == [("01", "cchc1"), ("02", "vp1")]
+    assert reader.count(PaperCopy) == 2
+    assert api.get("iso", f"{URL}/record.pdf?copy=2").status_code == 200
+    assert api.get("iso", f"{URL}/record.pdf?copy=3").status_code == 404

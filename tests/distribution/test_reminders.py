@@ -132,3 +132,22 @@ def test_without_an_smtp_host_mail_stays_queued_and_run_jobs_says_so(api, publis
     assert "acknowledgement reminders: 1 people reminded, 1 e-mails queued" in lines
     assert any("QMS_SMTP_HOST is not set (1 message(s) wait" in line for line in lines), lines
     assert db.execute(select(MailOutbox.status)).scalar_one() == "queued"
+
+
+def test_long_vietnamese_subjects_keep_every_space(engine, mail_settings, inbox):
+    """Folding a long subject into several encoded words used to drop a space ("xácnhận")."""
+    from qms.distribution.mail import queue_mail
+    from qms.distribution.reminders import DigestItem, language, render_digest
+
+    overdue = DigestItem("QT-01", "Quy trình kiểm soát tài liệu", 1, date(2026, 11, 1), True,
+                         "http://qms/documents/QT-01/versions/1")
+    with language("vi"):
+        agencies = ("Sở Nội vụ", "Sở Tư pháp", "UBND huyện Hoa Lư", "Sở Nội vụ tỉnh Ninh Bình")
+        subjects = [render_digest(agency, "Vũ Văn Khánh", [overdue])[0] for agency in agencies]
+    assert subjects[0] == "[Sở Nội vụ] 1 tài liệu cần xác nhận đã đọc, 1 tài liệu quá hạn"
+    with transaction(engine) as session:
+        for n, subject in enumerate(subjects):
+            queue_mail(session, dedup_key=f"subject-{n}", user_id=None, to_address=f"nv{n}@example.gov.vn",
+                       subject=subject, body="Kính gửi")
+    assert send_due_mail(engine, mail_settings).sent == len(subjects)
+    assert sorted(message["Subject"] for message in inbox.messages) == sorted(subjects)

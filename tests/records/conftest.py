@@ -50,6 +50,14 @@ def publish_rich(api, code: str = "QT-01", title: str = "Quy trình kiểm soát
     api.publish(code, 1)
 
 
+def issue_copies(api, holders: tuple[str, ...], code: str = "QT-01", revision: int = 1) -> None:
+    """Controlled paper copies numbered 01, 02, … to ``holders``, through a distribution."""
+    body = {"units": [], "roles": [], "users": [], "due_days": 7,
+            "paper_copies": [{"holder": holder} for holder in holders]}
+    response = api.post("iso", f"/api/v1/documents/{code}/versions/{revision}/distribution", body)
+    assert response.status_code in (200, 201), response.text
+
+
 def pdf_pages(data: bytes) -> list[str]:
     assert data.startswith(b"%PDF-")
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]

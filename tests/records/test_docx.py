@@ -10,7 +10,7 @@ import subprocess
 
 from docx import Document as open_docx
 
-from .conftest import pdf_pages, publish_rich
+from .conftest import issue_copies, pdf_pages, publish_rich
 
 URL = "/api/v1/documents/QT-01/versions/1"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -30,6 +30,7 @@ def _docx_text(data: bytes) -> tuple[str, str]:
 
 def test_the_docx_opens_and_libreoffice_makes_a_pdf_with_the_same_words(api, engine, tmp_path):
     publish_rich(api, steps=12)
+    issue_copies(api, ("nhanvien", "xemxet"))
     response = api.get("iso", URL + "/record.docx?copy=2")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(

@@ -11,7 +11,7 @@ from support import PASSWORD, agency_today
 from qms.clock import local_today
 from qms.records.fonts import FACES, STAMP_FONT, vietnamese_letters
 
-from .conftest import audit_events, flat, many_steps, pdf_pages, publish_rich
+from .conftest import audit_events, flat, issue_copies, many_steps, pdf_pages, publish_rich
 
 URL = "/api/v1/documents/QT-01/versions/1"
 
@@ -69,6 +69,7 @@ def test_the_record_reads_exactly_and_repeats_its_header_on_every_page(api, engi
 
 def test_a_numbered_controlled_copy_is_for_the_quality_officer(api, engine):
     publish_rich(api, steps=3)
+    issue_copies(api, ("nhanvien", "xemxet", "xemxet2"))
     response = api.get("iso", URL + "/record.pdf?copy=3")
     assert response.status_code == 200, response.text
     pages = pdf_pages(response.content)
@@ -79,6 +80,8 @@ def test_a_numbered_controlled_copy_is_for_the_quality_officer(api, engine):
     assert refused.json()["detail"] == "Chỉ Thư ký ISO được in bản kiểm soát có đánh số."
     bad = api.get("iso", URL + "/record.pdf?copy=0")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "copy"
+    never_issued = api.get("iso", URL + "/record.pdf?copy=4")
+    assert never_issued.status_code == 404 and "04" in never_issued.json()["detail"]
     assert [event["copy"] for event in audit_events(engine, "record.download")] == [3]
 
 
@@ -154,3 +157,16 @@ def test_text_after_the_steps_table_follows_it_in_the_record_and_on_the_page(api
     page = api.get("iso", "/documents/QT-01/versions/1").text
     assert page.index("Quy định chung") < page.index("Bước 2:") < page.index("Tổng thời gian giải quyết")
     assert "### Các bước" not in page
+
+
+def test_a_form_code_in_a_narrow_column_stays_on_one_line(api):
+    """QT-01's coding table printed "BM-QT0" and "1-02" on two lines of its last column."""
+    table = ("| Loại tài liệu | Ký hiệu mã | Ví dụ |\n|---|---|---|\n"
+             "| Chính sách chất lượng | CS-xx | CS-01 |\n| Quy trình | QT-xx | QT-03 |\n"
+             "| Biểu mẫu | BM-QTxx-yy (xx là số quy trình, yy là số thứ tự biểu mẫu) | BM-QT01-02 |")
+    api.create_procedure()
+    api.fill("QT-01", content=table)
+    api.publish("QT-01")
+    lines = [line.strip() for page in pdf_pages(api.get("iso", URL + "/record.pdf").content)
+             for line in page.splitlines()]
+    assert any(line.endswith("BM-QT01-02") for line in lines), [line for line in lines if "BM-QT" in line]

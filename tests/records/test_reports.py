@@ -75,6 +75,32 @@ def test_records_list_prefers_the_records_register(api):
     assert "chưa được Thủ trưởng cơ quan phê duyệt" in text
 
 
+def test_records_list_prints_as_approved_only_the_rows_the_head_signed(api):
+    """Rows from a procedure's text and rows changed after the approval are not approved."""
+    from datetime import date
+
+    from support import PASSWORD
+
+    publish_rich(api, steps=1)
+    register = [{"name": "Sổ theo dõi phân phối tài liệu", "keeping_unit": "VP", "retention": "10"}]
+    api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"), json=register)
+    approved = api.post("giamdoc", "/api/v1/records-list/approval",
+                        {"year": date.today().year, "password": PASSWORD})
+    assert approved.status_code == 201, approved.text
+    publish_rich(api, code="QT-02", title="Quy trình kiểm soát hồ sơ", steps=1)  # records only in its text
+    api.client.put("/api/v1/documents/QT-01/records", headers=api.as_("iso"),
+                   json=[{**register[0], "retention": "05"}])
+
+    rows = _csv(api.get("iso", f"{REPORTS}/records-list.csv"))
+    approved_part = [row[1:] for row in rows[1:] if row[0].startswith("I.")]
+    pending_part = [row[1:] for row in rows[1:] if row[0].startswith("II.")]
+    assert approved_part == [["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "10 năm"]]
+    assert ["1", "Sổ theo dõi phân phối tài liệu", "QT-01", "Văn phòng Sở", "05 năm"] in pending_part
+    assert {row[2] for row in pending_part} == {"QT-01", "QT-02"}
+    text = flat("\n".join(pdf_pages(api.get("iso", f"{REPORTS}/records-list.pdf").content)))
+    assert "các dòng ở phần II chưa được phê duyệt" in text and "cần trình phê duyệt lại" in text
+
+
 def test_external_documents(api):
     response = api.post("iso", "/api/v1/documents", {
         "code": "ND-30", "title": "Nghị định về công tác văn thư", "kind": "external", "owner_unit": "VP",
@@ -158,3 +184,29 @@ def test_distribution_record_and_acknowledgements(api, make, people):
     assert "Phòng Cải cách hành chính: 1/4 lượt đã xác nhận" in pdf
     assert api.get("iso", f"{REPORTS}/acknowledgements.pdf?unit=NOPE").status_code == 422
     assert api.get("nhanvien", f"{REPORTS}/acknowledgements.pdf").status_code == 403
+
+
+def test_the_distribution_record_prints_every_status_in_vietnamese(api, people):
+    from support import agency_today
+
+    publish_rich(api, steps=1)
+    body = {"units": [], "roles": [], "users": ["nhanvien", "xemxet2"], "due_days": 7,
+            "paper_copies": [{"holder": "nhanvien"}, {"holder": "xemxet2"}]}
+    assert api.post("iso", "/api/v1/documents/QT-01/versions/1/distribution", body).status_code < 300
+    assert api.post("nhanvien", "/api/v1/documents/QT-01/versions/1/acknowledge").status_code == 200
+    assert api.post("iso", "/api/v1/documents/QT-01/versions").status_code == 201
+    api.fill("QT-01", 2)
+    api.publish("QT-01", 2)
+    for number, outcome in ((1, "returned"), (2, "destroyed")):
+        recalled = api.post("iso", f"/api/v1/documents/QT-01/versions/1/paper-copies/{number}/recall",
+                            {"outcome": outcome, "on": agency_today().isoformat()})
+        assert recalled.status_code == 200, recalled.text
+
+    text = flat("\n".join(pdf_pages(api.get("iso", "/api/v1/documents/QT-01/versions/1/"
+                                               "distribution-record.pdf").content)))
+    for expected in ("Đã xác nhận", "Đã đóng (tài liệu bị thay thế)", "Đã thu hồi", "Đã thu hồi và tiêu hủy",
+                     "tình trạng: bị thay thế"):
+        assert expected in text, expected
+    for raw in ("superseded", "returned", "destroyed", "to_recall", "issued", "nhanvien"):
+        assert raw not in text, raw
+    assert "cá nhân: Vũ Văn Khánh, Đinh Thị Hương" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from support import login
 
-from .conftest import publish_rich
+from .conftest import issue_copies, publish_rich
 
 VERSION_PAGE = "/documents/QT-01/versions/1"
 
@@ -36,9 +36,13 @@ def test_staff_get_downloads_but_no_controlled_copies(api, client):
 def test_the_print_dialog_leads_to_the_numbered_copy(api, client):
     publish_rich(api, steps=1)
     login(client, "iso")
-    controlled = client.get(VERSION_PAGE + "/print?kind=controlled&copy=7&fmt=docx", follow_redirects=False)
+    never_issued = client.get(VERSION_PAGE + "/print?kind=controlled&copy=2&fmt=docx", follow_redirects=False)
+    assert never_issued.headers["location"] == VERSION_PAGE + "#print"
+    assert "Bản kiểm soát số 02" in client.get(never_issued.headers["location"]).text
+    issue_copies(api, ("nhanvien", "xemxet"))
+    controlled = client.get(VERSION_PAGE + "/print?kind=controlled&copy=2&fmt=docx", follow_redirects=False)
     assert controlled.status_code == 303
-    assert controlled.headers["location"] == "/api/v1/documents/QT-01/versions/1/record.docx?copy=7"
+    assert controlled.headers["location"] == "/api/v1/documents/QT-01/versions/1/record.docx?copy=2"
     uncontrolled = client.get(VERSION_PAGE + "/print?kind=uncontrolled&copy=&fmt=pdf", follow_redirects=False)
     assert uncontrolled.headers["location"] == "/api/v1/documents/QT-01/versions/1/record.pdf"
     missing = client.get(VERSION_PAGE + "/print?kind=controlled&copy=&fmt=pdf", follow_redirects=False)
