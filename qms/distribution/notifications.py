@@ -41,9 +41,10 @@ APPROVED = "approved"
 DELEGATED = "delegated"
 ACKNOWLEDGEMENT_OVERDUE = "acknowledgement_overdue"
 
-#: Kinds that ask the reader to do something: the "your turn" items of the home page.
-TASK_KINDS = (REVIEW_REQUESTED, APPROVAL_REQUESTED, RETURNED, DISTRIBUTED, ACKNOWLEDGEMENT_OVERDUE,
-              REMINDER, COPY_RECALL, "change_request", "review_due")
+#: Kinds that ask the reader to do something: the "your turn" items of the home page. What to
+#: read and acknowledge is left out: the reading list under it shows those tasks as they are
+#: now (a document restricted since leaves it), where a notification keeps its day's words.
+TASK_KINDS = (REVIEW_REQUESTED, APPROVAL_REQUESTED, RETURNED, COPY_RECALL, "change_request", "review_due")
 IMMEDIATE = "immediate"
 DAILY = "daily"
 MAIL_CHOICES = (IMMEDIATE, DAILY)
