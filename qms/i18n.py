@@ -5,7 +5,8 @@ Message ids are English; the Vietnamese catalog is complete and is the default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
@@ -29,6 +30,17 @@ def translations(language: str) -> NullTranslations:
 
 def set_language(language: str) -> None:
     _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Words chosen in ``language`` for a while (an e-mail in the agency's language, say)."""
+    before = current_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def current_language() -> str:

@@ -23,8 +23,8 @@ from qms.clock import local_today
 from qms.config import Settings
 from qms.db import transaction, utcnow
 from qms.distribution.mail import send_due_mail
-from qms.distribution.notifications import queue_digests
-from qms.distribution.reminders import agency_name, queue_reminders
+from qms.distribution.notifications import agency_name, queue_digests
+from qms.distribution.reminders import queue_reminders
 from qms.documents.effective import make_due_effective
 from qms.library.review_reminders import queue_review_reminders
 

@@ -9,8 +9,7 @@ the step that did it (:func:`complete`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -222,7 +221,7 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
         settings = get_settings()
         agency = agency_name(session)
         mails = []
-        with language(settings.default_language):
+        with i18n.in_language(settings.default_language):
             text = message(kind, params)
             for person in mailed:
                 subject, body, html = render_mail(agency, person.full_name, [(text, absolute(link))])
@@ -248,16 +247,6 @@ def absolute(link: str) -> str:
 def agency_name(session: Session) -> str:
     profile = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
     return (profile.short_name or profile.name) if profile else "qms"
-
-
-@contextmanager
-def language(code: str) -> Iterator[None]:
-    before = i18n.current_language()
-    i18n.set_language(code)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
 
 
 def render_mail(agency: str, full_name: str, items: list[tuple[str, str]],
@@ -302,7 +291,7 @@ def queue_digests(session: Session, today: date) -> DigestRun:
     agency = agency_name(session)
     for user_id, entries in by_person.items():
         _note, full_name, address = entries[0]
-        with language(settings.default_language):
+        with i18n.in_language(settings.default_language):
             items = [(message(note.kind, json.loads(note.params or "{}")), absolute(note.link))
                      for note, _name, _address in entries]
             subject, body, html = render_mail(agency, full_name, items, day=today)

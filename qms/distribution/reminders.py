@@ -11,8 +11,6 @@ host waits on the first one's key, then finds it taken.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +19,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from qms import i18n
-from qms.accounts.models import AgencyProfile, User
+from qms.accounts.models import User
 from qms.audit import service as audit
 from qms.config import Settings
 from qms.db import utcnow
@@ -71,16 +69,6 @@ def calls_for_reminder(due: date, last_reminded_on: date | None, today: date) ->
             or (today - last_reminded_on).days >= OVERDUE_EVERY_DAYS)
 
 
-@contextmanager
-def language(code: str) -> Iterator[None]:
-    before = i18n.current_language()
-    i18n.set_language(code)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
-
 @dataclass
 class ReminderRun:
     people: int = 0
@@ -88,11 +76,6 @@ class ReminderRun:
 
     def __str__(self) -> str:
         return f"acknowledgement reminders: {self.people} people reminded, {self.mails} e-mails queued"
-
-
-def agency_name(session: Session) -> str:
-    profile = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
-    return (profile.short_name or profile.name) if profile else "qms"
 
 
 def queue_reminders(session: Session, settings: Settings, today: date) -> ReminderRun:
@@ -115,7 +98,7 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
                           f"{base}/documents/{code}/versions/{revision}")
         by_person.setdefault(task.user_id, []).append((task, item))
     run = ReminderRun()
-    agency = agency_name(session)
+    agency = notifications.agency_name(session)
     users = {user.id: user for user in session.execute(
         select(User).where(User.id.in_(list(by_person)))).scalars()} if by_person else {}
     for user_id, entries in by_person.items():
@@ -140,7 +123,7 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
                      details={"documents": [f"{i.code}/{i.revision}" for i in items], "overdue": overdue,
                               "email": bool(user.email), "key": key})
         if user.email:
-            with language(settings.default_language):
+            with i18n.in_language(settings.default_language):
                 subject, body = render_digest(agency, user.full_name, items)
             run.mails += queue_mail(session, dedup_key=key, user_id=user_id, to_address=user.email,
                                     subject=subject, body=body)

@@ -137,11 +137,12 @@ def test_without_an_smtp_host_mail_stays_queued_and_run_jobs_says_so(api, publis
 def test_long_vietnamese_subjects_keep_every_space(engine, mail_settings, inbox):
     """Folding a long subject into several encoded words used to drop a space ("xácnhận")."""
     from qms.distribution.mail import queue_mail
-    from qms.distribution.reminders import DigestItem, language, render_digest
+    from qms.distribution.reminders import DigestItem, render_digest
+    from qms.i18n import in_language
 
     overdue = DigestItem("QT-01", "Quy trình kiểm soát tài liệu", 1, date(2026, 11, 1), True,
                          "http://qms/documents/QT-01/versions/1")
-    with language("vi"):
+    with in_language("vi"):
         agencies = ("Sở Nội vụ", "Sở Tư pháp", "UBND huyện Hoa Lư", "Sở Nội vụ tỉnh Ninh Bình")
         subjects = [render_digest(agency, "Vũ Văn Khánh", [overdue])[0] for agency in agencies]
     assert subjects[0] == "[Sở Nội vụ] 1 tài liệu cần xác nhận đã đọc, 1 tài liệu quá hạn"
