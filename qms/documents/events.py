@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -63,25 +63,30 @@ _on_ended: list[EndedListener] = []
 _on_created: list[CreatedListener] = []
 
 
+
+L = TypeVar("L")
+
+
+def _add(listeners: list[L], listener: L) -> L:
+    """Register ``listener`` once, in the order of registration."""
+    if listener not in listeners:
+        listeners.append(listener)
+    return listener
+
+
 def on_effective(listener: EffectiveListener) -> EffectiveListener:
     """Register ``listener(session, document, version, previous, actor)``."""
-    if listener not in _on_effective:
-        _on_effective.append(listener)
-    return listener
+    return _add(_on_effective, listener)
 
 
 def on_ended(listener: EndedListener) -> EndedListener:
     """Register ``listener(session, document, version, actor)`` for superseded or withdrawn."""
-    if listener not in _on_ended:
-        _on_ended.append(listener)
-    return listener
+    return _add(_on_ended, listener)
 
 
 def on_created(listener: CreatedListener) -> CreatedListener:
     """Register ``listener(session, document, version, copied_from, actor)`` for a new draft revision."""
-    if listener not in _on_created:
-        _on_created.append(listener)
-    return listener
+    return _add(_on_created, listener)
 
 
 def version_effective(session: Session, document: Document, version: Version, previous: Version | None,
@@ -103,16 +108,12 @@ def version_created(session: Session, document: Document, version: Version, copi
 
 def on_step(listener: StepListener) -> StepListener:
     """Register ``listener(session, step)`` for each signed step of the workflow."""
-    if listener not in _on_step:
-        _on_step.append(listener)
-    return listener
+    return _add(_on_step, listener)
 
 
 def on_delegated(listener: DelegatedListener) -> DelegatedListener:
     """Register ``listener(session, delegated)`` for a delegation of approval given."""
-    if listener not in _on_delegated:
-        _on_delegated.append(listener)
-    return listener
+    return _add(_on_delegated, listener)
 
 
 def step_done(session: Session, step: Step) -> None:
