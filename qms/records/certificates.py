@@ -27,6 +27,7 @@ DEMO_FOLDER = "signing"
 DEMO_P12 = "demo-agency.p12"
 DEMO_PASSWORD_FILE = "demo-agency.password"
 DEMO_CA = "demo-ca.pem"
+DEMO_CA_KEY = "demo-ca.key.pem"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,20 @@ class AgencyCertificate:
 def demo_paths(data_dir: Path) -> tuple[Path, Path, Path]:
     folder = data_dir / DEMO_FOLDER
     return folder / DEMO_P12, folder / DEMO_PASSWORD_FILE, folder / DEMO_CA
+
+
+def load_demo_ca(data_dir: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey] | None:
+    """The demo CA's certificate and key (kept 0600 beside it), to issue the demo's other
+    certificates and its revocation list; None when no demo CA was made here."""
+    folder = data_dir / DEMO_FOLDER
+    cert_path, key_path = folder / DEMO_CA, folder / DEMO_CA_KEY
+    if not (cert_path.exists() and key_path.exists()):
+        return None
+    certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ConfigError(f"{key_path}: not an RSA key")
+    return certificate, key
 
 
 def _is_ca(certificate: x509.Certificate) -> bool:
@@ -151,7 +166,7 @@ def _key_usage(*, certify: bool) -> x509.KeyUsage:
 def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, bool]:
     """A demo CA and an agency certificate it issued, once; (path of the .p12, created now)."""
     p12_path, password_path, ca_path = demo_paths(data_dir)
-    if p12_path.exists() and password_path.exists():
+    if p12_path.exists() and password_path.exists() and (ca_path.parent / DEMO_CA_KEY).exists():
         return p12_path, False
     p12_path.parent.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
@@ -184,6 +199,8 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
         serialization.BestAvailableEncryption(password.encode("ascii")))
     _write_private(password_path, password.encode("ascii"))
     _write_private(p12_path, bundle)
+    _write_private(ca_path.parent / DEMO_CA_KEY, ca_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     with _lock:
         _cache.clear()

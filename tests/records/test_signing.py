@@ -210,3 +210,14 @@ def test_a_signing_failure_leaves_the_version_in_force_and_the_first_download_si
     monkeypatch.undo()
     assert api.get("iso", SIGNED).status_code == 200
     assert len(_signed_rows(engine)) == 1
+
+
+def test_the_demo_ca_keeps_its_key_private_to_issue_the_demo_certificates(tmp_path) -> None:
+    certificates.create_demo_certificate(tmp_path, "Sở Nội vụ")
+    loaded = certificates.load_demo_ca(tmp_path)
+    assert loaded is not None
+    ca_cert, ca_key = loaded
+    assert ca_cert.public_key().public_numbers() == ca_key.public_key().public_numbers()
+    key_file = tmp_path / certificates.DEMO_FOLDER / certificates.DEMO_CA_KEY
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert certificates.load_demo_ca(tmp_path / "elsewhere") is None
