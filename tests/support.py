@@ -21,7 +21,7 @@ from qms.accounts.passwords import hash_password
 from qms.clock import local_today
 from qms.search import fold
 
-PASSWORD = "Matkhau123"
+PASSWORD = "Qzx-Vbw-48Kr"
 #: The agency's zone in the test settings: "today" for the app, which is not the machine's
 #: date between 17:00 and 24:00 UTC.
 AGENCY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -174,7 +174,7 @@ class Api:
                          {"decision": decision, "comment": comment, "password": password})
 
     def approve(self, code: str, rev: int, username="giamdoc", decision="approved", comment="",
-                password="Matkhau123"):
+                password="Qzx-Vbw-48Kr"):
         return self.post(username, f"/api/v1/documents/{code}/versions/{rev}/approve",
                          {"decision": decision, "comment": comment, "password": password})
 

@@ -78,7 +78,7 @@ def test_a_page_without_sign_in_leads_to_the_sign_in_page_and_back(client, make)
     page = client.get(response.headers["location"])
     assert 'name="next" value="/admin/users?status=all"' in page.text
     signed_in = client.post("/login", follow_redirects=False, data={
-        "username": "quantri", "password": "Matkhau123", "next": "/admin/users?status=all",
+        "username": "quantri", "password": "Qzx-Vbw-48Kr", "next": "/admin/users?status=all",
         "csrf_token": csrf_token(client)})
     assert signed_in.headers["location"] == "/admin/users?status=all"
 

@@ -122,7 +122,7 @@ def test_a_withdrawn_version_leaves_nothing_to_read(api, published, db):
     request = api.post("iso", f"{URL}/1/withdraw", {"reason": "Không còn áp dụng", "approver": "giamdoc"})
     assert request.status_code == 200, request.text
     signed = api.post("giamdoc", f"{URL}/1/withdraw",
-                      {"decision": "approved", "comment": "", "password": "Matkhau123"})
+                      {"decision": "approved", "comment": "", "password": "Qzx-Vbw-48Kr"})
     assert signed.status_code == 200, signed.text
     db.commit()  # a new snapshot: see what the requests committed
     assert _statuses(db, 1) == {"withdrawn": 5}

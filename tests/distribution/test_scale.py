@@ -104,7 +104,7 @@ def test_acknowledging_while_the_next_version_is_approved_leaves_consistent_coun
         try:
             with transaction(engine) as session:
                 workflow.approve(session, people["giamdoc"], "QT-01", 2,
-                                 Decision(decision="approved", comment="", password="Matkhau123"),
+                                 Decision(decision="approved", comment="", password="Qzx-Vbw-48Kr"),
                                  local_today(settings.zone))
         except BaseException as exc:
             errors.append(exc)

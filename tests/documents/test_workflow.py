@@ -29,7 +29,7 @@ from qms.documents.models import Delegation, Document, RevisionHistory, Signatur
 from qms.documents.schemas import Decision, DelegationCreate, DocumentUpdate
 from qms.errors import Conflict, Forbidden
 
-PASSWORD = "Matkhau123"
+PASSWORD = "Qzx-Vbw-48Kr"
 V1 = "/api/v1/documents/QT-01/versions/1"
 
 

@@ -42,7 +42,7 @@ def test_a_withdrawn_public_document_leaves_the_portal(api, client):
     assert api.post("iso", "/api/v1/documents/QT-06/versions/1/withdraw",
                     {"reason": "Thủ tục bị bãi bỏ", "approver": "giamdoc"}).status_code == 200
     assert api.post("giamdoc", "/api/v1/documents/QT-06/versions/1/withdraw",
-                    {"decision": "approved", "password": "Matkhau123"}).status_code == 200
+                    {"decision": "approved", "password": "Qzx-Vbw-48Kr"}).status_code == 200
     assert client.get("/portal/QT-06").status_code == 404
     assert "QT-06" not in client.get("/portal").text
 

@@ -50,7 +50,7 @@ def test_current_superseded_and_obsolete_revisions(api, client):
                         {"reason": "Không còn áp dụng", "approver": "giamdoc"})
     assert withdraw.status_code == 200, withdraw.text
     signed = api.post("giamdoc", "/api/v1/documents/QT-01/versions/2/withdraw",
-                      {"decision": "approved", "comment": "", "password": "Matkhau123"})
+                      {"decision": "approved", "comment": "", "password": "Qzx-Vbw-48Kr"})
     assert signed.status_code == 200, signed.text
     obsolete = client.get("/verify/QT-01/2")
     assert obsolete.status_code == 200 and "verify__verdict--bad" in obsolete.text
