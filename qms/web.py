@@ -56,9 +56,15 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def static_url(name: str) -> str:
+    """The address of a file under ``qms/static``; templates never spell ``/static/`` themselves."""
+    return "/static/" + name
+
+
 _env.filters["date"] = format_date
 _env.filters["markdown"] = render_markdown
 _env.globals["role_label"] = role_label
+_env.globals["static_url"] = static_url
 _env.globals["languages"] = i18n.LANGUAGES
 
 
