@@ -48,6 +48,7 @@ from qms.records import api as records_api
 from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
 from qms.scheduler import Scheduler
+from qms.security_headers import SecurityHeadersMiddleware, add_security_headers, came_over_https
 from qms.web import redirect, render
 
 log = logging.getLogger("qms")
@@ -152,8 +153,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         message = _("An unexpected error occurred; nothing was changed. Please try again.")
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=500)
-        return _error_page(request, 500, message)
+            response: Response = JSONResponse({"detail": message}, status_code=500)
+        else:
+            response = _error_page(request, 500, message)
+        # Starlette answers an unhandled error outside every middleware: add the headers here.
+        add_security_headers(response.headers, https=came_over_https(
+            request.scope, behind_https_proxy=request.app.state.settings.secure_cookies))
+        return response
 
 
 @asynccontextmanager
@@ -194,6 +200,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         default_language=settings.default_language,
         secure_cookies=settings.secure_cookies,
     )
+    # Added last, so it is outermost: every response gets the headers, errors included.
+    app.add_middleware(SecurityHeadersMiddleware, behind_https_proxy=settings.secure_cookies)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

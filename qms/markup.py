@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _markdown = (
@@ -12,6 +15,20 @@ _markdown = (
     .enable("table")
     .enable("strikethrough")
 )
+
+
+def _aligned_cell(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table cell aligned by a class (``align-left|center|right``), not a ``style``
+    attribute, which the Content-Security-Policy would refuse."""
+    token = tokens[idx]
+    style = str(token.attrs.pop("style", ""))
+    if style.startswith("text-align:"):
+        token.attrJoin("class", "align-" + style.removeprefix("text-align:"))
+    return str(renderer.renderToken(tokens, idx, options, env))
+
+
+_markdown.add_render_rule("th_open", _aligned_cell)
+_markdown.add_render_rule("td_open", _aligned_cell)
 
 
 def render_markdown(text: str) -> Markup:
