@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,6 +23,7 @@ from qms.audit import api as audit_api
 from qms.audit import views as audit_views
 from qms.compliance import api as compliance_api
 from qms.compliance import views as compliance_views
+from qms.compression import add_compression
 from qms.config import Settings, get_settings
 from qms.db import make_engine
 from qms.deps import PasswordChangeRequired, csrf_protect
@@ -49,6 +49,7 @@ from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
 from qms.scheduler import Scheduler
 from qms.security_headers import SecurityHeadersMiddleware, add_security_headers, came_over_https
+from qms.static_files import FingerprintedStaticFiles, load_fingerprints
 from qms.web import redirect, render
 
 log = logging.getLogger("qms")
@@ -200,10 +201,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         default_language=settings.default_language,
         secure_cookies=settings.secure_cookies,
     )
+    add_compression(app)
     # Added last, so it is outermost: every response gets the headers, errors included.
     app.add_middleware(SecurityHeadersMiddleware, behind_https_proxy=settings.secure_cookies)
     _install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    load_fingerprints(STATIC_DIR)
+    app.mount("/static", FingerprintedStaticFiles(directory=STATIC_DIR), name="static")
 
     # Routes are matched in order, one by one: the pages people open most come first,
     # the JSON API after them (its paths all start with /api/, so nothing overlaps).

@@ -18,6 +18,7 @@ from qms.accounts.agency import agency_profile
 from qms.accounts.roles import role_label
 from qms.markup import render_markdown
 from qms.paths import TEMPLATES_DIR
+from qms.static_files import static_url
 
 FLASH_COOKIE = "qms_flash"
 
@@ -54,11 +55,6 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y")
-
-
-def static_url(name: str) -> str:
-    """The address of a file under ``qms/static``; templates never spell ``/static/`` themselves."""
-    return "/static/" + name
 
 
 _env.filters["date"] = format_date
