@@ -153,6 +153,16 @@ def test_no_template_has_inline_script_or_style():
     assert offenders == []
 
 
+def test_every_page_that_loads_htmx_tells_it_to_inject_no_style():
+    """htmx adds an inline <style> for its indicators unless its config says not to."""
+    config = """<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>"""
+    loaders = [path for path in TEMPLATES_DIR.rglob("*.html") if "htmx-" in path.read_text(encoding="utf-8")
+               and "static_url('htmx" in path.read_text(encoding="utf-8")]
+    assert loaders, "the layouts load htmx"
+    assert [str(p.relative_to(TEMPLATES_DIR)) for p in loaders
+            if config not in p.read_text(encoding="utf-8")] == []
+
+
 def test_an_aligned_markdown_table_keeps_its_alignment_without_inline_style():
     html = render_markdown("| Bước | Thời gian |\n|:-:|--:|\n| 1 | 02 ngày |")
     assert "style=" not in html

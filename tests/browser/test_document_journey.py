@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +44,8 @@ def test_new_procedure_is_drafted_reviewed_and_approved(person, screenshot_dir):
         assert iso.locator("input[name=step_step]").count() == 2
         iso.locator("textarea[name=step_task]").nth(1).fill("Chuyển phòng chuyên môn xử lý")
         iso.locator("button[aria-label*='2'][hx-vals*='up']").click()
-        iso.wait_for_function(
-            "document.querySelectorAll('textarea[name=step_task]')[0].value.startsWith('Chuyển')")
+        # a locator assertion, not wait_for_function: the CSP forbids the eval that one needs
+        expect(iso.locator("textarea[name=step_task]").first).to_have_value(re.compile("^Chuyển"))
         iso.fill("#f-change_summary", "Ban hành lần đầu")
         with iso.expect_navigation():
             iso.click("button[name=then][value=submit]")
