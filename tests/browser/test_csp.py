@@ -144,3 +144,20 @@ def test_the_sign_in_page_runs_under_the_policy(page: Any) -> None:
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_pdf_viewer_opens_a_record_under_the_policy(person: Callable[..., Any],
+                                                        screenshot_dir: Any) -> None:
+    """Chromium's PDF viewer shows a record the portal links, the policy notwithstanding."""
+    with person("nhanvien1") as page:
+        problems = _watch(page)
+        page.goto("/portal")
+        pdf = page.locator("main a[href$='.pdf']").first.get_attribute("href")
+        fetched = page.request.get(pdf)
+        assert fetched.headers["content-type"] == "application/pdf"
+        assert "object-src 'none'" in fetched.headers["content-security-policy"]
+        response = page.goto(pdf)
+        assert response is not None and response.status == 200
+        page.wait_for_timeout(1000)
+        page.screenshot(path=screenshot_dir / "pdf-viewer.png")
+        assert problems == [], "\n".join(problems)
