@@ -295,7 +295,7 @@ def test_the_form_says_how_long_to_wait_in_vietnamese(app, make, clock):
 
     assert response.status_code == 429
     assert response.headers["retry-after"] == "1"
-    assert "Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng chờ 1 giây rồi thử lại." in response.text
+    assert "Đã có quá nhiều lần nhập sai mật khẩu. Vui lòng chờ 1 giây rồi thử lại." in response.text
     assert not browser.cookies.get(SESSION_COOKIE)
 
 
