@@ -423,6 +423,24 @@ def test_a_wrong_password_in_the_approval_form_counts_too(api, look, client):
     assert look.version("QT-01", 1).status == "awaiting_approval"
 
 
+def test_the_approval_form_says_how_long_to_wait(api, look, client, clock):
+    _draft(api)
+    _awaiting_approval(api)
+    login(client, "giamdoc")
+    for _attempt in range(3):
+        post_form(client, "/documents/QT-01/versions/1/approve",
+                  {"decision": "approved", "password": "Sai-mat-khau1"})
+
+    response = post_form(client, "/documents/QT-01/versions/1/approve",
+                         {"decision": "approved", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Vui lòng chờ 1 giây rồi thử lại." in response.text
+    assert look.version("QT-01", 1).status == "awaiting_approval"
+    [refusal] = look.events("auth.throttled")
+    assert refusal.actor_username == "giamdoc"
+
+
 def test_the_right_signing_password_clears_earlier_failures(api, look, clock):
     _draft(api)
     assert api.submit("QT-01", 1).status_code == 200
