@@ -32,9 +32,10 @@ class Settings(BaseSettings):
 
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     api_token_hours: int = Field(default=12, ge=1, le=24 * 30)
-    login_max_failures_per_user: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=30, ge=1)
-    login_window_minutes: int = Field(default=15, ge=1)
+    login_free_failures_per_user: int = Field(default=3, ge=1)
+    login_free_failures_per_address: int = Field(default=10, ge=1)
+    login_delay_cap_seconds: int = Field(default=300, ge=1, le=3600)
+    login_window_minutes: int = Field(default=60, ge=1)
 
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
     upload_allow_macros: bool = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from support import Api, Factory
 from qms.app import create_app
 from qms.audit import anchor as audit_anchor
 from qms.config import Settings
-from qms.db import make_engine, metadata, new_session
+from qms.db import make_engine, metadata, new_session, utcnow
 from qms.migrate import upgrade
 
 
@@ -148,3 +149,20 @@ def people(make):
 @pytest.fixture
 def api(client, people):
     return Api(client)
+
+
+class StoppedClock:
+    """The throttle's clock, stopped at one instant: waits are exact whatever the machine's
+    speed, and a test moves time on by hand."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = utcnow()
+        monkeypatch.setattr("qms.accounts.throttle.utcnow", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> StoppedClock:
+    return StoppedClock(monkeypatch)

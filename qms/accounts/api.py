@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from qms.accounts import auth, units, users
+from qms.accounts import auth, throttle, units, users
 from qms.accounts.models import Unit
 from qms.accounts.schemas import (
     MeUpdate,
@@ -29,7 +29,7 @@ def issue_token(body: TokenRequest, request: Request, session: SessionDep,
                 settings: SettingsDep) -> TokenResponse | JSONResponse:
     address = request.client.host if request.client else ""
     outcome = auth.sign_in(session, settings, body.username, body.password, kind=auth.API,
-                           address=address)
+                           address=address, device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
     if outcome.token is None:
         # Returned, not raised: the failed attempt must be committed to count.
         return JSONResponse({"detail": outcome.error}, status_code=401,

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, session and API tokens, and throttling of failed sign-ins."""
+"""Sign-in, sign-out, session and API tokens; failed sign-ins go through the throttle."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from qms.accounts.models import AuthSession, LoginAttempt, Unit, User, UserRole
+from qms.accounts import throttle
+from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
 from qms.config import Settings
 from qms.db import utcnow
-from qms.errors import TooManyAttempts
 from qms.i18n import _
 
 WEB = "web"
@@ -69,32 +69,6 @@ def principal_for(session: Session, user: User, session_id: int | None = None) -
     )
 
 
-def check_throttle(session: Session, settings: Settings, username: str, address: str) -> None:
-    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    per_user = session.execute(
-        select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at >= since)
-    ).scalar_one()
-    per_address = 0
-    if address:
-        per_address = session.execute(
-            select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
-        ).scalar_one()
-    if (
-        per_user >= settings.login_max_failures_per_user
-        or per_address >= settings.login_max_failures_per_address
-    ):
-        raise TooManyAttempts(
-            _("Too many failed sign-in attempts. Please try again in %(minutes)s minutes.",
-              minutes=settings.login_window_minutes),
-            retry_after_seconds=settings.login_window_minutes * 60,
-        )
-
-
-def forget_failures(session: Session, username: str) -> None:
-    """The right password was given: earlier failures no longer count against the user."""
-    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
-
-
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a sign-in attempt; a failure is data so that it is still recorded."""
@@ -102,22 +76,29 @@ class SignIn:
     token: str | None = None
     principal: Principal | None = None
     error: str | None = None
+    #: The known-device cookie to set on the browser after a success.
+    device_cookie: str | None = None
 
 
 def sign_in(
-    session: Session, settings: Settings, username: str, password: str, *, kind: str, address: str
+    session: Session, settings: Settings, username: str, password: str, *, kind: str, address: str,
+    device_cookie: str | None = None,
 ) -> SignIn:
     """Check the password and open a session or API token.
 
-    Raises TooManyAttempts when throttled. A wrong password is returned (not raised) so
-    that the caller's transaction commits the failed attempt and its audit event.
+    Raises :class:`~qms.accounts.throttle.Throttled` when the try comes too soon after
+    failures. A wrong password is returned (not raised) so that the caller's transaction
+    commits the failed attempt and its audit event.
     """
     username = username.strip().lower()
-    check_throttle(session, settings, username, address)
+    secret = settings.resolved_secret_key()
+    attempt = throttle.Attempt(username=username[:64], address=address[:64], channel=kind,
+                               device=throttle.known_device(secret, device_cookie, username))
+    throttle.check(session, settings, attempt)
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
-        session.add(LoginAttempt(username=username[:64], address=address[:64]))
+        throttle.failed(session, attempt)
         audit.record(
             session, actor=None, actor_username=username[:64], action="auth.login_failed",
             object_type="user", object_id=username[:64],
@@ -125,7 +106,7 @@ def sign_in(
                      "channel": kind},
         )
         return SignIn(error=_("Wrong username or password."))
-    forget_failures(session, username)
+    throttle.succeeded(session, attempt)
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(
@@ -136,7 +117,8 @@ def sign_in(
     session.flush()
     audit.record(session, actor=user, action="auth.login", object_type="user",
                  object_id=user.username, details={"channel": kind})
-    return SignIn(token=token, principal=principal_for(session, user, auth_session.id))
+    return SignIn(token=token, principal=principal_for(session, user, auth_session.id),
+                  device_cookie=throttle.remember_device(secret, device_cookie, username))
 
 
 _PRINCIPAL_COLUMNS = (
@@ -188,9 +170,5 @@ def purge_expired(session: Session, settings: Settings) -> int:
     """Remove expired sessions and old failed attempts; returns how many sessions went."""
     now = utcnow()
     removed = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)).rowcount
-    session.execute(
-        delete(LoginAttempt).where(
-            LoginAttempt.at < now - timedelta(minutes=settings.login_window_minutes)
-        )
-    )
+    throttle.purge(session, settings)
     return removed or 0

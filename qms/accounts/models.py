@@ -89,15 +89,18 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins, counted per username and per address to throttle guessing."""
+    """Failed passwords, counted per username, per address and per known device to throttle
+    guessing (:mod:`qms.accounts.throttle`)."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (
         Index("ix_login_attempt_username_at", "username", "at"),
         Index("ix_login_attempt_address_at", "address", "at"),
+        Index("ix_login_attempt_device_at", "device", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64)
     address: str = Field(max_length=64)
+    device: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

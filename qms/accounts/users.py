@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
+from qms.accounts import throttle
 from qms.accounts.auth import Principal, end_all_sessions
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import check_policy, hash_password, temporary_password, verify_password
@@ -14,8 +15,9 @@ from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_com
 from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
+from qms.config import get_settings
 from qms.db import utcnow
-from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
 from qms.i18n import _
 from qms.pagination import Page, clamp, parse_sort
 from qms.search import fold
@@ -196,12 +198,31 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     return password
 
 
+class WrongCurrentPassword(ValidationFailed, RecordedFailure):
+    """Counted by the throttle and audited like a wrong sign-in, although the change rolls back."""
+
+    def __init__(self, actor: Principal) -> None:
+        super().__init__("current_password", _("The current password is wrong."))
+        self.actor = actor
+
+    def record(self, session: Session) -> None:
+        throttle.failed(session, _password_attempt(self.actor))
+        audit.record(session, actor=self.actor, action="auth.password_change_failed",
+                     object_type="user", object_id=self.actor.username)
+
+
+def _password_attempt(actor: Principal) -> throttle.Attempt:
+    return throttle.prompt_attempt(actor.username, actor.session_id, throttle.PASSWORD_CHANGE)
+
+
 def change_own_password(
     session: Session, actor: Principal, current_password: str, new_password: str
 ) -> None:
     user = get_user(session, actor.username)
+    throttle.check(session, get_settings(), _password_attempt(actor))
     if not verify_password(user.password_hash, current_password):
-        raise ValidationFailed("current_password", _("The current password is wrong."))
+        raise WrongCurrentPassword(actor)
+    throttle.succeeded(session, _password_attempt(actor))
     check_policy(new_password, username=user.username)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.accounts import auth, users
+from qms.accounts import auth, throttle, users
+from qms.db import roll_back
 from qms.deps import SESSION_COOKIE, CurrentUser, OptionalUser, SessionDep, SettingsDep
-from qms.errors import TooManyAttempts, ValidationFailed
+from qms.errors import ValidationFailed
 from qms.forms import form_data
 from qms.i18n import LANGUAGES, _
 from qms.middleware import LANGUAGE_COOKIE
@@ -59,8 +60,10 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, form: Fo
         return render(request, "accounts/login.html", {**context, "errors": errors}, status_code=422)
     address = request.client.host if request.client else ""
     try:
-        outcome = auth.sign_in(session, settings, username, password, kind=auth.WEB, address=address)
-    except TooManyAttempts as exc:
+        outcome = auth.sign_in(session, settings, username, password, kind=auth.WEB, address=address,
+                               device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
+    except throttle.Throttled as exc:
+        exc.record(session)
         response = render(request, "accounts/login.html",
                           {**context, "errors": {}, "form_error": exc.detail}, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
@@ -75,6 +78,11 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, form: Fo
         SESSION_COOKIE, outcome.token, max_age=settings.session_hours * 3600, httponly=True,
         samesite="lax", secure=settings.secure_cookies, path="/",
     )
+    if outcome.device_cookie:
+        response.set_cookie(
+            throttle.DEVICE_COOKIE, outcome.device_cookie, max_age=throttle.DEVICE_COOKIE_DAYS * 86400,
+            httponly=True, samesite="lax", secure=settings.secure_cookies, path="/",
+        )
     return response
 
 
@@ -120,8 +128,14 @@ def change_password(request: Request, session: SessionDep, user: CurrentUser,
         if new != confirm:
             raise ValidationFailed("confirm_password", _("The two new passwords do not match."))
         users.change_own_password(session, user, current, new)
-    except ValidationFailed as exc:
-        session.rollback()
+    except (ValidationFailed, throttle.Throttled) as exc:
+        roll_back(session, exc)
+        if isinstance(exc, throttle.Throttled):
+            response = render(request, "accounts/password.html",
+                              {"errors": {"current_password": exc.detail}, "next": target},
+                              status_code=exc.status_code)
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+            return response
         return render(request, "accounts/password.html",
                       {"errors": exc.fields, "next": target}, status_code=422)
     return redirect(target, request, _("Your password has been changed."))

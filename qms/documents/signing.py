@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from qms.accounts.auth import Principal, check_throttle, forget_failures
-from qms.accounts.models import LoginAttempt, User
+from qms.accounts import throttle
+from qms.accounts.auth import Principal
+from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
 from qms.accounts.roles import Role
 from qms.audit import service as audit
@@ -28,7 +29,8 @@ class WrongPassword(RecordedFailure):
         self.actor = actor
 
     def record(self, session: Session) -> None:
-        session.add(LoginAttempt(username=self.actor.username[:64], address=""))
+        throttle.failed(session, throttle.prompt_attempt(self.actor.username, self.actor.session_id,
+                                                         "signing"))
         audit.record(session, actor=self.actor, action="auth.signing_password_failed", object_type="user",
                      object_id=self.actor.username)
 
@@ -57,15 +59,15 @@ def reauthenticate(session: Session, actor: Principal, password: str | None) -> 
     require_signer(actor)
     if not password:
         raise PasswordRequired(_("Type your password to sign."))
-    settings = get_settings()
-    check_throttle(session, settings, actor.username, "")
+    attempt = throttle.prompt_attempt(actor.username, actor.session_id, "signing")
+    throttle.check(session, get_settings(), attempt)
     user = session.get(User, actor.id)
     if user is None or not verify_password(user.password_hash, password):
         raise WrongPassword(_("The password is wrong; the signature was not recorded."), actor)
     if user.must_change_password:
         raise Forbidden(_("Choose a new password before you sign: the one you have was set by an "
                           "administrator."))
-    forget_failures(session, actor.username)
+    throttle.succeeded(session, attempt)
 
 
 def sign(

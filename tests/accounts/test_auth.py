@@ -245,84 +245,202 @@ def test_deactivated_user_loses_open_sessions(client, make, db, admin):
 
 
 # --- throttling -------------------------------------------------------------------------
+# After three wrong passwords the next try waits 1, 2, 4, ... seconds after the latest one, up
+# to a cap, and never longer: nobody can be locked out. A browser that has signed in as the
+# user before is slowed only by its own failures.
 
 
-def test_repeated_failures_throttle_the_api_even_with_the_right_password(client, make, settings, read):
+def test_after_three_failures_the_api_waits_and_the_wait_doubles(client, make, clock, read):
     make.user("iso", "quality_officer")
-    limit = settings.login_max_failures_per_user
-    for _ in range(limit):
+    for _ in range(3):
         assert token_login(client, "iso", "Sai12345").status_code == 401
 
-    response = token_login(client, "iso")
+    waits = []
+    for _ in range(4):
+        refused = token_login(client, "iso")
+        assert refused.status_code == 429, "even the right password waits its turn"
+        waits.append(int(refused.headers["retry-after"]))
+        assert f"wait {waits[-1]} seconds" in refused.json()["detail"]
+        clock.advance(waits[-1])
+        assert token_login(client, "iso", "Sai12345").status_code == 401
 
-    assert response.status_code == 429
-    assert int(response.headers["retry-after"]) == settings.login_window_minutes * 60
-    assert "Too many failed sign-in attempts" in response.json()["detail"]
+    assert waits == [1, 2, 4, 8]
     assert read.sessions("iso") == []
     assert read.events("auth.login") == []
 
 
-def test_repeated_failures_throttle_the_form_with_a_clear_message(client, make, settings, read):
+def test_the_wait_has_a_cap_and_then_the_right_password_signs_in(client, make, settings, clock, db):
+    make.user("giamdoc", "approver")
+    db.add_all(LoginAttempt(username="giamdoc", address="10.9.9.9", at=clock.now) for _ in range(60))
+    db.commit()
+
+    refused = token_login(client, "giamdoc")
+    clock.advance(settings.login_delay_cap_seconds)
+    allowed = token_login(client, "giamdoc")
+
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) == settings.login_delay_cap_seconds == 300
+    assert "wait 5 minutes" in refused.json()["detail"]
+    assert allowed.status_code == 200, "a wait, never a lock"
+
+
+def test_the_form_says_how_long_to_wait_in_vietnamese(app, make, clock):
     make.user("iso", "quality_officer")
-    for _ in range(settings.login_max_failures_per_user):
+    with TestClient(app, base_url="http://testserver") as browser:
+        for _ in range(3):
+            form_login(browser, "iso", "Sai12345")
+        clock.advance(0.5)
+
+        response = form_login(browser, "iso")
+
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "1"
+    assert "Đã có quá nhiều lần nhập sai mật khẩu. Vui lòng chờ 1 giây rồi thử lại." in response.text
+    assert not browser.cookies.get(SESSION_COOKIE)
+
+
+def test_the_form_refusal_in_english(client, make, clock):
+    make.user("iso", "quality_officer")
+    for _ in range(3):
         form_login(client, "iso", "Sai12345")
 
     response = form_login(client, "iso")
 
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.text
-    assert f"{settings.login_window_minutes} minutes" in response.text
-    assert response.headers["retry-after"]
-    assert client.cookies.get(SESSION_COOKIE) is None
-    assert read.sessions("iso") == []
+    assert "Too many wrong passwords. Please wait 1 seconds, then try again." in response.text
+    assert response.headers["retry-after"] == "1"
 
 
-def test_throttling_counts_a_username_whatever_its_case(client, make, settings):
+def test_failures_from_one_address_do_not_stop_the_head_signing_in_from_a_known_device(
+        app, make, clock, db, read):
+    """The head of agency and a guesser sit behind the same address (one NAT for the whole
+    agency): the guesser's failures slow everyone else, not the head's own browser."""
+    make.user("giamdoc", "approver", full_name="Đặng Văn Bình")
+    with TestClient(app, client=("10.0.0.66", 5000)) as head, \
+            TestClient(app, client=("10.0.0.66", 5001)) as guesser, \
+            TestClient(app, client=("10.0.0.66", 5002)) as new_browser:
+        for client in (head, guesser, new_browser):
+            client.cookies.set("qms_lang", "en")
+        assert form_login(head, "giamdoc").status_code == 303
+        post_form(head, "/logout")
+        for _ in range(3):
+            assert token_login(guesser, "giamdoc", "Sai12345").status_code == 401
+        db.add_all(LoginAttempt(username="giamdoc", address="10.0.0.66", at=clock.now)
+                   for _ in range(40))
+        db.add_all(LoginAttempt(username=f"nv{i}", address="10.0.0.66", at=clock.now)
+                   for i in range(40))
+        db.commit()
+
+        assert token_login(guesser, "giamdoc").status_code == 429
+        assert form_login(new_browser, "giamdoc").status_code == 429
+        from_known_device = form_login(head, "giamdoc")
+
+        assert from_known_device.status_code == 303
+        assert "Đặng Văn Bình" in head.get("/").text
+    assert read.attempts("giamdoc") == 43, "the guesser's failures still count elsewhere"
+
+
+def test_a_known_device_is_slowed_by_its_own_failures(client, make, clock):
+    make.user("giamdoc", "approver")
+    login(client, "giamdoc")
+    post_form(client, "/logout")
+    for _ in range(3):
+        assert form_login(client, "giamdoc", "Sai12345").status_code == 401
+
+    response = form_login(client, "giamdoc")
+
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "1"
+
+
+def test_the_known_device_cookie_is_per_user_and_cannot_be_forged(app, make, clock, db):
+    make.user("giamdoc", "approver")
     make.user("iso", "quality_officer")
-    for index in range(settings.login_max_failures_per_user):
+    db.add_all(LoginAttempt(username=name, address="10.9.9.9", at=clock.now)
+               for name in ("giamdoc", "iso") for _ in range(10))
+    db.commit()
+    with TestClient(app) as browser:
+        browser.cookies.set("qms_lang", "en")
+        assert form_login(browser, "giamdoc").status_code == 429
+        clock.advance(300)
+        assert form_login(browser, "giamdoc").status_code == 303
+        post_form(browser, "/logout")
+        device = browser.cookies.get("qms_device")
+        nonce, _dot, mac = device.partition(".")
+
+        assert form_login(browser, "iso").status_code == 303, "the wait is over for iso too"
+        db.add_all(LoginAttempt(username=name, address="10.9.9.9", at=clock.now)
+                   for name in ("giamdoc", "iso") for _ in range(10))
+        db.commit()
+        post_form(browser, "/logout")
+        assert form_login(browser, "giamdoc").status_code == 303
+        post_form(browser, "/logout")
+        assert form_login(browser, "iso").status_code == 303, "the device knows iso since then"
+
+    with TestClient(app) as forger:
+        forger.cookies.set("qms_device", f"{nonce}.{mac[:-1]}{'0' if mac[-1] != '0' else '1'}")
+        db.add(LoginAttempt(username="giamdoc", address="10.9.9.9", at=clock.now))
+        db.commit()
+        assert form_login(forger, "giamdoc").status_code == 429, "a tampered entry is not known"
+        forger.cookies.set("qms_device", device)
+        assert token_login(forger, "giamdoc").status_code == 200, "the genuine entry is"
+
+
+def test_refusals_by_the_throttle_are_audited_from_the_api_and_the_form(app, make, clock, read):
+    make.user("iso", "quality_officer")
+    with TestClient(app, client=("10.0.0.9", 5000)) as client:
+        for _ in range(3):
+            token_login(client, "iso", "Sai12345")
+        assert token_login(client, "Iso").status_code == 429
+        clock.advance(0.5)
+        assert form_login(client, "iso").status_code == 429
+
+    events = read.events("auth.throttled")
+    assert [(e.actor_username, e.object_id) for e in events] == [("iso", "iso")] * 2
+    assert '"address":"10.0.0.9"' in events[0].details
+    assert '"wait_seconds":1' in events[0].details and '"channel":"api"' in events[0].details
+    assert '"wait_seconds":1' in events[1].details and '"channel":"web"' in events[1].details
+    assert read.attempts("iso") == 3, "a refused try is not one more failure"
+
+
+def test_throttling_counts_a_username_whatever_its_case(client, make, clock):
+    make.user("iso", "quality_officer")
+    for index in range(3):
         token_login(client, "ISO" if index % 2 else "Iso", "Sai12345")
     assert token_login(client, "iso").status_code == 429
 
 
-def test_throttling_one_username_leaves_the_others_alone(client, make, settings):
+def test_throttling_one_username_leaves_the_others_alone(client, make, clock):
     make.user("iso", "quality_officer")
     make.user("nv1", "staff")
-    for _ in range(settings.login_max_failures_per_user):
+    for _ in range(3):
         token_login(client, "iso", "Sai12345")
     assert token_login(client, "nv1").status_code == 200
 
 
-def test_success_clears_the_counter_for_that_user(client, make, settings, read):
+def test_success_clears_the_users_own_failures_only(app, make, clock, read):
     make.user("iso", "quality_officer")
-    almost = settings.login_max_failures_per_user - 1
-    for _ in range(almost):
-        token_login(client, "iso", "Sai12345")
-    assert token_login(client, "iso").status_code == 200
-    assert read.attempts("iso") == 0
-    for _ in range(almost):
-        token_login(client, "iso", "Sai12345")
-    assert token_login(client, "iso").status_code == 200
+    with TestClient(app, client=("10.0.0.7", 5000)) as own, \
+            TestClient(app, client=("10.0.0.66", 5000)) as guesser:
+        token_login(guesser, "iso", "Sai12345")
+        for _ in range(2):
+            token_login(own, "iso", "Sai12345")
+        clock.advance(1)
+        assert token_login(own, "iso").status_code == 200
+        assert read.attempts("iso") == 1, "the guesser's failure still counts"
+        for _ in range(2):
+            token_login(own, "iso", "Sai12345")
+        assert token_login(own, "iso").status_code == 429
 
 
-def test_failures_older_than_the_window_no_longer_count(client, make, settings, db):
+def test_failures_older_than_the_window_no_longer_count(client, make, settings, db, clock):
     make.user("iso", "quality_officer")
-    for _ in range(settings.login_max_failures_per_user):
-        token_login(client, "iso", "Sai12345")
-    old = utcnow() - timedelta(minutes=settings.login_window_minutes, seconds=1)
-    db.execute(update(LoginAttempt).values(at=old))
+    for _ in range(20):
+        db.add(LoginAttempt(username="iso", address="testclient", at=clock.now))
     db.commit()
+    assert token_login(client, "iso").status_code == 429
+    clock.advance(settings.login_window_minutes * 60 + 1)
     assert token_login(client, "iso").status_code == 200
-
-
-def test_many_failures_from_one_address_throttle_every_username(app, make, settings, db):
-    make.user("iso", "quality_officer")
-    db.add_all(LoginAttempt(username=f"doan{i}", address="10.0.0.66")
-               for i in range(settings.login_max_failures_per_address))
-    db.commit()
-    with TestClient(app, client=("10.0.0.66", 5000)) as guesser, \
-            TestClient(app, client=("10.0.0.7", 5000)) as colleague:
-        assert token_login(guesser, "iso").status_code == 429
-        assert token_login(colleague, "iso").status_code == 200
 
 
 def test_purging_removes_only_what_has_expired(client, make, settings, db, read):
@@ -351,15 +469,15 @@ def test_purging_removes_only_what_has_expired(client, make, settings, db, read)
     assert read.attempts("khac") == 1
 
 
-def test_guessing_many_usernames_from_one_address_is_throttled(app, make, settings, monkeypatch, read):
+def test_guessing_many_usernames_from_one_address_is_throttled(app, make, settings, clock, read):
     make.user("iso", "quality_officer")
-    monkeypatch.setattr(settings, "login_max_failures_per_address", 3)
+    free = settings.login_free_failures_per_address
     with TestClient(app, client=("10.0.0.66", 5000)) as guesser, \
             TestClient(app, client=("10.0.0.7", 5000)) as colleague:
-        for name in ("an", "binh", "cuong"):
-            assert token_login(guesser, name, "Sai12345").status_code == 401
+        for index in range(free):
+            assert token_login(guesser, f"nv{index}", "Sai12345").status_code == 401
         throttled = token_login(guesser, "iso")
         assert throttled.status_code == 429
-        assert throttled.headers["retry-after"]
+        assert throttled.headers["retry-after"] == "1"
         assert token_login(colleague, "iso").status_code == 200
-    assert read.attempts() == 3
+    assert read.attempts() == free

@@ -11,12 +11,13 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from support import login, post_form
 
-from qms.accounts.models import User, UserRole
+from qms.accounts.models import LoginAttempt, User, UserRole
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
 from qms.clock import local_today
@@ -376,21 +377,38 @@ def test_a_wrong_password_on_approval_records_nothing(api, look):
     assert look.events("signature.approved") == []
 
 
-def test_wrong_signing_passwords_are_throttled_like_failed_sign_ins(api, look, client):
-    """Each wrong password at a signature counts and is audited; after five, even the right
-    one is refused for a while, so a signing form cannot be used to guess a password."""
+def test_wrong_signing_passwords_are_throttled_like_failed_sign_ins(api, look, client, clock):
+    """Each wrong password at a signature counts and is audited; after three, even the right
+    one waits a growing delay, so a signing form cannot be used to guess a password."""
     _draft(api)
     _awaiting_approval(api)
+    api.as_("giamdoc")
     before = look.snapshot()
-    for _attempt in range(5):
+    for _attempt in range(3):
         assert api.approve("QT-01", 1, password="Sai-mat-khau1").status_code == 401
-    assert len(look.events("auth.signing_password_failed")) == 5
+    assert len(look.events("auth.signing_password_failed")) == 3
     throttled = api.approve("QT-01", 1)
     assert throttled.status_code == 429
-    assert throttled.headers["retry-after"]
+    assert throttled.headers["retry-after"] == "1"
+    assert throttled.json()["field"] == "password"
     assert look.snapshot() == before
+    [refusal] = look.events("auth.throttled")
+    assert refusal.actor_username == "giamdoc" and '"channel":"signing"' in refusal.details
     sign_in = client.post("/api/v1/auth/token", json={"username": "giamdoc", "password": PASSWORD})
-    assert sign_in.status_code == 429, "signing in is throttled for the same user too"
+    assert sign_in.status_code == 429, "signing in from an unknown client is slowed for that user too"
+    clock.advance(1)
+    assert api.approve("QT-01", 1).status_code == 200, "a wait, never a lock"
+
+
+def test_guesses_at_the_sign_in_do_not_slow_a_signer_already_signed_in(api, look, app, clock):
+    _draft(api)
+    _awaiting_approval(api)
+    api.as_("giamdoc")
+    with TestClient(app, client=("10.0.0.66", 5000)) as guesser:
+        for _attempt in range(6):
+            guesser.post("/api/v1/auth/token", json={"username": "giamdoc", "password": "Sai-mat-khau1"})
+        assert len(look.events("auth.throttled")) == 3
+    assert api.approve("QT-01", 1).status_code == 200
 
 
 def test_a_wrong_password_in_the_approval_form_counts_too(api, look, client):
@@ -405,14 +423,35 @@ def test_a_wrong_password_in_the_approval_form_counts_too(api, look, client):
     assert look.version("QT-01", 1).status == "awaiting_approval"
 
 
-def test_the_right_signing_password_clears_earlier_failures(api, look):
+def test_the_approval_form_says_how_long_to_wait(api, look, client, clock):
+    _draft(api)
+    _awaiting_approval(api)
+    login(client, "giamdoc")
+    for _attempt in range(3):
+        post_form(client, "/documents/QT-01/versions/1/approve",
+                  {"decision": "approved", "password": "Sai-mat-khau1"})
+
+    response = post_form(client, "/documents/QT-01/versions/1/approve",
+                         {"decision": "approved", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Vui lòng chờ 1 giây rồi thử lại." in response.text
+    assert look.version("QT-01", 1).status == "awaiting_approval"
+    [refusal] = look.events("auth.throttled")
+    assert refusal.actor_username == "giamdoc"
+
+
+def test_the_right_signing_password_clears_earlier_failures(api, look, clock):
     _draft(api)
     assert api.submit("QT-01", 1).status_code == 200
-    for _attempt in range(4):
+    for _attempt in range(3):
         assert api.review("QT-01", 1, password="Sai-mat-khau1").status_code == 401
+    clock.advance(1)
     assert api.review("QT-01", 1).status_code == 200
-    for _attempt in range(4):
+    assert look.count(LoginAttempt, LoginAttempt.username == "xemxet") == 0
+    for _attempt in range(3):
         assert api.approve("QT-01", 1, password="Sai-mat-khau1").status_code == 401
+    clock.advance(1)
     assert api.approve("QT-01", 1).status_code == 200
 
 
