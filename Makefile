@@ -62,7 +62,7 @@ lock: $(VENV)/.dev
 	@echo "lock: refreshed $(LOCK_RUN) and $(LOCK_DEV); run make test before committing them"
 
 # Known vulnerabilities in the locked dependencies (pip-audit, over the network): fails on
-# one that has a fix, or when the pins could not be looked up; AUDIT_IGNORE="ID ..." skips
+# one that has a fix (exit 1), or when the pins could not be looked up (exit 2); AUDIT_IGNORE="ID ..." skips
 # advisories judged not to apply.
 AUDIT_IGNORE ?=
 audit-deps: $(VENV)/.dev

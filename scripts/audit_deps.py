@@ -4,9 +4,11 @@
 
 Each lock file is audited as written (its pins and hashes, no resolution: ``--require-hashes
 --disable-pip``) against the PyPI advisory database. Every vulnerability found is listed.
-Exit 1 when one has a fixed version (take it: raise the pin and `make lock`), or when a pin
-could not be audited at all (the advisory service unreachable: an audit that could not look
-is no pass); a vulnerability with no fix yet is reported and does not fail the run.
+Exit 1 when one has a fixed version (take it: raise the pin and `make lock`); a
+vulnerability with no fix yet is reported and does not fail the run. Exit 2 when a pin
+could not be audited at all (the advisory service unreachable): an audit that could not
+look is no pass, and says so apart from a finding, so that CI on a machine without the
+advisory service reports it instead of failing every run.
 """
 
 from __future__ import annotations
@@ -73,9 +75,9 @@ def run_pip_audit(lock: Path, ignored: list[str]) -> dict[str, Any]:
         return json.loads(done.stdout)
     except json.JSONDecodeError:
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-        raise SystemExit(
-            f"audit-deps: pip-audit could not audit {lock} (exit {done.returncode}):\n{tail}"
-        ) from None
+        print(f"audit-deps: pip-audit could not audit {lock} (exit {done.returncode}):\n{tail}",
+              file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a vulnerability judged not to apply (say why where the option is set)")
     args = parser.parse_args(argv)
     seen: set[Finding] = set()
-    failed = False
+    failed = unaudited = False
     for lock in args.locks:
         outcome = read_report(run_pip_audit(lock, args.ignore_vuln))
         findings = [f for f in outcome.findings if f not in seen]
@@ -100,12 +102,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"audit-deps: {lock}: {len(outcome.unaudited)} pins could NOT be audited, e.g.:")
             for reason in outcome.unaudited[:5]:
                 print(f"  {reason}")
-            failed = True
+            unaudited = True
         failed = failed or bool(outcome.fixable)
     if failed:
-        print("audit-deps: FAILED: raise the pins that have a fix (pyproject.toml, then make lock), "
-              "or make the advisory service reachable")
+        print("audit-deps: FAILED: raise the pins that have a fix (pyproject.toml, then make lock)")
         return 1
+    if unaudited:
+        print("audit-deps: NOT AUDITED: the advisory service could not be reached")
+        return 2
     print("audit-deps: ok")
     return 0
 
