@@ -210,3 +210,29 @@ def test_the_distribution_record_prints_every_status_in_vietnamese(api, people):
     for raw in ("superseded", "returned", "destroyed", "to_recall", "issued", "nhanvien"):
         assert raw not in text, raw
     assert "cá nhân: Vũ Văn Khánh, Đinh Thị Hương" in text
+
+
+def test_acknowledgements_as_docx_and_the_distribution_record_as_csv(api, make, people):
+    make.user("nv2", "staff", unit="CCHC", full_name="Trần Thị Bích")
+    publish_rich(api, steps=1)
+    response = api.post("iso", "/api/v1/documents/QT-01/versions/1/distribution", {
+        "units": ["CCHC"], "roles": [], "users": [], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}]})
+    assert response.status_code in (200, 201), response.text
+    assert api.post("nhanvien", "/api/v1/documents/QT-01/versions/1/acknowledge").status_code == 200
+
+    docx = api.get("iso", f"{REPORTS}/acknowledgements.docx?unit=CCHC")
+    assert docx.status_code == 200, docx.text
+    document = open_docx(io.BytesIO(docx.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Trần Thị Bích" in cells and "Đã xác nhận" in cells and "Chưa xác nhận" in cells
+    headings = [paragraph.text for paragraph in document.paragraphs]
+    assert "Phòng Cải cách hành chính: 1/4 lượt đã xác nhận" in headings
+
+    rows = _csv(api.get("iso", "/api/v1/documents/QT-01/versions/1/distribution-record.csv"))
+    assert rows[0][:3] == ["Phần", "Thời gian", "Người phân phối"]
+    parts = {row[0] for row in rows[1:]} - {"Phần"}  # each part's table has its own header row
+    assert parts == {"1. Các lần phân phối", "2. Người nhận và xác nhận đã đọc", "3. Bản giấy có kiểm soát"}
+    recipients = {row[2]: row[7] for row in rows if row[0] == "2. Người nhận và xác nhận đã đọc"}
+    assert recipients["Trần Thị Bích"] == "Chưa xác nhận" and recipients["Vũ Văn Khánh"] == "Đã xác nhận"
+    refused = api.get("nhanvien", "/api/v1/documents/QT-01/versions/1/distribution-record.csv")
+    assert refused.status_code == 403
