@@ -230,6 +230,12 @@ FIELDS: dict[str, Words] = {
     "subunits": ("With sub-units", "Kể cả đơn vị trực thuộc"),
 }
 
+#: Where a field holds a yes/no or a count instead of its usual value.
+BOOL_FIELDS: dict[str, Words] = {"email": ("Has an e-mail address", "Có địa chỉ thư điện tử")}
+COUNT_FIELDS: dict[str, Words] = {"overdue": ("Overdue documents", "Số tài liệu quá hạn")}
+#: Digests shortened on the page (the exports keep them whole).
+HASH_FIELDS = frozenset({"content_hash", "sha256", "certificate"})
+
 #: Where a field means something else for one kind of object.
 OBJECT_FIELDS: dict[tuple[str, str], Words] = {
     ("user", "title"): ("Job title", "Chức danh"),
@@ -309,12 +315,28 @@ def field_label(name: str, language: str | None = None, object_type: str = "") -
 
 
 def object_label(object_type: str, object_id: str, language: str | None = None) -> str:
-    """"Lần ban hành QT-01/2", "Tài khoản iso"; empty when the event names no object."""
+    """"QT-01, lần ban hành 02", "Tài khoản iso"; empty when the event names no object."""
     if not object_type:
         return ""
+    lang = _language(language)
+    code, _sep, revision = object_id.rpartition("/")
+    if object_type == "version" and code and revision.isdigit():
+        return f"{code}, lần ban hành {int(revision):02d}" if lang == "vi" else f"{code} revision {revision}"
     words = OBJECT_TYPES.get(object_type)
-    kind = _pick(words, _language(language)) if words else object_type
+    kind = _pick(words, lang) if words else object_type
     return f"{kind} {object_id}".strip()
+
+
+#: Names the application writes as the actor of what nobody did by hand.
+ACTORS: dict[str, Words] = {
+    "system": ("System", "Hệ thống"),
+    "import": ("Procedure library import", "Nhập thư viện quy trình"),
+}
+
+
+def actor_label(username: str, language: str | None = None) -> str:
+    words = ACTORS.get(username)
+    return _pick(words, _language(language)) if words else username or EMPTY
 
 
 @dataclass(frozen=True)
@@ -348,14 +370,25 @@ def _value(field: str, value: Any, lang: Language, zone: ZoneInfo | None) -> str
     if isinstance(value, str):
         if field == "targets" and value.startswith("{"):
             try:
-                return _value(field, json.loads(value), lang, zone)
-            except ValueError:
+                return _targets(json.loads(value), lang)
+            except (ValueError, AttributeError, TypeError):
                 return value
         if field in TIME_FIELDS or field in DATE_FIELDS:
             return _moment(value, field in TIME_FIELDS, zone)
         if field in NAMED_VALUES and field not in FREE_TEXT and value in VALUES:
             return _pick(VALUES[value], lang)
     return str(value)
+
+
+def _targets(targets: dict[str, Any], lang: Language) -> str:
+    """"Đơn vị: VP (kể cả đơn vị trực thuộc); Vai trò: Người phê duyệt": what a distribution named."""
+    units = [unit["code"] + ((" (kể cả đơn vị trực thuộc)" if lang == "vi" else " (with sub-units)")
+                             if unit.get("subunits") else "") for unit in targets.get("units", [])]
+    parts = [(field_label("units", lang), ", ".join(units)),
+             (field_label("roles", lang), ", ".join(_value("roles", role, lang, None)
+                                                    for role in targets.get("roles", []))),
+             (field_label("users", lang), ", ".join(targets.get("users", [])))]
+    return "; ".join(f"{label}: {text}" for label, text in parts if text) or EMPTY
 
 
 def _moment(text: str, with_time: bool, zone: ZoneInfo | None) -> str:
@@ -371,7 +404,7 @@ def _moment(text: str, with_time: bool, zone: ZoneInfo | None) -> str:
 
 
 def describe(details: dict[str, Any] | str, language: str | None = None,
-             zone: ZoneInfo | None = None, object_type: str = "") -> list[str]:
+             zone: ZoneInfo | None = None, object_type: str = "", *, short: bool = False) -> list[str]:
     """The details of an event as lines "Field: value", or "Field: before → after" where the
     event kept both (``roles`` with ``roles_before``, ``from`` and ``to``, or a value that is
     ``{"before": …, "after": …}``)."""
@@ -386,9 +419,16 @@ def describe(details: dict[str, Any] | str, language: str | None = None,
     lines: list[str] = []
 
     def label(key: str) -> str:
+        value = details.get(key)
+        if isinstance(value, bool) and key in BOOL_FIELDS:
+            return _pick(BOOL_FIELDS[key], lang)
+        if isinstance(value, int) and not isinstance(value, bool) and key in COUNT_FIELDS:
+            return _pick(COUNT_FIELDS[key], lang)
         return field_label(key, lang, object_type)
 
     for key, value in details.items():
+        if short and key in HASH_FIELDS and isinstance(value, str) and len(value) > 16:
+            value = value[:12] + "…"
         if key.endswith(BEFORE_SUFFIX) and key[: -len(BEFORE_SUFFIX)] in details:
             continue
         if key == "from" and "to" in details:

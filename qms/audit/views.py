@@ -67,8 +67,10 @@ def audit_page(
         "people": _people(session, service.actors(session, user)),
         "groups": labels.action_groups(),
         "action_label": labels.action_label,
+        "actor_label": labels.actor_label,
         "object_label": labels.object_label,
-        "describe": lambda event: labels.describe(event.details, zone=zone, object_type=event.object_type),
+        "describe": lambda event: labels.describe(event.details, zone=zone, object_type=event.object_type,
+                                                  short=True),
         "is_link": lambda event: event.object_type in ("document", "version"),
         "link_of": _link_of,
     }

@@ -215,7 +215,8 @@ def audit_trail(session: Session, actor: Principal, since: datetime | None, zone
         notes.append(f"Chỉ liệt kê {AUDIT_ROW_LIMIT:,} sự kiện đầu tiên; ".replace(",", ".")
                      + "chọn mốc thời gian sau hơn để xem tiếp.")
     table = [[str(event.id), event.occurred_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
-              event.actor_username or "Hệ thống", labels.action_label(event.action, "vi"),
+              labels.actor_label(event.actor_username or "system", "vi"),
+              labels.action_label(event.action, "vi"),
               labels.object_label(event.object_type, event.object_id, "vi"),
               "\n".join(labels.describe(event.details, "vi", zone, event.object_type)) or labels.EMPTY,
               event.address]

@@ -90,14 +90,17 @@ def test_details_read_as_field_before_and_after_in_vietnamese():
     english = labels.describe({"channel": "web", "overdue": True}, "en")
     assert english == ["Channel: web page", "Overdue: Yes"]
     assert labels.describe({"active": True}, "vi", object_type="unit") == ["Đang hoạt động: Có"]
+    reminder = labels.describe({"email": True, "overdue": 2, "content_hash": "a" * 64}, "vi", short=True)
+    assert reminder == ["Có địa chỉ thư điện tử: Có", "Số tài liệu quá hạn: 2",
+                        "Mã băm nội dung: aaaaaaaaaaaa…"]
 
 
 def test_free_text_is_never_translated_and_no_json_shows():
     lines = labels.describe({"comment": "expired", "targets": json.dumps(
         {"units": [{"code": "VP", "subunits": True}], "roles": ["staff"], "users": []})}, "vi")
     assert lines[0] == "Ý kiến: expired"
-    assert "{" not in lines[1] and "Kể cả đơn vị trực thuộc: Có" in lines[1]
-    assert "Vai trò: Cán bộ, công chức, viên chức" in lines[1]
+    assert lines[1] == ("Phân phối đến: Đơn vị: VP (kể cả đơn vị trực thuộc); "
+                        "Vai trò: Cán bộ, công chức, viên chức")
 
 
 def test_the_action_filter_offers_every_action_under_its_group():
@@ -106,4 +109,4 @@ def test_the_action_filter_offers_every_action_under_its_group():
     assert offered == set(labels.ACTIONS)
     auth = next(group for group in groups if group.prefix == "auth.")
     assert auth.label == "Đăng nhập, đăng xuất" and ("auth.login", "Đăng nhập") in auth.actions
-    assert labels.object_label("version", "QT-01/2", "vi") == "Lần ban hành QT-01/2"
+    assert labels.object_label("version", "QT-01/2", "vi") == "QT-01, lần ban hành 02"

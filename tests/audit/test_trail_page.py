@@ -65,7 +65,7 @@ def test_filters_by_document_code_action_group_and_person(vi_client, trail):
     login(vi_client, "danhgia")
     page = vi_client.get("/audit?document=qt-01").text
     assert _ids(page) == ["5", "3", "2"]  # not QT-011, not the account
-    assert '<a href="/documents/QT-01/versions/2">Lần ban hành QT-01/2</a>' in page
+    assert '<a href="/documents/QT-01/versions/2">QT-01, lần ban hành 02</a>' in page
     assert _ids(vi_client.get("/audit?action=document.").text) == ["4", "2"]
     assert _ids(vi_client.get("/audit?action=version.submit").text) == ["3"]
     person = vi_client.get("/audit?actor=thuky").text
@@ -87,7 +87,7 @@ def test_exports_hold_the_events_of_the_page_in_the_same_words(vi_client, trail,
     assert [row[0] for row in rows[1:]] == ["2", "3", "5"]
     assert rows[0] == ["Số", "Thời gian", "Người thực hiện", "Hành động", "Đối tượng", "Chi tiết",
                        "Địa chỉ IP"]
-    assert rows[2][3:6] == ["Trình xem xét", "Lần ban hành QT-01/2",
+    assert rows[2][3:6] == ["Trình xem xét", "QT-01, lần ban hành 02",
                             "Người phê duyệt: lanhdao\nNgười xem xét: xemxet"]
 
     document = open_docx(io.BytesIO(vi_client.get(by_format["docx"]).content))
