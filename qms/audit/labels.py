@@ -270,6 +270,16 @@ VALUES: dict[str, Words] = {
     "paper": ("paper", "bản giấy"),
     "electronic": ("electronic", "điện tử"),
     "both": ("paper and electronic", "bản giấy và điện tử"),
+    "destroy": ("destroy", "tiêu hủy"),
+    "archive_agency": ("to the agency's archive", "nộp lưu trữ cơ quan"),
+    "archive_historical": ("to the historical archive", "nộp lưu trữ lịch sử"),
+    "reappraise": ("appraise again", "đánh giá lại"),
+    "change_summary": ("change summary", "tóm tắt nội dung sửa đổi"),
+    "changed_sections": ("sections changed", "các mục được sửa đổi"),
+    "sections": ("sections", "nội dung các mục"),
+    "steps": ("steps", "các bước thực hiện"),
+    "effective_date": ("effective date", "ngày hiệu lực"),
+    **{key: (key, words.lower()) for key, words in vn.SECTION_TITLES.items()},
     **{key: (key.replace("_", " "), words) for key, words in vn.STATUSES.items()},
     **{key: (key.replace("_", " "), words) for key, words in vn.ROLES.items()},
     **{key: (key.replace("_", " "), words) for key, words in vn.KINDS.items()},
@@ -278,7 +288,11 @@ VALUES: dict[str, Words] = {
 
 #: Fields whose values are names to translate through VALUES.
 NAMED_VALUES = frozenset({"channel", "reason", "notification_mail", "outcome", "decision", "purpose",
-                          "status", "from", "to", "roles", "kind", "confidentiality", "medium"})
+                          "status", "from", "to", "roles", "kind", "confidentiality", "medium", "disposal",
+                          "changed"})
+#: Revision numbers, written as records write them ("02").
+REVISION_FIELDS = frozenset({"revision", "copied_from", "superseded_by", "draft_revision", "opened_revision",
+                             "carried_over_from"})
 #: Free text a person typed: never translated, even when it happens to equal a name.
 FREE_TEXT = frozenset({"comment", "note", "proposal", "error", "title", "name", "full_name", "holder"})
 TIME_FIELDS = frozenset({"due_at"})
@@ -362,8 +376,13 @@ def _value(field: str, value: Any, lang: Language, zone: ZoneInfo | None) -> str
         return EMPTY
     if isinstance(value, bool):
         return ("Có" if value else "Không") if lang == "vi" else ("Yes" if value else "No")
+    if isinstance(value, int) and field in REVISION_FIELDS:
+        return f"{value:02d}"
     if isinstance(value, list):
-        return ", ".join(_value(field, item, lang, zone) for item in value)
+        items = [_value(field, item, lang, zone) for item in value]
+        if any(isinstance(item, dict) for item in value):  # records, files: one a line
+            return "".join("\n– " + item for item in items)
+        return ", ".join(items)
     if isinstance(value, dict):
         return "; ".join(f"{field_label(key, lang)}: {_value(key, item, lang, zone)}"
                          for key, item in value.items())

@@ -110,3 +110,11 @@ def test_the_action_filter_offers_every_action_under_its_group():
     auth = next(group for group in groups if group.prefix == "auth.")
     assert auth.label == "Đăng nhập, đăng xuất" and ("auth.login", "Đăng nhập") in auth.actions
     assert labels.object_label("version", "QT-01/2", "vi") == "QT-01, lần ban hành 02"
+
+
+def test_named_values_revisions_and_lists_of_records_read_as_words():
+    lines = labels.describe({"changed": ["scope", "steps"], "copied_from": 1, "entries": [
+        {"name": "Sổ A", "disposal": "archive_agency", "medium": "both"}]}, "vi")
+    assert lines == ["Phần được sửa: phạm vi, các bước thực hiện", "Sao từ lần ban hành: 01",
+                     "Hồ sơ: \n– Tên: Sổ A; Xử lý khi hết hạn: nộp lưu trữ cơ quan; "
+                     "Hình thức lưu: bản giấy và điện tử"]
