@@ -383,9 +383,9 @@ def _value(field: str, value: Any, lang: Language, zone: ZoneInfo | None) -> str
         if any(isinstance(item, dict) for item in value):  # records, files: one a line
             return "".join("\n– " + item for item in items)
         return ", ".join(items)
-    if isinstance(value, dict):
-        return "; ".join(f"{field_label(key, lang)}: {_value(key, item, lang, zone)}"
-                         for key, item in value.items())
+    if isinstance(value, dict):  # a record or a file: its name first
+        keys = sorted(value, key=lambda key: key not in ("name", "code"))
+        return "; ".join(f"{field_label(key, lang)}: {_value(key, value[key], lang, zone)}" for key in keys)
     if isinstance(value, str):
         if field == "targets" and value.startswith("{"):
             try:
@@ -394,6 +394,8 @@ def _value(field: str, value: Any, lang: Language, zone: ZoneInfo | None) -> str
                 return value
         if field in TIME_FIELDS or field in DATE_FIELDS:
             return _moment(value, field in TIME_FIELDS, zone)
+        if field == "retention" and value.isdigit():
+            return f"{int(value):02d} năm" if lang == "vi" else f"{value} years"
         if field in NAMED_VALUES and field not in FREE_TEXT and value in VALUES:
             return _pick(VALUES[value], lang)
     return str(value)

@@ -43,13 +43,14 @@ def change_requests(session: Session, zone: ZoneInfo, today: date) -> Report:
               " – ".join(part for part in (decided_by or "", _when(request.decided_at, zone)) if part),
               request.decision_comment, vn.revision_number(revision)]
              for n, (request, code, asker, decided_by, revision) in enumerate(rows, start=1)]
-    columns = [Column("TT", 0.04, "center"), Column("Ngày đề nghị", 0.08, "center"), Column("Tài liệu", 0.08),
-               Column("Lần BH", 0.05, "center"), Column("Người đề nghị", 0.10), Column("Lý do", 0.16),
-               Column("Nội dung đề nghị", 0.17), Column("Tình trạng", 0.09),
+    columns = [Column("TT", 0.04, "center"), Column("Ngày đề nghị", 0.08, "center"), Column("Tài liệu", 0.07),
+               Column("Lần BH", 0.04, "center"), Column("Người đề nghị", 0.10), Column("Lý do", 0.15),
+               Column("Nội dung đề nghị", 0.16), Column("Tình trạng", 0.09),
                Column("Người xử lý, ngày", 0.10),
-               Column("Ý kiến xử lý", 0.08), Column("Dự thảo", 0.05, "center")]
+               Column("Ý kiến xử lý", 0.12), Column("Dự thảo", 0.05, "center")]
+    counted = f"{len(table)} đề nghị" if table else "chưa có đề nghị nào"
     return Report("Sổ theo dõi đề nghị sửa đổi tài liệu", "change-requests", [Section("", columns, table)],
-                  notes=[f"Tính đến {vn.long_date(today)}: {len(table)} đề nghị."], landscape=True)
+                  notes=[f"Tính đến {vn.long_date(today)}: {counted}."], landscape=True)
 
 
 def periodic_reviews(session: Session, today: date) -> Report:
@@ -69,7 +70,9 @@ def periodic_reviews(session: Session, today: date) -> Report:
                Column("Kết quả", 0.10), Column("Ý kiến", 0.15), Column("Hạn rà soát", 0.07, "center"),
                Column("Rà soát lần sau", 0.07, "center"), Column("Đã ký", 0.04, "center")]
     return Report("Hồ sơ rà soát định kỳ tài liệu", "periodic-reviews", [Section("", columns, table)],
-                  notes=[f"Tính đến {vn.long_date(today)}: {len(table)} lần rà soát."], landscape=True)
+                  notes=[f"Tính đến {vn.long_date(today)}: "
+                         + (f"{len(table)} lần rà soát." if table else "chưa có lần rà soát nào.")],
+                  landscape=True)
 
 
 def recalls(session: Session, zone: ZoneInfo, today: date) -> Report:
@@ -90,5 +93,13 @@ def recalls(session: Session, zone: ZoneInfo, today: date) -> Report:
                Column("Ngày cấp", 0.08, "center"), Column("Ngày yêu cầu thu hồi", 0.09, "center"),
                Column("Tình trạng", 0.12), Column("Ngày thu hồi", 0.08, "center"), Column("Ghi chú", 0.12)]
     return Report("Sổ theo dõi thu hồi bản giấy có kiểm soát", "recalls", [Section("", columns, table)],
-                  notes=[f"Tính đến {vn.long_date(today)}: {len(table)} bản giấy phải thu hồi, "
-                         f"trong đó {waiting} bản chưa thu hồi."], landscape=True)
+                  notes=[f"Tính đến {vn.long_date(today)}: " + _recall_count(len(table), waiting)],
+                  landscape=True)
+
+
+def _recall_count(total: int, waiting: int) -> str:
+    if not total:
+        return "không có bản giấy nào phải thu hồi."
+    if not waiting:
+        return f"{total} bản giấy phải thu hồi, đã thu hồi đủ."
+    return f"{total} bản giấy phải thu hồi, trong đó {waiting} bản chưa thu hồi."

@@ -114,7 +114,7 @@ def test_the_action_filter_offers_every_action_under_its_group():
 
 def test_named_values_revisions_and_lists_of_records_read_as_words():
     lines = labels.describe({"changed": ["scope", "steps"], "copied_from": 1, "entries": [
-        {"name": "Sổ A", "disposal": "archive_agency", "medium": "both"}]}, "vi")
+        {"disposal": "archive_agency", "medium": "both", "name": "Sổ A", "retention": "5"}]}, "vi")
     assert lines == ["Phần được sửa: phạm vi, các bước thực hiện", "Sao từ lần ban hành: 01",
                      "Hồ sơ: \n– Tên: Sổ A; Xử lý khi hết hạn: nộp lưu trữ cơ quan; "
-                     "Hình thức lưu: bản giấy và điện tử"]
+                     "Hình thức lưu: bản giấy và điện tử; Thời hạn lưu: 05 năm"]
