@@ -106,3 +106,10 @@ def test_the_export_until_a_day_includes_that_day_only(vi_client, trail):
     assert rows.status_code == 200
     assert rows.content.decode("utf-8-sig").count("\n") == 1  # the header alone
     assert vi_client.get("/api/v1/reports/audit-trail.csv?until=someday").status_code == 422
+
+
+def test_the_api_filters_by_document_code_too(client, trail):
+    from support import api_headers
+
+    response = client.get("/api/v1/audit?document=QT-01", headers=api_headers(client, "danhgia"))
+    assert [event["id"] for event in response.json()] == [5, 3, 2]
