@@ -38,6 +38,13 @@ class PrincipalLike(ActorLike, Protocol):
     roles: frozenset[str]
 
 
+def with_before(changes: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with ``<field>_before`` for each field whose value it changes, so that the
+    trail reads "field: before → after"."""
+    return {**changes, **{f"{field}_before": old for field, old in before.items()
+                          if field in changes and changes[field] != old}}
+
+
 def canonical_details(details: dict[str, Any] | None) -> str:
     return json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       default=str)

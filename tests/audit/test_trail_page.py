@@ -113,3 +113,19 @@ def test_the_api_filters_by_document_code_too(client, trail):
 
     response = client.get("/api/v1/audit?document=QT-01", headers=api_headers(client, "danhgia"))
     assert [event["id"] for event in response.json()] == [5, 3, 2]
+
+
+def test_an_account_or_unit_change_reads_before_and_after(vi_client, trail):
+    from support import api_headers
+
+    admin = api_headers(vi_client, "quantri")
+    assert vi_client.patch("/api/v1/users/thuky", headers=admin,
+                           json={"title": "Phó Chánh Văn phòng", "active": True}).status_code == 200
+    renamed = vi_client.patch("/api/v1/units/VP", headers=admin, json={"name": "Văn phòng Sở"})
+    assert renamed.status_code == 200, renamed.text
+    login(vi_client, "danhgia")
+    page = vi_client.get("/audit?action=user.update").text
+    assert "Chức danh: Chuyên viên → Phó Chánh Văn phòng" in page
+    assert "Đang hoạt động: Có" in page and "Đang hoạt động: Có →" not in page  # unchanged: no arrow
+    unit = vi_client.get("/audit?action=unit.update").text
+    assert "Tên đơn vị: " in unit and "→ Văn phòng Sở" in unit
