@@ -242,6 +242,7 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", AV + "/acknowledgements"): roles(*FOLLOW_UP),
     ("GET", AV + "/distribution-record.pdf"): roles(*FOLLOW_UP),
     ("GET", AV + "/distribution-record.docx"): roles(*FOLLOW_UP),
+    ("GET", AV + "/distribution-record.csv"): roles(*FOLLOW_UP),
     ("GET", "/distribution"): roles(*FOLLOW_UP),
     ("GET", "/distribution/units/{unit_code}"): roles(*FOLLOW_UP),
     ("GET", "/distribution/recalls"): roles(*FOLLOW_UP),
@@ -287,7 +288,9 @@ EXPECTED: dict[tuple[str, str], Access] = {
        for name in ("master-list", "external-documents", "records-list") for fmt in ("pdf", "docx", "csv")},
     ("GET", "/api/v1/reports/acknowledgements.pdf"): roles(*FOLLOW_UP),
     ("GET", "/api/v1/reports/acknowledgements.csv"): roles(*FOLLOW_UP),
+    ("GET", "/api/v1/reports/acknowledgements.docx"): roles(*FOLLOW_UP),
     ("GET", "/api/v1/reports/audit-trail.pdf"): roles(*VIEW_AUDIT),
+    ("GET", "/api/v1/reports/audit-trail.docx"): roles(*VIEW_AUDIT),
     ("GET", "/api/v1/reports/audit-trail.csv"): roles(*VIEW_AUDIT),
 }
 

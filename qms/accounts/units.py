@@ -99,6 +99,9 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
     require_any(actor.roles, MANAGE_ACCOUNTS)
     unit = get_unit(session, code)
     changes = data.model_dump(exclude_unset=True)
+    parent_before = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    before = {"name": unit.name, "sort_order": unit.sort_order, "active": unit.active,
+              "parent": parent_before.code if parent_before else None}
     moved = False
     if "parent" in changes:
         parent = _parent_or_error(session, changes["parent"] or None)
@@ -118,7 +121,7 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
     session.flush()
     action = "unit.deactivate" if changes.get("active") is False else "unit.update"
     audit.record(session, actor=actor, action=action, object_type="unit", object_id=unit.code,
-                 details=changes)
+                 details=audit.with_before(changes, before))
     return unit
 
 

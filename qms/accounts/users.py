@@ -148,6 +148,9 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     require_any(actor.roles, MANAGE_ACCOUNTS)
     user = get_user(session, username)
     changes = data.model_dump(exclude_unset=True, mode="json")
+    unit_before = session.get(Unit, user.unit_id) if "unit" in changes else None
+    previous = {"full_name": user.full_name, "title": user.title, "email": user.email, "active": user.active,
+                "unit": unit_before.code if unit_before else None}
     if "full_name" in changes and data.full_name:
         user.full_name = data.full_name
         user.search_name = fold(data.full_name)
@@ -179,7 +182,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     else:
         action = "user.update"
     audit.record(session, actor=actor, action=action, object_type="user",
-                 object_id=user.username, details=changes)
+                 object_id=user.username, details=audit.with_before(changes, previous))
     return user
 
 

@@ -22,6 +22,8 @@ def list_audit_events(
     user: CurrentUser,
     object: str | None = Query(None, max_length=200, description="type or type:id, e.g. user:iso"),
     actor: str | None = Query(None, max_length=64),
+    document: str | None = Query(None, max_length=40,
+                                 description="a document code: events on it and its revisions"),
     action: str | None = Query(None, max_length=64, description="action or its prefix"),
     since: datetime | None = None,
     until: datetime | None = None,
@@ -30,7 +32,8 @@ def list_audit_events(
 ) -> list[AuditEventPublic]:
     events, _total = service.list_events(
         session, user,
-        service.EventFilter(object=object, actor=actor, action=action, since=since, until=until),
+        service.EventFilter(object=object, actor=actor, action=action, since=since, until=until,
+                            document=(document or "").strip().upper() or None),
         limit=limit, offset=offset,
     )
     return [to_public(event) for event in events]

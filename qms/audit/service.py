@@ -9,11 +9,12 @@ import logging
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy import event as orm_event
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
@@ -35,6 +36,13 @@ class ActorLike(Protocol):
 
 class PrincipalLike(ActorLike, Protocol):
     roles: frozenset[str]
+
+
+def with_before(changes: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with ``<field>_before`` for each field whose value it changes, so that the
+    trail reads "field: before → after"."""
+    return {**changes, **{f"{field}_before": old for field, old in before.items()
+                          if field in changes and changes[field] != old}}
 
 
 def canonical_details(details: dict[str, Any] | None) -> str:
@@ -236,9 +244,24 @@ class EventFilter:
     action: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    #: A document code: events on the document, on its revisions ("QT-01/2") and on what
+    #: names it in its details (a change request).
+    document: str | None = None
 
 
-def _filtered(query: Any, flt: EventFilter) -> Any:
+def document_clause(code: str) -> Any:
+    """Events about the document ``code``, whatever object they were recorded on."""
+    code = code.strip().upper()
+    return or_(
+        and_(AuditEvent.object_type == "document", AuditEvent.object_id == code),
+        and_(AuditEvent.object_type == "version",
+             AuditEvent.object_id.startswith(code + "/", autoescape=True)),
+        AuditEvent.details.contains(f'"document":{json.dumps(code, ensure_ascii=False)}', autoescape=True),
+    )
+
+
+def filtered(query: Any, flt: EventFilter) -> Any:
+    """``query`` narrowed to the events ``flt`` describes."""
     since, until = aware(flt.since), aware(flt.until)
     if flt.object:
         object_type, _sep, object_id = flt.object.partition(":")
@@ -247,6 +270,8 @@ def _filtered(query: Any, flt: EventFilter) -> Any:
             query = query.where(AuditEvent.object_id == object_id)
     if flt.actor:
         query = query.where(AuditEvent.actor_username == flt.actor)
+    if flt.document:
+        query = query.where(document_clause(flt.document))
     if flt.action:
         query = query.where(AuditEvent.action.startswith(flt.action, autoescape=True))
     if since:
@@ -261,11 +286,24 @@ def list_events(
 ) -> tuple[list[AuditEvent], int]:
     """Newest first, with the total that matches the filter."""
     require_any(actor.roles, VIEW_AUDIT)
-    total = session.execute(_filtered(select(func.count()).select_from(AuditEvent), flt)).scalar_one()
+    total = session.execute(filtered(select(func.count()).select_from(AuditEvent), flt)).scalar_one()
     rows = session.execute(
-        _filtered(select(AuditEvent), flt).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+        filtered(select(AuditEvent), flt).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
     return list(rows), total
+
+
+def actors(session: Session, actor: PrincipalLike) -> list[str]:
+    """Every name the trail records as the one who acted, for the person filter."""
+    require_any(actor.roles, VIEW_AUDIT)
+    return list(session.execute(
+        select(AuditEvent.actor_username).where(AuditEvent.actor_username != "").distinct()
+        .order_by(AuditEvent.actor_username)).scalars())
+
+
+def first_event_at(session: Session) -> datetime | None:
+    query = select(AuditEvent.occurred_at).order_by(AuditEvent.id).limit(1)
+    return session.execute(query).scalar_one_or_none()
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -283,3 +321,12 @@ def aware(value: datetime | None) -> datetime | None:
     except OverflowError:
         return (datetime.min if value.year == datetime.min.year else datetime.max).replace(tzinfo=UTC)
 
+
+def day_range(since: date | None, until: date | None,
+              zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """From the start of ``since`` to the end of ``until`` (both days included), agency time."""
+    start = datetime.combine(since, time.min, zone) if since else None
+    end = None
+    if until and until < date.max:
+        end = datetime.combine(until + timedelta(days=1), time.min, zone)
+    return start, end

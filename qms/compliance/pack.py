@@ -1,6 +1,7 @@
-"""The audit evidence pack: every list and report an ISO auditor asks for, the audit trail
-with its verification, and the signed original of every document in force, in one zip
-with a manifest of SHA-256 sums."""
+"""The audit evidence pack: every list and report an ISO auditor asks for, the whole audit trail
+with its hash columns and a script that re-checks it, the signed original of every document in
+force, the versions no longer in force and the files attached to them, in one zip with a
+manifest of SHA-256 sums."""
 
 from __future__ import annotations
 
@@ -17,19 +18,28 @@ from qms.accounts.auth import Principal
 from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
 from qms.clock import local_today
+from qms.compliance import pack_registers as registers
 from qms.compliance.checks import compliance_report
+from qms.compliance.pack_trail import trail_files
 from qms.config import Settings
 from qms.db import start_writing
 from qms.distribution.models import Distribution
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
+from qms.library.models import Attachment
 from qms.records import certificates
-from qms.records.document_record import load_agency
+from qms.records.document_record import Variant, load_agency
 from qms.records.pdf_builder import build_pdf
 from qms.records.report_data import Report
 from qms.records.reports import build_report, distribution_report, report_csv, report_layout
-from qms.records.service import SignedOriginal, keep_signed_original, make_signed_original, signed_record_of
-from qms.storage import get_storage
+from qms.records.service import (
+    SignedOriginal,
+    keep_signed_original,
+    make_signed_original,
+    render_version,
+    signed_record_of,
+)
+from qms.storage import FileStore, get_storage
 
 PACK_READERS = frozenset({Role.AUDITOR})
 REPORTS = ("master-list", "external-documents", "records-list", "acknowledgements", "audit-trail")
@@ -67,9 +77,17 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     today = local_today(settings.zone)
     agency = load_agency(session).header_lines()
     pack = _Pack()
+    since = audit.first_event_at(session)  # the whole trail, not this month's
     for name in REPORTS:
-        report = build_report(session, actor, settings, name)
+        report = build_report(session, actor, settings, name, since=since)
         _report_files(pack, report, agency, actor.full_name, today, "reports")
+    for report in (registers.change_requests(session, settings.zone, today),
+                   registers.periodic_reviews(session, today),
+                   registers.recalls(session, settings.zone, today)):
+        _report_files(pack, report, agency, actor.full_name, today, "reports")
+    trail, events = trail_files(session)
+    for name, data in trail.items():
+        pack.add(name, data)
 
     effective = session.execute(
         select(Document, Version)
@@ -105,6 +123,8 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
             digest = row.sha256
         pack.add(f"signed/{document.code}_lan-{version.revision:02d}.pdf", storage.get(digest))
         signed += 1
+    ended = _ended_versions(pack, session, settings, storage, today)
+    form_files = _form_files(pack, session, storage)
 
     integrity = verify_integrity(session, storage)
     pack.add("audit-trail-verification.json",
@@ -121,7 +141,8 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
             indent=2,
         ).encode(),
     )
-    summary = {"documents": len(effective), "signed": signed, "unsigned": unsigned, "files": len(pack.sums)}
+    summary = {"documents": len(effective), "signed": signed, "unsigned": unsigned, "ended_versions": ended,
+               "form_files": form_files, "events": events, "files": len(pack.sums)}
     pack.add("README.txt", _readme(summary, integrity.ok, today).encode())
     data = pack.close()
     # everything above only read: the write transaction begins here, for the events alone
@@ -139,16 +160,68 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     return data, summary
 
 
+ENDED_FOLDERS = {"superseded": "superseded", "obsolete": "obsolete"}
+
+
+def _ended_versions(pack: _Pack, session: Session, settings: Settings, storage: FileStore,
+                    today: date) -> int:
+    """Each superseded or withdrawn version: its signed original when there is one, else a print
+    of it (which carries the "no longer in force" mark)."""
+    rows = session.execute(
+        select(Document, Version).join(Version, Version.document_id == Document.id)
+        .where(Version.status.in_(tuple(ENDED_FOLDERS))).order_by(Document.code, Version.revision)).all()
+    for document, version in rows:
+        row = signed_record_of(session, version)
+        if row is not None and storage.exists(row.sha256):
+            data = storage.get(row.sha256)
+        else:
+            data = render_version(session, document, version, settings, "pdf", Variant(printed_on=today))
+        pack.add(f"{ENDED_FOLDERS[version.status]}/{document.code}_lan-{version.revision:02d}.pdf", data)
+    return len(rows)
+
+
+def _form_files(pack: _Pack, session: Session, storage: FileStore) -> int:
+    """The files attached to each issued version (the fillable forms, the annexes), as uploaded."""
+    rows = session.execute(
+        select(Document.code, Version.revision, Attachment.name, Attachment.sha256)
+        .join(Version, Version.id == Attachment.version_id).join(Document, Document.id == Version.document_id)
+        .where(Version.status.in_(("effective", *ENDED_FOLDERS)))
+        .order_by(Document.code, Version.revision, Attachment.name)).all()
+    count = 0
+    for code, revision, name, digest in rows:
+        if storage.exists(digest):
+            pack.add(f"form-files/{code}_lan-{revision:02d}/{name}", storage.get(digest))
+            count += 1
+    return count
+
+
 def _readme(summary: dict[str, int], chain_ok: bool, today: date) -> str:
     return (
         f"Gói hồ sơ đánh giá, lập ngày {today.strftime('%d/%m/%Y')}.\n\n"
         "reports/               Danh mục tài liệu nội bộ, tài liệu bên ngoài, danh mục hồ sơ,\n"
-        "                       báo cáo xác nhận đã đọc, nhật ký hệ thống (PDF và CSV)\n"
+        "                       báo cáo xác nhận đã đọc, toàn bộ nhật ký hệ thống, sổ theo dõi\n"
+        "                       đề nghị sửa đổi, hồ sơ rà soát định kỳ, sổ theo dõi thu hồi\n"
+        "                       bản giấy (PDF để đọc, CSV để mở bằng Excel)\n"
         "distribution-records/  Sổ theo dõi phân phối của từng tài liệu đang có hiệu lực\n"
-        "signed/                Bản gốc điện tử có chữ ký số của cơ quan\n"
+        "signed/                Bản gốc điện tử có chữ ký số của các tài liệu đang có hiệu lực\n"
+        "superseded/            Các lần ban hành đã bị thay thế (bản ký số, nếu không có thì bản in)\n"
+        "obsolete/              Các tài liệu đã bị hủy bỏ (bản ký số, nếu không có thì bản in)\n"
+        "form-files/            Tệp biểu mẫu, phụ lục đính kèm từng lần ban hành\n"
+        "audit-trail/           Toàn bộ nhật ký hệ thống kèm mã băm từng sự kiện\n"
+        "                       (audit-trail.csv) và đầu chuỗi do hệ thống ghi nhận (chain.json)\n"
+        "verify_trail.py        Chương trình kiểm tra lại chuỗi mã băm, chỉ cần Python 3:\n"
+        "                           python3 verify_trail.py\n"
+        "                       Kết quả \"OK\" là chuỗi nguyên vẹn; nếu có dòng bị sửa, xóa hay\n"
+        "                       chèn thêm, chương trình nêu rõ dòng nào. Các sự kiện ghi sau khi\n"
+        "                       có khóa nhật ký được bảo vệ bằng HMAC; để kiểm tra cả HMAC,\n"
+        "                       đưa thêm tệp khóa audit_key của máy chủ:\n"
+        "                           python3 verify_trail.py --key-file audit_key\n"
         "audit-trail-verification.json  Kết quả kiểm tra chuỗi nhật ký và các lần ban hành đã ký: "
         f"{'nguyên vẹn' if chain_ok else 'BỊ SỬA ĐỔI'}\n"
         "compliance.json        Kết quả kiểm tra tuân thủ theo điều khoản ISO 9001\n"
         "SHA256SUMS             Mã băm SHA-256 của từng tệp (sha256sum -c SHA256SUMS)\n\n"
         f"Tài liệu đang có hiệu lực: {summary['documents']}; có bản ký số: {summary['signed']}.\n"
+        f"Lần ban hành đã bị thay thế hoặc hủy bỏ: {summary['ended_versions']}; "
+        f"tệp biểu mẫu, phụ lục: {summary['form_files']}.\n"
+        f"Nhật ký hệ thống: {summary['events']} sự kiện.\n"
     )

@@ -9,11 +9,12 @@ event, so these GETs start as readers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.records import reports, service
@@ -66,15 +67,28 @@ def _distribution_record(fmt: str) -> Callable[..., Response]:
 
 def _report(name: str, fmt: str) -> Callable[..., Response]:
     def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = None,
-               unit: str | None = None) -> Response:
-        report = reports.build_report(session, user, settings, name, since=since, unit=unit or None)
+               unit: str | None = None, events: EventFilter | None = None) -> Response:
+        report = reports.build_report(session, user, settings, name, since=since, unit=unit or None,
+                                      events=events)
         return file_response(reports.render_report(session, user, settings, report, fmt,  # type: ignore[arg-type]
                                                    local_today(settings.zone)))
 
     if name == "audit-trail":
-        def audit_endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                           since: datetime | None = Since) -> Response:
-            return render(session, user, settings, since=since)
+        def audit_endpoint(
+            session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = Since,
+            until: date | None = Query(None, description="the last day included (agency time)"),
+            actor: str | None = Query(None, max_length=64, description="who acted (user name)"),
+            document: str | None = Query(None, max_length=40,
+                                         description="a document code: events on it and its revisions"),
+            action: str | None = Query(None, max_length=64, description="an action, or a group as its prefix "
+                                                                        "(e.g. auth.)"),
+            object: str | None = Query(None, max_length=200, description="type or type:id, e.g. user:iso"),
+        ) -> Response:
+            """The audit trail in words, narrowed as on the audit page."""
+            _start, end = day_range(None, until, settings.zone)
+            events = EventFilter(actor=actor or None, action=action or None, object=object or None,
+                                 document=(document or "").strip().upper() or None, until=end)
+            return render(session, user, settings, since=since, events=events)
         return audit_endpoint
     if name == "acknowledgements":
         def by_unit_endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep,
@@ -98,6 +112,7 @@ for _fmt in ("pdf", "docx"):
     _add(f"{VERSION}/record.{_fmt}", _fmt, _controlled_document(_fmt),
          f"The controlled document as {_fmt.upper()}: a numbered controlled copy with ?copy=NN, "
          "else an uncontrolled print")
+for _fmt in ("pdf", "docx", "csv"):
     _add(f"{VERSION}/distribution-record.{_fmt}", _fmt, _distribution_record(_fmt),
          f"Sổ theo dõi phân phối of the version, as {_fmt.upper()}")
 
@@ -105,8 +120,8 @@ REPORT_FORMATS = {
     "master-list": ("pdf", "docx", "csv"),
     "external-documents": ("pdf", "docx", "csv"),
     "records-list": ("pdf", "docx", "csv"),
-    "acknowledgements": ("pdf", "csv"),
-    "audit-trail": ("pdf", "csv"),
+    "acknowledgements": ("pdf", "docx", "csv"),
+    "audit-trail": ("pdf", "docx", "csv"),
 }
 for _name, _formats in REPORT_FORMATS.items():
     for _fmt in _formats:

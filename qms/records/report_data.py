@@ -6,8 +6,8 @@ which :mod:`qms.records.reports` typesets as PDF or DOCX, or writes as CSV.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,8 +17,9 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.accounts.roles import VIEW_AUDIT, require_any
+from qms.audit import labels
 from qms.audit.models import AuditEvent
-from qms.audit.service import aware
+from qms.audit.service import EventFilter, aware, filtered
 from qms.documents import access
 from qms.documents.models import Document, Version
 from qms.documents.records_section import listed_records
@@ -192,32 +193,60 @@ def _numbered(rows: list[list[str]]) -> list[list[str]]:
 
 
 def audit_trail(session: Session, actor: Principal, since: datetime | None, zone: ZoneInfo,
-                today: date) -> Report:
-    """An extract of the audit trail since a moment, oldest first (up to 20,000 events)."""
+                today: date, flt: EventFilter | None = None) -> Report:
+    """An extract of the audit trail in words, oldest first (up to 20,000 events): since a
+    moment (by default the 1st of this month), narrowed as the page narrows it."""
     require_any(actor.roles, VIEW_AUDIT)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=zone)  # a date or time without offset is the agency's
     start = aware(since) if since else datetime(today.year, today.month, 1, tzinfo=zone).astimezone(UTC)
+    flt = replace(flt or EventFilter(), since=start)
     events = session.execute(
-        select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_username, AuditEvent.action,
-               AuditEvent.object_type, AuditEvent.object_id, AuditEvent.address, AuditEvent.details)
-        .where(AuditEvent.occurred_at >= start).order_by(AuditEvent.id).limit(AUDIT_ROW_LIMIT + 1)
-    ).all()
+        filtered(select(AuditEvent), flt).order_by(AuditEvent.id).limit(AUDIT_ROW_LIMIT + 1)
+    ).scalars().all()
     try:
         shown = f"{start.astimezone(zone):%H:%M ngày %d/%m/%Y}"
     except OverflowError:  # the last moment of year 9999 (or the first of year 1) has no agency time
         shown = f"{start:%H:%M ngày %d/%m/%Y} UTC"
-    notes = [f"Các sự kiện từ {shown} đến {vn.long_date(today)}."]
+    end = f"hết {_last_day(flt.until, zone)}" if flt.until else vn.long_date(today)
+    notes = [f"Các sự kiện từ {shown} đến {end}.", *_filter_notes(flt)]
     if len(events) > AUDIT_ROW_LIMIT:
         events = events[:AUDIT_ROW_LIMIT]
         notes.append(f"Chỉ liệt kê {AUDIT_ROW_LIMIT:,} sự kiện đầu tiên; ".replace(",", ".")
                      + "chọn mốc thời gian sau hơn để xem tiếp.")
-    table = [[str(event_id), at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"), who or "system", action,
-              f"{kind}:{obj}" if obj else kind, address,
-              details if len(details) <= 300 else details[:297] + "…"]
-             for event_id, at, who, action, kind, obj, address, details in events]
-    columns = [Column("Số", 0.06, "right"), Column("Thời gian", 0.13), Column("Người thực hiện", 0.11),
-               Column("Hành động", 0.14), Column("Đối tượng", 0.14), Column("Địa chỉ IP", 0.09),
-               Column("Chi tiết", 0.33)]
+    table = [[str(event.id), event.occurred_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+              labels.actor_label(event.actor_username or "system", "vi"),
+              labels.action_label(event.action, "vi"),
+              labels.object_label(event.object_type, event.object_id, "vi"),
+              "\n".join(labels.describe(event.details, "vi", zone, event.object_type)) or labels.EMPTY,
+              event.address]
+             for event in events]
+    columns = [Column("Số", 0.05, "right"), Column("Thời gian", 0.11), Column("Người thực hiện", 0.10),
+               Column("Hành động", 0.15), Column("Đối tượng", 0.13), Column("Chi tiết", 0.37),
+               Column("Địa chỉ IP", 0.09)]
     return Report("Trích xuất nhật ký kiểm tra", "audit-trail", [Section("", columns, table)], notes=notes,
                   landscape=True)
+
+
+def _last_day(until: datetime, zone: ZoneInfo) -> str:
+    """The last day an exclusive end covers, as a record writes it."""
+    try:
+        return vn.long_date((until.astimezone(zone) - timedelta(microseconds=1)).date())
+    except OverflowError:
+        return vn.long_date(until.date())
+
+
+def _filter_notes(flt: EventFilter) -> list[str]:
+    parts = []
+    if flt.actor:
+        parts.append(f"người thực hiện: {flt.actor}")
+    if flt.document:
+        parts.append(f"tài liệu: {flt.document}")
+    if flt.action:
+        group = flt.action.rstrip(".")
+        parts.append(f"hành động: {labels.action_label(flt.action, 'vi')}" if flt.action in labels.ACTIONS
+                     else f"nhóm hành động: {labels.group_label(group, 'vi')}")
+    if flt.object:
+        kind, _sep, object_id = flt.object.partition(":")
+        parts.append(f"đối tượng: {labels.object_label(kind, object_id, 'vi')}")
+    return ["Chỉ gồm các sự kiện có " + "; ".join(parts) + "."] if parts else []

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
+from qms.audit.service import EventFilter
 from qms.clock import local_today
 from qms.config import Settings
 from qms.db import start_writing, utcnow
@@ -89,7 +90,9 @@ def render_report(session: Session, actor: Principal, settings: Settings, report
 
 
 def build_report(session: Session, actor: Principal, settings: Settings, name: str,
-                 since: datetime | None = None, unit: str | None = None) -> Report:
+                 since: datetime | None = None, unit: str | None = None,
+                 events: EventFilter | None = None) -> Report:
+    """The report ``name``; ``events`` narrows the audit trail as its page does."""
     today = local_today(settings.zone)
     if name == "master-list":
         return report_data.master_list(session, actor, today)
@@ -98,7 +101,7 @@ def build_report(session: Session, actor: Principal, settings: Settings, name: s
     if name == "records-list":
         return report_data.records_list(session, actor, today)
     if name == "audit-trail":
-        return report_data.audit_trail(session, actor, since, settings.zone, today)
+        return report_data.audit_trail(session, actor, since, settings.zone, today, events)
     if name == "acknowledgements":
         return acknowledgement_report(session, actor, unit, settings.zone, today)
     raise KeyError(name)

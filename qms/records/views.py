@@ -36,11 +36,11 @@ def report_entries(user: PageUser) -> list[dict[str, object]]:
     if user.has(*FOLLOW_UP):
         entries.append({"name": "acknowledgements", "title": _("Acknowledgements by unit"),
                         "help": _("Who has read and acknowledged each document in force."),
-                        "formats": ("pdf", "csv"), "by_unit": True})
+                        "formats": ("pdf", "docx", "csv"), "by_unit": True})
     if user.has(*VIEW_AUDIT):
         entries.append({"name": "audit-trail", "title": _("Audit trail extract"),
                         "help": _("Every recorded action since the date you choose."),
-                        "formats": ("pdf", "csv"), "since": True})
+                        "formats": ("pdf", "docx", "csv"), "since": True})
     return entries
 
 

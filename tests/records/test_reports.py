@@ -122,7 +122,7 @@ def test_audit_trail_is_for_auditors(api, engine):
     rows = _csv(api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=2000-01-01"))
     assert rows[0][:4] == ["Số", "Thời gian", "Người thực hiện", "Hành động"]
     actions = [row[3] for row in rows[1:]]
-    assert "version.effective" in actions and "document.create" in actions
+    assert "Có hiệu lực" in actions and "Đăng ký tài liệu mới" in actions
     later = _csv(api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=2999-01-01"))
     assert later[1:] == []
     assert api.get("danhgia", f"{REPORTS}/audit-trail.csv?since=yesterday").status_code == 422
@@ -139,7 +139,7 @@ def test_an_audit_trail_since_an_end_of_the_calendar_is_answered(api):
     assert late.status_code == 200, late.text
     assert _csv(late)[1:] == []
     early = api.get("danhgia", f"{REPORTS}/audit-trail.csv", params={"since": "0001-01-01T00:00:00+14:00"})
-    assert "document.create" in [row[3] for row in _csv(early)[1:]]
+    assert "Đăng ký tài liệu mới" in [row[3] for row in _csv(early)[1:]]
     pdf = api.get("danhgia", f"{REPORTS}/audit-trail.pdf", params={"since": "9999-12-31T23:59:59-12:00"})
     assert pdf.status_code == 200
     assert "31/12/9999" in flat("\n".join(pdf_pages(pdf.content)))
@@ -155,7 +155,7 @@ def test_unknown_formats_and_anonymous_calls_are_refused(api, client, app):
                  "/api/v1/reports/audit-trail.csv", "/api/v1/reports/records-list.docx"):
         assert path in paths, path
     assert api.get("iso", f"{REPORTS}/master-list.xlsx").status_code == 404
-    assert api.get("iso", f"{REPORTS}/audit-trail.docx").status_code == 404
+    assert api.get("iso", f"{REPORTS}/audit-trail.xlsx").status_code == 404
     assert client.get(f"{REPORTS}/master-list.pdf").status_code == 401
 
 
@@ -210,3 +210,29 @@ def test_the_distribution_record_prints_every_status_in_vietnamese(api, people):
     for raw in ("superseded", "returned", "destroyed", "to_recall", "issued", "nhanvien"):
         assert raw not in text, raw
     assert "cá nhân: Vũ Văn Khánh, Đinh Thị Hương" in text
+
+
+def test_acknowledgements_as_docx_and_the_distribution_record_as_csv(api, make, people):
+    make.user("nv2", "staff", unit="CCHC", full_name="Trần Thị Bích")
+    publish_rich(api, steps=1)
+    response = api.post("iso", "/api/v1/documents/QT-01/versions/1/distribution", {
+        "units": ["CCHC"], "roles": [], "users": [], "due_days": 7, "paper_copies": [{"holder": "nhanvien"}]})
+    assert response.status_code in (200, 201), response.text
+    assert api.post("nhanvien", "/api/v1/documents/QT-01/versions/1/acknowledge").status_code == 200
+
+    docx = api.get("iso", f"{REPORTS}/acknowledgements.docx?unit=CCHC")
+    assert docx.status_code == 200, docx.text
+    document = open_docx(io.BytesIO(docx.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Trần Thị Bích" in cells and "Đã xác nhận" in cells and "Chưa xác nhận" in cells
+    headings = [paragraph.text for paragraph in document.paragraphs]
+    assert "Phòng Cải cách hành chính: 1/4 lượt đã xác nhận" in headings
+
+    rows = _csv(api.get("iso", "/api/v1/documents/QT-01/versions/1/distribution-record.csv"))
+    assert rows[0][:3] == ["Phần", "Thời gian", "Người phân phối"]
+    parts = {row[0] for row in rows[1:]} - {"Phần"}  # each part's table has its own header row
+    assert parts == {"1. Các lần phân phối", "2. Người nhận và xác nhận đã đọc", "3. Bản giấy có kiểm soát"}
+    recipients = {row[2]: row[7] for row in rows if row[0] == "2. Người nhận và xác nhận đã đọc"}
+    assert recipients["Trần Thị Bích"] == "Chưa xác nhận" and recipients["Vũ Văn Khánh"] == "Đã xác nhận"
+    refused = api.get("nhanvien", "/api/v1/documents/QT-01/versions/1/distribution-record.csv")
+    assert refused.status_code == 403
