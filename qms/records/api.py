@@ -9,12 +9,13 @@ event, so these GETs start as readers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from qms.clock import local_today
+from qms.dates import OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.records import reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["records"])
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"
-Since = Query(None, description="ISO date or time (agency time when without offset); "
+Since = Query(description="dd/mm/yyyy, ISO date or time (agency time when without offset); "
                                  "default: the 1st of this month")
 
 
@@ -65,7 +66,7 @@ def _distribution_record(fmt: str) -> Callable[..., Response]:
 
 
 def _report(name: str, fmt: str) -> Callable[..., Response]:
-    def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = None,
+    def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: OptionalDayStart = None,
                unit: str | None = None) -> Response:
         report = reports.build_report(session, user, settings, name, since=since, unit=unit or None)
         return file_response(reports.render_report(session, user, settings, report, fmt,  # type: ignore[arg-type]
@@ -73,7 +74,7 @@ def _report(name: str, fmt: str) -> Callable[..., Response]:
 
     if name == "audit-trail":
         def audit_endpoint(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                           since: datetime | None = Since) -> Response:
+                           since: Annotated[OptionalDayStart, Since] = None) -> Response:
             return render(session, user, settings, since=since)
         return audit_endpoint
     if name == "acknowledgements":
