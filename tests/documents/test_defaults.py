@@ -55,3 +55,16 @@ def test_what_the_drafter_chose_is_kept_when_the_form_comes_back(api, client):
     chosen = re.search(r'<option value="([^"]+)" selected>',
                        re.search(r'<select id="f-approver".*?</select>', refused.text, re.S).group(0))
     assert chosen and chosen.group(1) == "phogiamdoc"
+
+
+def test_a_withdrawal_and_a_periodic_review_propose_the_same_approver(api, client):
+    api.create_procedure()
+    api.fill("QT-01")
+    assert api.submit("QT-01", 1, reviewers=(), approver="giamdoc").status_code == 200
+    assert api.approve("QT-01", 1).status_code == 200
+    login(client, "iso")
+    for form_id in ("f-w-approver", "pr-approver"):
+        page = client.get("/documents/QT-01/versions/1" if form_id == "f-w-approver" else "/documents/QT-01")
+        select = re.search(rf'<select id="{form_id}".*?</select>', page.text, re.S)
+        assert select, form_id
+        assert '<option value="giamdoc" selected>' in select.group(0), form_id
