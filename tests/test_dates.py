@@ -99,3 +99,13 @@ def test_the_audit_trail_report_starts_on_a_day_typed_day_first(api, people):
     assert response.status_code == 200, response.text
     bad = api.get("danhgia", "/api/v1/reports/audit-trail.csv", params={"since": "13/13/2026"})
     assert bad.status_code == 422 and "since" in bad.json()["detail"]
+
+
+def test_the_audit_trail_filters_by_days_typed_day_first(client, people):
+    login(client, "danhgia")
+    page = client.get("/audit", params={"since": "01/01/2020", "until": f"{agency_today():%d/%m/%Y}"})
+    assert page.status_code == 200
+    field = re.search(r'<input name="since"[^>]*>', page.text).group(0)
+    assert 'value="01/01/2020"' in field and 'type="text"' in field, field
+    assert client.get("/audit", params={"since": "2020-01-01"}).status_code == 200
+    assert client.get("/audit", params={"since": "13/13/2020"}).status_code == 422

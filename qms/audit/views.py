@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from qms.audit import service
+from qms.dates import OptionalDay
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents.integrity import check_integrity
 from qms.pagination import Page
@@ -28,8 +29,8 @@ def audit_page(
     object: str | None = Query(None, max_length=200),
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     page: int = Query(1, ge=1, le=1_000_000),
 ) -> Response:
     zone = request.app.state.settings.zone
