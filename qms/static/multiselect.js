@@ -34,7 +34,6 @@
     var list = document.createElement("ul");
     list.className = "multiselect__list";
     list.id = id + "-list";
-    list.setAttribute("role", "group");
     filter.setAttribute("aria-controls", list.id);
     var status = document.createElement("small");
     status.className = "multiselect__status";
