@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from qms import i18n
+from qms import dates, i18n
 from qms.accounts.agency import agency_profile
 from qms.accounts.roles import role_label
 from qms.markup import render_markdown
@@ -58,6 +58,8 @@ def format_date(value: date | datetime | None) -> str:
 
 
 _env.filters["date"] = format_date
+_env.filters["day_input"] = dates.format_day
+_env.globals["date_pattern"] = dates.INPUT_PATTERN
 _env.filters["markdown"] = render_markdown
 _env.globals["role_label"] = role_label
 _env.globals["static_url"] = static_url

@@ -51,6 +51,9 @@ ACTIONS: dict[str, Words] = {
     "auth.login_failed": ("Failed sign-in", "Đăng nhập không thành công"),
     "auth.logout": ("Signed out", "Đăng xuất"),
     "auth.signing_password_failed": ("Wrong password when signing", "Nhập sai mật khẩu khi ký"),
+    "auth.throttled": ("Attempt held back after wrong passwords", "Tạm hoãn lần thử sau nhiều lần sai mật khẩu"),
+    "auth.password_change_failed": ("Wrong current password when changing it",
+                                    "Nhập sai mật khẩu hiện tại khi đổi mật khẩu"),
     "user.create": ("Account created", "Tạo tài khoản"),
     "user.update": ("Account changed", "Sửa thông tin tài khoản"),
     "user.activate": ("Account reactivated", "Mở lại tài khoản"),
@@ -224,6 +227,7 @@ FIELDS: dict[str, Words] = {
     "unmapped": ("Paragraphs not placed", "Số đoạn chưa xếp được"),
     "unsigned": ("Without signed original", "Chưa có bản ký số"),
     "username": ("Account", "Tài khoản"),
+    "wait_seconds": ("Wait (seconds)", "Thời gian chờ (giây)"),
     "users": ("People", "Cá nhân"),
     "version": ("Revision", "Lần ban hành"),
     "years": ("Years", "Số năm"),
@@ -231,7 +235,9 @@ FIELDS: dict[str, Words] = {
 }
 
 #: Where a field holds a yes/no or a count instead of its usual value.
-BOOL_FIELDS: dict[str, Words] = {"email": ("Has an e-mail address", "Có địa chỉ thư điện tử")}
+BOOL_FIELDS: dict[str, Words] = {"email": ("Has an e-mail address", "Có địa chỉ thư điện tử"),
+                                  "known_device": ("From a browser signed in before",
+                                                   "Từ trình duyệt đã đăng nhập trước đó")}
 COUNT_FIELDS: dict[str, Words] = {"overdue": ("Overdue documents", "Số tài liệu quá hạn")}
 #: Digests shortened on the page (the exports keep them whole).
 HASH_FIELDS = frozenset({"content_hash", "sha256", "certificate"})
@@ -249,6 +255,8 @@ OBJECT_FIELDS: dict[tuple[str, str], Words] = {
 VALUES: dict[str, Words] = {
     "web": ("web page", "trang web"),
     "api": ("API", "API"),
+    "signing": ("signing prompt", "ô mật khẩu khi ký"),
+    "password_change": ("password change", "đổi mật khẩu"),
     "email": ("e-mail", "thư điện tử"),
     "bad_credentials": ("wrong user name or password", "sai tên đăng nhập hoặc mật khẩu"),
     "inactive": ("account locked", "tài khoản đã bị khóa"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -13,6 +12,7 @@ from sqlmodel import Session
 from qms.accounts.models import User
 from qms.audit import labels, service
 from qms.audit.models import AuditEvent
+from qms.dates import OptionalDay
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents.integrity import check_integrity
 from qms.pagination import Page
@@ -41,8 +41,8 @@ def audit_page(
     document: str | None = Query(None, max_length=40),
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     page: int = Query(1, ge=1, le=1_000_000),
 ) -> Response:
     zone = request.app.state.settings.zone

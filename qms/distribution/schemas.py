@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from qms.dates import Day
 from qms.text import Text
 
 
@@ -88,7 +89,7 @@ class AcknowledgementSummary(BaseModel):
 
 class RecallRecord(BaseModel):
     outcome: str = Field(pattern="^(returned|destroyed)$")
-    on: date
+    on: Day
     note: Text = Field("", max_length=500)
 
 

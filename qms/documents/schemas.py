@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from qms.dates import Day, OptionalDay
 from qms.i18n import _
 from qms.markup import nfc
 from qms.text import Text
@@ -33,7 +34,7 @@ class ExternalInfo(BaseModel):
 
     number: Text | None = Field(default=None, max_length=80)
     issuer: Text | None = Field(default=None, max_length=200)
-    issued_on: date | None = None
+    issued_on: OptionalDay = None
     status: Literal["in_force", "amended", "expired"] | None = None
     replaced_by: Text | None = Field(default=None, max_length=120)
 
@@ -126,7 +127,7 @@ class VersionUpdate(BaseModel):
     steps: list[Step] | None = Field(default=None, max_length=MAX_STEPS)
     change_summary: Text | None = Field(default=None, max_length=5000)
     changed_sections: Text | None = Field(default=None, max_length=300)
-    effective_date: date | None = None
+    effective_date: OptionalDay = None
 
 
 class NewVersion(BaseModel):
@@ -159,8 +160,8 @@ class WithdrawalRequest(BaseModel):
 
 class DelegationCreate(BaseModel):
     delegate: str = Field(min_length=1, max_length=64)
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     note: Text = Field(default="", max_length=300)
     #: The caller, if given at all: nobody records a delegation for someone else.
     delegator: str | None = Field(default=None, max_length=64)

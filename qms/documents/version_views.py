@@ -16,7 +16,7 @@ from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import service as distribution
-from qms.documents import access, panels, read, service, workflow
+from qms.documents import access, defaults, panels, read, service, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.integrity import version_problems
@@ -71,6 +71,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
         "reviewer_choices": read.people_with_roles(session, {Role.REVIEWER, Role.APPROVER}),
         "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
+        "usual_approver": defaults.usual_approver(session, document, drafter=detail.drafter),
         "errors": errors or {}, "action_error": action_error, "values": values or {},
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),

@@ -11,6 +11,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
 from qms.accounts.units import unit_choices
 from qms.documents import access, panels
+from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
 from qms.documents.read import people_with_roles
 from qms.library import change_requests, external, records_register, reviews
@@ -86,6 +87,8 @@ def review_panel(session: Session, actor: Principal, document: Document,
         "can_record": actor.has(*access.MANAGE_DOCUMENTS),
         "approvers": people_with_roles(session, {Role.APPROVER})
         if actor.has(*access.MANAGE_DOCUMENTS) else [],
+        "usual_approver": usual_approver(session, document, drafter=actor.username)
+        if actor.has(*access.MANAGE_DOCUMENTS) else None,
     })
 
 

@@ -9,13 +9,14 @@ event, so these GETs start as readers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
+from qms.dates import OptionalDay, OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.records import reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["records"])
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"
-Since = Query(None, description="ISO date or time (agency time when without offset); "
+Since = Query(description="dd/mm/yyyy, ISO date or time (agency time when without offset); "
                                  "default: the 1st of this month")
 
 
@@ -66,7 +67,7 @@ def _distribution_record(fmt: str) -> Callable[..., Response]:
 
 
 def _report(name: str, fmt: str) -> Callable[..., Response]:
-    def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = None,
+    def render(session: SessionDep, user: CurrentUser, settings: SettingsDep, since: OptionalDayStart = None,
                unit: str | None = None, events: EventFilter | None = None) -> Response:
         report = reports.build_report(session, user, settings, name, since=since, unit=unit or None,
                                       events=events)
@@ -75,8 +76,10 @@ def _report(name: str, fmt: str) -> Callable[..., Response]:
 
     if name == "audit-trail":
         def audit_endpoint(
-            session: SessionDep, user: CurrentUser, settings: SettingsDep, since: datetime | None = Since,
-            until: date | None = Query(None, description="the last day included (agency time)"),
+            session: SessionDep, user: CurrentUser, settings: SettingsDep,
+            since: Annotated[OptionalDayStart, Since] = None,
+            until: Annotated[OptionalDay, Query(description="the last day included, dd/mm/yyyy or ISO "
+                                                            "(agency time)")] = None,
             actor: str | None = Query(None, max_length=64, description="who acted (user name)"),
             document: str | None = Query(None, max_length=40,
                                          description="a document code: events on it and its revisions"),

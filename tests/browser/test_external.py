@@ -22,7 +22,7 @@ def test_a_new_external_document_takes_its_number_on_the_new_document_form(perso
         iso.fill("#f-title", "Thông tư hướng dẫn về văn thư điện tử")
         iso.fill("#f-number", "01/2026/TT-BNV")
         iso.fill("#f-issuer", "Bộ Nội vụ")
-        iso.fill("#f-issued_on", "2026-01-05")
+        iso.fill("#f-issued_on", "05/01/2026")
         with iso.expect_navigation():
             iso.click("form.narrow button[type=submit]")
         iso.goto("/documents/TLBN-90")

@@ -116,7 +116,7 @@ def test_copies_of_a_superseded_version_are_recalled(api, client, published, rea
     login(client, "iso")
     recalls = client.get("/distribution/recalls")
     assert "Trần Thị Ánh" in recalls.text
-    today = re.search(r'name="on" value="([0-9-]+)"', recalls.text).group(1)
+    today = re.search(r'name="on"[^>]* value="([0-9]{2}/[0-9]{2}/[0-9]{4})"', recalls.text).group(1)
     response = post_form(client, f"{VERSION}/paper-copies/1/recall",
                          {"outcome": "destroyed", "on": today, "next": "/distribution/recalls"})
     assert response.status_code == 303
