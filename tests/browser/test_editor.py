@@ -1,0 +1,120 @@
+"""The draft editor in Chromium: formatting with the toolbar and the keyboard, the server's
+preview following the typing, and steps moved by keyboard and saved in their new order."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _new_draft(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/documents/new")
+    page.fill("#f-code", code)
+    page.fill("#f-title", "Quy trình giải quyết khiếu nại, tố cáo")
+    page.select_option("#f-kind", "procedure")
+    with page.expect_navigation():
+        page.click("form.narrow button[type=submit]")
+    assert page.url.endswith(f"/documents/{code}/versions/1/edit")
+
+
+def test_toolbar_and_shortcuts_write_markdown_and_the_preview_follows(person, screenshot_dir):
+    with person("iso") as iso:
+        _new_draft(iso, "QT-31")
+        bar = iso.get_by_role("toolbar", name="Định dạng: Mục đích")
+        assert bar.is_visible()
+
+        purpose = iso.locator("#f-purpose")
+        purpose.click()
+        iso.keyboard.type("Quy định cách ")
+        iso.keyboard.press("Control+b")
+        iso.keyboard.type("tiếp nhận")
+        iso.keyboard.press("End")
+        iso.keyboard.type(" đơn thư của công dân.")
+        assert purpose.input_value() == "Quy định cách **tiếp nhận** đơn thư của công dân."
+        iso.locator("#preview-purpose strong", has_text="tiếp nhận").wait_for()
+
+        content = iso.locator("#f-content")
+        content.fill("Tiếp nhận đơn\nPhân loại, xử lý đơn\nTrả lời công dân")
+        content.press("Control+a")
+        content_bar = iso.get_by_role("toolbar", name="Định dạng: Nội dung")
+        content_bar.get_by_role("button", name="Danh sách đánh số").click()
+        assert content.input_value() == "1. Tiếp nhận đơn\n2. Phân loại, xử lý đơn\n3. Trả lời công dân"
+        iso.locator("#preview-content ol li").nth(2).wait_for()
+        assert iso.locator("#preview-content ol li").all_inner_texts() == [
+            "Tiếp nhận đơn", "Phân loại, xử lý đơn", "Trả lời công dân"]
+
+        content.press("Control+Home")
+        iso.keyboard.type("Các bước\n")
+        iso.keyboard.press("ArrowUp")
+        content_bar.get_by_role("button", name="Tiêu đề mục").click()
+        assert content.input_value().startswith("### Các bước\n1. Tiếp nhận đơn")
+        iso.locator("#preview-content h3", has_text="Các bước").wait_for()
+
+        iso.locator("section.editor-section").first.screenshot(path=screenshot_dir / "editor-toolbar.png")
+        iso.screenshot(path=screenshot_dir / "editor-page.png", full_page=True)
+
+        with iso.expect_navigation():
+            iso.click("button[name=then][value=stay]:not(.visually-hidden)")
+        assert iso.locator("#f-purpose").input_value() == "Quy định cách **tiếp nhận** đơn thư của công dân."
+
+
+def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screenshot_dir):
+    with person("iso") as iso:
+        _new_draft(iso, "QT-32")
+        iso.fill("#f-purpose", "Quy định trình tự giải quyết khiếu nại.")
+        tasks = ["Tiếp nhận, phân loại đơn", "Xác minh nội dung khiếu nại", "Ban hành quyết định giải quyết"]
+        for n, task in enumerate(tasks):
+            iso.click("button.add-step")
+            iso.locator("textarea[name=step_task]").nth(n).wait_for()
+            iso.locator("textarea[name=step_task]").nth(n).fill(task)
+            iso.locator("input[name=step_responsibility]").nth(n).fill("Thanh tra Sở")
+
+        # Alt+Up in the third step's task moves the step, and the caret goes with it.
+        iso.locator("textarea[name=step_task]").nth(2).focus()
+        iso.keyboard.press("Alt+ArrowUp")
+        iso.wait_for_function(
+            "document.querySelectorAll('textarea[name=step_task]')[1].value.startsWith('Ban hành')")
+        iso.wait_for_function("document.activeElement.name === 'step_task'")
+        assert iso.evaluate("document.activeElement.value") == "Ban hành quyết định giải quyết"
+
+        # The row's "move up" button by keyboard: Enter, and the focus stays on the moved step.
+        iso.get_by_role("button", name="Chuyển bước 2 lên").focus()
+        iso.keyboard.press("Enter")
+        iso.wait_for_function(
+            "document.querySelectorAll('textarea[name=step_task]')[0].value.startsWith('Ban hành')")
+        iso.wait_for_function("document.activeElement.getAttribute('aria-label') === 'Chuyển bước 1 xuống'")
+
+        iso.get_by_role("button", name="Xóa bước 3").click()
+        iso.wait_for_function("document.querySelectorAll('textarea[name=step_task]').length === 2")
+        iso.locator("#steps-editor").screenshot(path=screenshot_dir / "editor-steps.png")
+
+        with iso.expect_navigation():
+            iso.click("button[name=then][value=stay]:not(.visually-hidden)")
+        saved = iso.locator("textarea[name=step_task]").evaluate_all("areas => areas.map(a => a.value)")
+        assert saved == ["Ban hành quyết định giải quyết", "Tiếp nhận, phân loại đơn"]
+        labels = iso.locator("input[name=step_step]").evaluate_all("inputs => inputs.map(i => i.value)")
+        assert labels == ["B1", "B2"]
+
+
+def test_without_javascript_the_row_buttons_and_enter_still_work(person):
+    with person("iso", java_script_enabled=False) as iso:
+        _new_draft(iso, "QT-33")
+        assert not iso.get_by_role("toolbar").first.is_visible(), "no buttons that would do nothing"
+        iso.fill("#f-purpose", "Quy định việc tiếp công dân.")
+        for _ in range(2):
+            with iso.expect_navigation():
+                iso.click("button.add-step")
+        iso.locator("textarea[name=step_task]").nth(0).fill("Đón tiếp, kiểm tra giấy tờ")
+        iso.locator("textarea[name=step_task]").nth(1).fill("Ghi sổ tiếp công dân")
+        with iso.expect_navigation():
+            iso.get_by_role("button", name="Chuyển bước 2 lên").click()
+        tasks = iso.locator("textarea[name=step_task]").evaluate_all("areas => areas.map(a => a.value)")
+        assert tasks == ["Ghi sổ tiếp công dân", "Đón tiếp, kiểm tra giấy tờ"]
+        assert iso.input_value("#f-purpose") == "Quy định việc tiếp công dân.", "what was typed is kept"
+
+        with iso.expect_navigation():
+            iso.locator("#f-changed_sections").press("Enter")
+        assert "Đã lưu bản dự thảo" in iso.locator(".flash").first.inner_text()
+        tasks = iso.locator("textarea[name=step_task]").evaluate_all("areas => areas.map(a => a.value)")
+        assert tasks == ["Ghi sổ tiếp công dân", "Đón tiếp, kiểm tra giấy tờ"]
