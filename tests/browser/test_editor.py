@@ -25,6 +25,11 @@ def test_toolbar_and_shortcuts_write_markdown_and_the_preview_follows(person, sc
         assert bar.is_visible()
 
         purpose = iso.locator("#f-purpose")
+        # Typed in the page's own sans font: a monospace fallback (DejaVu Sans Mono on Linux)
+        # sets Vietnamese tone marks beside their letters.
+        fonts = iso.evaluate("[getComputedStyle(document.querySelector('#f-purpose')).fontFamily,"
+                             " getComputedStyle(document.body).fontFamily]")
+        assert fonts[0] == fonts[1] and "mono" not in fonts[0].lower()
         purpose.click()
         iso.keyboard.type("Quy định cách ")
         iso.keyboard.press("Control+b")
