@@ -39,6 +39,14 @@ def test_toolbar_and_shortcuts_write_markdown_and_the_preview_follows(person, sc
         assert purpose.input_value() == "Quy định cách **tiếp nhận** đơn thư của công dân."
         iso.locator("#preview-purpose strong", has_text="tiếp nhận").wait_for()
 
+        # A toolbar change is one step of the browser's own undo.
+        purpose.evaluate(
+            "area => area.setSelectionRange(area.value.indexOf('công dân'), area.value.length - 1)")
+        bar.get_by_role("button", name="Chữ nghiêng").click()
+        assert purpose.input_value() == "Quy định cách **tiếp nhận** đơn thư của *công dân*."
+        iso.keyboard.press("Control+z")
+        assert purpose.input_value() == "Quy định cách **tiếp nhận** đơn thư của công dân."
+
         content = iso.locator("#f-content")
         content.fill("Tiếp nhận đơn\nPhân loại, xử lý đơn\nTrả lời công dân")
         content.press("Control+a")

@@ -164,3 +164,10 @@ def test_the_editor_offers_a_formatting_toolbar_and_still_posts_what_is_saved(ap
     again = api.get("iso", "/api/v1/documents/QT-01/versions/1").json()
     assert (again["sections"], again["steps"]) == (saved["sections"], saved["steps"])
     assert again["sections"]["purpose"] == "Quy định **cách** tiếp nhận hồ sơ.", "Markdown is kept as typed"
+
+
+def test_an_empty_steps_table_says_how_to_start_it(api, client):
+    api.create_procedure()
+    login(client, "iso")
+    page = client.get(EDIT).text
+    assert 'Chưa có bước nào: nhấn "Thêm bước" để bắt đầu bảng.' in page
