@@ -131,3 +131,42 @@ def test_without_javascript_the_row_buttons_and_enter_still_work(person):
         assert "Đã lưu bản dự thảo" in iso.locator(".flash").first.inner_text()
         tasks = iso.locator("textarea[name=step_task]").evaluate_all("areas => areas.map(a => a.value)")
         assert tasks == ["Ghi sổ tiếp công dân", "Đón tiếp, kiểm tra giấy tờ"]
+
+
+def test_a_table_of_a_section_is_edited_as_a_grid_and_stays_markdown(person, screenshot_dir):
+    with person("iso") as iso:
+        _new_draft(iso, "QT-34")
+        records = iso.locator("#f-records")
+        records.fill("Các hồ sơ sau được lưu:\n\n"
+                     "| TT | Tên hồ sơ | Thời gian lưu |\n|---|---|---|\n| 1 | Sổ tiếp công dân | 10 năm |")
+        records.evaluate("area => area.setSelectionRange(area.value.indexOf('Sổ'), area.value.indexOf('Sổ'))")
+        bar = iso.get_by_role("toolbar", name="Định dạng: Hồ sơ cần lưu")
+        bar.get_by_role("button", name="Bảng").click()
+
+        grid = iso.get_by_role("region", name="Bảng trong mục Hồ sơ cần lưu")
+        assert grid.get_by_role("textbox", name="Dòng 1, cột 2").input_value() == "Sổ tiếp công dân"
+        grid.get_by_role("textbox", name="Dòng 1, cột 3").fill("Vĩnh viễn | lưu tại Văn phòng")
+        grid.get_by_role("textbox", name="Dòng 1, cột 3").press("Enter")
+        iso.keyboard.type("Biên bản tiếp công dân")
+        assert iso.evaluate("document.activeElement.getAttribute('aria-label')") == "Dòng 2, cột 3"
+        grid.get_by_role("textbox", name="Dòng 2, cột 2").fill("Đơn thư, tài liệu kèm theo")
+        grid.screenshot(path=screenshot_dir / "editor-table.png")
+        grid.get_by_role("button", name="Hoàn tất").click()
+        assert not grid.is_visible()
+
+        assert records.input_value() == (
+            "Các hồ sơ sau được lưu:\n\n"
+            "| TT | Tên hồ sơ | Thời gian lưu |\n|---|---|---|\n"
+            "| 1 | Sổ tiếp công dân | Vĩnh viễn \\| lưu tại Văn phòng |\n"
+            "|  | Đơn thư, tài liệu kèm theo | Biên bản tiếp công dân |")
+        iso.locator("#preview-records td", has_text="Đơn thư, tài liệu kèm theo").wait_for()
+        assert iso.locator("#preview-records td").nth(2).inner_text() == "Vĩnh viễn | lưu tại Văn phòng"
+
+        # Where there is no table, the button starts one on lines of its own.
+        forms = iso.locator("#f-forms")
+        forms.fill("Biểu mẫu sử dụng:")
+        forms.press("End")
+        iso.get_by_role("toolbar", name="Định dạng: Biểu mẫu").get_by_role("button", name="Bảng").click()
+        iso.get_by_role("region", name="Bảng trong mục Biểu mẫu").get_by_role(
+            "textbox", name="Tiêu đề cột 1").fill("Mã biểu mẫu")
+        assert forms.input_value() == "Biểu mẫu sử dụng:\n\n| Mã biểu mẫu | Cột 2 |\n|---|---|\n|  |  |"
