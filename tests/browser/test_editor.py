@@ -102,6 +102,11 @@ def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screens
         iso.wait_for_function("document.querySelectorAll('textarea[name=step_task]').length === 2")
         iso.locator("#steps-editor").screenshot(path=screenshot_dir / "editor-steps.png")
 
+        # On a phone the table scrolls inside its frame; the page itself does not go sideways.
+        iso.set_viewport_size({"width": 390, "height": 844})
+        assert iso.evaluate("document.documentElement.scrollWidth") <= 390
+        iso.set_viewport_size({"width": 1280, "height": 900})
+
         with iso.expect_navigation():
             iso.click("button[name=then][value=stay]:not(.visually-hidden)")
         saved = iso.locator("textarea[name=step_task]").evaluate_all("areas => areas.map(a => a.value)")
