@@ -122,6 +122,10 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
     if op := str(form.get("op", "")):
         # A row button of the steps table pressed without JavaScript: the page comes back with
         # the rows changed and everything typed kept; saving stays a separate, deliberate step.
+        _document, version = service.load_version_to_edit(session, user, code, rev)
+        if version.status != "draft":
+            return redirect(_url(code.upper(), rev), request,
+                            _("Only a draft can be edited; this version is frozen."), "warning")
         steps, focus = steps_editing.apply(steps, op)
         return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
                        focus=focus)

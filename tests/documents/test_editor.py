@@ -171,3 +171,14 @@ def test_an_empty_steps_table_says_how_to_start_it(api, client):
     login(client, "iso")
     page = client.get(EDIT).text
     assert 'Chưa có bước nào: nhấn "Thêm bước" để bắt đầu bảng.' in page
+
+
+def test_a_step_button_of_a_version_frozen_meanwhile_leads_to_the_version(api, client):
+    form = _draft(api, client)
+    assert api.submit("QT-01", 1).status_code == 200
+
+    response = _post(client, form.fields, op="up:1")
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/documents/QT-01/versions/1"
+    assert _saved_steps(api) == ["Tiếp nhận hồ sơ", "Thẩm định, đề xuất", "Xem xét, ký duyệt"]
