@@ -175,3 +175,37 @@ def test_a_table_of_a_section_is_edited_as_a_grid_and_stays_markdown(person, scr
         iso.get_by_role("region", name="Bảng trong mục Biểu mẫu").get_by_role(
             "textbox", name="Tiêu đề cột 1").fill("Mã biểu mẫu")
         assert forms.input_value() == "Biểu mẫu sử dụng:\n\n| Mã biểu mẫu | Cột 2 |\n|---|---|\n|  |  |"
+
+
+def test_toolbar_buttons_take_their_markup_off_again(person):
+    with person("iso") as iso:
+        _new_draft(iso, "QT-35")
+        scope = iso.locator("#f-scope")
+        bar = iso.get_by_role("toolbar", name="Định dạng: Phạm vi")
+        scope.fill("Áp dụng tại Văn phòng Sở\nvà các phòng chuyên môn")
+
+        def select(start: str, end: str | None = None) -> None:
+            scope.evaluate("(area, [a, b]) => area.setSelectionRange(area.value.indexOf(a),"
+                           " b === null ? area.value.length : area.value.indexOf(b) + b.length)",
+                           [start, end])
+
+        select("Văn phòng Sở", "Văn phòng Sở")
+        scope.press("Control+b")
+        assert scope.input_value() == "Áp dụng tại **Văn phòng Sở**\nvà các phòng chuyên môn"
+        scope.press("Control+b")
+        assert scope.input_value() == "Áp dụng tại Văn phòng Sở\nvà các phòng chuyên môn"
+
+        select("Áp dụng")
+        bar.get_by_role("button", name="Danh sách gạch đầu dòng").click()
+        assert scope.input_value() == "- Áp dụng tại Văn phòng Sở\n- và các phòng chuyên môn"
+        select("- Áp dụng")
+        bar.get_by_role("button", name="Danh sách gạch đầu dòng").click()
+        assert scope.input_value() == "Áp dụng tại Văn phòng Sở\nvà các phòng chuyên môn"
+
+        # Arrow keys move along the toolbar: one Tab stop for all its buttons.
+        bar.get_by_role("button", name="Tiêu đề mục").focus()
+        iso.keyboard.press("ArrowRight")
+        iso.keyboard.press("ArrowRight")
+        assert iso.evaluate("document.activeElement.getAttribute('aria-label')") == "Danh sách đánh số"
+        iso.keyboard.press("Enter")
+        assert scope.input_value().startswith("1. ")
