@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from html import escape
 from typing import Annotated
@@ -16,7 +15,7 @@ from qms.clock import local_today
 from qms.db import roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import service as distribution
-from qms.documents import access, defaults, panels, read, service, workflow
+from qms.documents import access, defaults, panels, read, service, steps_editing, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.integrity import version_problems
@@ -35,8 +34,6 @@ router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
 STEP_FIELDS = ("step", "responsibility", "task", "duration", "output")
 MAX_PREVIEW = 200_000
-#: Step labels the editor numbers itself ("B1", "B2" … or blank); others are left as typed.
-_AUTO_LABEL = re.compile(r"^(B\d+)?$")
 
 
 def _url(code: str, rev: int, suffix: str = "") -> str:
@@ -93,7 +90,7 @@ async def version_page(code: str, rev: int, request: Request, session: SessionDe
 def _editor(request: Request, session: SessionDep, user: PageUser, code: str, rev: int, *,
             values: dict[str, str] | None = None, steps: list[Step] | None = None,
             etag: str | None = None, errors: dict[str, str] | None = None, stale: bool = False,
-            status_code: int = 200) -> Response:
+            focus: steps_editing.Focus | None = None, status_code: int = 200) -> Response:
     document, version = service.load_version_to_edit(session, user, code, rev)
     return render(request, "documents/edit.html", {
         "document": document, "version": version, "sections": SECTIONS,
@@ -103,7 +100,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
                              if version.effective_date else ""},
         "steps": steps if steps is not None else steps_of(session, version.id),
         "etag": etag or etag_of(version), "errors": errors or {}, "stale": stale,
-        "code": document.code, "rev": version.revision,
+        "code": document.code, "rev": version.revision, "focus": focus,
     }, status_code=status_code)
 
 
@@ -123,6 +120,16 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
                                                           "effective_date")}
     steps = _steps_from_form(form)
     etag = str(form.get("etag", ""))
+    if op := str(form.get("op", "")):
+        # A row button of the steps table pressed without JavaScript: the page comes back with
+        # the rows changed and everything typed kept; saving stays a separate, deliberate step.
+        _document, version = service.load_version_to_edit(session, user, code, rev)
+        if version.status != "draft":
+            return redirect(_url(code.upper(), rev), request,
+                            _("Only a draft can be edited; this version is frozen."), "warning")
+        steps, focus = steps_editing.apply(steps, op)
+        return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
+                       focus=focus)
     try:
         update = parse(VersionUpdate, {
             "sections": parse(Sections, {name: values[name] for name in SECTIONS}).model_dump(),
@@ -147,21 +154,9 @@ def steps_table(code: str, rev: int, request: Request, session: SessionDep, user
                 form: FormDep) -> Response:
     """Add, remove or move a row of the steps table being edited; nothing is saved yet."""
     service.load_version(session, user, code, rev)
-    steps = _steps_from_form(form)
-    operation, _sep, raw_index = str(form.get("op", "")).partition(":")
-    index = int(raw_index) if raw_index.isdigit() else -1
-    if operation == "add":
-        position = index + 1 if 0 <= index < len(steps) else len(steps)
-        steps.insert(position, Step(step=f"B{len(steps) + 1}"))
-    elif operation == "remove" and 0 <= index < len(steps):
-        steps.pop(index)
-    elif operation == "up" and 0 < index < len(steps):
-        steps[index - 1], steps[index] = steps[index], steps[index - 1]
-    elif operation == "down" and 0 <= index < len(steps) - 1:
-        steps[index + 1], steps[index] = steps[index], steps[index + 1]
-    if all(_AUTO_LABEL.match(step.step) for step in steps):
-        steps = [step.model_copy(update={"step": f"B{n}"}) for n, step in enumerate(steps, start=1)]
-    return render(request, "documents/_steps_editor.html", {"steps": steps, "code": code.upper(), "rev": rev})
+    steps, focus = steps_editing.apply(_steps_from_form(form), str(form.get("op", "")))
+    return render(request, "documents/_steps_editor.html",
+                  {"steps": steps, "focus": focus, "code": code.upper(), "rev": rev})
 
 
 @router.post("/documents/preview")
