@@ -25,7 +25,7 @@ from qms.documents.service import create_document, create_version, update_versio
 from qms.errors import ValidationFailed
 from qms.forms import parse
 from qms.i18n import _
-from qms.library.docx_reader import ParsedProcedure, UnreadableDocx, read_docx
+from qms.library.docx_reader import ParsedProcedure, Unplaced, UnreadableDocx, read_docx
 from qms.library.uploads import DOCX, UnsupportedFile, check_size, detect, display_name
 from qms.storage import sha256_of
 
@@ -35,7 +35,7 @@ class Imported:
     code: str
     revision: int
     title: str
-    unmapped: list[str]
+    unmapped: list[Unplaced]
 
 
 def read_upload(settings: Settings, filename: str, data: bytes) -> ParsedProcedure:
@@ -62,7 +62,8 @@ def read_upload(settings: Settings, filename: str, data: bytes) -> ParsedProcedu
 def _code(parsed: ParsedProcedure, given: str | None) -> str:
     code = (given or parsed.code or "").strip().upper()
     if not code:
-        raise ValidationFailed("code", _("The document shows no code (Mã số) on its cover; give the code."))
+        raise ValidationFailed("code", _("The cover shows no code (Mã số, Mã hiệu or Ký hiệu); type the "
+                                         "code of the document."))
     if not CODE_PATTERN.match(code):
         raise ValidationFailed("code", _("Use capital letters, digits, '.', '_' and '-' (e.g. QT-01 or "
                                          "BM-QT01-01)."))
@@ -93,7 +94,7 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
         version = create_version(session, actor, code)
         if parsed.revision and parsed.revision != version.revision:
             parsed.note(_("The cover shows revision %(cover)s; the draft is revision %(rev)s.",
-                          cover=f"{parsed.revision:02d}", rev=f"{version.revision:02d}"))
+                          cover=f"{parsed.revision:02d}", rev=f"{version.revision:02d}"), _("on the cover"))
     summary = next((line.change_summary for line in parsed.history if line.revision == version.revision), "")
     update = parse(VersionUpdate, {
         "sections": parse(Sections, parsed.sections).model_dump(),
@@ -116,8 +117,8 @@ def _history(session: Session, document: Document, version: Version, parsed: Par
         if line.revision >= version.revision or line.revision in seen:
             continue
         if line.effective_date is None:
-            parsed.note(_("Change history, revision %(rev)s: no date, not imported.",
-                          rev=f"{line.revision:02d}"))
+            parsed.note(_("Revision %(rev)s has no date and was not imported.", rev=f"{line.revision:02d}"),
+                        _("in the change-history table"))
             continue
         seen.add(line.revision)
         session.add(RevisionHistory(document_id=document.id, revision=line.revision,

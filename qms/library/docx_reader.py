@@ -4,42 +4,96 @@ Only text is read: paragraphs and table cells of the body and of the page header
 package has already been checked (a plain DOCX, no macros, no ZIP bomb); python-docx
 parses its XML without resolving entities, and nothing embedded is opened or run.
 
-- Headings are the paragraphs that name a standard section ("1. Mục đích", "MỤC ĐÍCH",
-  the same aliases as the procedure source format), whatever their style.
-- A table whose header names "Bước" and "Trách nhiệm" becomes the steps table (5 columns).
+Word files are read as agencies write them:
+
+- Headings are matched by their words, without accents or case, numbered in Arabic
+  ("1.", "2)") or Roman ("I.", "II -") figures, by Word's own numbering, or not at all
+  (then the paragraph must look like a heading: a heading style, bold or capitals).
+  Variants count: "Phạm vi áp dụng", "Thuật ngữ và định nghĩa", "ĐỊNH NGHĨA/VIẾT TẮT",
+  "Các từ viết tắt", "Hồ sơ cần lưu", … "Phụ lục" is a part of its own: annexes are
+  attached files in the library, so its text is listed, not merged into the records.
+- The cover (a table or lines before the first heading, or the page header) gives the code
+  ("Mã số", "Mã hiệu", "Ký hiệu"), the revision ("Lần ban hành", "Lần sửa đổi") and the
+  title, from whichever cell holds them.
+- A table whose header names a task column and a step or responsibility column becomes the
+  steps table, its columns found by their words in any order ("TT", "Bước", "Trình tự",
+  "Trách nhiệm", "Người thực hiện", "Nội dung công việc", "Thời gian", "Biểu mẫu/Hồ sơ",
+  "Kết quả").
 - A table whose header names the revision and the date becomes the change history.
-- "Mã số/Mã hiệu: QT-01" and "Lần ban hành: 02" (body or page header) give the code and
-  revision; the first line that reads as a title ("QUY TRÌNH …") gives the title.
-- Whatever else could not be placed is reported, a line each.
+- Bullets and numbering, typed or Word's own, become Markdown lists.
+- Whatever else could not be placed is reported, a line each, with where it was.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from docx import Document as open_docx
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qms.documents.models import SECTIONS
-from qms.documents.placement import STEPS_HEADINGS, is_steps_marker
+from qms.documents.placement import STEPS_HEADINGS, heading_key, is_steps_marker
 from qms.documents.schemas import Step
-from qms.documents.source import SECTION_HEADINGS
+from qms.i18n import _
 from qms.markup import nfc
 from qms.search import fold
 
 MAX_UNMAPPED = 50
 MAX_HEADING_CHARS = 90
-_NUMBERING = re.compile(r"^\s*(?:[0-9]+|[IVXivx]+|[a-zA-Z])(?:\.[0-9]+)*[.)/]?\s+")
-_CODE = re.compile(r"\b(?:ma so|ma hieu|ma tai lieu|so hieu|ky hieu)\s*:?\s*(\S+)")
-_REVISION = re.compile(r"\b(?:lan ban hanh|lan sua doi|phien ban)\s*:?\s*0*(\d{1,3})\b")
+ANNEX = "annex"
+#: "1.", "II -", "A)", "Phần I:", "Mục 2." before a heading's words (folded text)
+_NUMBERING = re.compile(r"^\s*(?:(?:phan|muc|dieu|chuong)\s+)?"
+                        r"([0-9]{1,2}(?:\.[0-9]{1,2})*|[ivx]{1,5}|[a-h])(?:\s*[.):/-]\s*|\s+)")
+_CODE = re.compile(r"\b(?:ma so|ma hieu|ma tai lieu|so hieu|ky hieu|ma quy trinh)\s*[:.]?\s*"
+                   r"([a-z0-9][a-z0-9._-]*)")
+_REVISION = re.compile(r"\b(?:lan ban hanh|lan sua doi|lan soat xet|phien ban)\s*[:.]?\s*0*(\d{1,3})\b")
+_COVER_FACTS = re.compile(r"\b(?:ngay hieu luc|ngay ban hanh|ngay co hieu luc|trang\s*[:.]?\s*\d|so trang)\b")
 _CODE_VALUE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
 _DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _TITLE_WORDS = ("quy trinh", "huong dan", "so tay", "chinh sach", "muc tieu", "quy dinh", "quy che")
 _SIGN_OFF = ("nguoi soan thao", "nguoi xem xet", "nguoi phe duyet", "soan thao", "phe duyet")
+_BULLET = re.compile(r"^[-–—•●○■□▪◦➢►✓+*\uf0b7\uf0a7\uf0d8\uf076\uf0fc]\s*")
+_ORDERED = re.compile(r"^(\d{1,3})[.)]\s+")
+_SUB_HEADING = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S.{0,80}$")
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+
+#: the words of each part's heading, after its numbering; a heading may join several with
+#: "và", "/", ",", "&" ("Thuật ngữ và định nghĩa", "ĐỊNH NGHĨA/VIẾT TẮT")
+_HEADING_WORDS: dict[str, tuple[str, ...]] = {
+    "purpose": ("muc dich", "muc dich yeu cau", "muc dich ban hanh"),
+    "scope": ("pham vi", "pham vi ap dung", "pham vi dieu chinh", "doi tuong ap dung", "doi tuong"),
+    "references": ("tai lieu vien dan", "tai lieu tham khao", "tai lieu lien quan", "can cu",
+                   "can cu phap ly", "van ban phap ly", "co so phap ly", "van ban lien quan",
+                   "van ban vien dan"),
+    "definitions": ("dinh nghia", "thuat ngu", "viet tat", "tu viet tat", "chu viet tat", "tu ngu viet tat",
+                    "giai thich tu ngu", "dinh nghia thuat ngu", "ky hieu viet tat", "cac dinh nghia"),
+    "content": ("noi dung", "noi dung quy trinh", "noi dung thuc hien", "mo ta quy trinh",
+                "noi dung chinh"),
+    "forms": ("bieu mau", "mau bieu", "bieu mau su dung", "bieu mau ap dung", "danh muc bieu mau"),
+    "records": ("ho so", "ho so can luu", "ho so luu", "luu ho so", "ho so luu tru", "danh muc ho so",
+                "ho so can luu tru", "ho so cua quy trinh"),
+    ANNEX: ("phu luc", "phu luc kem theo"),
+}
+_PHRASES = {phrase: part for part, phrases in _HEADING_WORDS.items() for phrase in phrases}
+_JOINERS = re.compile(r"\s*(?:/|,|;|&|\+|\(|\)|\s-\s|\bva\b|\bhoac\b)\s*")
+
+#: steps-table columns by the words of their header, tried in this order ("Trình tự thực
+#: hiện" is the task, "Người thực hiện" the responsibility, "Thời gian thực hiện" the duration)
+_COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("duration", re.compile(r"\b(?:thoi gian|thoi han)\b")),
+    ("output", re.compile(r"\b(?:bieu mau|ho so|ket qua|san pham|dau ra|tai lieu)\b")),
+    ("task", re.compile(r"\b(?:noi dung|trinh tu|cong viec|mo ta|dien giai|cach thuc)\b")),
+    ("step", re.compile(r"^(?:s?tt|so tt|buoc|cac buoc|thu tu|so thu tu)\b")),
+    ("responsibility", re.compile(r"\b(?:trach nhiem|thuc hien|don vi|bo phan|chu tri|can bo|nguoi)\b")),
+)
+_STEP_LIMITS = {"step": 40, "responsibility": 300, "task": 5000, "duration": 100, "output": 500}
 
 
 class UnreadableDocx(ValueError):
@@ -53,6 +107,17 @@ class HistoryLine:
     change_summary: str
 
 
+@dataclass(frozen=True)
+class Unplaced:
+    """A passage that was not imported, and where it was in the file."""
+
+    text: str
+    where: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
+
+
 @dataclass
 class ParsedProcedure:
     code: str = ""
@@ -61,105 +126,420 @@ class ParsedProcedure:
     sections: dict[str, str] = field(default_factory=lambda: {name: "" for name in SECTIONS})
     steps: list[Step] = field(default_factory=list)
     history: list[HistoryLine] = field(default_factory=list)
-    unmapped: list[str] = field(default_factory=list)
+    unmapped: list[Unplaced] = field(default_factory=list)
 
-    def note(self, text: str) -> None:
+    def note(self, text: str, where: str) -> None:
         text = " ".join(text.split())
         if text and len(self.unmapped) < MAX_UNMAPPED:
-            self.unmapped.append(text if len(text) <= 120 else text[:117] + "…")
+            self.unmapped.append(Unplaced(text if len(text) <= 120 else text[:117] + "…", where))
 
 
-def _heading_key(text: str) -> str:
-    return fold(_NUMBERING.sub("", text)).rstrip(" :.")
+@dataclass(frozen=True)
+class Heading:
+    part: str
+    number: int | None
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1 and text not in _ROMAN:
+        return ord(text) - ord("a") + 1
+    values = [_ROMAN[ch] for ch in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def heading_of(text: str) -> Heading | None:
+    """The standard part a heading names, or None: "II. ĐỊNH NGHĨA/VIẾT TẮT" → definitions.
+
+    A sub-heading numbered on two levels ("5.1 Hồ sơ") is never a part's heading."""
+    if not text or len(text) > MAX_HEADING_CHARS:
+        return None
+    folded = fold(text)
+    number = None
+    if match := _NUMBERING.match(folded):
+        if "." in match.group(1):
+            return None
+        folded, number = folded[match.end():], _number(match.group(1))
+    words = [re.sub(r"^cac\s+", "", w).strip(" .:-") for w in _JOINERS.split(folded.rstrip(" :.-"))]
+    parts = [_PHRASES.get(w) for w in words if w]
+    if not parts or None in parts:
+        return None
+    return Heading(str(parts[0]), number)
 
 
 def _paragraph_text(paragraph: Paragraph) -> str:
     return nfc(paragraph.text.replace("\t", " ")).strip()
 
 
-def _markdown_line(paragraph: Paragraph) -> tuple[str, bool]:
+class _Numbering:
+    """Word's own list numbering: whether a paragraph is a list item, bulleted or numbered."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self._formats: dict[tuple[str, str], str] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[str, str]] = {}
+        for node in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                kind = fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal"
+                levels[lvl.get(qn("w:ilvl"), "0")] = kind
+            abstract[node.get(qn("w:abstractNumId"), "")] = levels
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            levels = abstract.get(ref.get(qn("w:val"), "") if ref is not None else "", {})
+            for ilvl, fmt in levels.items():
+                self._formats[(num.get(qn("w:numId"), ""), ilvl)] = fmt
+
+    def of(self, paragraph: Paragraph) -> tuple[str, int] | None:
+        """("bullet" or "number", level) for a numbered paragraph, else None."""
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        num = num_id.get(qn("w:val"), "0") if num_id is not None else "0"
+        level = ilvl.get(qn("w:val"), "0") if ilvl is not None else "0"
+        if num == "0":
+            return None
+        fmt = self._formats.get((num, level), "bullet")
+        if fmt == "none":
+            return None
+        return ("number" if fmt == "decimal" else "bullet"), int(level) if level.isdigit() else 0
+
+    @staticmethod
+    def _num_pr(paragraph: Paragraph):
+        p_pr = paragraph._p.pPr
+        if p_pr is not None and (num_pr := p_pr.find(qn("w:numPr"))) is not None:
+            return num_pr
+        style = paragraph.style
+        for _depth in range(5):
+            if style is None:
+                return None
+            s_pr = style.element.find(qn("w:pPr"))
+            if s_pr is not None and (num_pr := s_pr.find(qn("w:numPr"))) is not None:
+                return num_pr
+            style = style.base_style
+        return None
+
+
+def _looks_like_heading(paragraph: Paragraph, text: str, numbering: _Numbering) -> bool:
+    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+    p_pr = paragraph._p.pPr
+    outline = p_pr is not None and p_pr.find(qn("w:outlineLvl")) is not None
+    if style.startswith(("heading", "title")) or outline:
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        return True
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if runs and all(run.bold or (run.style is not None and run.style.font.bold) for run in runs):
+        return True
+    return numbering.of(paragraph) is not None or text.endswith(":")
+
+
+def _markdown_line(paragraph: Paragraph, numbering: _Numbering) -> tuple[str, bool]:
     """The paragraph as a line of Markdown, and whether it is a list item."""
     raw = nfc(paragraph.text).strip()
     style = (paragraph.style.name if paragraph.style is not None else "").lower()
-    bullet = re.match(r"^[-–•+*]\s*\t?\s*", raw)
-    ordered = re.match(r"^(\d{1,3})[.)]\t\s*", raw)
-    if bullet:
+    words = " ".join(raw.replace("\t", " ").split())
+    listed = numbering.of(paragraph)
+    if listed is not None:
+        kind, level = listed
+        marker = "1." if kind == "number" else "-"
+        text = _BULLET.sub("", words) if kind == "bullet" else words
+        return f"{'   ' * min(level, 3)}{marker} {text}", True
+    if bullet := _BULLET.match(raw):
         return "- " + " ".join(raw[bullet.end():].split()), True
-    if ordered:
+    if ordered := _ORDERED.match(raw):
         return f"{ordered.group(1)}. " + " ".join(raw[ordered.end():].split()), True
     if "list" in style:
-        return "- " + " ".join(raw.split()), True
-    if style.startswith("heading"):
-        return "### " + " ".join(raw.split()), False
-    return " ".join(raw.replace("\t", " ").split()), False
+        return "- " + words, True
+    if style.startswith("heading") or (
+            _SUB_HEADING.match(words) and _looks_like_heading(paragraph, words, numbering)):
+        return "### " + words, False
+    return words, False
 
 
-def _cells(table: Table) -> list[list[str]]:
+def _rows(table: Table) -> list[list[str]]:
+    """The text of each cell, a cell merged across columns once."""
     rows: list[list[str]] = []
     for row in table.rows:
         values: list[str] = []
+        previous = None
         for cell in row.cells:
+            if cell._tc is previous:
+                continue
+            previous = cell._tc
             values.append(nfc("\n".join(p.text for p in cell.paragraphs)).strip())
         rows.append(values)
     return rows
 
 
+def _step_columns(header: list[str]) -> dict[int, str] | None:
+    """Which role each column of a steps table plays, or None when it is not one."""
+    roles: dict[int, str] = {}
+    for index, cell in enumerate(header):
+        folded = fold(cell).strip(" .:")
+        for role, pattern in _COLUMN_WORDS:
+            if pattern.search(folded) and (role == "output" or role not in roles.values()):
+                roles[index] = role
+                break
+    found = set(roles.values())
+    if "task" in found and ({"step", "responsibility"} & found) and len(found) >= 3:
+        return roles
+    return None
+
+
 def _kind_of_table(header: list[str]) -> str:
     folded = [fold(cell) for cell in header]
     joined = " | ".join(folded)
-    if len(header) >= 5 and folded[0].startswith("buoc") and "trach nhiem" in joined:
-        return "steps"
-    if ("lan" in joined or "phien ban" in joined) and "ngay" in joined and (
+    if re.search(r"\b(?:lan|phien ban)\b", joined) and "ngay" in joined and (
             "noi dung" in joined or "tom tat" in joined or "sua doi" in joined):
         return "history"
+    if _step_columns(header) is not None:
+        return "steps"
     if any(word in joined for word in _SIGN_OFF):
         return "sign_off"
     return "other"
 
 
 def _markdown_table(rows: list[list[str]]) -> str:
+    width = max(len(row) for row in rows)
+
     def line(cells: list[str]) -> str:
+        cells = cells + [""] * (width - len(cells))
         return "| " + " | ".join(" ".join(c.replace("|", "/").split()) for c in cells) + " |"
 
-    return "\n".join([line(rows[0]), "|" + "---|" * len(rows[0]), *map(line, rows[1:])])
+    return "\n".join([line(rows[0]), "|" + "---|" * width, *map(line, rows[1:])])
 
 
-def _history(rows: list[list[str]], parsed: ParsedProcedure) -> None:
-    header = [fold(cell) for cell in rows[0]]
-    rev_col = next((i for i, h in enumerate(header) if "lan" in h or "phien ban" in h), 0)
-    date_col = next((i for i, h in enumerate(header) if "ngay" in h), 1)
-    text_col = next((i for i, h in enumerate(header) if "noi dung" in h or "tom tat" in h or "sua doi" in h),
-                    len(header) - 1)
-    for row in rows[1:]:
-        number = re.search(r"\d{1,3}", row[rev_col]) if rev_col < len(row) else None
-        if number is None:
-            if any(row):
-                parsed.note(" | ".join(row))
-            continue
-        found = _DATE.search(row[date_col]) if date_col < len(row) else None
-        when = None
-        if found:
-            try:
-                when = date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
-            except ValueError:
-                when = None
-        parsed.history.append(HistoryLine(int(number.group()), when,
-                                          row[text_col] if text_col < len(row) else ""))
+def _cell_where(label: str, rows: list[list[str]], row: int, cell: int) -> str:
+    if len(rows) == 1:
+        return _("%(table)s, cell %(cell)s", table=label, cell=cell + 1)
+    return _("%(table)s, row %(row)s, cell %(cell)s", table=label, row=row + 1, cell=cell + 1)
 
 
-def _cover_line(text: str, parsed: ParsedProcedure) -> bool:
-    """Take code, revision or title from a cover line; True when the line was used."""
-    folded = fold(text)
-    used = False
-    if not parsed.code and (match := _CODE.search(folded)):
-        candidate = match.group(1).strip(" .,;").upper()
-        if _CODE_VALUE.match(candidate):
-            parsed.code, used = candidate, True
-    if parsed.revision is None and (match := _REVISION.search(folded)):
-        parsed.revision, used = int(match.group(1)), True
-    if not parsed.title and folded.startswith(_TITLE_WORDS) and len(text) <= 300:
-        parsed.title, used = " ".join(text.split()), True
-    return used
+class _Reader:
+    def __init__(self, document: DocxDocument) -> None:
+        self.document = document
+        self.numbering = _Numbering(document)
+        self.parsed = ParsedProcedure()
+        self.current: str | None = None
+        self.heading_text = ""
+        self.first_heading = ""
+        self.collected: dict[str, list[tuple[str, bool]]] = {}
+        self.before_first: list[int] = []
+        self.last_number: int | None = None
+        self.title_open = False
+
+    # --- the cover ---------------------------------------------------------------------
+    def cover_line(self, text: str) -> bool:
+        """Take code, revision or title from a cover line; True when the line was used."""
+        parsed = self.parsed
+        folded = fold(text)
+        used = False
+        if match := _CODE.search(folded):
+            candidate = match.group(1).strip(" .,;-").upper()
+            if _CODE_VALUE.match(candidate):
+                parsed.code = parsed.code or candidate
+                used = True
+        if match := _REVISION.search(folded):
+            parsed.revision = parsed.revision or int(match.group(1))
+            used = True
+        if _COVER_FACTS.search(folded):
+            used = True
+        if not parsed.title and folded.startswith(_TITLE_WORDS) and len(text) <= 300 and not used:
+            parsed.title, used, self.title_open = " ".join(text.split()), True, True
+            return True
+        if not used and self.title_open and parsed.title and len(parsed.title) + len(text) < 300 and (
+                text.isupper()):
+            parsed.title = f"{parsed.title} {' '.join(text.split())}"
+            return True
+        self.title_open = False
+        return used
+
+    def cover_table(self, rows: list[list[str]], label: str) -> None:
+        for r, row in enumerate(rows):
+            if not any(row):
+                continue
+            for c, cell in enumerate(row):
+                self.title_open = False
+                lines = (line.strip() for line in cell.splitlines())
+                left = [line for line in lines if line and not self.cover_line(line)]
+                if left:
+                    self.parsed.note(" ".join(left), _cell_where(label, rows, r, c))
+        self.title_open = False
+
+    def page_header(self) -> None:
+        for section in self.document.sections[:1]:
+            header = section.header
+            if header.is_linked_to_previous and section is not self.document.sections[0]:
+                continue
+            for paragraph in header.paragraphs:
+                text = _paragraph_text(paragraph)
+                if text and not self.cover_line(text):
+                    self.parsed.note(text, _("in the page header"))
+            for table in header.tables:
+                self.cover_table(_rows(table), _("in the page header table"))
+
+    # --- the body ------------------------------------------------------------------------
+    def where_in_section(self) -> str:
+        if self.current == ANNEX:
+            return _("in “%(heading)s” (annexes are attached as files)", heading=self.heading_text)
+        return _("in “%(heading)s”", heading=self.heading_text)
+
+    def note_before(self, text: str, where: str | None = None) -> None:
+        if where is None:
+            self.before_first.append(len(self.parsed.unmapped))
+            where = ""
+        self.parsed.note(text, where)
+
+    def paragraph(self, paragraph: Paragraph) -> None:
+        text = _paragraph_text(paragraph)
+        if not text:
+            return
+        heading = heading_of(text)
+        if heading is not None and heading.part not in self.collected and (
+                _looks_like_heading(paragraph, text, self.numbering) if heading.number is None
+                # "3. Hồ sơ" in a numbered list under "5. Nội dung" is not the records' heading
+                else self.last_number is None or heading.number > self.last_number):
+            self.current, self.heading_text = heading.part, text
+            self.last_number = heading.number or self.last_number
+            self.first_heading = self.first_heading or text
+            self.collected[heading.part] = []
+            return
+        if heading_key(text) in STEPS_HEADINGS and self.current is not None:
+            if self.current == "content":  # where the steps table stands (qms.documents.placement)
+                self.collected["content"].append((f"### {text}", False))
+            return
+        if self.current is None:
+            if not self.cover_line(text):
+                self.note_before(text)
+        elif self.current == ANNEX:
+            self.parsed.note(text, self.where_in_section())
+        else:
+            self.collected[self.current].append(_markdown_line(paragraph, self.numbering))
+
+    def table(self, table: Table) -> None:
+        rows = _rows(table)
+        filled = [index for index, row in enumerate(rows) if any(row)]
+        if not filled:
+            return
+        header_at = filled[0]
+        if len(filled) > 1 and len(set(rows[header_at])) == 1 and _kind_of_table(rows[filled[1]]) != "other":
+            header_at = filled[1]  # a title row merged across the table ("CÁC BƯỚC THỰC HIỆN")
+        kind = _kind_of_table(rows[header_at])
+        if kind == "steps":
+            self.steps(rows, header_at)
+        elif kind == "history":
+            self.history(rows, header_at)
+        elif kind == "sign_off":
+            names = "; ".join(cell for row in rows[header_at + 1:] for cell in row if cell)
+            if names:
+                self.parsed.note(names, _("in the sign-off table (signatures are given in the application)"))
+        elif self.current is None:
+            self.cover_table(rows, _("in the cover table"))
+        elif self.current == ANNEX:
+            for index in filled:
+                self.parsed.note(" | ".join(cell for cell in rows[index] if cell), self.where_in_section())
+        else:
+            self.collected[self.current].append((_markdown_table([rows[index] for index in filled]), False))
+
+    def steps(self, rows: list[list[str]], header_at: int) -> None:
+        header = rows[header_at]
+        roles = _step_columns(header) or {}
+        for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            if all(_COLUMN_NUMBERS.match(cell) or not cell for cell in row):
+                continue  # an empty row, or the "(1) (2) (3)" row under a header
+            values: dict[str, list[str]] = {}
+            for c, cell in enumerate(row):
+                if not cell:
+                    continue
+                role = roles.get(c)
+                if role is None:
+                    column = header[c] if c < len(header) else str(c + 1)
+                    self.parsed.note(cell, _("in the steps table, row %(row)s, column “%(column)s”",
+                                             row=r, column=" ".join(column.split())))
+                    continue
+                values.setdefault(role, []).append(" ".join(cell.split()) if role != "task" else cell)
+            if not any(values.get(role) for role in ("task", "responsibility", "duration", "output")):
+                if values.get("step"):
+                    self.parsed.note(" ".join(values["step"]), _("in the steps table, row %(row)s", row=r))
+                continue
+            cells = {role: "; ".join(texts)[:_STEP_LIMITS[role]] for role, texts in values.items()}
+            cells.setdefault("step", str(len(self.parsed.steps) + 1))
+            self.parsed.steps.append(Step(**cells))
+
+    def history(self, rows: list[list[str]], header_at: int) -> None:
+        parsed = self.parsed
+        header = [fold(cell) for cell in rows[header_at]]
+
+        def column(test: Callable[[str], bool], default: int) -> int:
+            return next((i for i, h in enumerate(header) if test(h)), default)
+
+        rev_col = column(lambda h: "lan" in h or "phien ban" in h, 0)
+        date_col = column(lambda h: "ngay" in h, 1)
+        text_col = column(lambda h: "noi dung" in h or "tom tat" in h or "sua doi" in h, len(header) - 1)
+        for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            number = re.search(r"\d{1,3}", row[rev_col]) if rev_col < len(row) else None
+            if number is None:
+                if any(row):
+                    parsed.note(" | ".join(cell for cell in row if cell),
+                                _("in the change-history table, row %(row)s", row=r))
+                continue
+            found = _DATE.search(row[date_col]) if date_col < len(row) else None
+            when = None
+            if found:
+                try:
+                    when = date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+                except ValueError:
+                    when = None
+            parsed.history.append(HistoryLine(int(number.group()), when,
+                                              row[text_col] if text_col < len(row) else ""))
+
+    def read(self) -> ParsedProcedure:
+        self.page_header()
+        for child in _body_children(self.document):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                self.paragraph(Paragraph(child, self.document))
+            elif tag == "tbl":
+                self.title_open = False
+                self.table(Table(child, self.document))
+        before = (_("before “%(heading)s”", heading=self.first_heading) if self.first_heading
+                  else _("before the first section heading"))
+        for index in self.before_first:
+            if index < len(self.parsed.unmapped):
+                self.parsed.unmapped[index] = Unplaced(self.parsed.unmapped[index].text, before)
+        for name, lines in self.collected.items():
+            if name == ANNEX:
+                continue
+            if name == "content" and lines and is_steps_marker(lines[-1][0]):
+                lines = lines[:-1]  # nothing after the table: it follows the section anyway
+            self.parsed.sections[name] = _join(lines)
+        return self.parsed
+
+
+def _body_children(document: DocxDocument) -> Iterator:
+    """Paragraphs and tables of the body in order, the content of content controls included."""
+    def walk(parent) -> Iterator:
+        for child in parent.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag in ("p", "tbl"):
+                yield child
+            elif tag == "sdt":
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from walk(content)
+    return walk(document.element.body)
 
 
 def read_docx(data: bytes) -> ParsedProcedure:
@@ -167,64 +547,7 @@ def read_docx(data: bytes) -> ParsedProcedure:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise UnreadableDocx(str(exc)) from None
-    parsed = ParsedProcedure()
-    for section in document.sections[:1]:
-        for paragraph in section.header.paragraphs:
-            _cover_line(_paragraph_text(paragraph), parsed)
-        for table in section.header.tables:
-            for row in _cells(table):
-                for cell in row:
-                    for line in cell.splitlines():
-                        _cover_line(line.strip(), parsed)
-    current: str | None = None
-    collected: dict[str, list[tuple[str, bool]]] = {}
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = _paragraph_text(paragraph)
-            if not text:
-                continue
-            key = _heading_key(text) if len(text) <= MAX_HEADING_CHARS else ""
-            if key in SECTION_HEADINGS and SECTION_HEADINGS[key] not in collected:
-                current = SECTION_HEADINGS[key]
-                collected[current] = []
-            elif key in STEPS_HEADINGS:
-                if current == "content":  # where the steps table stands (qms.documents.placement)
-                    collected[current].append((f"### {text}", False))
-            elif current is None:
-                if not _cover_line(text, parsed):
-                    parsed.note(text)
-            else:
-                collected[current].append(_markdown_line(paragraph))
-        elif tag == "tbl":
-            rows = [row for row in _cells(Table(child, document)) if any(row)]
-            if not rows:
-                continue
-            kind = _kind_of_table(rows[0])
-            if kind == "steps":
-                for row in rows[1:]:
-                    cells = (row + [""] * 5)[:5]
-                    if any(cells):
-                        parsed.steps.append(Step(step=cells[0][:40], responsibility=cells[1][:300],
-                                                 task=cells[2][:5000], duration=cells[3][:100],
-                                                 output=cells[4][:500]))
-            elif kind == "history":
-                _history(rows, parsed)
-            elif kind == "sign_off":
-                continue
-            elif current is None:
-                for row in rows:
-                    if not any(_cover_line(cell, parsed) for cell in row):
-                        parsed.note(" | ".join(cell for cell in row if cell))
-            else:
-                collected[current].append((_markdown_table(rows), False))
-    for name, lines in collected.items():
-        if name == "content" and lines and is_steps_marker(lines[-1][0]):
-            lines = lines[:-1]  # nothing after the table: it follows the section anyway
-        parsed.sections[name] = _join(lines)
-    return parsed
+    return _Reader(document).read()
 
 
 def _join(lines: list[tuple[str, bool]]) -> str:
