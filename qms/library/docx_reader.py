@@ -35,6 +35,7 @@ from datetime import date
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -171,8 +172,52 @@ def heading_of(text: str) -> Heading | None:
     return Heading(str(parts[0]), number)
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+#: not read as the paragraph's text: deleted tracked changes, field codes, text boxes (read
+#: on their own) and the copy of a drawing kept for older versions of Word
+_SKIPPED = {qn("w:del"), qn("w:delText"), qn("w:instrText"), qn("w:txbxContent"), qn("w:pPr"), qn("w:rPr"),
+            _MC_FALLBACK}
+
+
+def _text(element: BaseOxmlElement) -> str:
+    """The visible text of a paragraph, runs inside tracked insertions, fields, links and
+    content controls included (python-docx reads only the paragraph's direct runs)."""
+    out: list[str] = []
+
+    def walk(node: BaseOxmlElement) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in _SKIPPED:
+                continue
+            if tag == qn("w:t"):
+                out.append(child.text or "")
+            elif tag == qn("w:tab"):
+                out.append("\t")
+            elif tag in (qn("w:br"), qn("w:cr")):
+                out.append("\n")
+            elif tag == qn("w:noBreakHyphen"):
+                out.append("-")
+            else:
+                walk(child)
+
+    walk(element)
+    return nfc("".join(out))
+
+
+def _text_boxes(element: BaseOxmlElement) -> list[str]:
+    """The text of the text boxes and shapes anchored in a paragraph, each box once."""
+    boxes = []
+    for box in element.iter(qn("w:txbxContent")):
+        if any(ancestor.tag == _MC_FALLBACK for ancestor in box.iterancestors()):
+            continue
+        text = " ".join(" ".join(_text(p).split()) for p in box.iter(qn("w:p")))
+        if text.strip():
+            boxes.append(text.strip())
+    return boxes
+
+
 def _paragraph_text(paragraph: Paragraph) -> str:
-    return nfc(paragraph.text.replace("\t", " ")).strip()
+    return " ".join(_text(paragraph._p).split())
 
 
 class _Numbering:
@@ -215,7 +260,7 @@ class _Numbering:
         return ("number" if fmt == "decimal" else "bullet"), int(level) if level.isdigit() else 0
 
     @staticmethod
-    def _num_pr(paragraph: Paragraph):
+    def _num_pr(paragraph: Paragraph) -> BaseOxmlElement | None:
         p_pr = paragraph._p.pPr
         if p_pr is not None and (num_pr := p_pr.find(qn("w:numPr"))) is not None:
             return num_pr
@@ -247,7 +292,7 @@ def _looks_like_heading(paragraph: Paragraph, text: str, numbering: _Numbering) 
 
 def _markdown_line(paragraph: Paragraph, numbering: _Numbering) -> tuple[str, bool]:
     """The paragraph as a line of Markdown, and whether it is a list item."""
-    raw = nfc(paragraph.text).strip()
+    raw = _text(paragraph._p).strip()
     style = (paragraph.style.name if paragraph.style is not None else "").lower()
     words = " ".join(raw.replace("\t", " ").split())
     listed = numbering.of(paragraph)
@@ -278,9 +323,21 @@ def _rows(table: Table) -> list[list[str]]:
             if cell._tc is previous:
                 continue
             previous = cell._tc
-            values.append(nfc("\n".join(p.text for p in cell.paragraphs)).strip())
+            values.append(_cell_text(cell._tc))
         rows.append(values)
     return rows
+
+
+def _cell_text(cell: BaseOxmlElement) -> str:
+    """A cell's paragraphs a line each, those of a table nested in it included."""
+    lines: list[str] = []
+    for child in cell:
+        if child.tag == qn("w:p"):
+            lines.append(_text(child).replace("\t", " "))
+        elif child.tag == qn("w:tbl"):
+            for tc in child.iter(qn("w:tc")):
+                lines.extend(_text(p).replace("\t", " ") for p in tc.findall(qn("w:p")))
+    return "\n".join(line.strip() for line in lines).strip()
 
 
 def _step_columns(header: list[str]) -> dict[int, str] | None:
@@ -336,7 +393,7 @@ class _Reader:
         self.heading_text = ""
         self.first_heading = ""
         self.collected: dict[str, list[tuple[str, bool]]] = {}
-        self.before_first: list[int] = []
+        self.before_first: list[tuple[int, bool]] = []
         self.last_number: int | None = None
         self.title_open = False
 
@@ -396,25 +453,48 @@ class _Reader:
             return _("in “%(heading)s” (annexes are attached as files)", heading=self.heading_text)
         return _("in “%(heading)s”", heading=self.heading_text)
 
-    def note_before(self, text: str, where: str | None = None) -> None:
-        if where is None:
-            self.before_first.append(len(self.parsed.unmapped))
-            where = ""
-        self.parsed.note(text, where)
+    def note_before(self, text: str, *, in_box: bool = False) -> None:
+        """A passage before the first heading; where it was is known once that heading is."""
+        if len(self.parsed.unmapped) < MAX_UNMAPPED:
+            self.before_first.append((len(self.parsed.unmapped), in_box))
+        self.parsed.note(text, "")
+
+    def is_new_heading(self, heading: Heading | None, paragraph: Paragraph, text: str) -> bool:
+        if heading is None or heading.part in self.collected:
+            return False
+        if heading.number is None:
+            return _looks_like_heading(paragraph, text, self.numbering)
+        # "3. Hồ sơ" in a numbered list under "5. Nội dung" is not the records' heading
+        return self.last_number is None or heading.number > self.last_number
+
+    def start(self, heading: Heading, text: str) -> None:
+        self.current, self.heading_text = heading.part, text
+        self.last_number = heading.number or self.last_number
+        self.first_heading = self.first_heading or text
+        self.collected[heading.part] = []
 
     def paragraph(self, paragraph: Paragraph) -> None:
+        for box in _text_boxes(paragraph._p):
+            if self.current is None:
+                self.note_before(box, in_box=True)
+            else:
+                self.parsed.note(box, _("%(where)s, in a text box", where=self.where_in_section()))
         text = _paragraph_text(paragraph)
         if not text:
             return
         heading = heading_of(text)
-        if heading is not None and heading.part not in self.collected and (
-                _looks_like_heading(paragraph, text, self.numbering) if heading.number is None
-                # "3. Hồ sơ" in a numbered list under "5. Nội dung" is not the records' heading
-                else self.last_number is None or heading.number > self.last_number):
-            self.current, self.heading_text = heading.part, text
-            self.last_number = heading.number or self.last_number
-            self.first_heading = self.first_heading or text
-            self.collected[heading.part] = []
+        if self.is_new_heading(heading, paragraph, text):
+            assert heading is not None
+            self.start(heading, text)
+            return
+        head, colon, rest = text.partition(":")
+        inline = heading_of(head) if colon and rest.strip() else None
+        if inline is not None and inline.number is not None and self.is_new_heading(inline, paragraph, head):
+            self.start(inline, head)  # "1. Mục đích: Quy định …" on one line
+            if inline.part == ANNEX:
+                self.parsed.note(rest, self.where_in_section())
+            else:
+                self.collected[inline.part].append((" ".join(rest.split()), False))
             return
         if heading_key(text) in STEPS_HEADINGS and self.current is not None:
             if self.current == "content":  # where the steps table stands (qms.documents.placement)
@@ -429,6 +509,14 @@ class _Reader:
             self.collected[self.current].append(_markdown_line(paragraph, self.numbering))
 
     def table(self, table: Table) -> None:
+        self.table_text(table)
+        for box in _text_boxes(table._tbl):  # a flowchart drawn over the steps table, say
+            if self.current is None:
+                self.note_before(box, in_box=True)
+            else:
+                self.parsed.note(box, _("%(where)s, in a text box", where=self.where_in_section()))
+
+    def table_text(self, table: Table) -> None:
         rows = _rows(table)
         filled = [index for index, row in enumerate(rows) if any(row)]
         if not filled:
@@ -516,9 +604,10 @@ class _Reader:
                 self.table(Table(child, self.document))
         before = (_("before “%(heading)s”", heading=self.first_heading) if self.first_heading
                   else _("before the first section heading"))
-        for index in self.before_first:
+        for index, in_box in self.before_first:
             if index < len(self.parsed.unmapped):
-                self.parsed.unmapped[index] = Unplaced(self.parsed.unmapped[index].text, before)
+                where = _("%(where)s, in a text box", where=before) if in_box else before
+                self.parsed.unmapped[index] = Unplaced(self.parsed.unmapped[index].text, where)
         for name, lines in self.collected.items():
             if name == ANNEX:
                 continue
@@ -528,9 +617,9 @@ class _Reader:
         return self.parsed
 
 
-def _body_children(document: DocxDocument) -> Iterator:
+def _body_children(document: DocxDocument) -> Iterator[BaseOxmlElement]:
     """Paragraphs and tables of the body in order, the content of content controls included."""
-    def walk(parent) -> Iterator:
+    def walk(parent: BaseOxmlElement) -> Iterator[BaseOxmlElement]:
         for child in parent.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag in ("p", "tbl"):

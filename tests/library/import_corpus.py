@@ -394,6 +394,70 @@ def part_words_and_letters() -> bytes:
     return _save(doc)
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NAMESPACES = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+               'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+               'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _text_box(text: str) -> str:
+    """A run holding a text box as Word writes it: the DrawingML shape, and the VML copy
+    for older versions in the fallback."""
+    content = f"<w:txbxContent><w:p><w:r><w:t>{html.escape(text)}</w:t></w:r></w:p></w:txbxContent>"
+    return (f"<w:r {_NAMESPACES}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp>"
+            f"<wps:txbx>{content}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+            f"<v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r>")
+
+
+def word_markup() -> bytes:
+    """What Word leaves in a file: tracked insertions and deletions, a text box, a content
+    control around a paragraph, a field, a hyperlink; and headings on the same line as their
+    text ("2. Phạm vi áp dụng: Áp dụng …")."""
+    from docx.oxml import parse_xml
+
+    doc = new_docx()
+    _table(doc, [[AGENCY, TITLE, "Mã số: QT-TN-09\nLần ban hành: 02"]])
+    box = doc.add_paragraph()
+    box._p.append(parse_xml(_text_box("DỰ THẢO LẦN 2")))
+    _heading(doc, "1. MỤC ĐÍCH")
+    first, last = PURPOSE.split(" thành lập hội ")
+    purpose = doc.add_paragraph(first + " ")
+    purpose._p.append(parse_xml(
+        f'<w:ins {_NAMESPACES} w:id="1" w:author="Lan" w:date="2026-02-01T00:00:00Z">'
+        "<w:r><w:t xml:space=\"preserve\">thành lập hội </w:t></w:r></w:ins>"))
+    purpose._p.append(parse_xml(
+        f'<w:del {_NAMESPACES} w:id="2" w:author="Lan" w:date="2026-02-01T00:00:00Z">'
+        "<w:r><w:delText>thành lập quỹ </w:delText></w:r></w:del>"))
+    purpose.add_run(last)
+    doc.add_paragraph(f"2. Phạm vi áp dụng: {SCOPE}")
+    _heading(doc, "3. TÀI LIỆU VIỆN DẪN")
+    reference = doc.add_paragraph("-\t")
+    reference._p.append(parse_xml(
+        f'<w:hyperlink {_NAMESPACES} w:anchor="nd126"><w:r><w:t>{html.escape(REFERENCES[0])}</w:t></w:r>'
+        "</w:hyperlink>"))
+    doc.add_paragraph(f"-\t{REFERENCES[1]}")
+    _heading(doc, "4. ĐỊNH NGHĨA/VIẾT TẮT")
+    _items(doc, DEFINITIONS, "-\t")
+    _heading(doc, "5. NỘI DUNG QUY TRÌNH")
+    content = doc.add_paragraph(CONTENT)
+    wrapper = parse_xml(f"<w:sdt {_NAMESPACES}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    content._p.addprevious(wrapper)
+    wrapper[1].append(content._p)
+    limit = doc.add_paragraph("-\tThời hạn giải quyết: ")
+    limit._p.append(parse_xml(
+        f'<w:fldSimple {_NAMESPACES} w:instr="DOCPROPERTY Thoihan"><w:r><w:t>30</w:t></w:r></w:fldSimple>'))
+    limit.add_run(" ngày làm việc")
+    doc.add_paragraph(f"-\t{CONTENT_ITEMS[1]}")
+    _steps_table(doc, ["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Biểu mẫu/Hồ sơ"],
+                 list(ROLES))
+    doc.add_paragraph("6. Biểu mẫu: các mẫu sau")
+    _items(doc, FORMS, "-\t")
+    _heading(doc, "7. HỒ SƠ CẦN LƯU")
+    _items(doc, RECORDS, "-\t")
+    return _save(doc)
+
+
 # --- the LibreOffice layouts ----------------------------------------------------------------
 
 
@@ -578,6 +642,10 @@ CORPUS: list[Case] = [
     Case("part-words-and-letters", part_words_and_letters,
          sections={**SECTIONS},
          unmapped=[("UBND TỈNH NINH BÌNH - SỞ NỘI VỤ", "ở đầu trang")]),
+    Case("word-markup", word_markup,
+         sections={**SECTIONS, "forms": "các mẫu sau\n\n" + bullets(FORMS)},
+         unmapped=[(AGENCY, "trong bảng bìa, ô 1"),
+                   ("DỰ THẢO LẦN 2", "trước mục “1. MỤC ĐÍCH”, trong hộp văn bản")]),
     Case("lo-html-roman", _converted("lo-html-roman"),
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"), (ANNEX_TEXT, "trong mục “VIII. PHỤ LỤC”")]),
     Case("lo-html-bold", _converted("lo-html-bold"),
