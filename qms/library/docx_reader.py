@@ -45,6 +45,7 @@ from qms.documents.schemas import Step
 from qms.i18n import _
 from qms.markup import nfc
 from qms.search import fold
+from qms.text import CONTROL_CHARACTERS
 
 MAX_UNMAPPED = 50
 MAX_HEADING_CHARS = 90
@@ -201,7 +202,7 @@ def _text(element: BaseOxmlElement) -> str:
                 walk(child)
 
     walk(element)
-    return nfc("".join(out))
+    return CONTROL_CHARACTERS.sub("", nfc("".join(out)))
 
 
 def _text_boxes(element: BaseOxmlElement) -> list[str]:
@@ -273,6 +274,18 @@ class _Numbering:
                 return num_pr
             style = style.base_style
         return None
+
+
+def _outline_level(paragraph: Paragraph) -> int | None:
+    """1 for "Heading 1" or outline level 0, and so on; None for body text."""
+    p_pr = paragraph._p.pPr
+    outline = p_pr.find(qn("w:outlineLvl")) if p_pr is not None else None
+    if outline is not None and (value := outline.get(qn("w:val"), "")).isdigit() and int(value) < 9:
+        return int(value) + 1
+    name = (paragraph.style.name if paragraph.style is not None else "").lower()
+    if match := re.match(r"heading (\d)$", name):
+        return int(match.group(1))
+    return None
 
 
 def _looks_like_heading(paragraph: Paragraph, text: str, numbering: _Numbering) -> bool:
@@ -395,6 +408,7 @@ class _Reader:
         self.collected: dict[str, list[tuple[str, bool]]] = {}
         self.before_first: list[tuple[int, bool]] = []
         self.last_number: int | None = None
+        self.part_level: int | None = None
         self.title_open = False
 
     # --- the cover ---------------------------------------------------------------------
@@ -463,11 +477,16 @@ class _Reader:
         if heading is None or heading.part in self.collected:
             return False
         if heading.number is None:
+            level = _outline_level(paragraph)
+            if level is not None and self.part_level is not None and level > self.part_level:
+                return False  # a "Hồ sơ" sub-heading in the content, one level below the parts
             return _looks_like_heading(paragraph, text, self.numbering)
         # "3. Hồ sơ" in a numbered list under "5. Nội dung" is not the records' heading
         return self.last_number is None or heading.number > self.last_number
 
-    def start(self, heading: Heading, text: str) -> None:
+    def start(self, heading: Heading, text: str, paragraph: Paragraph | None = None) -> None:
+        if self.part_level is None and paragraph is not None:
+            self.part_level = _outline_level(paragraph)
         self.current, self.heading_text = heading.part, text
         self.last_number = heading.number or self.last_number
         self.first_heading = self.first_heading or text
@@ -485,7 +504,7 @@ class _Reader:
         heading = heading_of(text)
         if self.is_new_heading(heading, paragraph, text):
             assert heading is not None
-            self.start(heading, text)
+            self.start(heading, text, paragraph)
             return
         head, colon, rest = text.partition(":")
         inline = heading_of(head) if colon and rest.strip() else None
@@ -525,6 +544,8 @@ class _Reader:
         if len(filled) > 1 and len(set(rows[header_at])) == 1 and _kind_of_table(rows[filled[1]]) != "other":
             header_at = filled[1]  # a title row merged across the table ("CÁC BƯỚC THỰC HIỆN")
         kind = _kind_of_table(rows[header_at])
+        if kind == "steps" and self.current not in (None, "content"):
+            kind = "other"  # a list of forms or records with a "Nội dung" column stays in its section
         if kind == "steps":
             self.steps(rows, header_at)
         elif kind == "history":

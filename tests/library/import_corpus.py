@@ -394,6 +394,33 @@ def part_words_and_letters() -> bytes:
     return _save(doc)
 
 
+def heading_levels() -> bytes:
+    """Parts in "Heading 1", a "Hồ sơ" sub-heading in "Heading 2" inside the content (not the
+    records part), and the forms as a table with a "Nội dung" column (not a steps table)."""
+    doc = new_docx()
+    _table(doc, [[AGENCY, TITLE, "Mã số: QT-TN-09\nLần ban hành: 02"]])
+    for heading, body in (("Mục đích", PURPOSE), ("Phạm vi áp dụng", SCOPE)):
+        doc.add_heading(heading, level=1)
+        doc.add_paragraph(body)
+    doc.add_heading("Tài liệu viện dẫn", level=1)
+    _items(doc, REFERENCES, "style")
+    doc.add_heading("Định nghĩa, viết tắt", level=1)
+    _items(doc, DEFINITIONS, "style")
+    doc.add_heading("Nội dung quy trình", level=1)
+    doc.add_heading("Hồ sơ", level=2)
+    doc.add_paragraph(CONTENT)
+    _items(doc, CONTENT_ITEMS, "style")
+    doc.add_heading("Các bước thực hiện", level=2)
+    _steps_table(doc, ["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Biểu mẫu/Hồ sơ"],
+                 list(ROLES))
+    doc.add_heading("Biểu mẫu", level=1)
+    _table(doc, [["TT", "Tên biểu mẫu", "Ký hiệu", "Nội dung"],
+                 ["1", "Phiếu tiếp nhận hồ sơ", "BM.TN.09.01", "Ghi nhận hồ sơ"]])
+    doc.add_heading("Hồ sơ cần lưu", level=1)
+    _items(doc, RECORDS, "style")
+    return _save(doc)
+
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NAMESPACES = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
                'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
@@ -646,6 +673,11 @@ CORPUS: list[Case] = [
          sections={**SECTIONS, "forms": "các mẫu sau\n\n" + bullets(FORMS)},
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"),
                    ("DỰ THẢO LẦN 2", "trước mục “1. MỤC ĐÍCH”, trong hộp văn bản")]),
+    Case("heading-levels", heading_levels,
+         sections={**SECTIONS, "content": f"### Hồ sơ\n\n{SECTIONS['content']}",
+                   "forms": "| TT | Tên biểu mẫu | Ký hiệu | Nội dung |\n|---|---|---|---|\n"
+                            "| 1 | Phiếu tiếp nhận hồ sơ | BM.TN.09.01 | Ghi nhận hồ sơ |"},
+         unmapped=[(AGENCY, "trong bảng bìa, ô 1")]),
     Case("lo-html-roman", _converted("lo-html-roman"),
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"), (ANNEX_TEXT, "trong mục “VIII. PHỤ LỤC”")]),
     Case("lo-html-bold", _converted("lo-html-bold"),
