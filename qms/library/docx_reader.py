@@ -221,10 +221,34 @@ def _paragraph_text(paragraph: Paragraph) -> str:
     return " ".join(_text(paragraph._p).split())
 
 
-class _Numbering:
-    """Word's own list numbering: whether a paragraph is a list item, bulleted or numbered."""
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    based_on: str | None
+    num_pr: BaseOxmlElement | None
+    outline: int | None
+
+
+class _Formats:
+    """Paragraph styles and Word's own list numbering, read once: python-docx looks a
+    paragraph's style up anew each time (seconds over a long procedure)."""
 
     def __init__(self, document: DocxDocument) -> None:
+        self._styles: dict[str, _Style] = {}
+        self._default: str | None = None
+        for node in document.styles.element.findall(qn("w:style")):
+            if node.get(qn("w:type")) != "paragraph":
+                continue
+            style_id = node.get(qn("w:styleId"), "")
+            name, based, p_pr = node.find(qn("w:name")), node.find(qn("w:basedOn")), node.find(qn("w:pPr"))
+            outline = p_pr.find(qn("w:outlineLvl")) if p_pr is not None else None
+            self._styles[style_id] = _Style(
+                (name.get(qn("w:val"), "") if name is not None else style_id).lower(),
+                based.get(qn("w:val")) if based is not None else None,
+                p_pr.find(qn("w:numPr")) if p_pr is not None else None,
+                _level(outline))
+            if node.get(qn("w:default")) in ("1", "true", "on"):
+                self._default = style_id
         self._formats: dict[tuple[str, str], str] = {}
         try:
             numbering = document.part.numbering_part.element
@@ -244,9 +268,41 @@ class _Numbering:
             for ilvl, fmt in levels.items():
                 self._formats[(num.get(qn("w:numId"), ""), ilvl)] = fmt
 
-    def of(self, paragraph: Paragraph) -> tuple[str, int] | None:
-        """("bullet" or "number", level) for a numbered paragraph, else None."""
-        num_pr = self._num_pr(paragraph)
+    def _chain(self, paragraph: Paragraph) -> Iterator[_Style]:
+        """The paragraph's style and those it is based on."""
+        p_pr = paragraph._p.pPr
+        found = p_pr.find(qn("w:pStyle")) if p_pr is not None else None
+        style_id = found.get(qn("w:val")) if found is not None else self._default
+        for _depth in range(6):
+            style = self._styles.get(style_id or "")
+            if style is None:
+                return
+            yield style
+            style_id = style.based_on
+
+    def style_name(self, paragraph: Paragraph) -> str:
+        return next((style.name for style in self._chain(paragraph)), "")
+
+    def outline_level(self, paragraph: Paragraph) -> int | None:
+        """1 for "Heading 1" or outline level 0, and so on; None for body text."""
+        p_pr = paragraph._p.pPr
+        level = _level(p_pr.find(qn("w:outlineLvl")) if p_pr is not None else None)
+        if level is not None:
+            return level
+        for style in self._chain(paragraph):
+            if style.outline is not None:
+                return style.outline
+            if match := re.match(r"heading (\d)$", style.name):
+                return int(match.group(1))
+        return None
+
+    def list_of(self, paragraph: Paragraph) -> tuple[str, int] | None:
+        """("bullet" or "number", level) for a paragraph Word numbers, else None."""
+        p_pr = paragraph._p.pPr
+        num_pr = p_pr.find(qn("w:numPr")) if p_pr is not None else None
+        if num_pr is None:
+            styled = (style.num_pr for style in self._chain(paragraph) if style.num_pr is not None)
+            num_pr = next(styled, None)
         if num_pr is None:
             return None
         num_id = num_pr.find(qn("w:numId"))
@@ -260,39 +316,14 @@ class _Numbering:
             return None
         return ("number" if fmt == "decimal" else "bullet"), int(level) if level.isdigit() else 0
 
-    @staticmethod
-    def _num_pr(paragraph: Paragraph) -> BaseOxmlElement | None:
-        p_pr = paragraph._p.pPr
-        if p_pr is not None and (num_pr := p_pr.find(qn("w:numPr"))) is not None:
-            return num_pr
-        style = paragraph.style
-        for _depth in range(5):
-            if style is None:
-                return None
-            s_pr = style.element.find(qn("w:pPr"))
-            if s_pr is not None and (num_pr := s_pr.find(qn("w:numPr"))) is not None:
-                return num_pr
-            style = style.base_style
-        return None
+
+def _level(outline: BaseOxmlElement | None) -> int | None:
+    value = outline.get(qn("w:val"), "") if outline is not None else ""
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
 
 
-def _outline_level(paragraph: Paragraph) -> int | None:
-    """1 for "Heading 1" or outline level 0, and so on; None for body text."""
-    p_pr = paragraph._p.pPr
-    outline = p_pr.find(qn("w:outlineLvl")) if p_pr is not None else None
-    if outline is not None and (value := outline.get(qn("w:val"), "")).isdigit() and int(value) < 9:
-        return int(value) + 1
-    name = (paragraph.style.name if paragraph.style is not None else "").lower()
-    if match := re.match(r"heading (\d)$", name):
-        return int(match.group(1))
-    return None
-
-
-def _looks_like_heading(paragraph: Paragraph, text: str, numbering: _Numbering) -> bool:
-    style = (paragraph.style.name if paragraph.style is not None else "").lower()
-    p_pr = paragraph._p.pPr
-    outline = p_pr is not None and p_pr.find(qn("w:outlineLvl")) is not None
-    if style.startswith(("heading", "title")) or outline:
+def _looks_like_heading(paragraph: Paragraph, text: str, formats: _Formats) -> bool:
+    if formats.style_name(paragraph).startswith("title") or formats.outline_level(paragraph) is not None:
         return True
     letters = [ch for ch in text if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters):
@@ -300,15 +331,14 @@ def _looks_like_heading(paragraph: Paragraph, text: str, numbering: _Numbering) 
     runs = [run for run in paragraph.runs if run.text.strip()]
     if runs and all(run.bold or (run.style is not None and run.style.font.bold) for run in runs):
         return True
-    return numbering.of(paragraph) is not None or text.endswith(":")
+    return formats.list_of(paragraph) is not None or text.endswith(":")
 
 
-def _markdown_line(paragraph: Paragraph, numbering: _Numbering) -> tuple[str, bool]:
+def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     """The paragraph as a line of Markdown, and whether it is a list item."""
     raw = _text(paragraph._p).strip()
-    style = (paragraph.style.name if paragraph.style is not None else "").lower()
     words = " ".join(raw.replace("\t", " ").split())
-    listed = numbering.of(paragraph)
+    listed = formats.list_of(paragraph)
     if listed is not None:
         kind, level = listed
         marker = "1." if kind == "number" else "-"
@@ -318,10 +348,10 @@ def _markdown_line(paragraph: Paragraph, numbering: _Numbering) -> tuple[str, bo
         return "- " + " ".join(raw[bullet.end():].split()), True
     if ordered := _ORDERED.match(raw):
         return f"{ordered.group(1)}. " + " ".join(raw[ordered.end():].split()), True
-    if "list" in style:
+    if "list" in formats.style_name(paragraph):
         return "- " + words, True
-    if style.startswith("heading") or (
-            _SUB_HEADING.match(words) and _looks_like_heading(paragraph, words, numbering)):
+    if formats.outline_level(paragraph) is not None or (
+            _SUB_HEADING.match(words) and _looks_like_heading(paragraph, words, formats)):
         return "### " + words, False
     return words, False
 
@@ -400,7 +430,7 @@ def _cell_where(label: str, rows: list[list[str]], row: int, cell: int) -> str:
 class _Reader:
     def __init__(self, document: DocxDocument) -> None:
         self.document = document
-        self.numbering = _Numbering(document)
+        self.formats = _Formats(document)
         self.parsed = ParsedProcedure()
         self.current: str | None = None
         self.heading_text = ""
@@ -477,16 +507,16 @@ class _Reader:
         if heading is None or heading.part in self.collected:
             return False
         if heading.number is None:
-            level = _outline_level(paragraph)
+            level = self.formats.outline_level(paragraph)
             if level is not None and self.part_level is not None and level > self.part_level:
                 return False  # a "Hồ sơ" sub-heading in the content, one level below the parts
-            return _looks_like_heading(paragraph, text, self.numbering)
+            return _looks_like_heading(paragraph, text, self.formats)
         # "3. Hồ sơ" in a numbered list under "5. Nội dung" is not the records' heading
         return self.last_number is None or heading.number > self.last_number
 
     def start(self, heading: Heading, text: str, paragraph: Paragraph | None = None) -> None:
         if self.part_level is None and paragraph is not None:
-            self.part_level = _outline_level(paragraph)
+            self.part_level = self.formats.outline_level(paragraph)
         self.current, self.heading_text = heading.part, text
         self.last_number = heading.number or self.last_number
         self.first_heading = self.first_heading or text
@@ -525,7 +555,7 @@ class _Reader:
         elif self.current == ANNEX:
             self.parsed.note(text, self.where_in_section())
         else:
-            self.collected[self.current].append(_markdown_line(paragraph, self.numbering))
+            self.collected[self.current].append(_markdown_line(paragraph, self.formats))
 
     def table(self, table: Table) -> None:
         self.table_text(table)
