@@ -26,6 +26,14 @@ def test_the_import_page_imports_and_asks_for_the_missing_code(person, screensho
         results = iso.inner_text(".import-results")
         assert "QT-TN-09 — lần ban hành 02" in results or "QT-TN-09" in results
         assert "trong mục “8. PHỤ LỤC”" in results and "Phụ lục 1: Sơ đồ quy trình thẩm định" in results
+        with iso.expect_navigation():
+            iso.click(".import-results a")
+        iso.goto(iso.url.removesuffix("/edit"))
+        iso.screenshot(path=screenshot_dir / "imported.png", full_page=True)
+        text = iso.inner_text("main")
+        assert "Nghị định số 126/2024/NĐ-CP" in text and "Thẩm định hồ sơ, dự thảo Tờ trình" in text
+        assert iso.locator("main li", has_text="BPMC: Bộ phận Một cửa").count() >= 1
+        iso.goto("/import")
         iso.fill("#f-code", "QT-TN-10")
         iso.set_input_files("#f-files", [str(without)])
         with iso.expect_navigation():
