@@ -55,7 +55,10 @@ _NUMBERING = re.compile(r"^\s*(?:(?:phan|muc|dieu|chuong)\s+)?"
                         r"([0-9]{1,2}(?:\.[0-9]{1,2})*|[ivx]{1,5}|[a-h])(?:\s*[.):/-]\s*|\s+)")
 _CODE = re.compile(r"\b(?:ma so|ma hieu|ma tai lieu|so hieu|ky hieu|ma quy trinh)\s*[:.]?\s*"
                    r"([a-z0-9][a-z0-9._-]*)")
-_REVISION = re.compile(r"\b(?:lan ban hanh|lan sua doi|lan soat xet|phien ban)\s*[:.]?\s*0*(\d{1,3})\b")
+_REVISION = re.compile(r"\b(?:lan ban hanh|lan sua doi|lan soat xet|phien ban)"
+                       r"(?:\s*/\s*(?:sua doi|soat xet))?\s*[:.]?\s*0*(\d{1,3})\b")
+#: a cover cell holding the code alone, without its label: "QT-TN-09", "HD.05"
+_BARE_CODE = re.compile(r"^(?:QT|HD|HDCV|ST|STCL|CS|MT|BM|QD|QC)[-.][A-Z0-9][A-Z0-9._-]{0,36}$")
 _COVER_FACTS = re.compile(r"\b(?:ngay hieu luc|ngay ban hanh|ngay co hieu luc|trang\s*[:.]?\s*\d|so trang)\b")
 _CODE_VALUE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
 _DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -457,6 +460,9 @@ class _Reader:
             used = True
         if _COVER_FACTS.search(folded):
             used = True
+        if not used and _BARE_CODE.match(text.strip().upper()) and text.strip().isupper():
+            parsed.code = parsed.code or text.strip()
+            return True
         if not parsed.title and folded.startswith(_TITLE_WORDS) and len(text) <= 300 and not used:
             parsed.title, used, self.title_open = " ".join(text.split()), True, True
             return True
@@ -480,16 +486,28 @@ class _Reader:
         self.title_open = False
 
     def page_header(self) -> None:
-        for section in self.document.sections[:1]:
-            header = section.header
-            if header.is_linked_to_previous and section is not self.document.sections[0]:
-                continue
-            for paragraph in header.paragraphs:
+        """The first section's headers and footers (the first page's own when it has them):
+        the cover often stands there, or the code and revision in the footer."""
+        section = self.document.sections[0]
+        parts = [(section.header, _("in the page header"), _("in the page header table")),
+                 (section.footer, _("in the page footer"), _("in the page footer table"))]
+        if section.different_first_page_header_footer:
+            parts[:0] = [(section.first_page_header, _("in the page header"), _("in the page header table")),
+                         (section.first_page_footer, _("in the page footer"), _("in the page footer table"))]
+        seen: set[str] = set()
+        for part, where, table_where in parts:
+            if part.is_linked_to_previous:
+                continue  # the first section's own part is empty then
+            for paragraph in part.paragraphs:
                 text = _paragraph_text(paragraph)
-                if text and not self.cover_line(text):
-                    self.parsed.note(text, _("in the page header"))
-            for table in header.tables:
-                self.cover_table(_rows(table), _("in the page header table"))
+                if text and not self.cover_line(text) and text not in seen:
+                    seen.add(text)
+                    self.parsed.note(text, where)
+            for table in part.tables:
+                rows = _rows(table)
+                if " ".join(map(" ".join, rows)) not in seen:
+                    seen.add(" ".join(map(" ".join, rows)))
+                    self.cover_table(rows, table_where)
 
     # --- the body ------------------------------------------------------------------------
     def where_in_section(self) -> str:

@@ -421,6 +421,22 @@ def heading_levels() -> bytes:
     return _save(doc)
 
 
+def first_page_header_and_footer() -> bytes:
+    """A first page of its own: the agency in its header, the bare code, "Lần ban hành/sửa
+    đổi" and the page number in a footer table; the title in the body."""
+    doc = new_docx()
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = AGENCY
+    _table(section.first_page_footer, [["QT-TN-09", "Lần ban hành/sửa đổi: 02", "Trang: 1/5"]],
+           width=section.page_width)
+    section.header.paragraphs[0].text = AGENCY
+    section.footer.paragraphs[0].text = "QT-TN-09 - Trang 2"
+    doc.add_paragraph(TITLE)
+    _procedure(doc, ARABIC)
+    return _save(doc)
+
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NAMESPACES = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
                'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
@@ -678,6 +694,8 @@ CORPUS: list[Case] = [
                    "forms": "| TT | Tên biểu mẫu | Ký hiệu | Nội dung |\n|---|---|---|---|\n"
                             "| 1 | Phiếu tiếp nhận hồ sơ | BM.TN.09.01 | Ghi nhận hồ sơ |"},
          unmapped=[(AGENCY, "trong bảng bìa, ô 1")]),
+    Case("first-page-header-and-footer", first_page_header_and_footer,
+         unmapped=[(AGENCY, "ở đầu trang")]),
     Case("lo-html-roman", _converted("lo-html-roman"),
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"), (ANNEX_TEXT, "trong mục “VIII. PHỤ LỤC”")]),
     Case("lo-html-bold", _converted("lo-html-bold"),
