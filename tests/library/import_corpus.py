@@ -517,8 +517,11 @@ def _html_table(rows: list[list[str]], header: bool = True) -> str:
     return "".join(out) + "</table>"
 
 
+NESTED = "Nơi tiếp nhận hồ sơ và trả kết quả giải quyết thủ tục hành chính"
+
+
 def html_roman() -> str:
-    """Roman h2 headings, HTML lists, a steps table "TT / Trình tự / Trách nhiệm …"."""
+    """Roman h2 headings, HTML lists (one nested), a steps table "TT / Trình tự / Trách nhiệm …"."""
     steps = [["TT", "Trình tự", "Trách nhiệm", "Thời gian", "Kết quả"]] + [
         [s[0], s[2], s[1], s[3], s[4]] for s in STEPS]
     body = "".join([
@@ -526,7 +529,8 @@ def html_roman() -> str:
         f"<h2>{ROMAN[0]}</h2><p>{PURPOSE}</p>",
         f"<h2>{ROMAN[1]}</h2><p>{SCOPE}</p>",
         f"<h2>{ROMAN[2]}</h2>{_html_list(REFERENCES)}",
-        "<h2>IV. ĐỊNH NGHĨA/VIẾT TẮT</h2>" + _html_list(DEFINITIONS),
+        "<h2>IV. ĐỊNH NGHĨA/VIẾT TẮT</h2>" + _html_list(DEFINITIONS).replace(
+            "</li>", f"{_html_list([NESTED])}</li>", 1),
         f"<h2>{ROMAN[4]}</h2><p>{CONTENT}</p>{_html_list(CONTENT_ITEMS)}<h3>Các bước thực hiện</h3>",
         _html_table(steps),
         f"<h2>{ROMAN[5]}</h2>{_html_list(FORMS)}",
@@ -697,6 +701,7 @@ CORPUS: list[Case] = [
     Case("first-page-header-and-footer", first_page_header_and_footer,
          unmapped=[(AGENCY, "ở đầu trang")]),
     Case("lo-html-roman", _converted("lo-html-roman"),
+         sections={**SECTIONS, "definitions": f"- {DEFINITIONS[0]}\n   - {NESTED}\n- {DEFINITIONS[1]}"},
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"), (ANNEX_TEXT, "trong mục “VIII. PHỤ LỤC”")]),
     Case("lo-html-bold", _converted("lo-html-bold"),
          sections={**SECTIONS, "references": numbered(REFERENCES), "forms": numbered(FORMS)},
