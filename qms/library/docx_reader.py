@@ -42,7 +42,7 @@ from docx.text.paragraph import Paragraph
 from qms.documents.models import SECTIONS
 from qms.documents.placement import STEPS_HEADINGS, heading_key, is_steps_marker
 from qms.documents.schemas import Step
-from qms.i18n import _
+from qms.i18n import _, ngettext
 from qms.markup import nfc
 from qms.search import fold
 from qms.text import CONTROL_CHARACTERS
@@ -132,11 +132,15 @@ class ParsedProcedure:
     steps: list[Step] = field(default_factory=list)
     history: list[HistoryLine] = field(default_factory=list)
     unmapped: list[Unplaced] = field(default_factory=list)
+    #: passages not placed beyond the MAX_UNMAPPED listed
+    more: int = 0
 
     def note(self, text: str, where: str) -> None:
         text = " ".join(text.split())
         if text and len(self.unmapped) < MAX_UNMAPPED:
             self.unmapped.append(Unplaced(text if len(text) <= 120 else text[:117] + "…", where))
+        elif text:
+            self.more += 1
 
 
 @dataclass(frozen=True)
@@ -563,9 +567,8 @@ class _Reader:
             else:
                 self.collected[inline.part].append((" ".join(rest.split()), False))
             return
-        if heading_key(text) in STEPS_HEADINGS and self.current is not None:
-            if self.current == "content":  # where the steps table stands (qms.documents.placement)
-                self.collected["content"].append((f"### {text}", False))
+        if heading_key(text) in STEPS_HEADINGS and self.current == "content":
+            self.collected["content"].append((f"### {text}", False))  # where the steps table stands
             return
         if self.current is None:
             if not self.cover_line(text):
@@ -677,6 +680,11 @@ class _Reader:
             if index < len(self.parsed.unmapped):
                 where = _("%(where)s, in a text box", where=before) if in_box else before
                 self.parsed.unmapped[index] = Unplaced(self.parsed.unmapped[index].text, where)
+        if self.parsed.more:
+            self.parsed.unmapped.append(Unplaced(
+                ngettext("%(num)s more passage could not be placed either.",
+                         "%(num)s more passages could not be placed either.", self.parsed.more),
+                _("further on")))
         for name, lines in self.collected.items():
             if name == ANNEX:
                 continue

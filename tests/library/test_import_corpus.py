@@ -5,12 +5,23 @@ is listed with where it was; the code typed on the import page wins over the cov
 from __future__ import annotations
 
 import pytest
+from docx import Document as new_docx
 from sqlalchemy import select
 
 from library import samples
-from library.import_corpus import CORPUS, ROLES, Case, issue_cover, no_code_on_cover
+from library.import_corpus import (
+    AGENCY,
+    ARABIC,
+    CORPUS,
+    ROLES,
+    Case,
+    _procedure,
+    _save,
+    issue_cover,
+    no_code_on_cover,
+)
 from qms.documents.models import Document
-from qms.library.docx_reader import heading_of
+from qms.library.docx_reader import MAX_UNMAPPED, heading_of, read_docx
 
 
 def post(api, data: bytes, name: str = "quy-trinh.docx", **fields):
@@ -94,3 +105,14 @@ def test_one_code_for_several_files_is_refused_on_the_code_field(api, client, db
     assert "Mỗi mã số chỉ dùng cho một tài liệu" in response.text
     db.rollback()
     assert db.execute(select(Document.code)).scalars().all() == []
+
+
+def test_a_long_list_of_passages_not_placed_ends_with_how_many_more():
+    doc = new_docx()
+    for n in range(MAX_UNMAPPED + 7):
+        doc.add_paragraph(f"{AGENCY} — ghi chú {n}")
+    doc.add_paragraph("Lưu đồ")  # a steps heading outside the content is text like any other
+    _procedure(doc, ARABIC)
+    parsed = read_docx(_save(doc))
+    assert len(parsed.unmapped) == MAX_UNMAPPED + 1
+    assert parsed.unmapped[-1].text == "8 đoạn khác cũng không xếp được vào mục nào."
