@@ -1,8 +1,10 @@
 """Importing an existing Word procedure as a draft (``POST /api/v1/import/docx``).
 
 Everything is checked before anything is written: a file that is not a readable DOCX,
-has macros, is a ZIP bomb, names no code, or has none of the standard sections is
-refused with 422 and the reason, and creates nothing. A new code creates the document
+has macros, is a ZIP bomb, or has none of the standard sections is refused with 422 and
+the reason, and creates nothing. The code given with the file (the API's ``code``, the
+import page's code field) wins over the one on the cover; with neither, the 422 names the
+``code`` field, so that the caller can type it and send the file again. A new code creates the document
 with a draft whose revision is the one on the cover, and the earlier lines of its
 change-history table; a code already in the register gets a new draft revision.
 """
