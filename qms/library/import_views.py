@@ -83,5 +83,7 @@ def import_files(request: Request, session: SessionDep, user: PageUser, settings
             continue
         savepoint.commit()
         outcomes.append(FileOutcome(name, imported, None))
-    return _page(request, session, user, outcomes, owner_unit, code=code, errors=errors,
-                 status_code=422 if errors and not any(o.imported for o in outcomes) else 200)
+    any_imported = any(outcome.imported for outcome in outcomes)
+    # a code typed for a file now imported is not offered again for the next one
+    return _page(request, session, user, outcomes, owner_unit, code="" if any_imported else code,
+                 errors=errors, status_code=422 if errors and not any_imported else 200)

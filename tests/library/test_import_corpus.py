@@ -77,6 +77,7 @@ def test_the_import_page_takes_a_typed_code(api, client, db):
     response = post_form(client, "/import", {"code": "qt-tn-11"},
                          files=[("files", ("a.docx", no_code_on_cover(), samples.DOCX_TYPE))])
     assert response.status_code == 200, response.text
+    assert 'value="qt-tn-11"' not in response.text and 'value="QT-TN-11"' not in response.text
     db.rollback()
     assert db.execute(select(Document.code)).scalars().all() == ["QT-TN-11"]
 
