@@ -36,7 +36,7 @@ from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from qms.documents.models import SECTIONS
@@ -579,18 +579,23 @@ class _Reader:
             self.collected[self.current].append(_markdown_line(paragraph, self.formats))
 
     def table(self, table: Table) -> None:
-        self.table_text(table)
+        if self.table_text(table):
+            return  # its paragraphs were read one by one, text boxes included
         for box in _text_boxes(table._tbl):  # a flowchart drawn over the steps table, say
             if self.current is None:
                 self.note_before(box, in_box=True)
             else:
                 self.parsed.note(box, _("%(where)s, in a text box", where=self.where_in_section()))
 
-    def table_text(self, table: Table) -> None:
+    def table_text(self, table: Table) -> bool:
+        """Place a table; True when it held the parts and its paragraphs were read."""
         rows = _rows(table)
         filled = [index for index, row in enumerate(rows) if any(row)]
         if not filled:
-            return
+            return False
+        if sum(1 for row in rows if row and heading_of(row[0]) is not None) >= 3:
+            self.parts_table(table)
+            return True
         header_at = filled[0]
         if len(filled) > 1 and len(set(rows[header_at])) == 1 and _kind_of_table(rows[filled[1]]) != "other":
             header_at = filled[1]  # a title row merged across the table ("CÁC BƯỚC THỰC HIỆN")
@@ -612,6 +617,25 @@ class _Reader:
                 self.parsed.note(" | ".join(cell for cell in rows[index] if cell), self.where_in_section())
         else:
             self.collected[self.current].append((_markdown_table([rows[index] for index in filled]), False))
+        return False
+
+    def parts_table(self, table: Table) -> None:
+        """A procedure written as a table, a part a row: "1. Mục đích | Quy định …"."""
+        for row in table.rows:
+            cells: list[_Cell] = []
+            for cell in row.cells:
+                if not cells or cell._tc is not cells[-1]._tc:
+                    cells.append(cell)
+            first = _cell_text(cells[0]._tc) if cells else ""
+            heading = heading_of(first)
+            if heading is not None and heading.part not in self.collected:
+                self.start(heading, first)
+                cells = cells[1:]
+            for cell in cells:
+                for paragraph in cell.paragraphs:
+                    self.paragraph(paragraph)
+                for inner in cell.tables:
+                    self.table(inner)
 
     def steps(self, rows: list[list[str]], header_at: int) -> None:
         header = rows[header_at]

@@ -437,6 +437,33 @@ def first_page_header_and_footer() -> bytes:
     return _save(doc)
 
 
+def parts_in_a_table() -> bytes:
+    """The whole procedure as a two-column table, a part a row, lists and the steps table in
+    the right-hand cells."""
+    doc = new_docx()
+    _table(doc, [[AGENCY, TITLE, "Mã số: QT-TN-09\nLần ban hành: 02"]])
+    table = doc.add_table(rows=7, cols=2)
+    for row, heading in zip(table.rows, ARABIC, strict=False):
+        row.cells[0].text = heading
+    table.rows[0].cells[1].text = PURPOSE
+    table.rows[1].cells[1].text = SCOPE
+    for index, items in ((2, REFERENCES), (3, DEFINITIONS), (5, FORMS), (6, RECORDS)):
+        cell = table.rows[index].cells[1]
+        cell.text = f"-\t{items[0]}"
+        for item in items[1:]:
+            cell.add_paragraph(f"-\t{item}")
+    content = table.rows[4].cells[1]
+    content.text = CONTENT
+    for item in CONTENT_ITEMS:
+        content.add_paragraph(f"-\t{item}")
+    steps = content.add_table(rows=1 + len(STEPS), cols=5)
+    for row, values in zip(steps.rows, [["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Kết quả"],
+                                        *STEPS], strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = text
+    return _save(doc)
+
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NAMESPACES = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
                'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
@@ -700,6 +727,7 @@ CORPUS: list[Case] = [
          unmapped=[(AGENCY, "trong bảng bìa, ô 1")]),
     Case("first-page-header-and-footer", first_page_header_and_footer,
          unmapped=[(AGENCY, "ở đầu trang")]),
+    Case("parts-in-a-table", parts_in_a_table, unmapped=[(AGENCY, "trong bảng bìa, ô 1")]),
     Case("lo-html-roman", _converted("lo-html-roman"),
          sections={**SECTIONS, "definitions": f"- {DEFINITIONS[0]}\n   - {NESTED}\n- {DEFINITIONS[1]}"},
          unmapped=[(AGENCY, "trong bảng bìa, ô 1"), (ANNEX_TEXT, "trong mục “VIII. PHỤ LỤC”")]),
