@@ -53,8 +53,8 @@ ANNEX = "annex"
 #: "1.", "II -", "A)", "Phần I:", "Mục 2." before a heading's words (folded text)
 _NUMBERING = re.compile(r"^\s*(?:(?:phan|muc|dieu|chuong)\s+)?"
                         r"([0-9]{1,2}(?:\.[0-9]{1,2})*|[ivx]{1,5}|[a-h])(?:\s*[.):/-]\s*|\s+)")
-_CODE = re.compile(r"\b(?:ma so|ma hieu|ma tai lieu|so hieu|ky hieu|ma quy trinh)\s*[:.]?\s*"
-                   r"([a-z0-9][a-z0-9._-]*)")
+_CODE = re.compile(r"\b(?:ma so|ma hieu|ma tai lieu|so hieu|ky hieu|ma quy trinh)"
+                   r"(?:\s+(?:tai lieu|quy trinh|van ban|huong dan))?\s*[:.]?\s*([a-z0-9][a-z0-9._-]*)")
 _REVISION = re.compile(r"\b(?:lan ban hanh|lan sua doi|lan soat xet|phien ban)"
                        r"(?:\s*/\s*(?:sua doi|soat xet))?\s*[:.]?\s*0*(\d{1,3})\b")
 #: a cover cell holding the code alone, without its label: "QT-TN-09", "HD.05"
@@ -456,7 +456,7 @@ class _Reader:
         used = False
         if match := _CODE.search(folded):
             candidate = match.group(1).strip(" .,;-").upper()
-            if _CODE_VALUE.match(candidate):
+            if _CODE_VALUE.match(candidate) and re.search(r"[0-9.-]", candidate):
                 parsed.code = parsed.code or candidate
                 used = True
         if match := _REVISION.search(folded):

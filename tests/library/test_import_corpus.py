@@ -13,6 +13,7 @@ from library.import_corpus import (
     AGENCY,
     ARABIC,
     CORPUS,
+    PURPOSE,
     ROLES,
     Case,
     _procedure,
@@ -117,3 +118,21 @@ def test_a_long_list_of_passages_not_placed_ends_with_how_many_more():
     parsed = read_docx(_save(doc))
     assert len(parsed.unmapped) == MAX_UNMAPPED + 1
     assert parsed.unmapped[-1].text == "8 đoạn khác cũng không xếp được vào mục nào."
+
+
+@pytest.mark.parametrize("line, code, revision", [
+    ("Mã số tài liệu: QT-01", "QT-01", None),
+    ("Mã hiệu quy trình: QT.TN.09", "QT.TN.09", None),
+    ("Ký hiệu: HD-05/Lần ban hành: 3", "HD-05", 3),
+    ("Lần ban hành/sửa đổi: 02 - MÃ SỐ: QT-07", "QT-07", 2),
+    ("Lần soát xét: 04", "", 4),
+    ("Mã số : QT 01", "", None),
+])
+def test_cover_lines_as_agencies_word_them(line, code, revision):
+    doc = new_docx()
+    doc.add_paragraph(line)
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    doc.add_paragraph(PURPOSE)
+    parsed = read_docx(_save(doc))
+    assert (parsed.code, parsed.revision) == (code, revision)
+    assert [u.text for u in parsed.unmapped] == ([] if code or revision else [line])
