@@ -400,7 +400,7 @@ CALLS: dict[tuple[str, str], Call] = {
                                               "owner_unit": "VP"}),
     ("PATCH", "/api/v1/documents/{code}"): Call(json={"review_interval_months": 18}),
     ("POST", "/api/v1/documents/{code}/versions"): Call({"code": "QT-02"}),
-    ("POST", "/import"): Call(files=docx_upload("files")),
+    ("POST", "/import"): Call(files=docx_upload("files"), form={"code": "QT-61"}),
     ("POST", "/api/v1/import/docx"): Call(files=docx_upload("file"), form={"code": "QT-60"}),
     # Drafting and signing, each on a version of its own in the state the action needs.
     ("POST", V + "/edit"): Call({"code": "QT-11"}, form=draft_form("QT-11")),

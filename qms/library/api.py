@@ -206,4 +206,4 @@ def import_docx(session: SessionDep, user: CurrentUser, settings: SettingsDep, f
     imported = docx_import.import_docx(session, user, settings, file.filename or "", data, code=code or None,
                                        owner_unit=owner_unit or None)
     return ImportResult(code=imported.code, revision=imported.revision, status="draft", title=imported.title,
-                        unmapped=imported.unmapped)
+                        unmapped=[str(line) for line in imported.unmapped])

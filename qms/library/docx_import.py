@@ -1,8 +1,10 @@
 """Importing an existing Word procedure as a draft (``POST /api/v1/import/docx``).
 
 Everything is checked before anything is written: a file that is not a readable DOCX,
-has macros, is a ZIP bomb, names no code, or has none of the standard sections is
-refused with 422 and the reason, and creates nothing. A new code creates the document
+has macros, is a ZIP bomb, or has none of the standard sections is refused with 422 and
+the reason, and creates nothing. The code given with the file (the API's ``code``, the
+import page's code field) wins over the one on the cover; with neither, the 422 names the
+``code`` field, so that the caller can type it and send the file again. A new code creates the document
 with a draft whose revision is the one on the cover, and the earlier lines of its
 change-history table; a code already in the register gets a new draft revision.
 """
@@ -25,7 +27,7 @@ from qms.documents.service import create_document, create_version, update_versio
 from qms.errors import ValidationFailed
 from qms.forms import parse
 from qms.i18n import _
-from qms.library.docx_reader import ParsedProcedure, UnreadableDocx, read_docx
+from qms.library.docx_reader import ParsedProcedure, Unplaced, UnreadableDocx, read_docx
 from qms.library.uploads import DOCX, UnsupportedFile, check_size, detect, display_name
 from qms.storage import sha256_of
 
@@ -35,7 +37,7 @@ class Imported:
     code: str
     revision: int
     title: str
-    unmapped: list[str]
+    unmapped: list[Unplaced]
 
 
 def read_upload(settings: Settings, filename: str, data: bytes) -> ParsedProcedure:
@@ -62,7 +64,8 @@ def read_upload(settings: Settings, filename: str, data: bytes) -> ParsedProcedu
 def _code(parsed: ParsedProcedure, given: str | None) -> str:
     code = (given or parsed.code or "").strip().upper()
     if not code:
-        raise ValidationFailed("code", _("The document shows no code (Mã số) on its cover; give the code."))
+        raise ValidationFailed("code", _("The cover shows no code (Mã số, Mã hiệu or Ký hiệu); type the "
+                                         "code of the document."))
     if not CODE_PATTERN.match(code):
         raise ValidationFailed("code", _("Use capital letters, digits, '.', '_' and '-' (e.g. QT-01 or "
                                          "BM-QT01-01)."))
@@ -93,7 +96,7 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
         version = create_version(session, actor, code)
         if parsed.revision and parsed.revision != version.revision:
             parsed.note(_("The cover shows revision %(cover)s; the draft is revision %(rev)s.",
-                          cover=f"{parsed.revision:02d}", rev=f"{version.revision:02d}"))
+                          cover=f"{parsed.revision:02d}", rev=f"{version.revision:02d}"), _("on the cover"))
     summary = next((line.change_summary for line in parsed.history if line.revision == version.revision), "")
     update = parse(VersionUpdate, {
         "sections": parse(Sections, parsed.sections).model_dump(),
@@ -116,8 +119,8 @@ def _history(session: Session, document: Document, version: Version, parsed: Par
         if line.revision >= version.revision or line.revision in seen:
             continue
         if line.effective_date is None:
-            parsed.note(_("Change history, revision %(rev)s: no date, not imported.",
-                          rev=f"{line.revision:02d}"))
+            parsed.note(_("Revision %(rev)s has no date and was not imported.", rev=f"{line.revision:02d}"),
+                        _("in the change-history table"))
             continue
         seen.add(line.revision)
         session.add(RevisionHistory(document_id=document.id, revision=line.revision,

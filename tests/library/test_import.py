@@ -103,7 +103,8 @@ def test_a_record_layout_docx_round_trips_into_the_same_sections_and_steps(api, 
 
 def test_what_cannot_be_placed_is_reported(api):
     body = post(api, procedure_docx(extra=["Ghi chú viết tay ở trang bìa"])).json()
-    assert "Ghi chú viết tay ở trang bìa" in body["unmapped"]
+    assert "trước mục “1. MỤC ĐÍCH”: Ghi chú viết tay ở trang bìa" in body["unmapped"]
+    assert "trong bảng ở đầu trang, ô 1: SỞ NỘI VỤ TỈNH NINH BÌNH" in body["unmapped"]
 
 
 def test_an_existing_code_gets_a_new_draft_revision(api):
