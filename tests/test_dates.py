@@ -3,6 +3,7 @@ and refused with a reason that names the field and the form expected."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, timedelta
 
@@ -109,3 +110,31 @@ def test_the_audit_trail_filters_by_days_typed_day_first(client, people):
     assert 'value="01/01/2020"' in field and 'type="text"' in field, field
     assert client.get("/audit", params={"since": "2020-01-01"}).status_code == 200
     assert client.get("/audit", params={"since": "13/13/2020"}).status_code == 422
+
+
+def test_no_page_offers_the_browsers_own_date_field():
+    """``<input type="date">`` shows the browser's locale (mm/dd/yyyy on many machines)."""
+    from qms.paths import TEMPLATES_DIR
+
+    offending = sorted(str(path.relative_to(TEMPLATES_DIR)) for path in TEMPLATES_DIR.rglob("*.html")
+                       if re.search(r'<input[^>]*\stype="?date\b', path.read_text(encoding="utf-8")))
+    assert offending == []
+
+
+def test_the_draft_editor_takes_the_effective_date_day_first(api, client):
+    api.create_procedure()
+    api.fill("QT-01")
+    login(client, "iso")
+    page = client.get("/documents/QT-01/versions/1/edit").text
+    field = re.search(r'<input id="f-effective_date"[^>]*>', page).group(0)
+    assert 'placeholder="dd/mm/yyyy"' in field and 'aria-describedby="h-effective_date"' in field
+    etag = html.unescape(re.search(r'name="etag" value="([^"]+)"', page).group(1))
+    day = agency_today() + timedelta(days=10)
+    saved = post_form(client, "/documents/QT-01/versions/1/edit", {
+        "etag": etag, "purpose": "Quy định cách kiểm soát tài liệu.", "content": "Nội dung.",
+        "change_summary": "Ban hành lần đầu", "effective_date": f"{day:%d/%m/%Y}", "then": "stay"})
+    assert saved.status_code == 303, saved.text
+    version = api.get("iso", "/api/v1/documents/QT-01/versions/1").json()
+    assert version["effective_date"] == day.isoformat()
+    again = client.get("/documents/QT-01/versions/1/edit").text
+    assert f'value="{day:%d/%m/%Y}"' in re.search(r'<input id="f-effective_date"[^>]*>', again).group(0)
