@@ -81,7 +81,7 @@ def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screens
             iso.click("button.add-step")
             iso.locator("textarea[name=step_task]").nth(n).wait_for()
             iso.locator("textarea[name=step_task]").nth(n).fill(task)
-            iso.locator("input[name=step_responsibility]").nth(n).fill("Thanh tra Sở")
+            iso.locator("[name=step_responsibility]").nth(n).fill("Thanh tra Sở")
 
         # Alt+Up in the third step's task moves the step, and the caret goes with it.
         iso.locator("textarea[name=step_task]").nth(2).focus()
