@@ -36,9 +36,9 @@ def test_new_procedure_is_drafted_reviewed_and_approved(person, screenshot_dir):
         iso.fill("#f-content", "Phản ánh được tiếp nhận qua Cổng dịch vụ công.")
         iso.click("button.add-step")
         iso.locator("input[name=step_step]").first.wait_for()
-        iso.locator("input[name=step_responsibility]").first.fill("Văn phòng Sở")
+        iso.locator("[name=step_responsibility]").first.fill("Văn phòng Sở")
         iso.locator("textarea[name=step_task]").first.fill("Tiếp nhận phản ánh, vào sổ")
-        iso.locator("input[name=step_duration]").first.fill("0,5 ngày")
+        iso.locator("[name=step_duration]").first.fill("0,5 ngày")
         iso.click("button.add-step")
         iso.locator("input[name=step_step]").nth(1).wait_for()
         assert iso.locator("input[name=step_step]").count() == 2
