@@ -133,7 +133,8 @@ async def get_current_user(request: Request, principal: OptionalUser) -> Princip
     ):
         if request.url.path.startswith("/api/"):
             raise Forbidden(_("Choose a new password first: the one you signed in with was set by "
-                              "an administrator (POST /api/v1/me/password)."))
+                              "an administrator or no longer meets the password policy "
+                              "(POST /api/v1/me/password)."))
         raise PasswordChangeRequired
     return principal
 
