@@ -193,6 +193,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         RequestContextMiddleware,
         default_language=settings.default_language,
         secure_cookies=settings.secure_cookies,
+        csrf_key=app.state.secret_key,
     )
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
