@@ -22,6 +22,7 @@ from qms.accounts import views as accounts_views
 from qms.audit import anchor as audit_anchor
 from qms.audit import api as audit_api
 from qms.audit import views as audit_views
+from qms.body_limit import JsonBodyLimitMiddleware
 from qms.compliance import api as compliance_api
 from qms.compliance import views as compliance_views
 from qms.config import Settings, get_settings
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     # Added first, so it runs inside the request context (language) but before any body is read.
     app.add_middleware(UploadLimitMiddleware, max_file_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_kb * 1024)
     app.add_middleware(
         RequestContextMiddleware,
         default_language=settings.default_language,

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
 
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    max_json_kb: int = Field(default=1024, ge=1, le=1024 * 1024)
     upload_allow_macros: bool = False
 
     smtp_host: str | None = None
