@@ -45,6 +45,7 @@ from qms.library.upload_limit import UploadLimitMiddleware
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
 from qms.portal import views as portal_views
+from qms.private_files import restrict_umask
 from qms.records import api as records_api
 from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
@@ -171,6 +172,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    restrict_umask()
     settings = settings or get_settings()
     capabilities.load()
     configure_signing(settings)
