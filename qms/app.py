@@ -21,6 +21,7 @@ from qms.accounts import views as accounts_views
 from qms.audit import anchor as audit_anchor
 from qms.audit import api as audit_api
 from qms.audit import views as audit_views
+from qms.body_limit import JsonBodyLimitMiddleware
 from qms.compliance import api as compliance_api
 from qms.compliance import views as compliance_views
 from qms.compression import add_compression
@@ -44,6 +45,7 @@ from qms.library.upload_limit import UploadLimitMiddleware
 from qms.middleware import RequestContextMiddleware
 from qms.paths import STATIC_DIR
 from qms.portal import views as portal_views
+from qms.private_files import restrict_umask
 from qms.records import api as records_api
 from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
@@ -177,6 +179,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    restrict_umask()
     settings = settings or get_settings()
     capabilities.load()
     configure_signing(settings)
@@ -196,10 +199,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     # Added first, so it runs inside the request context (language) but before any body is read.
     app.add_middleware(UploadLimitMiddleware, max_file_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_kb * 1024)
     app.add_middleware(
         RequestContextMiddleware,
         default_language=settings.default_language,
         secure_cookies=settings.secure_cookies,
+        csrf_key=app.state.secret_key,
     )
     add_compression(app)
     # Added last, so it is outermost: every response gets the headers, errors included.

@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from qms import __version__
 from qms.audit.anchor import AuditAnchor
 from qms.config import Settings
+from qms.private_files import FILE_MODE, private_dir
 
 FORMAT = 1
 SQLITE_MEMBER = "database.sqlite3"
@@ -117,6 +118,9 @@ def backup(settings: Settings, engine: Engine, destination: Path) -> BackupRepor
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "files": len(members),
         }
         partial = destination.with_name(destination.name + ".part")
+        private_dir(partial.parent)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))
+        os.chmod(partial, FILE_MODE)
         with tarfile.open(partial, "w:gz") as archive:
             _add_text(archive, "manifest.json", json.dumps(manifest, indent=2))
             archive.add(database, arcname=database.name)
@@ -176,12 +180,12 @@ def restore(settings: Settings, engine: Engine, source: Path) -> str:
         raise BackupError(f"cannot read {source}: {exc}") from None
     with archive:
         manifest = _read_manifest(archive)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
         with engine.connect() as connection:
             if inspect(connection).get_table_names():
                 raise BackupError("the target database is not empty; restore needs an empty one")
         root = settings.data_dir.resolve()
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
         allowed = {"secret_key", "audit_key"}
         if engine.dialect.name == "sqlite":
             live = _sqlite_path(engine).name
@@ -194,10 +198,11 @@ def restore(settings: Settings, engine: Engine, source: Path) -> str:
                 if relative.is_absolute() or ".." in relative.parts:
                     raise BackupError(f"unsafe path in archive: {member.name}")
                 target = root / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.extractfile(member) as data, target.open("wb") as out:  # type: ignore[union-attr]
+                private_dir(target.parent)
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+                with archive.extractfile(member) as data, os.fdopen(fd, "wb") as out:  # type: ignore[union-attr]
                     shutil.copyfileobj(data, out)
-                target.chmod(member.mode & 0o777)  # keys stay readable by their owner only
+                target.chmod(FILE_MODE)  # private whatever the archive recorded
         with tempfile.TemporaryDirectory(prefix="qms-restore-") as scratch:
             kind = manifest["database"]
             name = SQLITE_MEMBER if kind == "sqlite" else PG_MEMBER
@@ -211,6 +216,7 @@ def restore(settings: Settings, engine: Engine, source: Path) -> str:
                 for suffix in ("-wal", "-shm"):
                     Path(f"{target}{suffix}").unlink(missing_ok=True)
                 shutil.copyfile(dumped, target)
+                target.chmod(FILE_MODE)
             else:
                 if kind != "postgresql":
                     raise BackupError("this backup holds a SQLite database; "

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from qms import capabilities
 from qms.config import ConfigError, Settings, load_settings
 from qms.db import make_engine, transaction
+from qms.private_files import restrict_umask
 
 
 def _fail(message: str) -> int:
@@ -256,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    restrict_umask()
     handler: Callable[[Settings, argparse.Namespace], int] = args.handler
     try:
         settings = load_settings()

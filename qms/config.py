@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from qms.private_files import private_dir
+
 
 class ConfigError(Exception):
     """A setting is wrong; the message is one line meant for the operator."""
@@ -38,6 +40,7 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=60, ge=1)
 
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    max_json_kb: int = Field(default=1024, ge=1, le=1024 * 1024)
     upload_allow_macros: bool = False
 
     smtp_host: str | None = None
@@ -141,7 +144,7 @@ def _kept_secret(key_file: Path, make: Callable[[], str]) -> str:
     """The secret in ``key_file``, created 0600 on first use."""
     if key_file.exists():
         return key_file.read_text(encoding="ascii").strip()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(key_file.parent)
     # Several workers may start at once: each writes a whole key to a file of its own,
     # then links it into place, which succeeds for one only; the others read its key.
     key = make()
@@ -169,7 +172,7 @@ def load_settings() -> Settings:
         reason = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"QMS_{field}: {reason}") from None
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     except OSError as exc:
         raise ConfigError(f"QMS_DATA_DIR: cannot create {settings.data_dir}: {exc.strerror}") from None
     return settings

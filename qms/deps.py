@@ -133,7 +133,8 @@ async def get_current_user(request: Request, principal: OptionalUser) -> Princip
     ):
         if request.url.path.startswith("/api/"):
             raise Forbidden(_("Choose a new password first: the one you signed in with was set by "
-                              "an administrator (POST /api/v1/me/password)."))
+                              "an administrator or no longer meets the password policy "
+                              "(POST /api/v1/me/password)."))
         raise PasswordChangeRequired
     return principal
 
@@ -167,8 +168,11 @@ async def csrf_protect(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         supplied = value if isinstance(value, str) else None
+    # The middleware replaced a cookie not bound to this session, so a token from before
+    # sign-in or from another session differs from ``expected``. Compared as bytes: the
+    # comparison of ``str`` accepts ASCII only, and a token is whatever the client sent.
     if not supplied or request.cookies.get("qms_csrf") != expected or not hmac.compare_digest(
-        supplied, expected
+        supplied.encode("utf-8", "replace"), expected.encode("utf-8")
     ):
         raise Forbidden(
             _("The form has expired or did not come from this site. Reload the page and try again.")

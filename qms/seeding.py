@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from qms.accounts.agency import AgencyForm, save_agency_profile
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
-from qms.accounts.passwords import check_policy, hash_password
+from qms.accounts.passwords import agency_names, check_policy, hash_password, verify_password
 from qms.accounts.roles import Role, check_role_combination
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
@@ -98,6 +98,18 @@ def _ensure_user(session: Session, data: UserCreate, *, must_change: bool) -> bo
     return True
 
 
+def _exempt_demo_accounts(session: Session, usernames: list[str], demo_password: str) -> None:
+    """The demo's shared password is shorter than the policy asks: the demo's accounts that
+    still have it are not sent to choose another at sign-in. Checked once per account (the
+    flag stays), so that an account of the same name with a password of its own is not marked."""
+    rows = session.execute(select(User).where(User.username.in_(usernames),
+                                              User.password_policy_exempt.is_(False))).scalars()
+    for user in rows:
+        if verify_password(user.password_hash, demo_password):
+            user.password_policy_exempt = True
+    session.flush()
+
+
 def load_demo_data(path: Path | None = None) -> dict[str, Any]:
     with (path or SEED_DIR / "demo.toml").open("rb") as handle:
         return tomllib.load(handle)
@@ -122,6 +134,7 @@ def seed_demo(session: Session, zone: ZoneInfo, store: FileStore, path: Path | N
         report.users_created += _ensure_user(session, user, must_change=False)
         if not raw["username"].startswith("nhanvien") or raw["username"] == "nhanvien1":
             report.logins.append((user.username, user.title, ", ".join(roles)))
+    _exempt_demo_accounts(session, [raw["username"] for raw in data["users"]], data["demo_password"])
     staff_units = {raw["unit"] for raw in data["users"] if raw["username"].startswith("nhanvien")}
     report.logins.append(("nhanvien2…20", "Chuyên viên", f"staff, in {len(staff_units)} units"))
     session.flush()
@@ -157,7 +170,8 @@ def create_first_admin(session: Session, username: str, full_name: str, unit_cod
                        unit_name: str, password: str) -> None:
     if session.execute(select(UserRole.user_id).where(UserRole.role == Role.ADMIN)).first():
         raise Conflict("an administrator already exists; sign in as them to add others")
-    check_policy(password, username=username, field="password")
+    check_policy(password, username=username, full_name=full_name, agency_names=agency_names(session),
+                 field="password")
     _ensure_unit(session, UnitCreate(code=unit_code, name=unit_name))
     _ensure_user(session, UserCreate(username=username, full_name=full_name, unit=unit_code,
                                      roles=[Role.ADMIN], password=password), must_change=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qms.config import Settings
+from qms.private_files import FILE_MODE, private_dir
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -50,9 +51,9 @@ class LocalFileStore:
         target = self._path(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         draft = target.with_name(f".{digest}.{os.getpid()}.{secrets.token_hex(4)}.part")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

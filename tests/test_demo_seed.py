@@ -180,3 +180,21 @@ def test_the_demo_moves_a_documents_revisions_together_and_only_forward():
     assert [b - a for a, b in pairwise(dates)] == [b - a for a, b in pairwise(written)]
     kept = date_shifter({"default_days_ago": 30}, written[-1], {})(source)
     assert [entry.effective_date for entry in kept.revisions] == written, "never before the written dates"
+
+
+def test_only_the_demo_accounts_with_the_demo_password_skip_the_password_policy(db, store, monkeypatch):
+    """The demo password is shorter than the policy asks; its accounts are marked exempt, so
+    that `make run` signs them in without a change of password. No other account is."""
+    with monkeypatch.context() as no_work:
+        no_work.setattr("qms.seeding.add_demo_work", lambda *_args: [])
+        seed_demo(db, AGENCY_ZONE, store)
+        db.commit()
+        drafter = db.execute(select(User).where(User.username == "soanthao")).scalar_one()
+        drafter.password_hash = hash_password(DEMO_PASSWORD + "-khac")
+        drafter.password_policy_exempt = False
+        db.commit()
+        seed_demo(db, AGENCY_ZONE, store)
+        db.commit()
+    exempt = dict(db.execute(select(User.username, User.password_policy_exempt)).all())
+    assert exempt["giamdoc"] and exempt["nhanvien20"] and exempt["admin"]
+    assert not exempt["soanthao"]

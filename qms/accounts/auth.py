@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from qms.accounts import throttle
 from qms.accounts.models import AuthSession, Unit, User, UserRole
-from qms.accounts.passwords import verify_password
+from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
 from qms.config import Settings
 from qms.db import utcnow
@@ -107,6 +107,9 @@ def sign_in(
         )
         return SignIn(error=_("Wrong username or password."))
     throttle.succeeded(session, attempt)
+    if not (user.must_change_password or user.password_policy_exempt) and user_policy_problem(
+            session, user, password):
+        user.must_change_password = True  # a password the policy now refuses: replaced first
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(

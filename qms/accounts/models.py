@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, text
 from sqlmodel import Field, SQLModel
 
 from qms.accounts.roles import Role
@@ -51,6 +51,9 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=255)
     must_change_password: bool = Field(default=False)
+    #: Set only by ``qms seed --demo``: the demo accounts keep their short shared password.
+    password_policy_exempt: bool = Field(default=False, sa_column=Column(Boolean, nullable=False,
+                                                                         server_default=text("false")))
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -10,7 +10,14 @@ from sqlmodel import Session
 from qms.accounts import throttle
 from qms.accounts.auth import Principal, end_all_sessions
 from qms.accounts.models import Unit, User, UserRole
-from qms.accounts.passwords import check_policy, hash_password, temporary_password, verify_password
+from qms.accounts.passwords import (
+    agency_names,
+    check_policy,
+    hash_password,
+    temporary_password,
+    user_policy_problem,
+    verify_password,
+)
 from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_combination, require_any
 from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
@@ -129,7 +136,8 @@ def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
     require_any(actor.roles, MANAGE_ACCOUNTS)
     if session.execute(select(User.id).where(User.username == data.username)).first():
         raise Conflict(_("The username %(username)s is already taken.", username=data.username))
-    check_policy(data.password, username=data.username, field="password")
+    check_policy(data.password, username=data.username, full_name=data.full_name,
+                 agency_names=agency_names(session), field="password")
     unit = _active_unit(session, data.unit)
     user = User(username=data.username, full_name=data.full_name, title=data.title,
                 unit_id=unit.id, email=data.email, password_hash=hash_password(data.password),
@@ -190,7 +198,8 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     """Give the user a one-time password to change at next sign-in; returns it once."""
     require_any(actor.roles, MANAGE_ACCOUNTS)
     user = get_user(session, username)
-    password = temporary_password()
+    password = temporary_password(username=user.username, full_name=user.full_name,
+                                  agency_names=agency_names(session))
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.password_changed_at = utcnow()
@@ -226,7 +235,8 @@ def change_own_password(
     if not verify_password(user.password_hash, current_password):
         raise WrongCurrentPassword(actor)
     throttle.succeeded(session, _password_attempt(actor))
-    check_policy(new_password, username=user.username)
+    if problem := user_policy_problem(session, user, new_password):
+        raise ValidationFailed("new_password", problem)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))
     user.password_hash = hash_password(new_password)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qms.config import ConfigError, Settings, get_settings
+from qms.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class AuditAnchor:
             if self._keyed_from is not None and self.path.exists():
                 return self._keyed_from
             self._keyed_from = None
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.settings.data_dir)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)

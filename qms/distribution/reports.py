@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +19,7 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.roles import require_any
+from qms.csv_export import csv_bytes
 from qms.db import utcnow
 from qms.distribution.labels import task_label
 from qms.distribution.models import Acknowledgement, Distribution, task_state
@@ -202,17 +201,15 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
 
 
 def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows Vietnamese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
-                     _("Status"), _("Due date"), _("Acknowledged at")])
+    """For Excel, through :func:`qms.csv_export.csv_bytes` like every export."""
+    rows: list[list[str]] = [[_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
+                              _("Status"), _("Due date"), _("Acknowledged at")]]
     for line in report.lines:
         status = task_label(line.state(report.generated_at))
-        writer.writerow([
+        rows.append([
             line.unit_name, line.code, line.title, f"{line.revision:02d}", line.full_name, line.username,
             status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),  # type: ignore[arg-type]
             line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
             if line.acknowledged_at else "",
         ])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(rows)

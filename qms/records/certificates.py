@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from qms.config import ConfigError, Settings
+from qms.private_files import FILE_MODE, private_dir
 
 DEMO_FOLDER = "signing"
 DEMO_P12 = "demo-agency.p12"
@@ -168,7 +169,8 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
     p12_path, password_path, ca_path = demo_paths(data_dir)
     if p12_path.exists() and password_path.exists() and (ca_path.parent / DEMO_CA_KEY).exists():
         return p12_path, False
-    p12_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(p12_path.parent)
+    private_dir(ca_path.parent)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     organisation = agency_name or "qms demo"
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -201,7 +203,7 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
     _write_private(p12_path, bundle)
     _write_private(ca_path.parent / DEMO_CA_KEY, ca_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(ca_path, ca_cert.public_bytes(serialization.Encoding.PEM))
     with _lock:
         _cache.clear()
     return p12_path, True
@@ -209,7 +211,7 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
 
 def _write_private(path: Path, data: bytes) -> None:
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(draft, path)

@@ -5,8 +5,6 @@ CSV files are UTF-8 with a byte-order mark, so that Excel shows Vietnamese corre
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -18,6 +16,7 @@ from qms.audit import service as audit
 from qms.audit.service import EventFilter
 from qms.clock import local_today
 from qms.config import Settings
+from qms.csv_export import csv_bytes
 from qms.db import start_writing, utcnow
 from qms.records import layout as L
 from qms.records import report_data
@@ -65,15 +64,13 @@ def report_layout(report: Report, agency_lines: list[str], author: str, today: d
 
 
 def report_csv(report: Report) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     several = len(report.sections) > 1
+    rows: list[list[str]] = []
     for section in report.sections:
         header = [column.title for column in section.columns]
-        writer.writerow([L.nfc(cell) for cell in (["Phần", *header] if several else header)])
-        for row in section.rows:
-            writer.writerow([L.nfc(cell) for cell in ([section.title, *row] if several else row)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append(["Phần", *header] if several else header)
+        rows.extend([section.title, *row] if several else row for row in section.rows)
+    return csv_bytes(rows)
 
 
 def render_report(session: Session, actor: Principal, settings: Settings, report: Report, fmt: ReportFormat,

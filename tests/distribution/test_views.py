@@ -105,7 +105,7 @@ def test_csv_export_is_utf8_with_a_byte_order_mark(api, client, published):
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")
     text = response.content.decode("utf-8-sig")
-    assert "Phòng Cải cách hành chính,QT-01,Quy trình kiểm soát tài liệu,01,Vũ Văn Khánh" in text
+    assert '"Phòng Cải cách hành chính","QT-01","Quy trình kiểm soát tài liệu","01","Vũ Văn Khánh"' in text
 
 
 def test_copies_of_a_superseded_version_are_recalled(api, client, published, reader):
