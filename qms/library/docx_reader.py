@@ -341,6 +341,16 @@ def _looks_like_heading(paragraph: Paragraph, text: str, formats: _Formats) -> b
     return formats.list_of(paragraph) is not None or text.endswith(":")
 
 
+def _bold_lead(paragraph: Paragraph, lead: str) -> bool:
+    """Whether ``lead`` is set in bold at the start of the paragraph ("**Mục đích:** Quy định …")."""
+    bold = ""
+    for run in paragraph.runs:
+        if not run.bold:
+            break
+        bold += run.text
+    return bool(bold.strip()) and fold(bold).strip(" :") == fold(lead).strip(" :")
+
+
 def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     """The paragraph as a line of Markdown, and whether it is a list item."""
     raw = _text(paragraph._p).strip()
@@ -560,7 +570,9 @@ class _Reader:
             return
         head, colon, rest = text.partition(":")
         inline = heading_of(head) if colon and rest.strip() else None
-        if inline is not None and inline.number is not None and self.is_new_heading(inline, paragraph, head):
+        if inline is not None and inline.part not in self.collected and (
+                _bold_lead(paragraph, head) if inline.number is None
+                else self.is_new_heading(inline, paragraph, head)):
             self.start(inline, head)  # "1. Mục đích: Quy định …" on one line
             if inline.part == ANNEX:
                 self.parsed.note(rest, self.where_in_section())

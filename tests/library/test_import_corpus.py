@@ -136,3 +136,15 @@ def test_cover_lines_as_agencies_word_them(line, code, revision):
     parsed = read_docx(_save(doc))
     assert (parsed.code, parsed.revision) == (code, revision)
     assert [u.text for u in parsed.unmapped] == ([] if code or revision else [line])
+
+
+def test_a_part_named_in_bold_at_the_start_of_its_paragraph():
+    doc = new_docx()
+    for label, text in (("Mục đích:", PURPOSE), ("Phạm vi áp dụng:", "Phòng Tổ chức.")):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(label).bold = True
+        paragraph.add_run(f" {text}")
+    doc.add_paragraph("Hồ sơ: theo danh mục.")  # not bold, not numbered: text of the scope
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == PURPOSE
+    assert parsed.sections["scope"] == "Phòng Tổ chức.\n\nHồ sơ: theo danh mục."
