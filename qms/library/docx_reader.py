@@ -502,6 +502,8 @@ class _Reader:
     def page_header(self) -> None:
         """The first section's headers and footers (the first page's own when it has them):
         the cover often stands there, or the code and revision in the footer."""
+        if not self.document.sections:
+            return  # no section properties at all: Word's defaults, no header or footer
         section = self.document.sections[0]
         parts = [(section.header, _("in the page header"), _("in the page header table")),
                  (section.footer, _("in the page footer"), _("in the page footer table"))]

@@ -148,3 +148,12 @@ def test_a_part_named_in_bold_at_the_start_of_its_paragraph():
     parsed = read_docx(_save(doc))
     assert parsed.sections["purpose"] == PURPOSE
     assert parsed.sections["scope"] == "Phòng Tổ chức.\n\nHồ sơ: theo danh mục."
+
+
+def test_a_file_without_section_properties_is_read():
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    doc.add_paragraph(PURPOSE)
+    body = doc.element.body
+    body.remove(body.sectPr)
+    assert read_docx(_save(doc)).sections["purpose"] == PURPOSE
