@@ -27,6 +27,7 @@ Word files are read as agencies write them:
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from qms.documents.models import SECTIONS
@@ -47,6 +48,7 @@ from qms.markup import nfc
 from qms.search import fold
 from qms.text import CONTROL_CHARACTERS
 
+log = logging.getLogger(__name__)
 MAX_UNMAPPED = 50
 MAX_HEADING_CHARS = 90
 ANNEX = "annex"
@@ -373,19 +375,24 @@ def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     return words, False
 
 
+def _row_cells(table: Table, row: _Row) -> list[_Cell]:
+    """A row's cells, a cell merged across columns once (and a cell merged down, its text in
+    each row). A row python-docx cannot resolve (a merge continued from no row above) gives
+    its cells as written."""
+    try:
+        cells = list(row.cells)
+    except (ValueError, IndexError):
+        return [_Cell(tc, table) for tc in row._tr.tc_lst]
+    unique: list[_Cell] = []
+    for cell in cells:
+        if not unique or cell._tc is not unique[-1]._tc:
+            unique.append(cell)
+    return unique
+
+
 def _rows(table: Table) -> list[list[str]]:
-    """The text of each cell, a cell merged across columns once."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        values: list[str] = []
-        previous = None
-        for cell in row.cells:
-            if cell._tc is previous:
-                continue
-            previous = cell._tc
-            values.append(_cell_text(cell._tc))
-        rows.append(values)
-    return rows
+    """The text of each cell of each row."""
+    return [[_cell_text(cell._tc) for cell in _row_cells(table, row)] for row in table.rows]
 
 
 def _cell_text(cell: BaseOxmlElement) -> str:
@@ -636,10 +643,7 @@ class _Reader:
     def parts_table(self, table: Table) -> None:
         """A procedure written as a table, a part a row: "1. Mục đích | Quy định …"."""
         for row in table.rows:
-            cells: list[_Cell] = []
-            for cell in row.cells:
-                if not cells or cell._tc is not cells[-1]._tc:
-                    cells.append(cell)
+            cells = _row_cells(table, row)
             first = _cell_text(cells[0]._tc) if cells else ""
             heading = heading_of(first)
             if heading is not None and heading.part not in self.collected:
@@ -751,7 +755,13 @@ def read_docx(data: bytes) -> ParsedProcedure:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise UnreadableDocx(str(exc)) from None
-    return _Reader(document).read()
+    try:
+        return _Reader(document).read()
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        # a package python-docx opens but whose parts do not hang together (a table row
+        # wider than its grid, a style or numbering it cannot resolve): the file, not a 500
+        log.warning("Word file not read: %s", exc, exc_info=True)
+        raise UnreadableDocx(str(exc)) from None
 
 
 def _join(lines: list[tuple[str, bool]]) -> str:

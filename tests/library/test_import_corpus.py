@@ -157,3 +157,19 @@ def test_a_file_without_section_properties_is_read():
     body = doc.element.body
     body.remove(body.sectPr)
     assert read_docx(_save(doc)).sections["purpose"] == PURPOSE
+
+
+def test_a_table_merged_down_from_no_row_above_is_read_as_written():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    doc.add_paragraph(PURPOSE)
+    table = doc.add_table(rows=2, cols=2)
+    for row, values in zip(table.rows, [["Mã", "Tên"], ["BPMC", "Bộ phận Một cửa"]], strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = text
+    table.rows[0].cells[0]._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {nsdecls('w')}/>"))
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == f"{PURPOSE}\n\n| Mã | Tên |\n|---|---|\n| BPMC | Bộ phận Một cửa |"
