@@ -189,29 +189,60 @@ _SKIPPED = {qn("w:del"), qn("w:delText"), qn("w:instrText"), qn("w:txbxContent")
             _MC_FALLBACK}
 
 
-def _text(element: BaseOxmlElement) -> str:
+def _text(element: BaseOxmlElement, *, bold: bool = False) -> str:
     """The visible text of a paragraph, runs inside tracked insertions, fields, links and
-    content controls included (python-docx reads only the paragraph's direct runs)."""
-    out: list[str] = []
+    content controls included (python-docx reads only the paragraph's direct runs); with
+    ``bold``, the words set in bold in a paragraph that is not bold throughout as **…**."""
+    out: list[tuple[str, bool]] = []
 
-    def walk(node: BaseOxmlElement) -> None:
+    def walk(node: BaseOxmlElement, strong: bool) -> None:
         for child in node:
             tag = child.tag
             if tag in _SKIPPED:
                 continue
             if tag == qn("w:t"):
-                out.append(child.text or "")
+                out.append((child.text or "", strong))
             elif tag == qn("w:tab"):
-                out.append("\t")
+                out.append(("\t", strong))
             elif tag in (qn("w:br"), qn("w:cr")):
-                out.append("\n")
+                out.append(("\n", strong))
             elif tag == qn("w:noBreakHyphen"):
-                out.append("-")
+                out.append(("-", strong))
             else:
-                walk(child)
+                walk(child, _run_bold(child) if tag == qn("w:r") else strong)
 
-    walk(element)
-    return CONTROL_CHARACTERS.sub("", nfc("".join(out)))
+    walk(element, False)
+    text = "".join(piece for piece, _strong in out)
+    if bold and any(strong and piece.strip() for piece, strong in out) and not all(
+            strong for piece, strong in out if piece.strip()):
+        text = _marked(out)
+    return CONTROL_CHARACTERS.sub("", nfc(text))
+
+
+def _run_bold(run: BaseOxmlElement) -> bool:
+    """Bold set on the run itself (a style's bold is the heading's, not emphasis)."""
+    r_pr = run.find(qn("w:rPr"))
+    b = r_pr.find(qn("w:b")) if r_pr is not None else None
+    return b is not None and b.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _marked(pieces: list[tuple[str, bool]]) -> str:
+    """Runs as Markdown, the bold ones between ** (spaces kept outside the markers)."""
+    merged: list[list] = []
+    for piece, strong in pieces:
+        if merged and merged[-1][1] == strong:
+            merged[-1][0] += piece
+        else:
+            merged.append([piece, strong])
+    out = []
+    for piece, strong in merged:
+        core = piece.strip()
+        if strong and core:
+            lead, trail = piece[:len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()):]
+            out.append(f"{lead}**{core}**{trail}")
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _text_boxes(element: BaseOxmlElement) -> list[str]:
@@ -361,7 +392,8 @@ def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     if listed is not None:
         kind, level = listed
         marker = "1." if kind == "number" else "-"
-        text = _BULLET.sub("", words) if kind == "bullet" else words
+        rich = " ".join(_text(paragraph._p, bold=True).replace("\t", " ").split())
+        text = _BULLET.sub("", rich) if kind == "bullet" else rich
         return f"{'   ' * min(level, 3)}{marker} {text}", True
     if bullet := _BULLET.match(raw):
         return "- " + " ".join(raw[bullet.end():].split()), True
@@ -372,7 +404,7 @@ def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     if formats.outline_level(paragraph) is not None or (
             _SUB_HEADING.match(words) and _looks_like_heading(paragraph, words, formats)):
         return "### " + words, False
-    return words, False
+    return " ".join(_text(paragraph._p, bold=True).replace("\t", " ").split()), False
 
 
 def _row_cells(table: Table, row: _Row) -> list[_Cell]:

@@ -173,3 +173,17 @@ def test_a_table_merged_down_from_no_row_above_is_read_as_written():
     table.rows[0].cells[0]._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {nsdecls('w')}/>"))
     parsed = read_docx(_save(doc))
     assert parsed.sections["purpose"] == f"{PURPOSE}\n\n| Mã | Tên |\n|---|---|\n| BPMC | Bộ phận Một cửa |"
+
+
+def test_words_set_in_bold_stay_bold():
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    paragraph = doc.add_paragraph("Hồ sơ gửi về ")
+    paragraph.add_run("Bộ phận Một cửa ").bold = True
+    paragraph.add_run("trước 16 giờ.")
+    item = doc.add_paragraph("Lệ phí: ", style="List Bullet")
+    item.add_run("không").bold = True
+    doc.add_paragraph().add_run("Cả đoạn in đậm").bold = True
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == ("Hồ sơ gửi về **Bộ phận Một cửa** trước 16 giờ.\n\n"
+                                          "- Lệ phí: **không**\n\nCả đoạn in đậm")
