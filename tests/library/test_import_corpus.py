@@ -92,6 +92,7 @@ def test_a_file_without_a_code_is_a_field_error_on_the_page_not_a_lost_batch(api
     assert response.status_code == 200
     assert 'id="f-code"' in response.text and 'aria-invalid="true"' in response.text
     assert "bia-khong-ma.docx: Trang bìa không ghi mã số" in response.text
+    assert "Sau đó chọn lại tệp này và bấm Nhập." in response.text
     assert "trong bảng bìa, ô 1:</span> SỞ NỘI VỤ" in response.text
     db.rollback()
     assert db.execute(select(Document.code)).scalars().all() == ["QT-TN-09"]
