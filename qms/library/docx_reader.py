@@ -27,6 +27,7 @@ Word files are read as agencies write them:
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from qms.documents.models import SECTIONS
@@ -47,6 +48,7 @@ from qms.markup import nfc
 from qms.search import fold
 from qms.text import CONTROL_CHARACTERS
 
+log = logging.getLogger(__name__)
 MAX_UNMAPPED = 50
 MAX_HEADING_CHARS = 90
 ANNEX = "annex"
@@ -187,29 +189,60 @@ _SKIPPED = {qn("w:del"), qn("w:delText"), qn("w:instrText"), qn("w:txbxContent")
             _MC_FALLBACK}
 
 
-def _text(element: BaseOxmlElement) -> str:
+def _text(element: BaseOxmlElement, *, bold: bool = False) -> str:
     """The visible text of a paragraph, runs inside tracked insertions, fields, links and
-    content controls included (python-docx reads only the paragraph's direct runs)."""
-    out: list[str] = []
+    content controls included (python-docx reads only the paragraph's direct runs); with
+    ``bold``, the words set in bold in a paragraph that is not bold throughout as **…**."""
+    out: list[tuple[str, bool]] = []
 
-    def walk(node: BaseOxmlElement) -> None:
+    def walk(node: BaseOxmlElement, strong: bool) -> None:
         for child in node:
             tag = child.tag
             if tag in _SKIPPED:
                 continue
             if tag == qn("w:t"):
-                out.append(child.text or "")
+                out.append((child.text or "", strong))
             elif tag == qn("w:tab"):
-                out.append("\t")
+                out.append(("\t", strong))
             elif tag in (qn("w:br"), qn("w:cr")):
-                out.append("\n")
+                out.append(("\n", strong))
             elif tag == qn("w:noBreakHyphen"):
-                out.append("-")
+                out.append(("-", strong))
             else:
-                walk(child)
+                walk(child, _run_bold(child) if tag == qn("w:r") else strong)
 
-    walk(element)
-    return CONTROL_CHARACTERS.sub("", nfc("".join(out)))
+    walk(element, False)
+    text = "".join(piece for piece, _strong in out)
+    if bold and any(strong and piece.strip() for piece, strong in out) and not all(
+            strong for piece, strong in out if piece.strip()):
+        text = _marked(out)
+    return CONTROL_CHARACTERS.sub("", nfc(text))
+
+
+def _run_bold(run: BaseOxmlElement) -> bool:
+    """Bold set on the run itself (a style's bold is the heading's, not emphasis)."""
+    r_pr = run.find(qn("w:rPr"))
+    b = r_pr.find(qn("w:b")) if r_pr is not None else None
+    return b is not None and b.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _marked(pieces: list[tuple[str, bool]]) -> str:
+    """Runs as Markdown, the bold ones between ** (spaces kept outside the markers)."""
+    merged: list[list] = []
+    for piece, strong in pieces:
+        if merged and merged[-1][1] == strong:
+            merged[-1][0] += piece
+        else:
+            merged.append([piece, strong])
+    out = []
+    for piece, strong in merged:
+        core = piece.strip()
+        if strong and core:
+            lead, trail = piece[:len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()):]
+            out.append(f"{lead}**{core}**{trail}")
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _text_boxes(element: BaseOxmlElement) -> list[str]:
@@ -341,6 +374,16 @@ def _looks_like_heading(paragraph: Paragraph, text: str, formats: _Formats) -> b
     return formats.list_of(paragraph) is not None or text.endswith(":")
 
 
+def _bold_lead(paragraph: Paragraph, lead: str) -> bool:
+    """Whether ``lead`` is set in bold at the start of the paragraph ("**Mục đích:** Quy định …")."""
+    bold = ""
+    for run in paragraph.runs:
+        if not run.bold:
+            break
+        bold += run.text
+    return bool(bold.strip()) and fold(bold).strip(" :") == fold(lead).strip(" :")
+
+
 def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     """The paragraph as a line of Markdown, and whether it is a list item."""
     raw = _text(paragraph._p).strip()
@@ -349,7 +392,8 @@ def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     if listed is not None:
         kind, level = listed
         marker = "1." if kind == "number" else "-"
-        text = _BULLET.sub("", words) if kind == "bullet" else words
+        rich = " ".join(_text(paragraph._p, bold=True).replace("\t", " ").split())
+        text = _BULLET.sub("", rich) if kind == "bullet" else rich
         return f"{'   ' * min(level, 3)}{marker} {text}", True
     if bullet := _BULLET.match(raw):
         return "- " + " ".join(raw[bullet.end():].split()), True
@@ -360,22 +404,27 @@ def _markdown_line(paragraph: Paragraph, formats: _Formats) -> tuple[str, bool]:
     if formats.outline_level(paragraph) is not None or (
             _SUB_HEADING.match(words) and _looks_like_heading(paragraph, words, formats)):
         return "### " + words, False
-    return words, False
+    return " ".join(_text(paragraph._p, bold=True).replace("\t", " ").split()), False
+
+
+def _row_cells(table: Table, row: _Row) -> list[_Cell]:
+    """A row's cells, a cell merged across columns once (and a cell merged down, its text in
+    each row). A row python-docx cannot resolve (a merge continued from no row above) gives
+    its cells as written."""
+    try:
+        cells = list(row.cells)
+    except (ValueError, IndexError):
+        return [_Cell(tc, table) for tc in row._tr.tc_lst]
+    unique: list[_Cell] = []
+    for cell in cells:
+        if not unique or cell._tc is not unique[-1]._tc:
+            unique.append(cell)
+    return unique
 
 
 def _rows(table: Table) -> list[list[str]]:
-    """The text of each cell, a cell merged across columns once."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        values: list[str] = []
-        previous = None
-        for cell in row.cells:
-            if cell._tc is previous:
-                continue
-            previous = cell._tc
-            values.append(_cell_text(cell._tc))
-        rows.append(values)
-    return rows
+    """The text of each cell of each row."""
+    return [[_cell_text(cell._tc) for cell in _row_cells(table, row)] for row in table.rows]
 
 
 def _cell_text(cell: BaseOxmlElement) -> str:
@@ -492,6 +541,8 @@ class _Reader:
     def page_header(self) -> None:
         """The first section's headers and footers (the first page's own when it has them):
         the cover often stands there, or the code and revision in the footer."""
+        if not self.document.sections:
+            return  # no section properties at all: Word's defaults, no header or footer
         section = self.document.sections[0]
         parts = [(section.header, _("in the page header"), _("in the page header table")),
                  (section.footer, _("in the page footer"), _("in the page footer table"))]
@@ -560,7 +611,9 @@ class _Reader:
             return
         head, colon, rest = text.partition(":")
         inline = heading_of(head) if colon and rest.strip() else None
-        if inline is not None and inline.number is not None and self.is_new_heading(inline, paragraph, head):
+        if inline is not None and inline.part not in self.collected and (
+                _bold_lead(paragraph, head) if inline.number is None
+                else self.is_new_heading(inline, paragraph, head)):
             self.start(inline, head)  # "1. Mục đích: Quy định …" on one line
             if inline.part == ANNEX:
                 self.parsed.note(rest, self.where_in_section())
@@ -622,10 +675,7 @@ class _Reader:
     def parts_table(self, table: Table) -> None:
         """A procedure written as a table, a part a row: "1. Mục đích | Quy định …"."""
         for row in table.rows:
-            cells: list[_Cell] = []
-            for cell in row.cells:
-                if not cells or cell._tc is not cells[-1]._tc:
-                    cells.append(cell)
+            cells = _row_cells(table, row)
             first = _cell_text(cells[0]._tc) if cells else ""
             heading = heading_of(first)
             if heading is not None and heading.part not in self.collected:
@@ -737,7 +787,13 @@ def read_docx(data: bytes) -> ParsedProcedure:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise UnreadableDocx(str(exc)) from None
-    return _Reader(document).read()
+    try:
+        return _Reader(document).read()
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        # a package python-docx opens but whose parts do not hang together (a table row
+        # wider than its grid, a style or numbering it cannot resolve): the file, not a 500
+        log.warning("Word file not read: %s", exc, exc_info=True)
+        raise UnreadableDocx(str(exc)) from None
 
 
 def _join(lines: list[tuple[str, bool]]) -> str:

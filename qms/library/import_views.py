@@ -79,7 +79,7 @@ def import_files(request: Request, session: SessionDep, user: PageUser, settings
             savepoint.rollback()
             outcomes.append(FileOutcome(name, None, exc.detail))
             if isinstance(exc, ValidationFailed) and exc.field == "code":
-                errors["code"] = f"{name}: {exc.detail}"
+                errors["code"] = f"{name}: {exc.detail} " + _("Then choose this file again and import it.")
             continue
         savepoint.commit()
         outcomes.append(FileOutcome(name, imported, None))

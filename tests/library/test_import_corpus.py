@@ -92,6 +92,7 @@ def test_a_file_without_a_code_is_a_field_error_on_the_page_not_a_lost_batch(api
     assert response.status_code == 200
     assert 'id="f-code"' in response.text and 'aria-invalid="true"' in response.text
     assert "bia-khong-ma.docx: Trang bìa không ghi mã số" in response.text
+    assert "Sau đó chọn lại tệp này và bấm Nhập." in response.text
     assert "trong bảng bìa, ô 1:</span> SỞ NỘI VỤ" in response.text
     db.rollback()
     assert db.execute(select(Document.code)).scalars().all() == ["QT-TN-09"]
@@ -136,3 +137,54 @@ def test_cover_lines_as_agencies_word_them(line, code, revision):
     parsed = read_docx(_save(doc))
     assert (parsed.code, parsed.revision) == (code, revision)
     assert [u.text for u in parsed.unmapped] == ([] if code or revision else [line])
+
+
+def test_a_part_named_in_bold_at_the_start_of_its_paragraph():
+    doc = new_docx()
+    for label, text in (("Mục đích:", PURPOSE), ("Phạm vi áp dụng:", "Phòng Tổ chức.")):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(label).bold = True
+        paragraph.add_run(f" {text}")
+    doc.add_paragraph("Hồ sơ: theo danh mục.")  # not bold, not numbered: text of the scope
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == PURPOSE
+    assert parsed.sections["scope"] == "Phòng Tổ chức.\n\nHồ sơ: theo danh mục."
+
+
+def test_a_file_without_section_properties_is_read():
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    doc.add_paragraph(PURPOSE)
+    body = doc.element.body
+    body.remove(body.sectPr)
+    assert read_docx(_save(doc)).sections["purpose"] == PURPOSE
+
+
+def test_a_table_merged_down_from_no_row_above_is_read_as_written():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    doc.add_paragraph(PURPOSE)
+    table = doc.add_table(rows=2, cols=2)
+    for row, values in zip(table.rows, [["Mã", "Tên"], ["BPMC", "Bộ phận Một cửa"]], strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = text
+    table.rows[0].cells[0]._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {nsdecls('w')}/>"))
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == f"{PURPOSE}\n\n| Mã | Tên |\n|---|---|\n| BPMC | Bộ phận Một cửa |"
+
+
+def test_words_set_in_bold_stay_bold():
+    doc = new_docx()
+    doc.add_paragraph("1. MỤC ĐÍCH")
+    paragraph = doc.add_paragraph("Hồ sơ gửi về ")
+    paragraph.add_run("Bộ phận Một cửa ").bold = True
+    paragraph.add_run("trước 16 giờ.")
+    item = doc.add_paragraph("Lệ phí: ", style="List Bullet")
+    item.add_run("không").bold = True
+    doc.add_paragraph().add_run("Cả đoạn in đậm").bold = True
+    parsed = read_docx(_save(doc))
+    assert parsed.sections["purpose"] == ("Hồ sơ gửi về **Bộ phận Một cửa** trước 16 giờ.\n\n"
+                                          "- Lệ phí: **không**\n\nCả đoạn in đậm")
