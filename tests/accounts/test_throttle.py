@@ -9,7 +9,7 @@ from support import PASSWORD, api_headers, login, post_form
 from qms.accounts.models import LoginAttempt
 from qms.accounts.passwords import verify_password
 
-NEW = "Doi-mat-khau-2024"
+NEW = "Canh-dieu-bay-qua-song-7"
 
 
 def change(client, headers, current: str):
