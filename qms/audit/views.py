@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -15,12 +15,27 @@ from qms.audit import labels, service
 from qms.audit.models import AuditEvent
 from qms.deps import IsHtmx, PageUser, SessionDep
 from qms.documents.integrity import check_integrity
+from qms.errors import ValidationFailed
+from qms.i18n import _
 from qms.pagination import Page
 from qms.storage import file_store
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+
+
+def _day(text: str, field: str) -> date | None:
+    """A day of the filter form; empty (the form sends every field) is no limit."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationFailed(field, _("Must be a date (dd/mm/yyyy or yyyy-mm-dd)."))
 
 
 def _people(session: Session, usernames: list[str]) -> list[tuple[str, str]]:
@@ -41,11 +56,12 @@ def audit_page(
     document: str | None = Query(None, max_length=40),
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
-    since: date | None = None,
-    until: date | None = None,
+    since_text: str = Query("", alias="since", max_length=10),
+    until_text: str = Query("", alias="until", max_length=10),
     page: int = Query(1, ge=1, le=1_000_000),
 ) -> Response:
     zone = request.app.state.settings.zone
+    since, until = _day(since_text, "since"), _day(until_text, "until")
     start, end = service.day_range(since, until, zone)
     document = (document or "").strip().upper() or None
     flt = service.EventFilter(object=object or None, actor=actor or None, action=action or None,
