@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the extracted pack (default: the folder of this script)")
     parser.add_argument("--key-file", help="the audit_key file of the data folder, to check HMACs too")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows console or file in a legacy code page
+        sys.stdout.reconfigure(errors="replace")
     try:
         problems, count, with_key = check(Path(args.folder), _key(args.key_file))
     except (OSError, ValueError, KeyError) as exc:

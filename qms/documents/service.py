@@ -245,6 +245,10 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
     changes = data.model_dump(exclude_unset=True, mode="json")
     draft = open_draft(session, document)
     holder = draft or document
+    owner_before = session.get(Unit, holder.owner_unit_id) if holder.owner_unit_id else None
+    previous = {"title": holder.title, "kind": holder.kind, "confidentiality": holder.confidentiality,
+                "owner_unit": owner_before.code if owner_before else None,
+                "review_interval_months": document.review_interval_months}
     signed = _signed_changes(session, holder, data)
     if signed and draft is None:
         raise Conflict(_("The title, kind, owner unit and confidentiality are signed with each revision: "
@@ -277,7 +281,7 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
     search_index.refresh(session, document)
     session.flush()
     audit.record(session, actor=actor, action="document.update", object_type="document",
-                 object_id=document.code, details=changes)
+                 object_id=document.code, details=audit.with_before(changes, previous))
     return document
 
 

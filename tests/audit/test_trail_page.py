@@ -129,3 +129,13 @@ def test_an_account_or_unit_change_reads_before_and_after(vi_client, trail):
     assert "Đang hoạt động: Có" in page and "Đang hoạt động: Có →" not in page  # unchanged: no arrow
     unit = vi_client.get("/audit?action=unit.update").text
     assert "Tên đơn vị: " in unit and "→ Văn phòng Sở" in unit
+
+
+def test_the_form_sends_empty_dates_and_days_typed_dd_mm_yyyy(vi_client, trail):
+    login(vi_client, "danhgia")
+    empty = vi_client.get("/audit?actor=&document=&action=document.&since=&until=")
+    assert empty.status_code == 200 and _ids(empty.text) == ["4", "2"]
+    typed = vi_client.get("/audit?action=document.&since=01/01/2000&until=02/01/2000")
+    assert typed.status_code == 200 and _ids(typed.text) == []
+    wrong = vi_client.get("/audit?since=31/02/2026")
+    assert wrong.status_code == 422 and "dd/mm/yyyy" in wrong.text

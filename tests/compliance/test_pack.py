@@ -114,6 +114,15 @@ def test_the_script_checks_the_chain_with_python_alone_and_names_a_tampered_row(
     assert broken.returncode == 1
     assert f"(event #{target['id']})" in broken.stdout and "content was changed" in broken.stdout
 
+    gap = io.StringIO()
+    writer = csv.DictWriter(gap, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows[:4] + rows[5:])  # event #5 deleted
+    trail.write_text(gap.getvalue(), encoding="utf-8-sig")
+    missing = _verify(folder)
+    assert missing.returncode == 1
+    assert "row 6 of audit-trail/audit-trail.csv (event #6): expected event #5" in missing.stdout
+
     shorter = io.StringIO()
     writer = csv.DictWriter(shorter, fieldnames=list(rows[0]), lineterminator="\r\n")
     writer.writeheader()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from support import login, post_form
 
 from qms.accounts.models import Unit
+from qms.audit.labels import describe
 from qms.audit.models import AuditEvent
 from qms.documents.content import (
     CURRENT_SCHEME,
@@ -87,6 +88,9 @@ def test_details_that_are_not_signed_change_at_any_time(in_force, db):
     assert response.status_code == 200, response.text
     assert response.json()["review_interval_months"] == 24
     assert frozen_hash_matches(db, "QT-01", _version(db, "QT-01", 1))
+    event = db.execute(select(AuditEvent).where(AuditEvent.action == "document.update")).scalar_one()
+    lines = describe(event.details, "vi", object_type="document")
+    assert "Chu kỳ rà soát (tháng): 12 → 24" in lines and "Tên tài liệu: " + OLD_TITLE in lines
 
 
 def test_the_html_form_says_a_new_revision_is_needed_and_changes_nothing(in_force, client, db):
