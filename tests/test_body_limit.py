@@ -45,7 +45,8 @@ def test_a_declared_length_over_the_limit_is_refused_before_sign_in(small, monke
     body = json.dumps({"username": "quantri", "password": "p" * 4000})
     with monkeypatch.context() as parsing:
         parsing.setattr("json.loads", never)
-        response = small.post("/api/v1/auth/token", content=body, headers={"content-type": "application/json"})
+        response = small.post("/api/v1/auth/token", content=body,
+                              headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json() == {
         "detail": "The request body is larger than the limit of 2 KB (QMS_MAX_JSON_KB)."}
@@ -60,7 +61,8 @@ def test_a_streamed_body_is_counted_and_cut(small, make):
     assert "2 KB" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/merge-patch+json", None])
+@pytest.mark.parametrize("content_type",
+                         ["application/json; charset=utf-8", "application/merge-patch+json", None])
 def test_every_json_body_is_counted(small, content_type):
     body = json.dumps({"username": "u" * 3000, "password": "p"})
     headers = {"content-type": content_type} if content_type else {}
