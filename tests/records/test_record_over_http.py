@@ -31,7 +31,8 @@ def test_a_pdf_with_a_long_heading_comes_back_while_others_write(server_env, tmp
                             capture_output=True, text=True, timeout=300)
     assert seeded.returncode == 0, seeded.stderr
     port = _free_port()
-    server = _start(server_env, port, tmp_path / "server.log")
+    # seven near-full sections are a JSON body of about 2 MB, over the default limit of 1 MB
+    server = _start({**server_env, "QMS_MAX_JSON_KB": "4096"}, port, tmp_path / "server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         iso, staff = _token(base, "iso"), _token(base, "nhanvien1")
