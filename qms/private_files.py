@@ -39,10 +39,14 @@ def private_dir(path: Path) -> Path:
 
 def private_file(path: Path) -> None:
     """Create ``path`` empty and 0600 if missing; make an existing one 0600 if it is ours.
-    A missing folder or a file of another account is left for the caller to report."""
+    A missing folder or a file of another account is left for the caller to report.
+
+    An existing file is never opened: closing any descriptor of a file drops every POSIX
+    lock the process holds on it, and SQLite's locks on an open database are such locks."""
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
-        if path.stat().st_mode & 0o077:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        elif path.stat().st_mode & 0o077:
             os.chmod(path, FILE_MODE)
     except OSError:
         pass

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ from qms.app import create_app
 from qms.backup import backup, restore
 from qms.config import ConfigError, Settings, load_settings
 from qms.db import make_engine
+from qms.private_files import private_file
 from qms.records import certificates
 from qms.storage import LocalFileStore, file_store
 
@@ -118,3 +121,20 @@ def test_startup_sets_a_private_umask(settings, engine, loose_umask, tmp_path, m
     assert cli.main(["migrate"]) == 2
     (tmp_path / "by-a-command").write_bytes(b"x")
     assert _mode(tmp_path / "by-a-command") == 0o600
+
+
+def test_making_an_open_database_private_keeps_its_locks(tmp_path):
+    """Another engine on the same file (a command run in-process) must not drop the locks
+    the first one holds: SQLite's locks are POSIX locks, lost when any descriptor closes."""
+    database = tmp_path / "qms.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # a write lock, held
+    private_file(database)
+    other = subprocess.run(
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0.2); "
+                               "c.execute('INSERT INTO t VALUES (1)'); c.commit()", str(database)],
+        capture_output=True, text=True, check=False)
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert other.returncode != 0 and "database is locked" in other.stderr
