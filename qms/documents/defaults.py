@@ -7,37 +7,36 @@ revisions, else an approver whose title is not a deputy's ("Phó …"), else the
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from qms.accounts.models import User
-from qms.accounts.roles import Role
-from qms.documents import read
 from qms.documents.models import Document, Version
 from qms.search import fold
 
 
-def usual_approver(session: Session, document: Document, *, drafter: str) -> str | None:
-    """Username of the approver to preselect for a draft of ``document`` (never its drafter)."""
-    candidates = [(username, title) for username, _name, title
-                  in read.people_with_roles(session, {Role.APPROVER}) if username != drafter]
+def usual_approver(session: Session, document: Document, approvers: Sequence[tuple[str, str, str | None]],
+                   *, drafter: str) -> str | None:
+    """Username of the approver to preselect for a draft of ``document`` (never its drafter),
+    among ``approvers`` as ``read.people_with_roles`` gives them: one query of its own."""
+    candidates = [(username, title) for username, _name, title in approvers if username != drafter]
     if not candidates:
         return None
     usernames = [username for username, _title in candidates]
-    approved = Version.approved_at.is_not(None)
-    last = session.execute(
-        select(User.username).join(Version, Version.approver_id == User.id)
-        .where(Version.document_id == document.id, approved, User.username.in_(usernames))
-        .order_by(Version.revision.desc()).limit(1)
-    ).scalar_one_or_none()
-    if last:
-        return last
-    most = session.execute(
-        select(User.username).join(Version, Version.approver_id == User.id)
-        .where(approved, User.username.in_(usernames))
-        .group_by(User.username).order_by(func.count().desc(), User.username).limit(1)
-    ).scalar_one_or_none()
-    if most:
-        return most
+    rows = session.execute(
+        select(User.username,
+               func.max(case((Version.document_id == document.id, Version.revision))),
+               func.count())
+        .join(Version, Version.approver_id == User.id)
+        .where(Version.approved_at.is_not(None), User.username.in_(usernames))
+        .group_by(User.username)
+    ).all()
+    of_this_document = [(revision, username) for username, revision, _count in rows if revision is not None]
+    if of_this_document:
+        return max(of_this_document)[1]
+    if rows:
+        return min(rows, key=lambda row: (-row[2], row[0]))[0]
     heads = [username for username, title in candidates if not fold(title or "").startswith("pho ")]
     return (heads or usernames)[0]

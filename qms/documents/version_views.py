@@ -57,6 +57,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
     pending = {(a.code, a.revision, a.kind): a for a in pending_actions(session, user, today)}
     previous = max((v.revision for v in read.document_detail(session, user, document).versions
                     if v.revision < version.revision), default=None)
+    approvers = read.people_with_roles(session, {Role.APPROVER})
     return render(request, "documents/version.html", {
         "document": document, "version": version, "detail": detail,
         "version_unit_name": read.unit_name(session, version.owner_unit_id) if version.owner_unit_id else "",
@@ -67,8 +68,8 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "my_approval": pending.get((document.code, version.revision, "approval")),
         "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
         "reviewer_choices": read.people_with_roles(session, {Role.REVIEWER, Role.APPROVER}),
-        "approver_choices": read.people_with_roles(session, {Role.APPROVER}),
-        "usual_approver": defaults.usual_approver(session, document, drafter=detail.drafter),
+        "approver_choices": approvers,
+        "usual_approver": defaults.usual_approver(session, document, approvers, drafter=detail.drafter),
         "errors": errors or {}, "action_error": action_error, "values": values or {},
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),

@@ -82,13 +82,14 @@ def review_panel(session: Session, actor: Principal, document: Document,
                  version: Version | None) -> panels.Panel | None:
     if not actor.has(*reviews.SEE_REVIEWS) or document.effective_version_id is None:
         return None
+    can_record = actor.has(*access.MANAGE_DOCUMENTS)
+    approvers = people_with_roles(session, {Role.APPROVER}) if can_record else []
     return panels.Panel("library/_periodic_review.html", {
         "reviews": reviews.reviews_of(session, document, limit=5),
-        "can_record": actor.has(*access.MANAGE_DOCUMENTS),
-        "approvers": people_with_roles(session, {Role.APPROVER})
-        if actor.has(*access.MANAGE_DOCUMENTS) else [],
-        "usual_approver": usual_approver(session, document, drafter=actor.username)
-        if actor.has(*access.MANAGE_DOCUMENTS) else None,
+        "can_record": can_record,
+        "approvers": approvers,
+        "usual_approver": usual_approver(session, document, approvers, drafter=actor.username)
+        if can_record else None,
     })
 
 
