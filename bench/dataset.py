@@ -23,8 +23,8 @@ from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.content import current_hash
 from qms.documents.models import Document, RevisionHistory, Signature, Version, VersionStep
-from qms.search import words
 from qms.migrate import upgrade
+from qms.search import words
 
 PASSWORD = "demo1234"
 UNIT_NAMES = [

@@ -55,7 +55,8 @@ def main() -> None:
                 timed(f"register q={query!r}", lambda q=query: list_documents(session, actor, q=q, limit=25))
                 timed(f"register q={query!r} sort=code",
                       lambda q=query: list_documents(session, actor, q=q, sort="code", limit=25))
-                timed(f"search page q={query!r}", lambda q=query: search_everywhere(session, actor, q, limit=20))
+                timed(f"search page q={query!r}",
+                      lambda q=query: search_everywhere(session, actor, q, limit=20))
 
 
 if __name__ == "__main__":
