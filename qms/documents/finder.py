@@ -14,6 +14,7 @@ from qms.documents.highlight import mark, query_words, snippet
 from qms.documents.models import SECTIONS, Version, VersionStep
 from qms.documents.schemas import InProgress
 from qms.documents.service import DocumentRow, list_documents
+from qms.library.models import ExternalDetails
 from qms.markup import plain_text
 from qms.pagination import Page
 
@@ -45,18 +46,33 @@ def _version_texts(session: Session, version_ids: list[int]) -> dict[int, str]:
     }
 
 
+def _external_numbers(session: Session, document_ids: list[int]) -> dict[int, str]:
+    if not document_ids:
+        return {}
+    return dict(session.execute(select(ExternalDetails.document_id, ExternalDetails.number)
+                                .where(ExternalDetails.document_id.in_(document_ids))).all())
+
+
+def _with_number(number: str | None, text: str) -> str:
+    """An external document is found by its number: the snippet starts with it."""
+    return f"{number}. {text}" if number else text
+
+
 def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[SearchHit]:
     """Snippets for a page of register rows, from the version the index holds for each."""
     words = query_words(query)
     indexed = {row.document.id: row.document.effective_version_id or row.document.latest_version_id
                for row in rows}
     texts = _version_texts(session, [vid for vid in indexed.values() if vid])
+    text_of = {row.document.id: texts.get(indexed[row.document.id] or 0, "") for row in rows}
+    numbers = _external_numbers(session, [row.document.id for row in rows if row.document.kind == "external"])
     return [
         SearchHit(
             code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,
             revision=row.current_revision, status=row.status, in_progress=row.in_progress,
             effective_date=row.effective_date,
-            snippet=snippet(texts.get(indexed[row.document.id] or 0, ""), words) if words else None,
+            snippet=snippet(_with_number(numbers.get(row.document.id), text_of[row.document.id]), words)
+            if words else None,
         )
         for row in rows
     ]

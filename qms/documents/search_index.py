@@ -10,9 +10,11 @@ folded in Python, the same way on both databases and for the query, so the index
 no accents and needs no ``unaccent`` extension.
 
 The query is folded the same way; every word must match, the last one also as a prefix
-(the box searches as one types). Relevance puts first the documents whose code or title
-holds every word, then orders by the weighted score, in which a whole word counts more
-than a word that only begins with the last one typed.
+(the box searches as one types), and the words of one group typed without spaces (a
+number such as "30/2020/NĐ-CP", a code) must stand together in that order. Relevance
+puts first the documents whose code or title holds every word, then orders by the
+weighted score, in which a whole word counts more than a word that only begins with the
+last one typed.
 """
 
 from __future__ import annotations
@@ -68,19 +70,35 @@ class Ranked:
     rows: Subquery
 
 
-def _fts_query(found: list[str]) -> str:
-    last = found[-1]
-    return " AND ".join([*(f'"{w}"' for w in found[:-1]), f'("{last}" OR "{last}"*)'])
+def chunks(query: str) -> list[list[str]]:
+    """The query's words, grouped as typed: "30/2020/NĐ-CP" or "QT-01" is one group, whose
+    words must stand together, in order; groups apart from each other may be anywhere."""
+    groups: list[list[str]] = []
+    budget = MAX_TERMS
+    for part in query.split():
+        found = words(part)[:budget]
+        if found:
+            groups.append(found)
+            budget -= len(found)
+        if budget <= 0:
+            break
+    return groups
 
 
-def _ts_query(found: list[str]) -> str:
-    last = found[-1]
-    return " & ".join([*found[:-1], f"({last} | {last}:*)"])
+def _fts_query(groups: list[list[str]]) -> str:
+    phrases = ['"' + " ".join(group) + '"' for group in groups]
+    return " AND ".join([*phrases[:-1], f"({phrases[-1]} OR {phrases[-1]}*)"])
+
+
+def _ts_query(groups: list[list[str]]) -> str:
+    phrases = [" <-> ".join(group) for group in groups]
+    last = phrases[-1]
+    return " & ".join([*(f"({p})" for p in phrases[:-1]), f"(({last}) | ({last}:*))"])
 
 
 def ranked(session: Session, query: str) -> Ranked | None:
     """The matching documents with their relevance; None when the query has no words."""
-    found = terms(query)
+    found = chunks(query)
     if not found:
         return None
     if session.get_bind().dialect.name == "postgresql":

@@ -59,6 +59,16 @@ def test_an_external_document_is_found_by_its_number(demo, number, code):
     assert found(demo, number)[0] == code
 
 
+def test_a_number_is_found_as_a_whole(demo):
+    """The words of "30/2020/NĐ-CP" stand together: a procedure citing other decrees
+    (126/2024/NĐ-CP, 118/2025/NĐ-CP) is not found by it; the decree shows its number."""
+    assert "QT-08" not in found(demo, "30/2020/NĐ-CP")
+    assert "QT-08" in found(demo, "126/2024/NĐ-CP")
+    decree = search_everywhere(demo, reader(demo), "30/2020/NĐ-CP").items[0]
+    assert decree.code == "TLBN-06"
+    assert str(decree.snippet).startswith("<mark>30</mark>/<mark>2020</mark>/<mark>NĐ</mark>-<mark>CP</mark>")
+
+
 def test_the_order_can_be_by_code_or_by_date(demo):
     relevant = found(demo, "ho so")
     by_code = found(demo, "ho so", sort="code")
