@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -25,6 +26,12 @@ MAX_WORDS = 12
 def query_words(query: str) -> list[str]:
     """The words of a query as typed (diacritics kept, case-folded), for marking."""
     return _WORD.findall(unicodedata.normalize("NFC", query).casefold())[:MAX_WORDS]
+
+
+@lru_cache(maxsize=20_000)
+def _fold_word(word: str) -> str:
+    """Words repeat: a page of snippets folds a few hundred distinct ones, many times."""
+    return fold(word)
 
 
 class _Term:
@@ -46,7 +53,7 @@ def spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     if not terms:
         return []
     wanted = [_Term(term) for term in terms]
-    tokens = [(m.span(), m.group(), fold(m.group())) for m in _WORD.finditer(text)]
+    tokens = [(m.span(), m.group(), _fold_word(m.group())) for m in _WORD.finditer(text)]
     n = len(wanted)
     if n > 1:
         for prefix in (False, True):
