@@ -5,6 +5,7 @@ Runs on SQLite (FTS5, bm25) and PostgreSQL (weighted tsvector, ts_rank) alike.""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,6 +83,18 @@ def test_the_portal_ranks_too(demo):
     assert public_documents(demo, q="thanh lap hoi").items[0].document.code == "QT-06"
     by_code = [row.document.code for row in public_documents(demo, q="hoi", sort="code").items]
     assert by_code == sorted(by_code)
+
+
+def test_the_portal_page_offers_the_order(demo, client):
+    def listed(**params) -> list[str]:
+        page = client.get("/portal", params=params)
+        assert page.status_code == 200
+        return re.findall(r'<a href="/portal/([A-Z0-9-]+)"><strong>', page.text)
+
+    assert listed(q="thanh lap hoi")[0] == "QT-06"
+    by_code = listed(q="thanh lap hoi", sort="code")
+    assert by_code == sorted(by_code) and set(by_code) == set(listed(q="thanh lap hoi"))
+    assert 'name="sort"' in client.get("/portal", params={"q": "hoi"}).text
 
 
 def test_snippets_are_plain_text_with_whole_words_marked(demo):
