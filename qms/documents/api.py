@@ -40,7 +40,9 @@ def list_documents(
     kind: str | None = Query(None, max_length=20),
     status: str | None = Query(None, max_length=20),
     unit: str | None = Query(None, max_length=32),
-    sort: str | None = Query(None, max_length=20),
+    sort: str | None = Query(None, max_length=20, description=(
+        "relevance (the default with q), code (the default without), title, kind, status, "
+        "effective_date, date (the newest in force first) or updated; a leading - reverses")),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> DocumentList:
