@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, each in its own process, printing its figures.
 
-    python -m bench                 # records, distribution, page load
+    python -m bench                 # records, distribution, page load, search
     python -m bench pages           # one of them
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("records", "distribution", "pages")
+BENCHMARKS = ("records", "distribution", "pages", "search")
 
 
 def main() -> int:

@@ -23,8 +23,8 @@ from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.content import current_hash
 from qms.documents.models import Document, RevisionHistory, Signature, Version, VersionStep
-from qms.documents.search_index import words
 from qms.migrate import upgrade
+from qms.search import words
 
 PASSWORD = "demo1234"
 UNIT_NAMES = [
@@ -245,12 +245,16 @@ def build(
             .values(
                 latest_version_id=bindparam("version_id"),
                 effective_version_id=bindparam("version_id"),
+                search_code=bindparam("folded_code"),
+                search_title=bindparam("folded_title"),
                 search_text=bindparam("folded"),
             ),
             [
                 {
                     "doc_id": v.document_id,
                     "version_id": v.id,
+                    "folded_code": " ".join(words(codes[v.document_id])),
+                    "folded_title": " ".join(words(titles[v.document_id])),
                     "folded": " ".join(
                         words(f"{codes[v.document_id]} {titles[v.document_id]} {TOPICS[v.document_id % 10]}")
                     ),

@@ -21,7 +21,7 @@ def _url() -> str:
 
 
 #: Search structures made by raw SQL in the migrations, unknown to the metadata.
-_RAW_SQL_OBJECTS = ("document_fts", "ix_document_search_tsv")
+_RAW_SQL_OBJECTS = ("document_fts", "ix_document_search_tsv", "search_tsv")
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

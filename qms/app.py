@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qms import __version__, capabilities
+from qms import __version__, api_docs, capabilities
 from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
@@ -189,7 +189,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description="ISO 9001 document control — JSON API",
         dependencies=[Depends(csrf_protect)],
-        docs_url="/api/docs",
+        docs_url=None,  # served by qms.api_docs from the files shipped with qms, not from a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -230,6 +230,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(records_views.router)
     app.include_router(compliance_views.router)
     app.include_router(health_router)
+    app.include_router(api_docs.router)
     app.include_router(accounts_api.router)
     app.include_router(audit_api.router)
     app.include_router(documents_api.router)

@@ -7,7 +7,8 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -123,7 +124,16 @@ class PasswordChangeRequired(Exception):
     """A page was asked for by a user who must first replace a temporary password."""
 
 
-async def get_current_user(request: Request, principal: OptionalUser) -> Principal:
+#: Declared on every operation that needs a signed-in caller, so that the OpenAPI document
+#: names the bearer scheme there; the token itself is read by ``get_principal``.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="opaque",
+                    description="A token from POST /api/v1/auth/token, sent as "
+                                "`Authorization: Bearer <token>`.")
+
+
+async def get_current_user(request: Request, principal: OptionalUser,
+                           _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+                           ) -> Principal:
     """The signed-in caller. A temporary password opens nothing but the change of password:
     the API answers 403, pages (htmx ones included) go to the password form."""
     if principal is None:

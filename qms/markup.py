@@ -36,6 +36,19 @@ def render_markdown(text: str) -> Markup:
     return Markup(_markdown.render(text or ""))
 
 
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without its markup (no ``#``, ``**`` or table pipes),
+    its blocks and table cells separated by spaces: what a search snippet shows."""
+    parts: list[str] = []
+    for token in _markdown.parse(text or ""):
+        if token.type == "inline":
+            parts.extend(child.content if child.type in ("text", "code_inline") else " "
+                         for child in token.children or [] if child.type in ("text", "code_inline",
+                                                                              "softbreak", "hardbreak"))
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

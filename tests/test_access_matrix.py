@@ -118,7 +118,6 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/static/{path}"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("POST", "/api/v1/auth/token"): PUBLIC,
     # One's own account, home, tasks, reading list and notifications.
     ("GET", "/"): ANY_SIGNED_IN,

@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from qms.api_docs import error_responses
 from qms.audit import service
 from qms.audit.schemas import AuditEventPublic, to_public
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents.integrity import check_integrity
 from qms.storage import file_store
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 403, 422))
 
 
 @router.get("", response_model=list[AuditEventPublic])
@@ -30,6 +31,8 @@ def list_audit_events(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[AuditEventPublic]:
+    """Events of the hash-chained audit trail, filtered by object, actor and date (auditor,
+    administrator)."""
     events, _total = service.list_events(
         session, user,
         service.EventFilter(object=object, actor=actor, action=action, since=since, until=until,

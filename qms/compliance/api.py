@@ -6,13 +6,14 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from qms.api_docs import error_responses
 from qms.clock import local_today
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack import build_audit_pack
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.storage import file_store
 
-router = APIRouter(prefix="/api/v1/reports", tags=["compliance"])
+router = APIRouter(prefix="/api/v1/reports", tags=["compliance"], responses=error_responses(401, 403, 422))
 
 
 class FindingPublic(BaseModel):
@@ -29,6 +30,7 @@ class ClausePublic(BaseModel):
 
 @router.get("/compliance", response_model=list[ClausePublic])
 def compliance(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[ClausePublic]:
+    """Findings grouped by ISO 9001 clause (auditor, quality officer)."""
     return [
         ClausePublic(clause=c.clause, title=c.title,
                      findings=[FindingPublic(**f.__dict__) for f in c.findings])
@@ -39,6 +41,7 @@ def compliance(session: SessionDep, user: CurrentUser, settings: SettingsDep) ->
 
 @router.get("/audit-pack.zip", responses={200: {"content": {"application/zip": {}}}}, response_class=Response)
 def audit_pack(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    """The audit evidence pack as a ZIP (auditor)."""
     data, _summary = build_audit_pack(session, user, settings)
     name = f"goi-ho-so-danh-gia_{local_today(settings.zone):%Y-%m-%d}.zip"
     return Response(data, media_type="application/zip",

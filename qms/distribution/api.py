@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Query
 
+from qms.api_docs import PROTECTED, error_responses
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.distribution import notifications, paper, reading, reports, service
@@ -24,7 +25,7 @@ from qms.distribution.schemas import (
 )
 from qms.documents.models import Version
 
-router = APIRouter(prefix="/api/v1", tags=["distribution"])
+router = APIRouter(prefix="/api/v1", tags=["distribution"], responses=error_responses(*PROTECTED))
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"
@@ -113,6 +114,7 @@ def acknowledge(session: SessionDep, user: CurrentUser, settings: SettingsDep, c
 @router.get(VERSION + "/acknowledgements", response_model=AcknowledgementSummary)
 def acknowledgements(session: SessionDep, user: CurrentUser, code: str = Code,
                      rev: int = Revision) -> AcknowledgementSummary:
+    """How many recipients of a version have acknowledged it, who has not yet, and the counts by unit."""
     return reports.acknowledgement_summary(session, user, code, rev)
 
 

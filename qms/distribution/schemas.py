@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -88,7 +89,7 @@ class AcknowledgementSummary(BaseModel):
 
 
 class RecallRecord(BaseModel):
-    outcome: str = Field(pattern="^(returned|destroyed)$")
+    outcome: Literal["returned", "destroyed"]
     on: Day
     note: Text = Field("", max_length=500)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Header, Path, Query, status
 
+from qms.api_docs import PROTECTED, error_responses
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents import delegation, pending, read, service, workflow
@@ -26,7 +27,7 @@ from qms.documents.schemas import (
     WithdrawalRequest,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=error_responses(*PROTECTED))
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 
@@ -39,10 +40,16 @@ def list_documents(
     kind: str | None = Query(None, max_length=20),
     status: str | None = Query(None, max_length=20),
     unit: str | None = Query(None, max_length=32),
-    sort: str | None = Query(None, max_length=20),
+    sort: str | None = Query(None, max_length=20, description=(
+        "relevance (the default with q), code (the default without), title, kind, status, "
+        "effective_date, date (the newest in force first) or updated; a leading - reverses")),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> DocumentList:
+    """The register: each document by its version in force, else its latest. `q` searches code, title,
+    content and an external document's number without regard to diacritics; with `q` the most relevant
+    come first unless `sort` says otherwise (`relevance`, `code`, `title`, `kind`, `status`,
+    `effective_date`, `date` for the newest in force first, `updated`; `-key` reverses)."""
     page = service.list_documents(session, user, q=q, kind=kind, status=status, unit=unit, sort=sort,
                                   limit=limit, offset=offset)
     return DocumentList(items=[read.summary(row) for row in page.items], total=page.total)
@@ -50,18 +57,23 @@ def list_documents(
 
 @router.post("/documents", response_model=DocumentDetail, status_code=status.HTTP_201_CREATED)
 def create_document(body: DocumentCreate, session: SessionDep, user: CurrentUser) -> DocumentDetail:
+    """Register a document (quality officer); its revision 1 is created as a draft."""
     document = service.create_document(session, user, body)
     return read.document_detail(session, user, document)
 
 
 @router.get("/documents/{code}", response_model=DocumentDetail)
 def get_document(session: SessionDep, user: CurrentUser, code: str = Code) -> DocumentDetail:
+    """One document with its versions, forms, readers and, for an external document, its details and
+    the documents citing it."""
     return read.document_detail(session, user, service.load_document(session, user, code))
 
 
 @router.patch("/documents/{code}", response_model=DocumentDetail)
 def update_document(body: DocumentUpdate, session: SessionDep, user: CurrentUser,
                     code: str = Code) -> DocumentDetail:
+    """Change a document's metadata (quality officer). Signed metadata (title, kind, owner unit,
+    confidentiality) goes to the open draft; with none open, 409."""
     return read.document_detail(session, user, service.update_document(session, user, code, body))
 
 
@@ -69,6 +81,8 @@ def update_document(body: DocumentUpdate, session: SessionDep, user: CurrentUser
              status_code=status.HTTP_201_CREATED)
 def create_version(session: SessionDep, user: CurrentUser, body: NewVersion | None = None,
                    code: str = Code) -> VersionDetail:
+    """Open a new draft revision copied from the latest version (quality officer); 409 while a draft or
+    a version in review exists."""
     version = service.create_version(session, user, code, body.drafter if body else None)
     document, version = service.load_version(session, user, code, version.revision)
     return read.version_detail(session, document, version)
@@ -77,6 +91,8 @@ def create_version(session: SessionDep, user: CurrentUser, body: NewVersion | No
 @router.get("/documents/{code}/versions/{rev}", response_model=VersionDetail)
 def get_version(session: SessionDep, user: CurrentUser, code: str = Code,
                 rev: int = Revision) -> VersionDetail:
+    """One version: sections, steps, change summary, signatures, and the `etag` that an edit must send
+    back."""
     document, version = service.load_version(session, user, code, rev)
     return read.version_detail(session, document, version)
 
@@ -85,6 +101,8 @@ def get_version(session: SessionDep, user: CurrentUser, code: str = Code,
 def update_version(body: VersionUpdate, session: SessionDep, user: CurrentUser, code: str = Code,
                    rev: int = Revision,
                    if_match: str | None = Header(None, max_length=200)) -> VersionDetail:
+    """Edit a draft (its drafter or the quality officer) with `If-Match: <etag>`; a stale etag answers
+    409 and changes nothing."""
     service.update_version(session, user, code, rev, body, if_match)
     document, version = service.load_version(session, user, code, rev)
     return read.version_detail(session, document, version)
@@ -93,6 +111,8 @@ def update_version(body: VersionUpdate, session: SessionDep, user: CurrentUser, 
 @router.post("/documents/{code}/versions/{rev}/submit", response_model=VersionDetail)
 def submit_version(body: Submission, session: SessionDep, user: CurrentUser, code: str = Code,
                    rev: int = Revision) -> VersionDetail:
+    """Sign the draft as drafted and send it to its reviewers, or to the approver when there are none;
+    needs the signer's password (401 when missing or wrong)."""
     workflow.submit(session, user, code, rev, body)
     return read.version_detail(session, *service.load_version(session, user, code, rev))
 
@@ -100,6 +120,8 @@ def submit_version(body: Submission, session: SessionDep, user: CurrentUser, cod
 @router.post("/documents/{code}/versions/{rev}/review", response_model=VersionDetail)
 def review_version(body: Decision, session: SessionDep, user: CurrentUser, code: str = Code,
                    rev: int = Revision) -> VersionDetail:
+    """A named reviewer signs the version as reviewed or rejects it with a comment; needs the signer's
+    password."""
     workflow.review(session, user, code, rev, body)
     return read.version_detail(session, *service.load_version(session, user, code, rev))
 
@@ -107,6 +129,8 @@ def review_version(body: Decision, session: SessionDep, user: CurrentUser, code:
 @router.post("/documents/{code}/versions/{rev}/approve", response_model=VersionDetail)
 def approve_version(body: Decision, session: SessionDep, user: CurrentUser, settings: SettingsDep,
                     code: str = Code, rev: int = Revision) -> VersionDetail:
+    """The named approver, or their delegate, approves or rejects the version with their password.
+    Approved with an effective date that has come, it is in force at once."""
     workflow.approve(session, user, code, rev, body, local_today(settings.zone))
     return read.version_detail(session, *service.load_version(session, user, code, rev))
 
@@ -114,6 +138,8 @@ def approve_version(body: Decision, session: SessionDep, user: CurrentUser, sett
 @router.post("/documents/{code}/versions/{rev}/withdraw", response_model=VersionDetail)
 def withdraw_version(body: WithdrawalRequest, session: SessionDep, user: CurrentUser,
                      settings: SettingsDep, code: str = Code, rev: int = Revision) -> VersionDetail:
+    """Withdraw a version in force: the quality officer asks with a reason and names the approver, who
+    then signs the decision with their password."""
     workflow.withdraw(session, user, code, rev, body, local_today(settings.zone))
     return read.version_detail(session, *service.load_version(session, user, code, rev))
 
@@ -121,6 +147,8 @@ def withdraw_version(body: WithdrawalRequest, session: SessionDep, user: Current
 @router.get("/documents/{code}/versions/{rev}/diff")
 def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: int = Revision,
                  against: int = Query(..., ge=1, le=10_000)) -> dict[str, Any]:
+    """The changes of this revision against an earlier one (`against`), section by section and word
+    by word."""
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
     result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
                            read.unit_codes(session, old, new))
@@ -136,18 +164,22 @@ def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: 
 @router.get("/me/pending")
 def my_pending_actions(session: SessionDep, user: CurrentUser,
                        settings: SettingsDep) -> list[dict[str, Any]]:
+    """What waits for the caller's signature: reviews, approvals, withdrawals."""
     return [action.__dict__ for action in
             pending.pending_actions(session, user, local_today(settings.zone))]
 
 
 @router.get("/delegations", response_model=list[DelegationPublic])
 def list_delegations(session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[DelegationPublic]:
+    """The caller's delegations of approval, given and received."""
     return delegation.list_delegations(session, user, local_today(settings.zone))
 
 
 @router.post("/delegations", response_model=DelegationPublic, status_code=status.HTTP_201_CREATED)
 def create_delegation(body: DelegationCreate, session: SessionDep, user: CurrentUser,
                       settings: SettingsDep) -> DelegationPublic:
+    """Delegate approval to a deputy for a date range; only the approver who delegates, with their
+    password."""
     today = local_today(settings.zone)
     created = delegation.create_delegation(session, user, body, today)
     return next(d for d in delegation.list_delegations(session, user, today) if d.id == created.id)
@@ -156,4 +188,5 @@ def create_delegation(body: DelegationCreate, session: SessionDep, user: Current
 @router.delete("/delegations/{delegation_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_delegation(session: SessionDep, user: CurrentUser,
                       delegation_id: int = Path(ge=1, le=2**31 - 1)) -> None:
+    """End a delegation the caller gave."""
     delegation.revoke_delegation(session, user, delegation_id)

@@ -72,6 +72,8 @@ class Document(SQLModel, table=True):
     )
     needs_review: bool = Field(default=False)
     next_review_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    search_code: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    search_title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.dates import Day, OptionalDay
+from qms.documents.lifecycle import Status
 from qms.i18n import _
 from qms.markup import nfc
 from qms.text import Text
@@ -142,7 +143,9 @@ class Submission(BaseModel):
 
 
 class Decision(BaseModel):
-    decision: str = Field(min_length=1, max_length=20)
+    #: A review answers reviewed or rejected, an approval approved or rejected (the service
+    #: refuses the other with 422 naming ``decision``).
+    decision: Literal["reviewed", "approved", "rejected"]
     comment: Text = Field(default="", max_length=5000)
     #: Optional here so that a missing password is refused by the signing check with 401.
     password: str | None = Field(default=None, max_length=256)
@@ -172,18 +175,18 @@ class InProgress(BaseModel):
     """A newer version of a document in force, not yet in force itself."""
 
     revision: int
-    status: str
+    status: Status
 
 
 class DocumentSummary(BaseModel):
     code: str
     title: str
-    kind: str
+    kind: Kind
     owner_unit: str
-    confidentiality: str
+    confidentiality: Confidentiality
     current_revision: int | None
     effective_date: date | None
-    status: str | None
+    status: Status | None
     in_progress: InProgress | None = None
 
 
@@ -194,7 +197,7 @@ class DocumentList(BaseModel):
 
 class VersionBrief(BaseModel):
     revision: int
-    status: str
+    status: Status
     effective_date: date | None
     content_hash: str | None
 
@@ -215,7 +218,7 @@ class SignaturePublic(BaseModel):
     username: str
     full_name: str
     title: str
-    meaning: str
+    meaning: Meaning
     purpose: str
     signed_at: datetime
     comment: str
@@ -227,11 +230,11 @@ class SignaturePublic(BaseModel):
 class VersionDetail(BaseModel):
     code: str
     revision: int
-    status: str
+    status: Status
     title: str
-    kind: str
+    kind: Kind
     owner_unit: str
-    confidentiality: str
+    confidentiality: Confidentiality
     sections: dict[str, str]
     steps: list[Step]
     change_summary: str

@@ -1,32 +1,39 @@
-"""Diacritic-insensitive full-text search over documents.
+"""Diacritic-insensitive, ranked full-text search over documents.
 
-Each document keeps ``search_text``: its code, title and the content of its current
-version, folded (no diacritics, đ→d, case-folded). SQLite indexes that column with
-FTS5 (kept in step by triggers); PostgreSQL with a GIN index on its tsvector. The
-query is folded the same way, every word must match, the last one as a prefix.
+Each document keeps three folded columns (no diacritics, đ→d, case-folded, words joined
+by single spaces): ``search_code`` (its code and, for an external document, its number
+such as "30/2020/NĐ-CP"), ``search_title`` and ``search_text`` (code, title and the
+content of its current version). SQLite indexes them with FTS5 (kept in step by
+triggers) and ranks with ``bm25()``; PostgreSQL keeps a generated tsvector weighted A
+(code), B (title), C (text) under a GIN index and ranks with ``ts_rank``. The text is
+folded in Python, the same way on both databases and for the query, so the index holds
+no accents and needs no ``unaccent`` extension.
+
+The query is folded the same way; every word must match, the last one also as a prefix
+(the box searches as one types), and the words of one group typed without spaces (a
+number such as "30/2020/NĐ-CP", a code) must stand together in that order. Relevance
+puts first the documents whose code or title holds every word, then orders by the
+weighted score, in which a whole word counts more than a word that only begins with the
+last one typed.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import literal_column, select, text
+from sqlalchemy import Float, Integer, Subquery, select, text
 from sqlmodel import Session
 
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, Version
-from qms.search import fold
+from qms.library.models import ExternalDetails
+from qms.search import words
 
-#: Letters and digits; everything else separates words. The indexed text is stored as
-#: these words joined by single spaces, so that SQLite's tokenizer and PostgreSQL's parser
-#: (which reads "qt-01" as "qt" and the integer "-01") both see exactly the query's words.
-_WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 12
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+#: bm25 weights of the FTS5 columns search_code, search_title, search_text.
+FTS_WEIGHTS = "10.0, 6.0, 1.0"
+#: ts_rank weights of the labels D, C, B, A (text is C, title B, code A).
+TS_WEIGHTS = "{0.0, 0.1, 0.6, 1.0}"
 
 
 def terms(query: str) -> list[str]:
@@ -46,24 +53,71 @@ def refresh(session: Session, document: Document) -> None:
     an effective version: staff must not find words that are not yet in force)."""
     version_id = document.effective_version_id or document.latest_version_id
     version = session.get(Version, version_id) if version_id else None
+    number = session.execute(
+        select(ExternalDetails.number).where(ExternalDetails.document_id == document.id)
+    ).scalar_one_or_none() if document.id is not None else None
+    document.search_code = " ".join(words(f"{document.code} {number or ''}"))
+    document.search_title = " ".join(words(document.title))
     document.search_text = search_text_for(session, document, version)
     session.add(document)
 
 
-def match_clause(session: Session, query: str) -> Any | None:
-    """A WHERE clause on Document for ``query``; None when the query has no words."""
-    words = terms(query)
-    if not words:
+@dataclass(frozen=True)
+class Ranked:
+    """The documents matching a query: a subquery of ``id``, ``head`` (1 when the code or
+    title holds every word) and ``score`` (lower is more relevant)."""
+
+    rows: Subquery
+
+
+def chunks(query: str) -> list[list[str]]:
+    """The query's words, grouped as typed: "30/2020/NĐ-CP" or "QT-01" is one group, whose
+    words must stand together, in order; groups apart from each other may be anywhere."""
+    groups: list[list[str]] = []
+    budget = MAX_TERMS
+    for part in query.split():
+        found = words(part)[:budget]
+        if found:
+            groups.append(found)
+            budget -= len(found)
+        if budget <= 0:
+            break
+    return groups
+
+
+def _fts_query(groups: list[list[str]]) -> str:
+    phrases = ['"' + " ".join(group) + '"' for group in groups]
+    return " AND ".join([*phrases[:-1], f"({phrases[-1]} OR {phrases[-1]}*)"])
+
+
+def _ts_query(groups: list[list[str]]) -> str:
+    phrases = [" <-> ".join(group) for group in groups]
+    last = phrases[-1]
+    return " & ".join([*(f"({p})" for p in phrases[:-1]), f"(({last}) | ({last}:*))"])
+
+
+def ranked(session: Session, query: str) -> Ranked | None:
+    """The matching documents with their relevance; None when the query has no words."""
+    found = chunks(query)
+    if not found:
         return None
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
-        return text("to_tsvector('simple', document.search_text) @@ to_tsquery('simple', :tsq)").bindparams(
-            tsq=tsquery
-        )
-    fts_query = " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
-    matching = select(literal_column("rowid")).select_from(text("document_fts")).where(
-        text("document_fts MATCH :fts").bindparams(fts=fts_query)
-    )
-    return Document.id.in_(matching)
+        statement = text(
+            "SELECT document.id AS id, "
+            "CAST(to_tsvector('simple', search_code || ' ' || search_title) @@ q AS integer) AS head, "
+            f"-ts_rank('{TS_WEIGHTS}', search_tsv, q) AS score "
+            "FROM document, to_tsquery('simple', :tsq) AS q WHERE search_tsv @@ q"
+        ).bindparams(tsq=_ts_query(found))
+    else:
+        fts = _fts_query(found)
+        statement = text(
+            f"SELECT rowid AS id, bm25(document_fts, {FTS_WEIGHTS}) AS score, "
+            "rowid IN (SELECT rowid FROM document_fts WHERE document_fts MATCH :head) AS head "
+            "FROM document_fts WHERE document_fts MATCH :fts"
+        ).bindparams(fts=fts, head="{search_code search_title} : (" + fts + ")")
+    rows = statement.columns(id=Integer, head=Integer, score=Float).subquery("ranked")
+    return Ranked(rows)
 
 
+def relevance_order(found: Ranked) -> tuple[object, ...]:
+    return (found.rows.c.head.desc(), found.rows.c.score.asc())

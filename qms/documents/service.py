@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, defer
@@ -28,7 +29,9 @@ from qms.pagination import Page, clamp, parse_sort
 # Built once: a fresh alias per call costs more than the query itself on a busy page.
 _LATEST = aliased(Version, name="latest_version")
 _EFFECTIVE = aliased(Version, name="effective_version")
-DOCUMENT_SORTS = ("code", "title", "kind", "status", "effective_date", "updated")
+DOCUMENT_SORTS = ("relevance", "code", "title", "kind", "status", "effective_date", "date", "updated")
+#: The orders a search offers: relevance (the default with a query), code, newest in force.
+SEARCH_SORTS = ("relevance", "code", "date")
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,9 @@ def list_documents(
     # latest version is the one in force.
     latest_id = Document.latest_version_id if access.reads_drafts(actor) else Document.effective_version_id
     filters = [access.visibility_clause(actor)]
-    if q and (match := search_index.match_clause(session, q)) is not None:
-        filters.append(match)
+    found = search_index.ranked(session, q) if q else None
+    if found is not None:
+        filters.append(Document.id.in_(select(found.rows.c.id)))
     if kind:
         filters.append(Document.kind == kind)
     if unit:
@@ -141,17 +145,28 @@ def list_documents(
         .outerjoin(latest, latest.id == latest_id)
         .outerjoin(effective, effective.id == Document.effective_version_id)
         .where(*filters)
-        .options(defer(Document.search_text))
+        .options(defer(Document.search_text), defer(Document.search_code), defer(Document.search_title))
     )
-    key, descending = parse_sort(sort, DOCUMENT_SORTS, "code")
+    key, descending = parse_sort(sort, DOCUMENT_SORTS, "relevance" if found is not None else "code")
+    if key == "relevance" and found is not None:
+        query = query.join(found.rows, found.rows.c.id == Document.id)
+        ordering = search_index.relevance_order(found)
+    else:
+        ordering = (_sort_column(key, latest, effective, descending),)
+    rows = session.execute(query.order_by(*ordering, Document.code).limit(limit).offset(offset)).all()
+    return Page([DocumentRow(*row) for row in rows], total, limit, offset)
+
+
+def _sort_column(key: str, latest: Any, effective: Any, descending: bool) -> Any:
+    """The register's order by one of ``DOCUMENT_SORTS`` ("date": the newest in force first)."""
+    if key == "date":
+        key, descending = "effective_date", not descending
     column = {
         "code": Document.code, "title": Document.title, "kind": Document.kind,
         "status": func.coalesce(effective.status, latest.status), "effective_date": effective.effective_date,
-        "updated": Document.updated_at,
+        "updated": Document.updated_at, "relevance": Document.code,
     }[key]
-    ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
-    rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
-    return Page([DocumentRow(*row) for row in rows], total, limit, offset)
+    return column.desc().nulls_last() if descending else column.asc().nulls_last()
 
 
 def create_document(session: Session, actor: Principal, data: DocumentCreate) -> Document:

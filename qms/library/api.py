@@ -8,6 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
+from qms.api_docs import PROTECTED, ErrorDetail, error_responses
 from qms.clock import local_today
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents.service import load_document, load_version
@@ -43,7 +44,7 @@ from qms.library.schemas import (
 )
 from qms.storage import file_store
 
-router = APIRouter(prefix="/api/v1", tags=["library"])
+router = APIRouter(prefix="/api/v1", tags=["library"], responses=error_responses(*PROTECTED, 413, 415))
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 Name = Path(min_length=1, max_length=200)
@@ -60,6 +61,8 @@ def _public(attachment: Attachment) -> AttachmentPublic:
                         415: {"description": "The content is not an accepted type, or is dangerous"}})
 def add_attachment(request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep,
                    file: UploadFile = File(...), code: str = Code, rev: int = Revision) -> AttachmentPublic:
+    """Attach a file to a draft (multipart field `file`): the fillable file of a form or an annex. Size
+    (413) and type by content (415) are checked before anything is written."""
     data = read_limited(file, settings)
     attachment = attachments.add_attachment(session, user, file_store(settings), settings, code, rev,
                                             file.filename or "", data)
@@ -69,6 +72,7 @@ def add_attachment(request: Request, session: SessionDep, user: CurrentUser, set
 @router.get("/documents/{code}/versions/{rev}/attachments", response_model=list[AttachmentPublic])
 def list_attachments(session: SessionDep, user: CurrentUser, code: str = Code,
                      rev: int = Revision) -> list[AttachmentPublic]:
+    """The files attached to a version."""
     _document, version = load_version(session, user, code, rev)
     if not attachments.can_download(user, version):
         return []
@@ -79,18 +83,22 @@ def list_attachments(session: SessionDep, user: CurrentUser, code: str = Code,
             responses={200: {"description": "The file; X-Obsolete: true for a revision no longer in force"}})
 def download_attachment(session: SessionDep, user: CurrentUser, settings: SettingsDep, code: str = Code,
                         rev: int = Revision, name: str = Name) -> Response:
+    """Download an attached file. Staff download those of the version in force only; superseded and
+    withdrawn ones are marked `X-Obsolete: true`."""
     return file_response(attachments.download(session, user, file_store(settings), code, rev, name))
 
 
 @router.delete("/documents/{code}/versions/{rev}/attachments/{name}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_attachment(session: SessionDep, user: CurrentUser, code: str = Code, rev: int = Revision,
                       name: str = Name) -> None:
+    """Remove a file from a draft (its drafter or the quality officer)."""
     attachments.remove_attachment(session, user, code, rev, name)
 
 
 @router.post("/change-requests", response_model=ChangeRequestPublic, status_code=status.HTTP_201_CREATED)
 def create_change_request(body: ChangeRequestCreate, session: SessionDep,
                           user: CurrentUser) -> ChangeRequestPublic:
+    """Ask for a change to a document (any reader)."""
     created = change_requests.create_request(session, user, body)
     return change_request_public(change_requests.get_request(session, user, created.id or 0))
 
@@ -102,6 +110,7 @@ def list_change_requests(
     document: str | None = Query(None, max_length=40), sort: str | None = Query(None, max_length=20),
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
 ) -> ChangeRequestList:
+    """Change requests, filtered by status and document."""
     page = change_requests.list_requests(session, user, status=status, document_code=document, sort=sort,
                                          limit=limit, offset=offset)
     return ChangeRequestList(items=[change_request_public(row) for row in page.items], total=page.total)
@@ -110,12 +119,14 @@ def list_change_requests(
 @router.get("/change-requests/{request_id}", response_model=ChangeRequestPublic)
 def get_change_request(session: SessionDep, user: CurrentUser,
                        request_id: int = Path(ge=1, le=2**31 - 1)) -> ChangeRequestPublic:
+    """One change request with its decision and linked draft."""
     return change_request_public(change_requests.get_request(session, user, request_id))
 
 
 @router.post("/change-requests/{request_id}/decision", response_model=ChangeRequestPublic)
 def decide_change_request(body: ChangeRequestDecision, session: SessionDep, user: CurrentUser,
                           request_id: int = Path(ge=1, le=2**31 - 1)) -> ChangeRequestPublic:
+    """Accept (a linked draft is opened) or reject a change request with a comment (quality officer)."""
     change_requests.decide(session, user, request_id, body)
     return change_request_public(change_requests.get_request(session, user, request_id))
 
@@ -125,6 +136,7 @@ def due_reviews(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                 within_days: int = Query(30, ge=0, le=3660), sort: str | None = Query(None, max_length=20),
                 limit: int = Query(50, ge=1, le=200),
                 offset: int = Query(0, ge=0, le=1_000_000)) -> DueReviewList:
+    """Documents whose periodic review is due within `within_days`, and those overdue."""
     page = reviews.due_reviews(session, user, local_today(settings.zone), within_days, sort=sort, limit=limit,
                                offset=offset)
     return DueReviewList(items=[due_review_public(item) for item in page.items], total=page.total)
@@ -133,6 +145,8 @@ def due_reviews(session: SessionDep, user: CurrentUser, settings: SettingsDep,
 @router.post("/documents/{code}/periodic-review", response_model=ReviewOutcomePublic)
 def record_periodic_review(body: ReviewOutcome, session: SessionDep, user: CurrentUser, settings: SettingsDep,
                            code: str = Code) -> ReviewOutcomePublic:
+    """Record the outcome of a periodic review (quality officer, with the password): `no_change`,
+    `revise` (a draft) or `withdraw` (the withdrawal request)."""
     review = reviews.record_review(session, user, code, body, local_today(settings.zone))
     return ReviewOutcomePublic(code=code.upper(), outcome=review.outcome, revision=review.revision,
                                comment=review.comment, next_review_on=review.next_review_on,
@@ -142,12 +156,14 @@ def record_periodic_review(body: ReviewOutcome, session: SessionDep, user: Curre
 
 @router.get("/documents/{code}/records", response_model=list[RecordEntryPublic])
 def list_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[RecordEntryPublic]:
+    """The records a document produces, with their retention."""
     document = load_document(session, user, code)
     return [record_entry_public(row) for row in records_register.entries_of(session, document)]
 
 
 @router.get("/documents/{code}/records/proposed", response_model=list[ProposedRecordPublic])
 def proposed_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[ProposedRecordPublic]:
+    """Records proposed from the "Hồ sơ cần lưu" table of the document's procedure; nothing is saved."""
     proposal = records_from_text.proposed_for(session, user, code)
     return [ProposedRecordPublic(**asdict(line)) for line in proposal.lines]
 
@@ -155,11 +171,13 @@ def proposed_records(session: SessionDep, user: CurrentUser, code: str = Code) -
 @router.put("/documents/{code}/records", response_model=list[RecordEntryPublic])
 def replace_records(body: list[RecordEntryIn], session: SessionDep, user: CurrentUser,
                     code: str = Code) -> list[RecordEntryPublic]:
+    """Replace the records a document produces (quality officer)."""
     return [record_entry_public(row) for row in records_register.replace_entries(session, user, code, body)]
 
 
 @router.get("/records-list", response_model=list[RecordEntryPublic])
 def records_list(session: SessionDep, user: CurrentUser) -> list[RecordEntryPublic]:
+    """The agency's records list of the year: every record of every document in force."""
     return [record_entry_public(row) for row in records_register.records_list_rows(session)]
 
 
@@ -167,6 +185,7 @@ def records_list(session: SessionDep, user: CurrentUser) -> list[RecordEntryPubl
              status_code=status.HTTP_201_CREATED)
 def approve_records_list(body: RecordsApprovalIn, session: SessionDep,
                          user: CurrentUser) -> RecordsApprovalPublic:
+    """The head of agency approves the records list with their password, over the rows' SHA-256."""
     approval = records_register.approve_records_list(session, user, body)
     return RecordsApprovalPublic(year=approval.year, content_hash=approval.content_hash,
                                  approved_by=user.username, signer_name=approval.signer_name,
@@ -181,6 +200,8 @@ def _category_public(category: retention.Category) -> RetentionCategoryPublic:
 
 @router.get("/retention-categories", response_model=list[RetentionCategoryPublic])
 def list_retention_categories(session: SessionDep, user: CurrentUser) -> list[RetentionCategoryPublic]:
+    """The retention categories: those shipped with their legal basis and those the quality officer
+    added."""
     return [_category_public(category) for category in retention.categories(session).values()]
 
 
@@ -188,20 +209,26 @@ def list_retention_categories(session: SessionDep, user: CurrentUser) -> list[Re
              status_code=status.HTTP_201_CREATED)
 def add_retention_category(body: RetentionCategoryIn, session: SessionDep,
                            user: CurrentUser) -> RetentionCategoryPublic:
+    """Add a retention category (quality officer)."""
     return _category_public(retention.add_category(session, user, body))
 
 
 @router.delete("/retention-categories/{code}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_retention_category(session: SessionDep, user: CurrentUser, code: str = Code) -> None:
+    """Remove a retention category the agency added, while no record uses it (quality officer)."""
     retention.remove_category(session, user, code)
 
 
 @router.post("/import/docx", response_model=ImportResult, status_code=status.HTTP_201_CREATED,
-             responses={413: {"description": "The file is too large"},
-                        422: {"description": "Not a readable DOCX procedure; nothing was created"}})
+             responses={413: {"model": ErrorDetail, "description": "The file is too large"},
+                        422: {"model": ErrorDetail,
+                              "description": "Not a readable DOCX procedure; nothing was created"}})
 def import_docx(session: SessionDep, user: CurrentUser, settings: SettingsDep, file: UploadFile = File(...),
                 code: str | None = Form(None, max_length=40),
                 owner_unit: str | None = Form(None, max_length=32)) -> ImportResult:
+    """Import a Word procedure as a new draft (quality officer; multipart `file`, optional `code`). A
+    file that is not a readable procedure answers 422 and creates nothing; the paragraphs not mapped
+    are listed."""
     data = read_limited(file, settings)
     imported = docx_import.import_docx(session, user, settings, file.filename or "", data, code=code or None,
                                        owner_unit=owner_unit or None)

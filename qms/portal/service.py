@@ -23,8 +23,10 @@ def _public() -> object:
     return (Document.confidentiality == "public") & Document.effective_version_id.is_not(None)
 
 
-def public_documents(session: Session, *, q: str | None = None, limit: int | None = None,
-                     offset: int | None = None) -> Page[DocumentRow]:
+def public_documents(session: Session, *, q: str | None = None, sort: str | None = None,
+                     limit: int | None = None, offset: int | None = None) -> Page[DocumentRow]:
+    """Public documents in force; with a query, the most relevant first unless ``sort`` is
+    "code" or "date" (the newest in force first)."""
     limit, offset = clamp(limit, offset)
     query = (
         select(Document, Unit.code, Unit.name, Version.revision, Version.status, Version.revision,
@@ -33,10 +35,17 @@ def public_documents(session: Session, *, q: str | None = None, limit: int | Non
         .join(Version, Version.id == Document.effective_version_id)
         .where(_public())
     )
-    if q and (match := search_index.match_clause(session, q)) is not None:
-        query = query.where(match)
+    found = search_index.ranked(session, q) if q else None
+    if found is not None:
+        query = query.join(found.rows, found.rows.c.id == Document.id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(Document.code).limit(limit).offset(offset)).all()
+    if sort == "date":
+        ordering: tuple[object, ...] = (Version.effective_date.desc(),)
+    elif sort == "code" or found is None:
+        ordering = ()
+    else:
+        ordering = search_index.relevance_order(found)
+    rows = session.execute(query.order_by(*ordering, Document.code).limit(limit).offset(offset)).all()
     return Page([DocumentRow(*row) for row in rows], total, limit, offset)
 
 

@@ -9,6 +9,7 @@ from qms.deps import IsHtmx, SessionDep, SettingsDep
 from qms.documents import read
 from qms.documents.finder import hits_for
 from qms.documents.labels import TEMPLATE_GLOBALS
+from qms.documents.service import SEARCH_SORTS
 from qms.portal import service
 from qms.web import render, templates
 
@@ -19,11 +20,15 @@ PAGE_SIZE = 20
 
 @router.get("/portal")
 def portal(request: Request, session: SessionDep, htmx: IsHtmx,
-           q: str | None = Query(None, max_length=200), page: int = Query(1, ge=1, le=10_000)) -> Response:
-    result = service.public_documents(session, q=q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+           q: str | None = Query(None, max_length=200), sort: str = Query("relevance", max_length=20),
+           page: int = Query(1, ge=1, le=10_000)) -> Response:
+    sort = sort if sort in SEARCH_SORTS else "relevance"
+    result = service.public_documents(session, q=q, sort=sort, limit=PAGE_SIZE,
+                                      offset=(page - 1) * PAGE_SIZE)
     hits = hits_for(session, list(result.items), q or "")
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
-    return render(request, "portal/index.html", {"page": result, "hits": hits, "q": q or ""}, block=block)
+    return render(request, "portal/index.html", {"page": result, "hits": hits, "q": q or "", "sort": sort,
+                                                 "sorts": SEARCH_SORTS}, block=block)
 
 
 @router.get("/portal/{code}.pdf")

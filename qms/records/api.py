@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from qms.api_docs import PROTECTED, error_responses
 from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
 from qms.dates import OptionalDay, OptionalDayStart
@@ -21,7 +22,7 @@ from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.records import reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 
-router = APIRouter(prefix="/api/v1", tags=["records"])
+router = APIRouter(prefix="/api/v1", tags=["records"], responses=error_responses(*PROTECTED))
 Code = Path(min_length=1, max_length=40)
 Revision = Path(ge=1, le=10_000)
 VERSION = "/documents/{code}/versions/{rev}"
@@ -42,8 +43,10 @@ def _described(fmt: str) -> dict[str, object]:
             "responses": {200: {"content": {media: {}}, "description": f"the {fmt.upper()} file"}}}
 
 
-def _add(path: str, fmt: str, endpoint: Callable[..., Response], summary: str) -> None:
-    router.add_api_route(path, endpoint, methods=["GET"], summary=summary, name=f"{path}:{fmt}",
+def _add(path: str, fmt: str, endpoint: Callable[..., Response], summary: str, description: str) -> None:
+    operation = path.strip("/").replace("{", "").replace("}", "").replace("/", "_").replace(".", "_")
+    router.add_api_route(path, endpoint, methods=["GET"], summary=summary, description=description,
+                         name=f"{path}:{fmt}", operation_id=operation.replace("-", "_"),
                          **_described(fmt))  # type: ignore[arg-type]
 
 
@@ -113,11 +116,15 @@ def signed_original(session: SessionDep, user: CurrentUser, settings: SettingsDe
 
 for _fmt in ("pdf", "docx"):
     _add(f"{VERSION}/record.{_fmt}", _fmt, _controlled_document(_fmt),
-         f"The controlled document as {_fmt.upper()}: a numbered controlled copy with ?copy=NN, "
-         "else an uncontrolled print")
+         f"The controlled document as {_fmt.upper()}",
+         "A numbered controlled copy with `?copy=NN`, else an uncontrolled print stamped with the day "
+         "it was printed; superseded and withdrawn versions carry the obsolete watermark. Each download "
+         "is written to the audit trail.")
 for _fmt in ("pdf", "docx", "csv"):
     _add(f"{VERSION}/distribution-record.{_fmt}", _fmt, _distribution_record(_fmt),
-         f"Sổ theo dõi phân phối of the version, as {_fmt.upper()}")
+         f"The distribution record of the version as {_fmt.upper()}",
+         "Sổ theo dõi phân phối: each distribution of the version, its recipients, their "
+         "acknowledgements and the paper copies with their recall.")
 
 REPORT_FORMATS = {
     "master-list": ("pdf", "docx", "csv"),
@@ -126,6 +133,17 @@ REPORT_FORMATS = {
     "acknowledgements": ("pdf", "docx", "csv"),
     "audit-trail": ("pdf", "docx", "csv"),
 }
+REPORT_DESCRIPTIONS = {
+    "master-list": "Danh mục tài liệu nội bộ: every document with its revision in force and dates.",
+    "external-documents": "Danh mục tài liệu có nguồn gốc bên ngoài: number, issuer, date and status of each "
+                          "external document.",
+    "records-list": "Danh mục hồ sơ: the records each document in force produces, with where and how long "
+                    "they are kept.",
+    "acknowledgements": "Who has acknowledged each document in force, by unit (`?unit=` for one unit).",
+    "audit-trail": "The audit trail in words, narrowed as on the audit page (`since`, `until`, `actor`, "
+                   "`document`, `action`, `object`), with the chain's status.",
+}
 for _name, _formats in REPORT_FORMATS.items():
     for _fmt in _formats:
-        _add(f"/reports/{_name}.{_fmt}", _fmt, _report(_name, _fmt), f"Report {_name} as {_fmt.upper()}")
+        _add(f"/reports/{_name}.{_fmt}", _fmt, _report(_name, _fmt), f"Report {_name} as {_fmt.upper()}",
+             REPORT_DESCRIPTIONS[_name] + " Each download is written to the audit trail.")

@@ -70,7 +70,7 @@ def library(api):
     ],
 )
 def test_search_is_diacritic_and_case_insensitive(library, query, expected):
-    assert codes(library, q=query) == expected
+    assert sorted(codes(library, q=query)) == expected
 
 
 def test_a_query_without_words_lists_everything(library):
@@ -218,3 +218,12 @@ def test_the_register_page_says_why_it_is_empty_and_keeps_the_filters(api, clien
     assert 'href="/documents/QT-01"' in page.text
     login(client, "nhanvien")
     assert '<a href="/documents/new">' not in client.get("/documents?q=khongcogi").text
+
+
+def test_the_api_orders_by_relevance_unless_asked_otherwise(api):
+    publish(api, "QT-01", "Quy trình lưu trữ", content="Lưu hồ sơ; hồ sơ giấy và hồ sơ điện tử.")
+    publish(api, "QT-02", "Quy trình kiểm soát hồ sơ", content="Kiểm soát.")
+    assert codes(api, q="ho so") == ["QT-02", "QT-01"], "the title match comes first"
+    assert codes(api, q="ho so", sort="relevance") == ["QT-02", "QT-01"]
+    assert codes(api, q="ho so", sort="code") == ["QT-01", "QT-02"]
+    assert codes(api, q="ho so", sort="-code") == ["QT-02", "QT-01"]
