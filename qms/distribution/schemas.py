@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -107,7 +107,7 @@ class MarkRead(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     #: Absent: every notification of the caller.
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(default=None, max_length=1000)
 
 
 class MarkedRead(BaseModel):

@@ -196,6 +196,8 @@ def test_the_notifications_api_lists_newest_first_and_marks_read(api, staff):
     assert api.post("xemxet", "/api/v1/me/notifications/read", {}).json() == {"marked": 2}
     assert api.get("xemxet", "/api/v1/me/notifications?unread=true").json() == []
     assert api.post("xemxet", "/api/v1/me/notifications/read", {"ids": "x"}).status_code == 422
+    too_big = api.post("xemxet", "/api/v1/me/notifications/read", {"ids": [2**70]})
+    assert too_big.status_code == 422 and "ids" in str(too_big.json()["detail"])
 
 
 def test_the_home_page_shows_your_turn_and_the_account_page_keeps_the_choice(api, client, engine, people):
