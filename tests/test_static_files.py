@@ -112,3 +112,12 @@ def test_a_gzipped_page_reads_the_same(client, people):
     headers, body = _on_the_wire(client, "/documents", "gzip")
     assert headers["content-encoding"] == "gzip"
     assert gzip.decompress(body).decode().count("<tr") == raw.text.count("<tr")
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    page = client.get("/login")
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="(/static/favicon\.svg\?v=[0-9a-f]{12})"',
+                     page.text)
+    assert icon, "the page names its icon"
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml")
