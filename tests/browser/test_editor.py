@@ -21,7 +21,7 @@ def _new_draft(page, code: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_toolbar_and_shortcuts_write_markdown_and_the_preview_follows(person, screenshot_dir):
     with person("iso") as iso:
-        _new_draft(iso, "QT-31")
+        _new_draft(iso, "QT-51")
         bar = iso.get_by_role("toolbar", name="Định dạng: Mục đích")
         assert bar.is_visible()
 
@@ -75,7 +75,7 @@ def test_toolbar_and_shortcuts_write_markdown_and_the_preview_follows(person, sc
 
 def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screenshot_dir):
     with person("iso") as iso:
-        _new_draft(iso, "QT-32")
+        _new_draft(iso, "QT-52")
         iso.fill("#f-purpose", "Quy định trình tự giải quyết khiếu nại.")
         tasks = ["Tiếp nhận, phân loại đơn", "Xác minh nội dung khiếu nại", "Ban hành quyết định giải quyết"]
         for n, task in enumerate(tasks):
@@ -116,7 +116,7 @@ def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screens
 
 def test_without_javascript_the_row_buttons_and_enter_still_work(person):
     with person("iso", java_script_enabled=False) as iso:
-        _new_draft(iso, "QT-33")
+        _new_draft(iso, "QT-53")
         assert not iso.get_by_role("toolbar").first.is_visible(), "no buttons that would do nothing"
         iso.fill("#f-purpose", "Quy định việc tiếp công dân.")
         for _ in range(2):
@@ -139,7 +139,7 @@ def test_without_javascript_the_row_buttons_and_enter_still_work(person):
 
 def test_a_table_of_a_section_is_edited_as_a_grid_and_stays_markdown(person, screenshot_dir):
     with person("iso") as iso:
-        _new_draft(iso, "QT-34")
+        _new_draft(iso, "QT-54")
         records = iso.locator("#f-records")
         records.fill("Các hồ sơ sau được lưu:\n\n"
                      "| TT | Tên hồ sơ | Thời gian lưu |\n|---|---|---|\n| 1 | Sổ tiếp công dân | 10 năm |")
@@ -178,7 +178,7 @@ def test_a_table_of_a_section_is_edited_as_a_grid_and_stays_markdown(person, scr
 
 def test_toolbar_buttons_take_their_markup_off_again(person):
     with person("iso") as iso:
-        _new_draft(iso, "QT-35")
+        _new_draft(iso, "QT-55")
         scope = iso.locator("#f-scope")
         bar = iso.get_by_role("toolbar", name="Định dạng: Phạm vi")
         scope.fill("Áp dụng tại Văn phòng Sở\nvà các phòng chuyên môn")
