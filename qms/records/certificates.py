@@ -54,6 +54,73 @@ class AgencyCertificate:
         return self.certificate.not_valid_after_utc
 
 
+#: The administrator's home warns this many days before the agency certificate expires.
+EXPIRY_WARNING_DAYS = 60
+
+
+def ca_bundle_pem(agency: AgencyCertificate) -> bytes:
+    """The CA certificates that verify the agency's records, PEM: the intermediates and
+    roots of its PKCS#12 file and those of ``QMS_SIGNING_CA``, each once."""
+    seen: set[bytes] = set()
+    parts: list[bytes] = []
+    for cert in (*agency.chain, *agency.trust_roots):
+        fingerprint = cert.fingerprint(hashes.SHA256())
+        if fingerprint not in seen and cert != agency.certificate:
+            seen.add(fingerprint)
+            parts.append(cert.public_bytes(serialization.Encoding.PEM))
+    return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the administrator sees of the agency certificate."""
+
+    subject: str
+    issuer: str
+    serial: str  # hexadecimal, in pairs
+    not_before: dt.datetime
+    not_after: dt.datetime
+    days_left: int  # negative once expired
+    demo: bool
+    fingerprint: str
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.days_left <= EXPIRY_WARNING_DAYS
+
+
+def describe(agency: AgencyCertificate, now: dt.datetime | None = None) -> CertificateFacts:
+    certificate = agency.certificate
+    now = now or dt.datetime.now(dt.UTC)
+    serial = f"{certificate.serial_number:x}"
+    serial = serial.rjust(len(serial) + len(serial) % 2, "0")
+    return CertificateFacts(
+        subject=certificate.subject.rfc4514_string(), issuer=certificate.issuer.rfc4514_string(),
+        serial=":".join(serial[i:i + 2] for i in range(0, len(serial), 2)).upper(),
+        not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc,
+        days_left=(certificate.not_valid_after_utc - now).days if certificate.not_valid_after_utc > now
+        else -1 - (now - certificate.not_valid_after_utc).days,
+        demo=agency.demo, fingerprint=agency.fingerprint,
+    )
+
+
+def expiry_warning(settings: Settings | None = None) -> CertificateFacts | None:
+    """The agency certificate when it expires within :data:`EXPIRY_WARNING_DAYS` or has
+    expired; None otherwise, and when none is configured or it cannot be read."""
+    try:
+        agency = agency_certificate(settings)
+    except ConfigError:
+        return None
+    if agency is None:
+        return None
+    facts = describe(agency)
+    return facts if facts.expires_soon else None
+
+
 def demo_paths(data_dir: Path) -> tuple[Path, Path, Path]:
     folder = data_dir / DEMO_FOLDER
     return folder / DEMO_P12, folder / DEMO_PASSWORD_FILE, folder / DEMO_CA

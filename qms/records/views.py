@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from qms.accounts.models import Unit
-from qms.accounts.roles import VIEW_AUDIT
+from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
+from qms.config import ConfigError
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access, service
 from qms.errors import NotFound, QMSError
@@ -111,3 +112,18 @@ def verify_upload(request: Request, session: SessionDep, settings: SettingsDep,
                       status_code=exc.status_code)
     check = verify.check_upload(session, settings, data)
     return render(request, "records/verify_upload.html", {"check": check})
+
+
+@router.get("/admin/certificate")
+def certificate_page(request: Request, user: PageUser, settings: SettingsDep) -> Response:
+    """The agency's signing certificate as the administrator checks it: who, issued by whom, until when."""
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    try:
+        agency = certificates.agency_certificate(settings)
+        problem = ""
+    except ConfigError as exc:
+        agency, problem = None, str(exc)
+    return render(request, "admin/certificate.html", {
+        "facts": certificates.describe(agency) if agency is not None else None, "problem": problem,
+        "warning_days": certificates.EXPIRY_WARNING_DAYS,
+    })
