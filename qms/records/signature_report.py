@@ -22,6 +22,8 @@ from qms.records.signing import _asn1_cert, _off_event_loop
 
 log = logging.getLogger(__name__)
 
+#: A public upload is validated up to this many signatures; the others are reported unchecked.
+MAX_SIGNATURES = 12
 #: Later revisions that only add signatures, form fields or validation data (DSS, timestamps).
 BENIGN_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
@@ -93,6 +95,12 @@ def inspect_pdf(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> FileR
     context_roots = [_asn1_cert(root) for root in trust_roots]
     reports = []
     for number, signature in enumerate(embedded, start=1):
+        if number > MAX_SIGNATURES:
+            reports.append(SignatureReport(
+                number=number, total=len(embedded), signer="", organisation="", signed_at=None, revision=0,
+                revisions=revisions, coverage="changed_after", intact=False, valid=False, trusted=False,
+                signed_bytes=0, problem="not checked"))
+            continue
         reports.append(_one(signature, number, len(embedded), revisions, context_roots))
     return FileReport(readable=True, signatures=tuple(reports), keywords=keywords[:200])
 

@@ -62,6 +62,23 @@ def test_the_agency_ca_is_published_and_validates_a_signed_record(api, client, d
     assert status.intact and status.valid and status.trusted
 
 
+def test_the_published_ca_adds_the_configured_ca_file(app, client, settings, tmp_path):
+    path, password = _certificate_expiring_in(tmp_path / "p12", 400)
+    other = certificates.load_demo_ca(_demo_folder(tmp_path / "other"))[0]
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(other.public_bytes(serialization.Encoding.PEM))
+    configured = _signing_with(settings, path, password).model_copy(update={"signing_ca": ca_file})
+    with app_settings(app, configured):
+        roots = x509.load_pem_x509_certificates(client.get("/api/v1/agency/ca.pem").content)
+    names = [root.subject.rfc4514_string() for root in roots]
+    assert names == ["CN=CA thử nghiệm", other.subject.rfc4514_string()]
+
+
+def _demo_folder(folder: Path) -> Path:
+    certificates.create_demo_certificate(folder, "Cơ quan khác")
+    return folder
+
+
 def test_without_a_certificate_there_is_no_ca_to_publish(client):
     response = client.get("/api/v1/agency/ca.pem")
     assert response.status_code == 404 and response.json()["detail"]
@@ -134,6 +151,20 @@ def test_a_second_signature_lists_both_in_order_and_the_foreign_one_untrusted(ap
     assert "chỉ bổ sung chữ ký hoặc dữ liệu kiểm tra" in text[first:second]
     assert "Công ty Giả mạo" in text[second:]
     assert "không tin cậy" in text[second:]
+
+
+def test_signatures_beyond_the_limit_are_said_unchecked(api, client, demo_signing, monkeypatch):
+    from qms.records import signature_report
+
+    data = _signed(api)
+    out = io.BytesIO()
+    second = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyHai", md_algorithm="sha256"),
+                               signer=_signer(demo_signing))
+    second.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out)
+    monkeypatch.setattr(signature_report, "MAX_SIGNATURES", 1)
+    text = _check(client, out.getvalue())
+    assert "Chữ ký 2 trên 2 Chưa kiểm tra" in text
+    assert "Không phải tài liệu hợp lệ do cơ quan ban hành" in text
 
 
 def test_a_superseded_revision_is_said_superseded(api, client, demo_signing):
