@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from qms.api_docs import PROTECTED, error_responses
 from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
+from qms.config import ConfigError
 from qms.dates import OptionalDay, OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.errors import NotFound
@@ -157,7 +158,10 @@ for _name, _formats in REPORT_FORMATS.items():
             description="No sign-in: anyone checking a record offline needs them. 404 when the "
                         "agency has no signing certificate.")
 def agency_ca(settings: SettingsDep) -> Response:
-    agency = certificates.agency_certificate(settings)
+    try:
+        agency = certificates.agency_certificate(settings)
+    except ConfigError:  # logged at start-up; a reader learns only that there is none to give
+        agency = None
     bundle = certificates.ca_bundle_pem(agency) if agency is not None else b""
     if not bundle:
         raise NotFound(_("The agency has no signing certificate."))

@@ -79,9 +79,12 @@ def _demo_folder(folder: Path) -> Path:
     return folder
 
 
-def test_without_a_certificate_there_is_no_ca_to_publish(client):
+def test_without_a_certificate_there_is_no_ca_to_publish(app, client, settings, tmp_path):
     response = client.get("/api/v1/agency/ca.pem")
     assert response.status_code == 404 and response.json()["detail"]
+    path, _password = _certificate_expiring_in(tmp_path / "p12", 400)
+    with app_settings(app, _signing_with(settings, path, "not-its-password")):
+        assert client.get("/api/v1/agency/ca.pem").status_code == 404
 
 
 def test_a_signed_record_shows_its_signature_intact_and_trusted(api, client, demo_signing):
