@@ -80,9 +80,10 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     print(report)
     if settings.signing_p12 is None:
         from qms.accounts.agency import agency_profile
-        from qms.records.certificates import create_demo_certificate
+        from qms.records.certificates import create_demo_certificate, crl_url
 
-        path, created = create_demo_certificate(settings.data_dir, agency_profile(engine).name)
+        path, created = create_demo_certificate(settings.data_dir, agency_profile(engine).name,
+                                                crl_url(settings.base_url))
         print(f"demo signing certificate {'created' if created else 'kept'}: {path} "
               "(demo certificate — not legally valid; set QMS_SIGNING_P12 for the agency's own)")
     return 0

@@ -19,7 +19,9 @@ from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
 from qms.dates import OptionalDay, OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
-from qms.records import reports, service
+from qms.errors import NotFound
+from qms.i18n import _
+from qms.records import certificates, reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 
 router = APIRouter(prefix="/api/v1", tags=["records"], responses=error_responses(*PROTECTED))
@@ -147,3 +149,15 @@ for _name, _formats in REPORT_FORMATS.items():
     for _fmt in _formats:
         _add(f"/reports/{_name}.{_fmt}", _fmt, _report(_name, _fmt), f"Report {_name} as {_fmt.upper()}",
              REPORT_DESCRIPTIONS[_name] + " Each download is written to the audit trail.")
+
+
+@router.get("/agency/crl", response_class=Response, summary="The demo CA's certificate revocation list",
+            responses={200: {"content": {"application/pkix-crl": {}}, "description": "the CRL (DER)"},
+                       **error_responses(404)})
+def agency_crl(settings: SettingsDep) -> Response:
+    """No login: the CRL distribution point the demo certificates name (renewed when old)."""
+    data = certificates.demo_crl(settings.data_dir)
+    if data is None:
+        raise NotFound(_("This installation publishes no certificate revocation list."))
+    return Response(data, media_type="application/pkix-crl",
+                    headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
