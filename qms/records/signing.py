@@ -50,6 +50,17 @@ STAMP_FONT_SIZE = 8
 FIELD_NAME = "ChuKySoCoQuan"
 
 
+class _NoFetchingNotice(logging.Filter):
+    """pyHanko warns at every signing that it will not fetch revocation data; not fetching is
+    the choice here (the installation embeds what it holds), so the notice is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_NoFetchingNotice())
+
+
 class TimestampUnavailable(QMSError):
     """The timestamp authority named in QMS_TSA_URL did not answer with a timestamp."""
 
