@@ -20,6 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlmodel import Session
 
+from qms.cli import main
 from qms.records import certificates
 from qms.records.models import SignedRecord
 from qms.records.signing import validate
@@ -65,7 +66,8 @@ def _network_off(monkeypatch) -> list[object]:
     return attempts
 
 
-def test_a_timestamped_record_validates_with_the_network_off(api, app, settings, tmp_path, monkeypatch):
+def test_a_timestamped_record_validates_with_the_network_off(api, app, settings, tmp_path, monkeypatch,
+                                                             capsys):
     data_dir = _demo_ca(tmp_path, settings)
     stamper = demo_stamper(data_dir, certificates.crl_url(settings.base_url))
     with running_tsa(stamper) as (url, answered), \
@@ -95,6 +97,13 @@ def test_a_timestamped_record_validates_with_the_network_off(api, app, settings,
     bare = ValidationContext(trust_roots=_roots(agency), allow_fetching=False, revocation_mode="hard-fail",
                              crls=[], ocsps=[])
     assert not validate_pdf_signature(reader.embedded_signatures[0], bare).bottom_line
+
+    record = tmp_path / "record.pdf"
+    record.write_bytes(data)
+    monkeypatch.setenv("QMS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("QMS_DATABASE_URL", settings.effective_database_url)
+    assert main(["verify-pdf", str(record)]) == 0
+    assert f"timestamp={verdict.timestamped_at.isoformat()}" in capsys.readouterr().out
     assert attempts == []
 
 
