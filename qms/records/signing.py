@@ -5,7 +5,8 @@ The signed revision embeds the validation data held (DSS: the chain, the revocat
 the installation keeps), so a reader without network validates it; with ``QMS_TSA_URL`` the
 signature also carries an RFC 3161 timestamp token. An unreachable timestamp authority fails
 the signing (:class:`TimestampUnavailable`): a record is never kept without the timestamp
-the installation promises."""
+the installation promises. The signer's and the authority's certificates are validated
+against the trusted CAs before signing (:class:`CertificateNotUsable` otherwise)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from qms.errors import QMSError
@@ -63,6 +65,13 @@ logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_NoFetchingNotice
 
 class TimestampUnavailable(QMSError):
     """The timestamp authority named in QMS_TSA_URL did not answer with a timestamp."""
+
+    status_code = 503
+
+
+class CertificateNotUsable(QMSError):
+    """The agency's or the timestamp authority's certificate does not validate (expired,
+    revoked, wrong key usage, not issued by a trusted CA): nothing is signed with it."""
 
     status_code = 503
 
@@ -145,6 +154,12 @@ def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, f
         raise TimestampUnavailable(_(
             "The timestamp authority (QMS_TSA_URL) did not answer; the record is not signed yet. "
             "Try again later or tell the administrator.")) from exc
+    except (SigningError, PathBuildingError, PathValidationError) as exc:
+        log.warning("a certificate used for signing does not validate: %s", exc)
+        raise CertificateNotUsable(_(
+            "The agency certificate or the timestamp authority's certificate does not validate "
+            "against the trusted certification authorities (QMS_SIGNING_CA); the record is not "
+            "signed. Tell the administrator.")) from exc
     return output.getvalue()
 
 

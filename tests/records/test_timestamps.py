@@ -134,6 +134,18 @@ def test_an_unreachable_tsa_leaves_the_record_unsigned_and_says_so(api, app, eng
         assert session.execute(select(SignedRecord)).first() is None
 
 
+def test_a_tsa_of_an_untrusted_ca_is_refused_with_a_reason(api, app, engine, settings, tmp_path):
+    data_dir = _demo_ca(tmp_path, settings)
+    with running_tsa(demo_stamper(None, certificates.crl_url(settings.base_url))) as (url, _answered), \
+            app_settings(app, settings.model_copy(update={"data_dir": data_dir, "tsa_url": url})):
+        publish_rich(api, steps=2)
+        response = api.get("nhanvien", SIGNED)
+    assert response.status_code == 503
+    assert "QMS_SIGNING_CA" in response.json()["detail"]
+    with Session(engine) as session:
+        assert session.execute(select(SignedRecord)).first() is None
+
+
 def test_the_demo_ca_publishes_its_crl_without_login(app, client, settings, tmp_path):
     data_dir = _demo_ca(tmp_path, settings)
     with app_settings(app, settings.model_copy(update={"data_dir": data_dir})) as current:

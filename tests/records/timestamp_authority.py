@@ -27,12 +27,22 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
-def demo_stamper(data_dir: Path, crl_at: str) -> DummyTimeStamper:
-    """A timestamper whose certificate the demo CA of ``data_dir`` issued (EKU timeStamping)."""
-    loaded = certificates.load_demo_ca(data_dir)
-    assert loaded is not None
-    ca_cert, ca_key = loaded
+def demo_stamper(data_dir: Path | None, crl_at: str) -> DummyTimeStamper:
+    """A timestamper whose certificate the demo CA of ``data_dir`` issued (EKU timeStamping);
+    without ``data_dir``, by a CA of its own that nobody trusts."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    loaded = certificates.load_demo_ca(data_dir) if data_dir is not None else None
+    if loaded is None:
+        foreign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "foreign CA")])
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+        foreign = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(foreign_key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(start).not_valid_after(start + dt.timedelta(days=30))
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(foreign_key, hashes.SHA256()))
+        loaded = (foreign, foreign_key)
+    ca_cert, ca_key = loaded
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
