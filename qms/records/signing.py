@@ -219,7 +219,10 @@ def offline_context(reader: PdfFileReader, trust_roots: tuple[x509.Certificate, 
     try:
         return DocumentSecurityStore.read_dss(reader).as_validation_context(options)
     except NoDSSFoundError:
-        return ValidationContext(**options)  # type: ignore[arg-type]
+        pass
+    except Exception as exc:  # a malformed DSS in an uploaded file: validate without it
+        log.info("the DSS of a PDF cannot be read: %s", exc.__class__.__name__)
+    return ValidationContext(**options)  # type: ignore[arg-type]
 
 
 def _problem(status: object, whole: bool) -> str:

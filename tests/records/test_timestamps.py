@@ -13,6 +13,8 @@ import socket
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
@@ -168,3 +170,17 @@ def test_the_demo_ca_publishes_its_crl_without_login(app, client, settings, tmp_
     renewed = x509.load_der_x509_crl(certificates.demo_crl(data_dir, now=later))
     assert renewed.next_update_utc > later + dt.timedelta(days=6)
     assert client.get("/api/v1/agency/crl").status_code == 404  # the test's own data folder has no demo CA
+
+
+def test_a_malformed_dss_in_an_uploaded_file_is_a_verdict_not_an_error(api, demo_signing):
+    publish_rich(api, steps=2)
+    data = api.get("nhanvien", SIGNED).content
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    writer.root["/DSS"] = generic.DictionaryObject({
+        generic.NameObject("/Certs"): generic.ArrayObject([generic.NumberObject(7)]),
+        generic.NameObject("/CRLs"): generic.TextStringObject("not a list")})
+    writer.update_root()
+    output = io.BytesIO()
+    writer.write(output)
+    verdict = validate(output.getvalue(), demo_signing.trust_roots)
+    assert verdict.signed and not verdict.ok and verdict.problem
