@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -112,6 +113,22 @@ def stamp_text(agency: AgencyCertificate, signed_at: datetime, zone: ZoneInfo) -
     return nfc("\n".join(lines)).replace("%", "%%")
 
 
+#: Timestampers by (URL, timeout), with when they were made. One kept for a while learns the
+#: authority's certificates and token size from a first request and reuses them, so each
+#: signature then costs one round trip instead of two; renewed hourly for a renewed TSA cert.
+_timestampers: dict[tuple[str, int], tuple[float, HTTPTimeStamper]] = {}
+TIMESTAMPER_LIFETIME = 3600.0
+
+
+def _timestamper(url: str, timeout: int) -> HTTPTimeStamper:
+    now = time.monotonic()
+    made = _timestampers.get((url, timeout))
+    if made is None or now - made[0] > TIMESTAMPER_LIFETIME:
+        made = (now, HTTPTimeStamper(url, timeout=timeout))
+        _timestampers[(url, timeout)] = made
+    return made[1]
+
+
 def _embedding_context(agency: AgencyCertificate, crls: Sequence[bytes]) -> ValidationContext:
     """What the signer knows of the chain and its revocation, without fetching anything."""
     return ValidationContext(
@@ -143,7 +160,7 @@ def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, f
         dss_settings=DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
                                         include_vri=False),
     )
-    timestamper = HTTPTimeStamper(tsa_url, timeout=tsa_timeout) if tsa_url else None
+    timestamper = _timestamper(tsa_url, tsa_timeout) if tsa_url else None
     pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), timestamper=timestamper,
                                    stamp_style=style, new_field_spec=spec)
     output = io.BytesIO()

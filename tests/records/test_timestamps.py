@@ -77,8 +77,12 @@ def test_a_timestamped_record_validates_with_the_network_off(api, app, settings,
         publish_rich(api, steps=5)
         data = api.get("nhanvien", SIGNED).content
         agency = certificates.agency_certificate(current)
-    assert agency is not None and answered
-    assert _token_count(data) == [1]
+        first = len(answered)
+        publish_rich(api, code="QT-02", title="Quy trình đánh giá nội bộ", steps=2)
+        second = api.get("nhanvien", SIGNED.replace("QT-01", "QT-02")).content
+    assert agency is not None and first
+    assert _token_count(data) == [1] and _token_count(second) == [1]
+    assert len(answered) == first + 1  # later signatures: one round trip to the authority each
 
     attempts = _network_off(monkeypatch)
     verdict = validate(data, agency.trust_roots)
