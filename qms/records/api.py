@@ -168,3 +168,15 @@ def agency_ca(settings: SettingsDep) -> Response:
     return Response(bundle, media_type="application/x-pem-file", headers={
         "Content-Disposition": 'attachment; filename="ca.pem"', "Cache-Control": "public, max-age=3600",
         "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/agency/crl", response_class=Response, summary="The demo CA's certificate revocation list",
+            responses={200: {"content": {"application/pkix-crl": {}}, "description": "the CRL (DER)"},
+                       **error_responses(404)})
+def agency_crl(settings: SettingsDep) -> Response:
+    """No login: the CRL distribution point the demo certificates name (renewed when old)."""
+    data = certificates.demo_crl(settings.data_dir)
+    if data is None:
+        raise NotFound(_("This installation publishes no certificate revocation list."))
+    return Response(data, media_type="application/pkix-crl",
+                    headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})

@@ -29,6 +29,11 @@ DEMO_P12 = "demo-agency.p12"
 DEMO_PASSWORD_FILE = "demo-agency.password"
 DEMO_CA = "demo-ca.pem"
 DEMO_CA_KEY = "demo-ca.key.pem"
+DEMO_CRL = "demo-ca.crl"
+#: Where the app serves the demo CA's revocation list (no login); the demo certificates name it.
+CRL_PATH = "/api/v1/agency/crl"
+CRL_DAYS = 7  # how long a published list is valid
+CRL_RENEW = dt.timedelta(days=1)  # renewed when this close to its next update
 
 
 @dataclass(frozen=True)
@@ -231,8 +236,59 @@ def _key_usage(*, certify: bool) -> x509.KeyUsage:
                          key_cert_sign=certify, crl_sign=certify, encipher_only=False, decipher_only=False)
 
 
-def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, bool]:
-    """A demo CA and an agency certificate it issued, once; (path of the .p12, created now)."""
+def crl_url(base_url: str) -> str:
+    return base_url.rstrip("/") + CRL_PATH
+
+
+def _crl_distribution_point(url: str) -> x509.CRLDistributionPoints:
+    return x509.CRLDistributionPoints([x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(url)], relative_name=None, reasons=None, crl_issuer=None)])
+
+
+def demo_crl(data_dir: Path, now: dt.datetime | None = None) -> bytes | None:
+    """The demo CA's revocation list (DER), kept in the data folder and issued again when it
+    is a day from its next update; None when no demo CA was made here. Revoked entries of the
+    previous list are carried over."""
+    loaded = load_demo_ca(data_dir)
+    if loaded is None:
+        return None
+    ca_cert, ca_key = loaded
+    path = data_dir / DEMO_FOLDER / DEMO_CRL
+    now = now or dt.datetime.now(dt.UTC)
+    previous: x509.CertificateRevocationList | None = None
+    if path.exists():
+        try:
+            previous = x509.load_der_x509_crl(path.read_bytes())
+        except ValueError:
+            previous = None
+        if (previous is not None and previous.next_update_utc is not None
+                and previous.next_update_utc - now > CRL_RENEW
+                and previous.is_signature_valid(ca_cert.public_key())):
+            return path.read_bytes()
+    builder = (
+        x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
+        .last_update(now - dt.timedelta(minutes=5)).next_update(now + dt.timedelta(days=CRL_DAYS))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+    )
+    for revoked in previous or ():
+        builder = builder.add_revoked_certificate(revoked)
+    data = builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    _write_private(path, data)
+    return data
+
+
+def held_crls(settings: Settings) -> tuple[bytes, ...]:
+    """The revocation lists this installation holds, to embed in what it signs."""
+    crl = demo_crl(settings.data_dir)
+    return (crl,) if crl is not None else ()
+
+
+def create_demo_certificate(data_dir: Path, agency_name: str,
+                            crl_at: str | None = None) -> tuple[Path, bool]:
+    """A demo CA and an agency certificate it issued, once; (path of the .p12, created now).
+    ``crl_at``: the URL of the CA's revocation list, named in the agency certificate."""
     p12_path, password_path, ca_path = demo_paths(data_dir)
     if p12_path.exists() and password_path.exists() and (ca_path.parent / DEMO_CA_KEY).exists():
         return p12_path, False
@@ -252,7 +308,7 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
         .sign(ca_key, hashes.SHA256())
     )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    agency_cert = (
+    agency_builder = (
         x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_name)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3 * 365))
@@ -260,8 +316,10 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
         .add_extension(_key_usage(certify=False), critical=True)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
                        critical=False)
-        .sign(ca_key, hashes.SHA256())
     )
+    if crl_at:
+        agency_builder = agency_builder.add_extension(_crl_distribution_point(crl_at), critical=False)
+    agency_cert = agency_builder.sign(ca_key, hashes.SHA256())
     password = secrets.token_urlsafe(18)
     bundle = pkcs12.serialize_key_and_certificates(
         b"agency", key, agency_cert, [ca_cert],

@@ -227,3 +227,15 @@ def test_the_api_orders_by_relevance_unless_asked_otherwise(api):
     assert codes(api, q="ho so", sort="relevance") == ["QT-02", "QT-01"]
     assert codes(api, q="ho so", sort="code") == ["QT-01", "QT-02"]
     assert codes(api, q="ho so", sort="-code") == ["QT-02", "QT-01"]
+
+
+def test_the_register_marks_no_column_as_its_order_while_it_ranks_by_relevance(api, client):
+    publish(api, "QT-01", "Quy trình lưu trữ", content="Lưu hồ sơ; hồ sơ giấy và hồ sơ điện tử.")
+    publish(api, "QT-02", "Quy trình kiểm soát hồ sơ", content="Kiểm soát.")
+    login(client, "iso")
+    ranked = client.get("/documents?q=ho+so").text
+    assert "aria-sort=" not in ranked, "no column claims the order of a ranked list"
+    assert ranked.index('href="/documents/QT-02"') < ranked.index('href="/documents/QT-01"')
+    by_code = client.get("/documents?q=ho+so&sort=code").text
+    assert 'aria-sort="ascending"' in by_code
+    assert by_code.index('href="/documents/QT-01"') < by_code.index('href="/documents/QT-02"')
