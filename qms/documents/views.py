@@ -48,7 +48,8 @@ async def documents_page(
                                     offset=(page - 1) * PAGE_SIZE)
     context = {
         "page": result, "q": q or "", "kind": kind or "", "status": status or "", "unit": unit or "",
-        "sort": sort or ("relevance" if (q or "").strip() else "code"), "kinds": KINDS, "statuses": list(Status),
+        "sort": sort or ("relevance" if (q or "").strip() else "code"),
+        "kinds": KINDS, "statuses": list(Status),
         "units": unit_choices(session),
         "can_manage": user.has(*access.MANAGE_DOCUMENTS), "reads_drafts": access.reads_drafts(user),
     }
