@@ -80,9 +80,10 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     print(report)
     if settings.signing_p12 is None:
         from qms.accounts.agency import agency_profile
-        from qms.records.certificates import create_demo_certificate
+        from qms.records.certificates import create_demo_certificate, crl_url
 
-        path, created = create_demo_certificate(settings.data_dir, agency_profile(engine).name)
+        path, created = create_demo_certificate(settings.data_dir, agency_profile(engine).name,
+                                                crl_url(settings.base_url))
         print(f"demo signing certificate {'created' if created else 'kept'}: {path} "
               "(demo certificate — not legally valid; set QMS_SIGNING_P12 for the agency's own)")
     return 0
@@ -177,7 +178,8 @@ def cmd_verify_pdf(settings: Settings, args: argparse.Namespace) -> int:
     verdict = validate(path.read_bytes(), agency.trust_roots)
     print(f"{path}: signed={verdict.signed} intact={verdict.intact} valid={verdict.valid} "
           f"trusted={verdict.trusted} whole_file={verdict.whole_file}"
-          + (f" signer={verdict.signer!r}" if verdict.signer else ""))
+          + (f" signer={verdict.signer!r}" if verdict.signer else "")
+          + (f" timestamp={verdict.timestamped_at.isoformat()}" if verdict.timestamped_at else ""))
     print("VALID: an unaltered record signed by the agency" if verdict.ok
           else f"NOT VALID: {verdict.problem}")
     return 0 if verdict.ok else 1

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     signing_p12: Path | None = None
     signing_p12_password: str | None = Field(default=None, repr=False)
     signing_ca: Path | None = None
+    tsa_url: str | None = None
+    tsa_timeout_seconds: int = Field(default=10, ge=1, le=120)
 
     @field_validator("timezone")
     @classmethod
@@ -93,6 +95,15 @@ class Settings(BaseSettings):
         if not os.access(path, os.R_OK):
             raise ValueError(f"{path} cannot be read")
         return path
+
+    @field_validator("tsa_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL of an RFC 3161 timestamp authority")
+        return value
 
     @field_validator("default_language")
     @classmethod

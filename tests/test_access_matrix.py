@@ -113,12 +113,14 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/verify"): PUBLIC,
     ("POST", "/verify"): public(why="the page tells what it found in the upload, an unsigned PDF included"),
     ("GET", "/verify/{code}/{rev}"): PUBLIC,
+    ("GET", "/api/v1/agency/ca.pem"): PUBLIC,
     ("GET", "/notifications/count"): public(why="the bell is empty for someone signed out"),
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static/{path}"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("GET", "/api/v1/agency/crl"): public(answers=(404,), why="no demo CA in these tests' data folder"),
     # One's own account, home, tasks, reading list and notifications.
     ("GET", "/"): ANY_SIGNED_IN,
     ("GET", "/account"): ANY_SIGNED_IN,
@@ -152,6 +154,10 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/admin/units/{code}"): roles(ADMIN),
     ("POST", "/admin/units/{code}/active"): roles(ADMIN),
     ("GET", "/admin/agency"): roles(ADMIN),
+    ("GET", "/admin/certificate"): roles(ADMIN),
+    ("GET", "/admin/certificate/seal.png"): roles(ADMIN, answers=(200, 404),
+                                                  why="404 until the administrator uploads the seal"),
+    ("POST", "/admin/certificate/seal"): roles(ADMIN),
     ("POST", "/admin/agency"): roles(ADMIN),
     ("GET", "/api/v1/units"): ANY_SIGNED_IN,
     ("POST", "/api/v1/units"): roles(ADMIN),
@@ -321,6 +327,15 @@ PATH_VALUES = {
 SIGN = {"decision": "approved", "password": PASSWORD}
 
 
+def seal_upload(caller: Caller) -> dict:
+    from PIL import Image
+
+    image, out = Image.new("RGBA", (120, 120), (0, 0, 0, 0)), io.BytesIO()
+    image.putpixel((60, 60), (200, 0, 0, 255))
+    image.save(out, format="PNG")
+    return {"file": ("con-dau.png", io.BytesIO(out.getvalue()), "image/png")}
+
+
 def pdf_upload(name: str) -> Callable[[Caller], dict]:
     return lambda caller: {"file": (name, io.BytesIO(samples.pdf()), "application/pdf")}
 
@@ -364,6 +379,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("PATCH", "/api/v1/me"): Call(json={"notification_mail": "daily"}),
     ("POST", "/api/v1/me/notifications/read"): Call(json={}),
     ("POST", "/verify"): Call(files=pdf_upload("ban-in.pdf")),
+    ("POST", "/admin/certificate/seal"): Call(files=seal_upload),
     # Administration.
     ("POST", "/admin/users/new"): Call(form={"username": "moi2", "full_name": "Người Mới Hai", "unit": "VP",
                                              "password": PASSWORD, "roles": ["staff"]}),

@@ -62,6 +62,7 @@ def test_values_come_from_qms_variables(env):
     ("QMS_SESSION_HOURS", "0", "greater than or equal to 1"),
     ("QMS_DEFAULT_LANGUAGE", "fr", "must be vi or en"),
     ("QMS_SMTP_STARTTLS", "có lẽ", "valid boolean"),
+    ("QMS_TSA_URL", "tsa.example.vn", "must be an http:// or https:// URL"),
 ])
 def test_a_wrong_setting_names_the_variable_and_the_reason(env, name, value, reason):
     env.setenv(name, value)

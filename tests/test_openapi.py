@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-PUBLIC = {("post", "/api/v1/auth/token"), ("get", "/healthz")}
+PUBLIC = {("post", "/api/v1/auth/token"), ("get", "/healthz"), ("get", "/api/v1/agency/ca.pem"),
+          ("get", "/api/v1/agency/crl")}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 

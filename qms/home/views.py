@@ -14,6 +14,7 @@ from qms.documents import service as documents
 from qms.documents.pending import pending_actions
 from qms.library.dashboard import library_health
 from qms.library.form_shelf import form_shelf
+from qms.records.certificates import expiry_warning
 from qms.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,4 +34,5 @@ async def home(request: Request, session: SessionDep, user: PageUser, settings: 
         "to_recall": paper.to_recall_count(session) if user.has(*FOLLOW_UP) else 0,
         "library": library_health(session, user, local_today(settings.zone)),
         "shelf": form_shelf(session, user),
+        "certificate_expiry": expiry_warning(settings) if user.has(Role.ADMIN) else None,
     })

@@ -17,9 +17,12 @@ from fastapi.responses import Response
 from qms.api_docs import PROTECTED, error_responses
 from qms.audit.service import EventFilter, day_range
 from qms.clock import local_today
+from qms.config import ConfigError
 from qms.dates import OptionalDay, OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
-from qms.records import reports, service
+from qms.errors import NotFound
+from qms.i18n import _
+from qms.records import certificates, reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 
 router = APIRouter(prefix="/api/v1", tags=["records"], responses=error_responses(*PROTECTED))
@@ -147,3 +150,33 @@ for _name, _formats in REPORT_FORMATS.items():
     for _fmt in _formats:
         _add(f"/reports/{_name}.{_fmt}", _fmt, _report(_name, _fmt), f"Report {_name} as {_fmt.upper()}",
              REPORT_DESCRIPTIONS[_name] + " Each download is written to the audit trail.")
+
+
+@router.get("/agency/ca.pem", summary="The CA certificates that verify the agency's records",
+            response_class=Response, responses={200: {"content": {"application/x-pem-file": {}},
+                                                      "description": "PEM certificates"}},
+            description="No sign-in: anyone checking a record offline needs them. 404 when the "
+                        "agency has no signing certificate.")
+def agency_ca(settings: SettingsDep) -> Response:
+    try:
+        agency = certificates.agency_certificate(settings)
+    except ConfigError:  # logged at start-up; a reader learns only that there is none to give
+        agency = None
+    bundle = certificates.ca_bundle_pem(agency) if agency is not None else b""
+    if not bundle:
+        raise NotFound(_("The agency has no signing certificate."))
+    return Response(bundle, media_type="application/x-pem-file", headers={
+        "Content-Disposition": 'attachment; filename="ca.pem"', "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/agency/crl", response_class=Response, summary="The demo CA's certificate revocation list",
+            responses={200: {"content": {"application/pkix-crl": {}}, "description": "the CRL (DER)"},
+                       **error_responses(404)})
+def agency_crl(settings: SettingsDep) -> Response:
+    """No login: the CRL distribution point the demo certificates name (renewed when old)."""
+    data = certificates.demo_crl(settings.data_dir)
+    if data is None:
+        raise NotFound(_("This installation publishes no certificate revocation list."))
+    return Response(data, media_type="application/pkix-crl",
+                    headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})

@@ -29,6 +29,11 @@ DEMO_P12 = "demo-agency.p12"
 DEMO_PASSWORD_FILE = "demo-agency.password"
 DEMO_CA = "demo-ca.pem"
 DEMO_CA_KEY = "demo-ca.key.pem"
+DEMO_CRL = "demo-ca.crl"
+#: Where the app serves the demo CA's revocation list (no login); the demo certificates name it.
+CRL_PATH = "/api/v1/agency/crl"
+CRL_DAYS = 7  # how long a published list is valid
+CRL_RENEW = dt.timedelta(days=1)  # renewed when this close to its next update
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,73 @@ class AgencyCertificate:
     @property
     def not_after(self) -> dt.datetime:
         return self.certificate.not_valid_after_utc
+
+
+#: The administrator's home warns this many days before the agency certificate expires.
+EXPIRY_WARNING_DAYS = 60
+
+
+def ca_bundle_pem(agency: AgencyCertificate) -> bytes:
+    """The CA certificates that verify the agency's records, PEM: the intermediates and
+    roots of its PKCS#12 file and those of ``QMS_SIGNING_CA``, each once."""
+    seen: set[bytes] = set()
+    parts: list[bytes] = []
+    for cert in (*agency.chain, *agency.trust_roots):
+        fingerprint = cert.fingerprint(hashes.SHA256())
+        if fingerprint not in seen and cert != agency.certificate:
+            seen.add(fingerprint)
+            parts.append(cert.public_bytes(serialization.Encoding.PEM))
+    return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the administrator sees of the agency certificate."""
+
+    subject: str
+    issuer: str
+    serial: str  # hexadecimal, in pairs
+    not_before: dt.datetime
+    not_after: dt.datetime
+    days_left: int  # negative once expired
+    demo: bool
+    fingerprint: str
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.days_left <= EXPIRY_WARNING_DAYS
+
+
+def describe(agency: AgencyCertificate, now: dt.datetime | None = None) -> CertificateFacts:
+    certificate = agency.certificate
+    now = now or dt.datetime.now(dt.UTC)
+    serial = f"{certificate.serial_number:x}"
+    serial = serial.rjust(len(serial) + len(serial) % 2, "0")
+    return CertificateFacts(
+        subject=certificate.subject.rfc4514_string(), issuer=certificate.issuer.rfc4514_string(),
+        serial=":".join(serial[i:i + 2] for i in range(0, len(serial), 2)).upper(),
+        not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc,
+        days_left=(certificate.not_valid_after_utc - now).days if certificate.not_valid_after_utc > now
+        else -1 - (now - certificate.not_valid_after_utc).days,
+        demo=agency.demo, fingerprint=agency.fingerprint,
+    )
+
+
+def expiry_warning(settings: Settings | None = None) -> CertificateFacts | None:
+    """The agency certificate when it expires within :data:`EXPIRY_WARNING_DAYS` or has
+    expired; None otherwise, and when none is configured or it cannot be read."""
+    try:
+        agency = agency_certificate(settings)
+    except ConfigError:
+        return None
+    if agency is None:
+        return None
+    facts = describe(agency)
+    return facts if facts.expires_soon else None
 
 
 def demo_paths(data_dir: Path) -> tuple[Path, Path, Path]:
@@ -164,8 +236,59 @@ def _key_usage(*, certify: bool) -> x509.KeyUsage:
                          key_cert_sign=certify, crl_sign=certify, encipher_only=False, decipher_only=False)
 
 
-def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, bool]:
-    """A demo CA and an agency certificate it issued, once; (path of the .p12, created now)."""
+def crl_url(base_url: str) -> str:
+    return base_url.rstrip("/") + CRL_PATH
+
+
+def _crl_distribution_point(url: str) -> x509.CRLDistributionPoints:
+    return x509.CRLDistributionPoints([x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(url)], relative_name=None, reasons=None, crl_issuer=None)])
+
+
+def demo_crl(data_dir: Path, now: dt.datetime | None = None) -> bytes | None:
+    """The demo CA's revocation list (DER), kept in the data folder and issued again when it
+    is a day from its next update; None when no demo CA was made here. Revoked entries of the
+    previous list are carried over."""
+    loaded = load_demo_ca(data_dir)
+    if loaded is None:
+        return None
+    ca_cert, ca_key = loaded
+    path = data_dir / DEMO_FOLDER / DEMO_CRL
+    now = now or dt.datetime.now(dt.UTC)
+    previous: x509.CertificateRevocationList | None = None
+    if path.exists():
+        try:
+            previous = x509.load_der_x509_crl(path.read_bytes())
+        except ValueError:
+            previous = None
+        if (previous is not None and previous.next_update_utc is not None
+                and previous.next_update_utc - now > CRL_RENEW
+                and previous.is_signature_valid(ca_cert.public_key())):
+            return path.read_bytes()
+    builder = (
+        x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
+        .last_update(now - dt.timedelta(minutes=5)).next_update(now + dt.timedelta(days=CRL_DAYS))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+    )
+    for revoked in previous or ():
+        builder = builder.add_revoked_certificate(revoked)
+    data = builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    _write_private(path, data)
+    return data
+
+
+def held_crls(settings: Settings) -> tuple[bytes, ...]:
+    """The revocation lists this installation holds, to embed in what it signs."""
+    crl = demo_crl(settings.data_dir)
+    return (crl,) if crl is not None else ()
+
+
+def create_demo_certificate(data_dir: Path, agency_name: str,
+                            crl_at: str | None = None) -> tuple[Path, bool]:
+    """A demo CA and an agency certificate it issued, once; (path of the .p12, created now).
+    ``crl_at``: the URL of the CA's revocation list, named in the agency certificate."""
     p12_path, password_path, ca_path = demo_paths(data_dir)
     if p12_path.exists() and password_path.exists() and (ca_path.parent / DEMO_CA_KEY).exists():
         return p12_path, False
@@ -185,7 +308,7 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
         .sign(ca_key, hashes.SHA256())
     )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    agency_cert = (
+    agency_builder = (
         x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_name)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3 * 365))
@@ -193,8 +316,10 @@ def create_demo_certificate(data_dir: Path, agency_name: str) -> tuple[Path, boo
         .add_extension(_key_usage(certify=False), critical=True)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
                        critical=False)
-        .sign(ca_key, hashes.SHA256())
     )
+    if crl_at:
+        agency_builder = agency_builder.add_extension(_crl_distribution_point(crl_at), critical=False)
+    agency_cert = agency_builder.sign(ca_key, hashes.SHA256())
     password = secrets.token_urlsafe(18)
     bundle = pkcs12.serialize_key_and_certificates(
         b"agency", key, agency_cert, [ca_cert],

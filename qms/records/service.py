@@ -141,7 +141,8 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     data = signing.sign_pdf(built.data, agency, box=built.signature_box, signed_at=signed_at,
                             zone=settings.zone,
                             reason=f"Ban hành {document.code}, lần ban hành {version.revision:02d}",
-                            location=issuer)
+                            location=issuer, tsa_url=settings.tsa_url,
+                            tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))
     digest = get_storage(settings).put(data)
     return SignedOriginal(digest, len(data), signed_at, (time.perf_counter() - started) * 1000)
 

@@ -1,18 +1,27 @@
 """PAdES signatures with pyHanko: sign a record with the agency certificate, with a visible
-stamp, and validate a signed PDF (intact, valid, trusted against the agency's CA)."""
+stamp, and validate a signed PDF (intact, valid, trusted against the agency's CA).
+
+The signed revision embeds the validation data held (DSS: the chain, the revocation lists
+the installation keeps), so a reader without network validates it; with ``QMS_TSA_URL`` the
+signature also carries an RFC 3161 timestamp token. An unreachable timestamp authority fails
+the signing (:class:`TimestampUnavailable`): a record is never kept without the timestamp
+the installation promises. The signer's and the authority's certificates are validated
+against the trusted CAs before signing (:class:`CertificateNotUsable` otherwise)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -23,11 +32,17 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from qms.errors import QMSError
+from qms.i18n import _
 from qms.records.certificates import AgencyCertificate
 from qms.records.fonts import STAMP_FONT
 from qms.records.layout import nfc
@@ -36,6 +51,30 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 STAMP_FONT_SIZE = 8
 FIELD_NAME = "ChuKySoCoQuan"
+
+
+class _NoFetchingNotice(logging.Filter):
+    """pyHanko warns at every signing that it will not fetch revocation data; not fetching is
+    the choice here (the installation embeds what it holds), so the notice is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_NoFetchingNotice())
+
+
+class TimestampUnavailable(QMSError):
+    """The timestamp authority named in QMS_TSA_URL did not answer with a timestamp."""
+
+    status_code = 503
+
+
+class CertificateNotUsable(QMSError):
+    """The agency's or the timestamp authority's certificate does not validate (expired,
+    revoked, wrong key usage, not issued by a trusted CA): nothing is signed with it."""
+
+    status_code = 503
 
 
 def _off_event_loop(work: Callable[[], T]) -> T:
@@ -74,9 +113,35 @@ def stamp_text(agency: AgencyCertificate, signed_at: datetime, zone: ZoneInfo) -
     return nfc("\n".join(lines)).replace("%", "%%")
 
 
+#: Timestampers by (URL, timeout), with when they were made. One kept for a while learns the
+#: authority's certificates and token size from a first request and reuses them, so each
+#: signature then costs one round trip instead of two; renewed hourly for a renewed TSA cert.
+_timestampers: dict[tuple[str, int], tuple[float, HTTPTimeStamper]] = {}
+TIMESTAMPER_LIFETIME = 3600.0
+
+
+def _timestamper(url: str, timeout: int) -> HTTPTimeStamper:
+    now = time.monotonic()
+    made = _timestampers.get((url, timeout))
+    if made is None or now - made[0] > TIMESTAMPER_LIFETIME:
+        made = (now, HTTPTimeStamper(url, timeout=timeout))
+        _timestampers[(url, timeout)] = made
+    return made[1]
+
+
+def _embedding_context(agency: AgencyCertificate, crls: Sequence[bytes]) -> ValidationContext:
+    """What the signer knows of the chain and its revocation, without fetching anything."""
+    return ValidationContext(
+        trust_roots=[_asn1_cert(root) for root in agency.trust_roots],
+        other_certs=[_asn1_cert(c) for c in agency.chain],
+        crls=[asn1_crl.CertificateList.load(crl) for crl in crls], allow_fetching=False)
+
+
 def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, float, float, float] | None,
-             signed_at: datetime, zone: ZoneInfo, reason: str, location: str) -> bytes:
-    """A PAdES B-B signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2)."""
+             signed_at: datetime, zone: ZoneInfo, reason: str, location: str,
+             tsa_url: str | None = None, tsa_timeout: int = 10, crls: Sequence[bytes] = ()) -> bytes:
+    """A PAdES signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2), the
+    validation data in the same revision, and a timestamp from ``tsa_url`` when given."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page, x1, y1, x2, y2 = box if box is not None else (0, 0.0, 0.0, 0.0, 0.0)
     spec = fields.SigFieldSpec(FIELD_NAME, on_page=page,
@@ -91,10 +156,27 @@ def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, f
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=nfc(reason), location=nfc(location), name=agency.subject_name,
+        embed_validation_info=True, validation_context=_embedding_context(agency, crls),
+        dss_settings=DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
+                                        include_vri=False),
     )
-    pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), stamp_style=style, new_field_spec=spec)
+    timestamper = _timestamper(tsa_url, tsa_timeout) if tsa_url else None
+    pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), timestamper=timestamper,
+                                   stamp_style=style, new_field_spec=spec)
     output = io.BytesIO()
-    _off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
+    try:
+        _off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
+    except TimestampRequestError as exc:
+        log.warning("the timestamp authority %s did not answer: %s", tsa_url, exc.__cause__ or exc)
+        raise TimestampUnavailable(_(
+            "The timestamp authority (QMS_TSA_URL) did not answer; the record is not signed yet. "
+            "Try again later or tell the administrator.")) from exc
+    except (SigningError, PathBuildingError, PathValidationError) as exc:
+        log.warning("a certificate used for signing does not validate: %s", exc)
+        raise CertificateNotUsable(_(
+            "The agency certificate or the timestamp authority's certificate does not validate "
+            "against the trusted certification authorities (QMS_SIGNING_CA); the record is not "
+            "signed. Tell the administrator.")) from exc
     return output.getvalue()
 
 
@@ -109,6 +191,7 @@ class Verdict:
     whole_file: bool = False
     signer: str = ""
     signed_at: datetime | None = None
+    timestamped_at: datetime | None = None  # the time an RFC 3161 timestamp authority attests
     problem: str = ""
 
     @property
@@ -126,7 +209,7 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     if not signatures:
         return Verdict(signed=False, problem="the PDF carries no digital signature")
     embedded = signatures[-1]
-    context = ValidationContext(trust_roots=[_asn1_cert(root) for root in trust_roots], allow_fetching=False)
+    context = offline_context(reader, trust_roots)
     try:
         status = _off_event_loop(lambda: validate_pdf_signature(embedded, context))
     except (SigningError, ValueError, KeyError, TypeError) as exc:
@@ -137,11 +220,26 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     coverage = getattr(status, "coverage", None)
     whole = coverage is not None and coverage.name == "ENTIRE_FILE" and len(signatures) == 1
     signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
+    stamp = status.timestamp_validity
     return Verdict(
         signed=True, intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
         whole_file=whole, signer=str(signer), signed_at=status.signer_reported_dt,
+        timestamped_at=stamp.timestamp if stamp is not None and stamp.valid and stamp.trusted else None,
         problem="" if status.bottom_line and whole else _problem(status, whole),
     )
+
+
+def offline_context(reader: PdfFileReader, trust_roots: tuple[x509.Certificate, ...]) -> ValidationContext:
+    """Trust only ``trust_roots``; take the rest (chain, revocation lists) from the file's DSS,
+    never from the network."""
+    options = {"trust_roots": [_asn1_cert(root) for root in trust_roots], "allow_fetching": False}
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(options)
+    except NoDSSFoundError:
+        pass
+    except Exception as exc:  # a malformed DSS in an uploaded file: validate without it
+        log.info("the DSS of a PDF cannot be read: %s", exc.__class__.__name__)
+    return ValidationContext(**options)  # type: ignore[arg-type]
 
 
 def _problem(status: object, whole: bool) -> str:

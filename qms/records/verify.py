@@ -4,11 +4,14 @@
   which revision) or obsolete. A restricted document shows nothing beyond that.
 - :func:`check_upload`: whether a PDF is an unaltered signed original issued by this
   agency: the signature is intact, valid and trusted against the agency's CA, covers
-  the whole file, and the file is one the agency signed.
+  the whole file, and the file is one the agency signed; with each signature the file
+  carries listed, and the revision of the document it is (by the hash of the file or
+  of a signed revision of it, else by the code and revision the file names itself).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,10 +22,12 @@ from qms.config import Settings
 from qms.documents.models import Document, Version
 from qms.errors import NotFound, ValidationFailed
 from qms.i18n import _
-from qms.records import certificates, signing
+from qms.records import certificates, signature_report, signing
 from qms.records.models import SignedRecord
 
 ISSUED = ("effective", "superseded", "obsolete")
+#: The /Keywords our records carry: "QT-01, lần ban hành 02".
+RECORD_KEYWORDS = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9.\-/_]{0,39}),\s*lần ban hành\s+(\d{1,5})\b")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -67,10 +72,20 @@ class UploadCheck:
     status: RevisionStatus | None = None
     demo_certificate: bool = False
     configured: bool = True
+    report: signature_report.FileReport | None = None
+    #: "file" (this very file was issued), "signed_revision" (an earlier state of this file
+    #: was issued; it was added to since) or "named" (the file only names the revision)
+    matched_by: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.verdict.ok and self.issued_by_agency
+        """The very file the agency issued, every signature intact and trusted, the last one
+        covering the whole file."""
+        if self.report is None:
+            return self.verdict.ok and self.issued_by_agency
+        signatures = self.report.signatures
+        return (self.issued_by_agency and bool(signatures) and all(sig.ok for sig in signatures)
+                and signatures[-1].coverage == "whole_file")
 
 
 def read_pdf_upload(data: bytes, filename: str, content_type: str) -> bytes:
@@ -96,14 +111,31 @@ def check_upload(session: Session, settings: Settings, data: bytes) -> UploadChe
         return UploadCheck(signing.Verdict(signed=False, problem="no agency certificate is configured"),
                            issued_by_agency=False, configured=False)
     verdict = signing.validate(data, agency.trust_roots)
-    stored = session.execute(
+    report = signature_report.inspect_pdf(data, agency.trust_roots)
+    whole = certificates.sha256_hex(data)
+    prefixes = {certificates.sha256_hex(data[:sig.signed_bytes]) for sig in report.signatures
+                if 0 < sig.signed_bytes < len(data)}
+    rows = session.execute(
         select(SignedRecord, Document.code, Version.revision)
         .join(Version, Version.id == SignedRecord.version_id)
         .join(Document, Document.id == Version.document_id)
-        .where(SignedRecord.sha256 == certificates.sha256_hex(data))
-    ).first()
-    if stored is None:
-        return UploadCheck(verdict, issued_by_agency=False, demo_certificate=agency.demo)
-    record, code, revision = stored
-    return UploadCheck(verdict, issued_by_agency=True, status=revision_status(session, code, revision),
-                       demo_certificate=record.demo)
+        .where(SignedRecord.sha256.in_([whole, *prefixes]))
+    ).all()
+    for record, code, revision in sorted(rows, key=lambda row: row[0].sha256 != whole):
+        return UploadCheck(verdict, issued_by_agency=record.sha256 == whole,
+                           status=revision_status(session, code, revision), demo_certificate=record.demo,
+                           report=report, matched_by="file" if record.sha256 == whole else "signed_revision")
+    named = _named_status(session, report.keywords)
+    return UploadCheck(verdict, issued_by_agency=False, demo_certificate=agency.demo, report=report,
+                       status=named, matched_by="named" if named is not None else "")
+
+
+def _named_status(session: Session, keywords: str) -> RevisionStatus | None:
+    """The status of the revision the file names in its metadata, when such a revision exists."""
+    found = RECORD_KEYWORDS.match(keywords)
+    if found is None:
+        return None
+    try:
+        return revision_status(session, found.group(1), int(found.group(2)))
+    except NotFound:
+        return None

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from qms.accounts.models import Unit
-from qms.accounts.roles import VIEW_AUDIT
+from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
+from qms.config import ConfigError
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access, service
 from qms.errors import NotFound, QMSError
 from qms.i18n import _
-from qms.records import certificates, verify
+from qms.records import certificates, seal, verify
 from qms.records import service as records
 from qms.web import redirect, render
 
@@ -111,3 +112,43 @@ def verify_upload(request: Request, session: SessionDep, settings: SettingsDep,
                       status_code=exc.status_code)
     check = verify.check_upload(session, settings, data)
     return render(request, "records/verify_upload.html", {"check": check})
+
+
+@router.get("/admin/certificate")
+def certificate_page(request: Request, user: PageUser, settings: SettingsDep, error: str = "",
+                     status_code: int = 200) -> Response:
+    """The agency's signing certificate as the administrator checks it: who, issued by whom, until
+    when; and the seal image its signature shows."""
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    try:
+        agency = certificates.agency_certificate(settings)
+        problem = ""
+    except ConfigError as exc:
+        agency, problem = None, str(exc)
+    return render(request, "admin/certificate.html", {
+        "facts": certificates.describe(agency) if agency is not None else None, "problem": problem,
+        "warning_days": certificates.EXPIRY_WARNING_DAYS, "seal": seal.current_seal(settings.data_dir),
+        "seal_error": error, "max_seal_kb": seal.MAX_SEAL_BYTES // 1024,
+    }, status_code=status_code)
+
+
+@router.post("/admin/certificate/seal")
+def upload_seal(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                file: UploadFile | None = File(None)) -> Response:
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    try:
+        data = file.file.read(seal.MAX_SEAL_BYTES + 1) if file is not None else b""
+        seal.save_seal(session, user, settings.data_dir, data, (file.filename or "") if file else "")
+    except QMSError as exc:
+        session.rollback()
+        return certificate_page(request, user, settings, error=exc.detail, status_code=exc.status_code)
+    return redirect("/admin/certificate#seal", request, _("The seal image was saved."))
+
+
+@router.get("/admin/certificate/seal.png")
+def seal_image(user: PageUser, settings: SettingsDep) -> Response:
+    require_any(user.roles, MANAGE_ACCOUNTS)
+    current = seal.current_seal(settings.data_dir)
+    if current is None:
+        raise NotFound(_("No seal image has been uploaded."))
+    return FileResponse(current.path, media_type="image/png", headers={"Cache-Control": "no-store"})
