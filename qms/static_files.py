@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from starlette.responses import Response
+from fastapi import APIRouter
+from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -71,3 +72,12 @@ class FingerprintedStaticFiles(StaticFiles):
             current = fingerprint(Path(path).as_posix())
             response.headers["Cache-Control"] = IMMUTABLE if current and wanted == current else REVALIDATE
         return response
+
+
+router = APIRouter()
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> RedirectResponse:
+    """What browsers ask for where a page names no icon (a PDF in the browser's viewer)."""
+    return RedirectResponse(static_url("favicon.svg"), status_code=301)

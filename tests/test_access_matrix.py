@@ -116,6 +116,7 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/agency/ca.pem"): PUBLIC,
     ("GET", "/notifications/count"): public(why="the bell is empty for someone signed out"),
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/favicon.ico"): public(answers=(301,), why="sent on to the icon under static/"),
     ("GET", "/static/{path}"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,

@@ -121,3 +121,5 @@ def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(clie
     assert icon, "the page names its icon"
     served = client.get(icon.group(1))
     assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml")
+    asked = client.get("/favicon.ico", follow_redirects=False)  # where no page names it: a PDF
+    assert asked.status_code == 301 and asked.headers["location"] == icon.group(1)

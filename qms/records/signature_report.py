@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from qms.records.signing import _asn1_cert, _off_event_loop
+from qms.records.signing import _asn1_cert, off_event_loop
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _one(signature: object, number: int, total: int, revisions: int, roots: list
     who = {"signer": _name_part(cert, "common_name"), "organisation": _name_part(cert, "organization_name")}
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = _off_event_loop(lambda: validate_pdf_signature(signature, context))
+        status = off_event_loop(lambda: validate_pdf_signature(signature, context))
     except Exception as exc:
         log.info("signature %s of %s cannot be checked: %s", number, total, exc.__class__.__name__)
         return SignatureReport(**base, **who, signed_at=None, coverage="changed_after", intact=False,

@@ -77,9 +77,10 @@ class CertificateNotUsable(QMSError):
     status_code = 503
 
 
-def _off_event_loop(work: Callable[[], T]) -> T:
+def off_event_loop(work: Callable[[], T]) -> T:
     """Run ``work`` here, or in a worker thread when this thread already runs an event loop:
-    pyHanko starts its own loop (asyncio.run), which a running loop forbids."""
+    pyHanko's synchronous calls (signing, validation) start their own loop (asyncio.run),
+    which a running loop forbids. Whoever calls pyHanko synchronously goes through here."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -165,7 +166,7 @@ def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, f
                                    stamp_style=style, new_field_spec=spec)
     output = io.BytesIO()
     try:
-        _off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
+        off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
     except TimestampRequestError as exc:
         log.warning("the timestamp authority %s did not answer: %s", tsa_url, exc.__cause__ or exc)
         raise TimestampUnavailable(_(
@@ -211,7 +212,7 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     embedded = signatures[-1]
     context = offline_context(reader, trust_roots)
     try:
-        status = _off_event_loop(lambda: validate_pdf_signature(embedded, context))
+        status = off_event_loop(lambda: validate_pdf_signature(embedded, context))
     except (SigningError, ValueError, KeyError, TypeError) as exc:
         return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
     except Exception as exc:

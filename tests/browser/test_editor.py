@@ -83,6 +83,8 @@ def test_steps_move_by_keyboard_and_are_saved_in_their_new_order(person, screens
             iso.locator("textarea[name=step_task]").nth(n).wait_for()
             iso.locator("textarea[name=step_task]").nth(n).fill(task)
             iso.locator("[name=step_responsibility]").nth(n).fill("Thanh tra Sở")
+            iso.wait_for_load_state("networkidle")  # no swap of the table still on its way
+        expect(iso.locator("textarea[name=step_task]").nth(2)).to_have_value(tasks[2])
 
         # Alt+Up in the third step's task moves the step, and the caret goes with it.
         iso.locator("textarea[name=step_task]").nth(2).focus()

@@ -24,7 +24,7 @@ from pyhanko_certvalidator import ValidationContext
 from support import login, post_form
 
 from qms.records import certificates
-from qms.records.signing import _asn1_cert, _signer
+from qms.records.signing import _asn1_cert, _signer, off_event_loop
 
 from .conftest import app_settings, publish_rich
 
@@ -58,7 +58,7 @@ def test_the_agency_ca_is_published_and_validates_a_signed_record(api, client, d
 
     embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
     context = ValidationContext(trust_roots=[_asn1_cert(root) for root in roots], allow_fetching=False)
-    status = validate_pdf_signature(embedded, context)
+    status = off_event_loop(lambda: validate_pdf_signature(embedded, context))
     assert status.intact and status.valid and status.trusted
 
 
@@ -146,8 +146,9 @@ def test_a_second_signature_lists_both_in_order_and_the_foreign_one_untrusted(ap
     _p12, password_file, _ca = certificates.demo_paths(tmp_path / "other")
     other = certificates.load_p12(_p12, password_file.read_text().strip())
     out = io.BytesIO()
-    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyKhac", md_algorithm="sha256"),
-                      signer=_signer(other)).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out)
+    foreign = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyKhac", md_algorithm="sha256"),
+                                signer=_signer(other))
+    off_event_loop(lambda: foreign.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
     text = _check(client, out.getvalue())
     first, second = text.index("Chữ ký 1 trên 2"), text.index("Chữ ký 2 trên 2")
     assert first < second
@@ -163,7 +164,7 @@ def test_signatures_beyond_the_limit_are_said_unchecked(api, client, demo_signin
     out = io.BytesIO()
     second = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyHai", md_algorithm="sha256"),
                                signer=_signer(demo_signing))
-    second.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out)
+    off_event_loop(lambda: second.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
     monkeypatch.setattr(signature_report, "MAX_SIGNATURES", 1)
     text = _check(client, out.getvalue())
     assert "Chữ ký 2 trên 2 Chưa kiểm tra" in text

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from qms.cli import main
 from qms.records import certificates
 from qms.records.models import SignedRecord
-from qms.records.signing import validate
+from qms.records.signing import off_event_loop, validate
 
 from .conftest import app_settings, publish_rich
 from .timestamp_authority import demo_stamper, running_tsa
@@ -96,13 +96,13 @@ def test_a_timestamped_record_validates_with_the_network_off(api, app, settings,
     assert len(dss.crls) == 1 and len(dss.certs) >= 2
     offline = dss.as_validation_context({"trust_roots": _roots(agency), "allow_fetching": False,
                                          "revocation_mode": "hard-fail"})
-    status = validate_pdf_signature(reader.embedded_signatures[0], offline)
+    status = off_event_loop(lambda: validate_pdf_signature(reader.embedded_signatures[0], offline))
     assert status.bottom_line, status.pretty_print_details()
     assert status.timestamp_validity is not None and status.timestamp_validity.trusted
     # without the embedded data the same strict check fails: the file is what carries it
     bare = ValidationContext(trust_roots=_roots(agency), allow_fetching=False, revocation_mode="hard-fail",
                              crls=[], ocsps=[])
-    assert not validate_pdf_signature(reader.embedded_signatures[0], bare).bottom_line
+    assert not off_event_loop(lambda: validate_pdf_signature(reader.embedded_signatures[0], bare)).bottom_line
 
     record = tmp_path / "record.pdf"
     record.write_bytes(data)
