@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         print("audit-deps: FAILED: raise the pins that have a fix (pyproject.toml, then make lock)")
         return 1
     if unaudited:
-        print("audit-deps: NOT AUDITED: the advisory service could not be reached")
+        print("audit-deps: NOT AUDITED: the advisory data of these pins could not be looked up")
         return 2
     print("audit-deps: ok")
     return 0
