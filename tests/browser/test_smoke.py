@@ -28,7 +28,13 @@ def _watch_assets(page) -> list[str]:  # type: ignore[no-untyped-def]
             problems.append(f"{response.status} {response.url}")
 
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
+    def on_failed(request) -> None:  # type: ignore[no-untyped-def]
+        # A load the browser gives up because the page moved on (the icon while signing in) is
+        # no failure of the server.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"failed {request.url}: {request.failure}")
+
+    page.on("requestfailed", on_failed)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     return problems
 
