@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -51,13 +51,7 @@ def format_datetime(value: datetime | None, request: Request | None = None) -> s
     return value.astimezone(_zone(request)).strftime("%d/%m/%Y %H:%M")
 
 
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.strftime("%d/%m/%Y")
-
-
-_env.filters["date"] = format_date
+_env.filters["date"] = dates.format_day
 _env.filters["day_input"] = dates.format_day
 _env.globals["date_pattern"] = dates.INPUT_PATTERN
 _env.filters["markdown"] = render_markdown
