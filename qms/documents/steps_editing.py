@@ -22,16 +22,27 @@ class Focus:
     control: str  # "up", "down", "remove", "field" (the row's first text field) or "add"
 
 
-def apply(steps: list[Step], op: str) -> tuple[list[Step], Focus | None]:
+@dataclass(frozen=True)
+class Edited:
+    """The rows after an operation, where the keyboard goes, and for each row the index it had
+    before (None for a new row): the editor carries text typed while the request was on its way
+    into the row it was typed in."""
+
+    steps: list[Step]
+    focus: Focus | None
+    origins: list[int | None]
+
+
+def apply(steps: list[Step], op: str) -> Edited:
     """Apply ``op`` ("add", "add:2", "remove:1", "up:3", "down:0") to a copy of ``steps``;
     an unknown operation or an index out of range changes nothing."""
     operation, _sep, raw_index = op.partition(":")
     index = int(raw_index) if raw_index.isdigit() else -1
-    rows = list(steps)
+    rows: list[tuple[int | None, Step]] = list(enumerate(steps))
     focus: Focus | None = None
     if operation == "add":
         position = index + 1 if 0 <= index < len(rows) else len(rows)
-        rows.insert(position, Step(step=f"B{len(rows) + 1}"))
+        rows.insert(position, (None, Step(step=f"B{len(rows) + 1}")))
         focus = Focus(position, "field")
     elif operation == "remove" and 0 <= index < len(rows):
         rows.pop(index)
@@ -42,6 +53,7 @@ def apply(steps: list[Step], op: str) -> tuple[list[Step], Focus | None]:
     elif operation == "down" and 0 <= index < len(rows) - 1:
         rows[index + 1], rows[index] = rows[index], rows[index + 1]
         focus = Focus(index + 1, "down" if index + 1 < len(rows) - 1 else "up")
-    if all(_AUTO_LABEL.match(step.step) for step in rows):
-        rows = [step.model_copy(update={"step": f"B{n}"}) for n, step in enumerate(rows, start=1)]
-    return rows, focus
+    result = [step for _origin, step in rows]
+    if all(_AUTO_LABEL.match(step.step) for step in result):
+        result = [step.model_copy(update={"step": f"B{n}"}) for n, step in enumerate(result, start=1)]
+    return Edited(result, focus, [origin for origin, _step in rows])

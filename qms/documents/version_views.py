@@ -128,9 +128,9 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
         if version.status != "draft":
             return redirect(_url(code.upper(), rev), request,
                             _("Only a draft can be edited; this version is frozen."), "warning")
-        steps, focus = steps_editing.apply(steps, op)
-        return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
-                       focus=focus)
+        edited = steps_editing.apply(steps, op)
+        return _editor(request, session, user, code, rev, values=values, steps=edited.steps, etag=etag,
+                       focus=edited.focus)
     try:
         update = parse(VersionUpdate, {
             "sections": parse(Sections, {name: values[name] for name in SECTIONS}).model_dump(),
@@ -155,9 +155,10 @@ def steps_table(code: str, rev: int, request: Request, session: SessionDep, user
                 form: FormDep) -> Response:
     """Add, remove or move a row of the steps table being edited; nothing is saved yet."""
     service.load_version(session, user, code, rev)
-    steps, focus = steps_editing.apply(_steps_from_form(form), str(form.get("op", "")))
+    edited = steps_editing.apply(_steps_from_form(form), str(form.get("op", "")))
     return render(request, "documents/_steps_editor.html",
-                  {"steps": steps, "focus": focus, "code": code.upper(), "rev": rev})
+                  {"steps": edited.steps, "focus": edited.focus, "origins": edited.origins,
+                   "code": code.upper(), "rev": rev})
 
 
 @router.post("/documents/preview")

@@ -358,6 +358,53 @@
     }
   });
 
+  // A row operation is answered with the whole table as the form was when the request left.
+  // Text typed into the table meanwhile is carried into the new table, in the row it was
+  // typed in (data-from tells where each row was before), so the swap never takes it away.
+  function stepValues(editor) {
+    return Array.prototype.map.call(editor.querySelectorAll("[data-step-row]"), function (row) {
+      var values = {};
+      row.querySelectorAll("[name^='step_']").forEach(function (field) { values[field.name] = field.value; });
+      return values;
+    });
+  }
+
+  function isStepsTable(event) {
+    return event.detail.target && event.detail.target.id === "steps-editor";
+  }
+
+  var sentSteps = null, typedSince = null;
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (isStepsTable(event)) sentSteps = stepValues(event.detail.target);
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isStepsTable(event) || !sentSteps) return;
+    var now = stepValues(event.detail.target);
+    typedSince = now.map(function (values, row) {
+      var changed = {};
+      Object.keys(values).forEach(function (name) {
+        if (!sentSteps[row] || sentSteps[row][name] !== values[name]) changed[name] = values[name];
+      });
+      return changed;
+    });
+    sentSteps = null;
+  });
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (!isStepsTable(event) || !typedSince) return;
+    var typed = typedSince;
+    typedSince = null;
+    document.querySelectorAll("#steps-editor [data-step-row][data-from]").forEach(function (row) {
+      var changed = typed[Number(row.dataset.from)] || {};
+      Object.keys(changed).forEach(function (name) {
+        var field = row.querySelector('[name="' + name + '"]');
+        if (field) field.value = changed[name];
+      });
+    });
+  });
+
   document.body.addEventListener("htmx:afterSettle", function () {
     if (!keepFocus) return;
     var editor = document.querySelector("[data-steps-editor]");

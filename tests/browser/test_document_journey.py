@@ -42,7 +42,6 @@ def test_new_procedure_is_drafted_reviewed_and_approved(person, screenshot_dir):
         iso.click("button.add-step")
         iso.locator("input[name=step_step]").nth(1).wait_for()
         assert iso.locator("input[name=step_step]").count() == 2
-        iso.wait_for_load_state("networkidle")  # no swap of the table still on its way
         iso.locator("textarea[name=step_task]").nth(1).fill("Chuyển phòng chuyên môn xử lý")
         expect(iso.locator("textarea[name=step_task]").nth(1)).to_have_value(re.compile("^Chuyển"))
         iso.locator("button[aria-label*='2'][hx-vals*='up']").click()
