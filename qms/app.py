@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qms import __version__, api_docs, capabilities, static_files
+from qms import __version__, api_docs, capabilities, print_sheet, static_files
 from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
@@ -213,6 +213,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     load_fingerprints(STATIC_DIR)
     app.mount("/static", FingerprintedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(static_files.router)
+    app.include_router(print_sheet.router)
 
     # Routes are matched in order, one by one: the pages people open most come first,
     # the JSON API after them (its paths all start with /api/, so nothing overlaps).

@@ -18,6 +18,7 @@ from qms.accounts.agency import agency_profile
 from qms.accounts.roles import role_label
 from qms.markup import render_markdown
 from qms.paths import TEMPLATES_DIR
+from qms.print_sheet import print_header_url
 from qms.static_files import static_url
 
 FLASH_COOKIE = "qms_flash"
@@ -57,6 +58,7 @@ _env.globals["date_pattern"] = dates.INPUT_PATTERN
 _env.filters["markdown"] = render_markdown
 _env.globals["role_label"] = role_label
 _env.globals["static_url"] = static_url
+_env.globals["print_header_url"] = print_header_url
 _env.globals["languages"] = i18n.LANGUAGES
 
 

@@ -4,10 +4,12 @@ carries the uncontrolled-copy mark and no navigation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.conftest import DEMO_PASSWORD
 
@@ -106,13 +108,30 @@ def test_a_printed_version_is_marked_uncontrolled_and_has_no_navigation(phone, s
     header = page.locator(".print-header")
     assert header.is_visible()
     assert "BẢN KHÔNG KIỂM SOÁT" in header.inner_text()
-    assert "QT-04" in header.inner_text() and "Lần ban hành" in header.inner_text()
     for hidden in ("header.site-header", "nav.main-nav", "footer.site-footer"):
         assert not page.locator(hidden).is_visible(), f"{hidden} is not printed"
     shown = page.locator("main button, main form, main [role=button], #flashes .flash")
     assert [i for i in range(shown.count()) if shown.nth(i).is_visible()] == [], \
         "no buttons, forms or messages on paper"
     assert page.locator("main h1").is_visible(), "the document itself is printed"
+
+
+def test_every_printed_sheet_names_the_document_its_revision_and_the_page(phone, tmp_path):
+    page = phone("nhanvien8")
+    page.goto(_latest_revision_url(page, "QT-04"))
+    heading = page.locator(".print-header__doc").inner_text(timeout=5000)
+    assert re.fullmatch(r"QT-04 · Lần ban hành \d{2}", heading)
+    page.set_viewport_size({"width": 800, "height": 1100})
+    page.emulate_media(media="print")
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+
+    sheets = [sheet.extract_text() for sheet in PdfReader(pdf).pages]
+    assert len(sheets) >= 2, "a document long enough to need a second sheet"
+    for number, text in enumerate(sheets, start=1):
+        assert heading in text, f"sheet {number} names the document and its revision"
+        assert f"Trang {number}/{len(sheets)}" in text
+        assert "BẢN KHÔNG KIỂM SOÁT" in text
 
 
 def test_a_printed_reading_list_is_marked_uncontrolled(phone):
