@@ -158,7 +158,7 @@ def steps_table(code: str, rev: int, request: Request, session: SessionDep, user
     edited = steps_editing.apply(_steps_from_form(form), str(form.get("op", "")))
     return render(request, "documents/_steps_editor.html",
                   {"steps": edited.steps, "focus": edited.focus, "origins": edited.origins,
-                   "code": code.upper(), "rev": rev})
+                   "code": code.upper(), "rev": rev, "fragment": True})
 
 
 @router.post("/documents/preview")

@@ -406,6 +406,8 @@
   });
 
   document.body.addEventListener("htmx:afterSettle", function () {
+    var marked = document.querySelector("[data-steps-editor] [data-autofocus]");
+    if (marked && !keepFocus) marked.focus();
     if (!keepFocus) return;
     var editor = document.querySelector("[data-steps-editor]");
     var row = editor && editor.querySelectorAll("[data-step-row]")[keepFocus.row];
