@@ -86,6 +86,15 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
                                                 crl_url(settings.base_url))
         print(f"demo signing certificate {'created' if created else 'kept'}: {path} "
               "(demo certificate — not legally valid; set QMS_SIGNING_P12 for the agency's own)")
+        from qms.records.personal_certificates import give_demo_certificates
+        from qms.seeding import load_demo_data
+
+        demo = load_demo_data()
+        with transaction(engine) as session:
+            given = give_demo_certificates(session, settings, demo.get("demo_certificates", []),
+                                           demo["demo_password"])
+        if given:
+            print("demo personal signing certificates: " + ", ".join(given))
     return 0
 
 

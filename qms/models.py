@@ -1,5 +1,6 @@
 """Imports every capability's tables so that the metadata is complete."""
 
+from qms.accounts.key_wrap import WrapKey
 from qms.accounts.models import AgencyProfile, AuthSession, LoginAttempt, Unit, User, UserRole
 from qms.audit.models import AuditEvent, AuditHead
 from qms.distribution.models import (
@@ -29,7 +30,7 @@ from qms.library.models import (
     RecordEntry,
     RecordsListApproval,
 )
-from qms.records.models import SignedRecord
+from qms.records.models import PersonalCertificate, SignedRecord
 
 __all__ = [
     "Acknowledgement",
@@ -52,6 +53,7 @@ __all__ = [
     "Notification",
     "PaperCopy",
     "PeriodicReview",
+    "PersonalCertificate",
     "RecordEntry",
     "RecordsListApproval",
     "RevisionHistory",
@@ -63,4 +65,5 @@ __all__ = [
     "Version",
     "VersionReviewer",
     "VersionStep",
+    "WrapKey",
 ]

@@ -90,6 +90,10 @@ UNSEEN_DRAFTS = (ADMIN, STAFF)
 DRAFT_WHY = "a version not in force does not exist for readers of documents in force only"
 CHANGE_REQUEST_WHY = "a change request is seen by its requester, the quality officer and auditors only"
 NOT_QO_OR_AUDITOR = (ADMIN, DRAFTER, REVIEWER, APPROVER, STAFF)
+NOT_ADMIN = (QO, DRAFTER, REVIEWER, APPROVER, STAFF, AUDITOR)
+NO_CERTIFICATE = "nobody here has uploaded a certificate"
+NOT_A_CERTIFICATE = "the file sent is no certificate: refused with its reason, after the role check"
+NOT_A_P12 = {"file": ("a.p12", b"x", "application/x-pkcs12")}
 #: The design gives every user a distribution reaches a task to acknowledge; an internal
 #: auditor in a unit it reaches is one of them (acknowledging records their own reading).
 ACKNOWLEDGE_WHY = "whoever the version was distributed to (here: everyone, an auditor included)"
@@ -116,6 +120,7 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/agency/ca.pem"): PUBLIC,
     ("GET", "/notifications/count"): public(why="the bell is empty for someone signed out"),
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/print-header.css"): PUBLIC,
     ("GET", "/favicon.ico"): public(answers=(301,), why="sent on to the icon under static/"),
     ("GET", "/static/{path}"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
@@ -140,6 +145,13 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/me/notifications/read"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/password"): ANY_SIGNED_IN,
     ("GET", "/api/v1/me/pending"): ANY_SIGNED_IN,
+    # One's own signing certificate: whoever signs (an administrator never does).
+    ("GET", "/account/certificate"): roles(*NOT_ADMIN),
+    ("POST", "/account/certificate"): roles(*NOT_ADMIN, answers=(422,), why=NOT_A_CERTIFICATE),
+    ("POST", "/account/certificate/remove"): roles(*NOT_ADMIN, answers=(404,), why=NO_CERTIFICATE),
+    ("GET", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(404,), why=NO_CERTIFICATE),
+    ("POST", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(422,), why=NOT_A_CERTIFICATE),
+    ("DELETE", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(404,), why=NO_CERTIFICATE),
     ("GET", "/api/v1/me/reading-list"): ANY_SIGNED_IN,
     # Administration: the administrator manages; the quality officer and auditors see the users.
     ("GET", "/admin/users"): roles(*VIEW_USERS),
@@ -381,6 +393,10 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/api/v1/me/notifications/read"): Call(json={}),
     ("POST", "/verify"): Call(files=pdf_upload("ban-in.pdf")),
     ("POST", "/admin/certificate/seal"): Call(files=seal_upload),
+    ("POST", "/account/certificate"): Call(files=lambda c: NOT_A_P12),
+    ("POST", "/api/v1/me/certificate"): Call(files=lambda c: NOT_A_P12, form=lambda c: {"password": "x"}),
+    ("POST", "/account/certificate/remove"): Call(),
+    ("DELETE", "/api/v1/me/certificate"): Call(),
     # Administration.
     ("POST", "/admin/users/new"): Call(form={"username": "moi2", "full_name": "Người Mới Hai", "unit": "VP",
                                              "password": PASSWORD, "roles": ["staff"]}),

@@ -14,7 +14,8 @@ from qms.audit.models import AuditEvent
 TODAY = agency_today().isoformat()
 
 #: Writes that are not changes to the controlled data: one's own session, password,
-#: language, notifications and choice of e-mail, previews that store nothing, and the public check of a PDF.
+#: language, notifications, choice of e-mail and own signing certificate, previews that
+#: store nothing, and the public check of a PDF.
 PERSONAL_OR_READ_ONLY = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/logout"),
@@ -31,6 +32,10 @@ PERSONAL_OR_READ_ONLY = {
     ("PATCH", "/api/v1/me"),
     ("POST", "/account"),
     ("POST", "/verify"),
+    ("POST", "/api/v1/me/certificate"),
+    ("DELETE", "/api/v1/me/certificate"),
+    ("POST", "/account/certificate"),
+    ("POST", "/account/certificate/remove"),
 }
 
 #: A body the route accepts, so that the request reaches the service and its role check.

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from qms.accounts import throttle
+from qms.accounts import key_wrap, throttle
 from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
@@ -110,6 +110,8 @@ def sign_in(
     if not (user.must_change_password or user.password_policy_exempt) and user_policy_problem(
             session, user, password):
         user.must_change_password = True  # a password the policy now refuses: replaced first
+    if not user.must_change_password:
+        key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
-from qms.accounts import throttle
+from qms.accounts import key_wrap, throttle
 from qms.accounts.auth import Principal, end_all_sessions
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import (
@@ -205,6 +205,7 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     user.password_changed_at = utcnow()
     session.add(user)
     end_all_sessions(session, user.id)
+    key_wrap.forget(session, user.id)  # type: ignore[arg-type]
     audit.record(session, actor=actor, action="user.password_reset", object_type="user",
                  object_id=user.username)
     return password
@@ -239,6 +240,9 @@ def change_own_password(
         raise ValidationFailed("new_password", problem)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))
+    if user.must_change_password:
+        key_wrap.forget(session, user.id)  # type: ignore[arg-type]  # set by someone else
+    key_wrap.password_changed(session, user.id, current_password, new_password)  # type: ignore[arg-type]
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     user.password_changed_at = utcnow()

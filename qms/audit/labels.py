@@ -67,6 +67,8 @@ ACTIONS: dict[str, Words] = {
     "unit.deactivate": ("Unit deactivated", "Ngừng hoạt động đơn vị"),
     "agency.update": ("Agency profile changed", "Sửa thông tin cơ quan"),
     "agency.seal.update": ("Agency seal image uploaded", "Tải lên hình ảnh con dấu của cơ quan"),
+    "user.certificate_upload": ("Own signing certificate uploaded", "Tải lên chứng thư số cá nhân"),
+    "user.certificate_remove": ("Own signing certificate removed", "Gỡ bỏ chứng thư số cá nhân"),
     "document.create": ("Document registered", "Đăng ký tài liệu mới"),
     "document.update": ("Document details changed", "Sửa thông tin tài liệu"),
     "document.import_created": ("Document imported", "Nhập tài liệu mới từ thư viện quy trình"),

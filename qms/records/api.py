@@ -9,10 +9,12 @@ event, so these GETs start as readers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from qms.api_docs import PROTECTED, error_responses
 from qms.audit.service import EventFilter, day_range
@@ -22,7 +24,7 @@ from qms.dates import OptionalDay, OptionalDayStart
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.errors import NotFound
 from qms.i18n import _
-from qms.records import certificates, reports, service
+from qms.records import certificates, personal_certificates, reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 
 router = APIRouter(prefix="/api/v1", tags=["records"], responses=error_responses(*PROTECTED))
@@ -180,3 +182,50 @@ def agency_crl(settings: SettingsDep) -> Response:
         raise NotFound(_("This installation publishes no certificate revocation list."))
     return Response(data, media_type="application/pkix-crl",
                     headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+
+class CertificatePublic(BaseModel):
+    subject: str
+    issuer: str
+    not_before: datetime
+    not_after: datetime
+    serial: str
+    fingerprint: str
+    usable: bool = Field(description="false once a password reset has locked its key: upload it again")
+
+
+def _certificate_public(facts: personal_certificates.CertificateFacts) -> CertificatePublic:
+    return CertificatePublic(subject=facts.subject, issuer=facts.issuer, not_before=facts.not_before,
+                             not_after=facts.not_after, serial=facts.serial, fingerprint=facts.fingerprint,
+                             usable=facts.usable)
+
+
+@router.get("/me/certificate", response_model=CertificatePublic, summary="Your own signing certificate",
+            responses=error_responses(404))
+def my_certificate(session: SessionDep, user: CurrentUser) -> CertificatePublic:
+    """The certificate you sign with; 404 when you have not uploaded one."""
+    return _certificate_public(personal_certificates.own_certificate(session, user))
+
+
+@router.post("/me/certificate", response_model=CertificatePublic, status_code=status.HTTP_201_CREATED,
+             summary="Upload your own signing certificate", responses=error_responses(409, 422))
+def upload_my_certificate(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                          file: UploadFile = File(..., description="PKCS#12 (.p12, .pfx), at most 64 KB"),
+                          password: str = Form("", max_length=personal_certificates.MAX_PASSWORD,
+                                               description="the password of the file")) -> CertificatePublic:
+    """Checked before it is kept: the password opens it, it holds a key with its certificate, the key
+    usage allows signing, it is valid today and issued by a CA the agency trusts (422 naming the field
+    and the reason otherwise). The key is kept sealed so that only your password opens it, when you
+    sign; the file and its password are not kept. Replaces the certificate you had."""
+    data = file.file.read(personal_certificates.MAX_P12_BYTES + 1)
+    record = personal_certificates.upload(session, user, settings, data, password)
+    facts = personal_certificates.facts_of(session, record.user_id)
+    assert facts is not None
+    return _certificate_public(facts)
+
+
+@router.delete("/me/certificate", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove your own signing certificate", responses=error_responses(404))
+def remove_my_certificate(session: SessionDep, user: CurrentUser) -> None:
+    """The certificate and its sealed key are deleted."""
+    personal_certificates.remove(session, user)

@@ -334,6 +334,31 @@ def create_demo_certificate(data_dir: Path, agency_name: str,
     return p12_path, True
 
 
+def issue_demo_person_certificate(
+    data_dir: Path, full_name: str, organisation: str, crl_at: str | None = None,
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate] | None:
+    """A signing certificate for one person from the demo CA (key, certificate, CA), valid two
+    years; None when no demo CA was made here."""
+    loaded = load_demo_ca(data_dir)
+    if loaded is None:
+        return None
+    ca_cert, ca_key = loaded
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    builder = (
+        x509.CertificateBuilder().subject_name(_name(full_name, organisation or "qms demo"))
+        .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=2 * 365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(certify=False), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+    )
+    if crl_at:
+        builder = builder.add_extension(_crl_distribution_point(crl_at), critical=False)
+    return key, builder.sign(ca_key, hashes.SHA256()), ca_cert
+
+
 def _write_private(path: Path, data: bytes) -> None:
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)

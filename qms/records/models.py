@@ -1,10 +1,11 @@
-"""The signed PDF of each version, kept content-addressed in the file storage."""
+"""The signed PDF of each version, kept content-addressed in the file storage, and each
+person's own signing certificate."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from qms.db import UTCDateTime, utcnow
@@ -24,3 +25,25 @@ class SignedRecord(SQLModel, table=True):
     signer: str = Field(max_length=200)
     certificate_sha256: str = Field(max_length=64)
     demo: bool = Field(default=False)
+
+
+class PersonalCertificate(SQLModel, table=True):
+    """A person's own signing certificate (one per person), with its private key sealed to
+    them (:mod:`qms.accounts.key_wrap`): only their password opens it, at the moment they sign."""
+
+    __tablename__ = "personal_certificate"
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"),
+                                          primary_key=True))
+    subject: str = Field(max_length=500)
+    issuer: str = Field(max_length=500)
+    serial: str = Field(max_length=64)
+    not_before: datetime = Field(sa_type=UTCDateTime)
+    not_after: datetime = Field(sa_type=UTCDateTime)
+    fingerprint: str = Field(max_length=64)
+    #: The certificate first, then the others the file carried (PEM).
+    chain_pem: str = Field(sa_column=Column(Text, nullable=False))
+    #: The private key (PKCS#8 DER) sealed to the wrapping key named by ``wrap_key_id``.
+    sealed_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    wrap_key_id: str = Field(max_length=32)
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

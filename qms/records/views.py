@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -11,9 +11,9 @@ from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
 from qms.config import ConfigError
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.documents import access, service
-from qms.errors import NotFound, QMSError
+from qms.errors import NotFound, QMSError, ValidationFailed
 from qms.i18n import _
-from qms.records import certificates, seal, verify
+from qms.records import certificates, personal_certificates, seal, verify
 from qms.records import service as records
 from qms.web import redirect, render
 
@@ -152,3 +152,36 @@ def seal_image(user: PageUser, settings: SettingsDep) -> Response:
     if current is None:
         raise NotFound(_("No seal image has been uploaded."))
     return FileResponse(current.path, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _my_certificate_page(request: Request, session: SessionDep, user: PageUser, *,
+                         errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    return render(request, "records/my_certificate.html", {
+        "facts": personal_certificates.own_facts(session, user), "errors": errors or {},
+        "max_kb": personal_certificates.MAX_P12_BYTES // 1024,
+    }, status_code=status_code)
+
+
+@router.get("/account/certificate")
+def my_certificate_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The person's own signing certificate: what it is, and the form to upload or replace it."""
+    return _my_certificate_page(request, session, user)
+
+
+@router.post("/account/certificate")
+def upload_my_certificate(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                          file: UploadFile | None = File(None), password: str = Form("")) -> Response:
+    data = file.file.read(personal_certificates.MAX_P12_BYTES + 1) if file is not None else b""
+    try:
+        personal_certificates.upload(session, user, settings, data, password)
+    except QMSError as exc:
+        session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
+        return _my_certificate_page(request, session, user, errors=errors, status_code=exc.status_code)
+    return redirect("/account/certificate", request, _("Your signing certificate was saved."))
+
+
+@router.post("/account/certificate/remove")
+def remove_my_certificate(request: Request, session: SessionDep, user: PageUser) -> Response:
+    personal_certificates.remove(session, user)
+    return redirect("/account/certificate", request, _("Your signing certificate was removed."))

@@ -27,7 +27,7 @@ def test_staff_get_downloads_but_no_controlled_copies(api, client):
     login(client, "nhanvien")
     page = client.get(VERSION_PAGE)
     assert 'href="/api/v1/documents/QT-01/versions/1/record.pdf"' in page.text
-    assert "/print" not in page.text
+    assert "/versions/1/print" not in page.text, "no controlled-copy print dialog"
     assert "distribution-record" not in page.text
     refused = client.get(VERSION_PAGE + "/print?kind=controlled&copy=2&fmt=pdf", follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"] == VERSION_PAGE
