@@ -30,12 +30,13 @@ from qms.library.models import (
     RecordEntry,
     RecordsListApproval,
 )
-from qms.records.models import PersonalCertificate, SignedRecord
+from qms.records.models import ApproverSignedOriginal, PersonalCertificate, SignedRecord
 
 __all__ = [
     "Acknowledgement",
     "AcknowledgementTally",
     "AgencyProfile",
+    "ApproverSignedOriginal",
     "Attachment",
     "AuditEvent",
     "AuditHead",

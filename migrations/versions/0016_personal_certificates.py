@@ -1,7 +1,8 @@
-"""each person's wrapping key and own signing certificate
+"""each person's wrapping key and own signing certificate; the approver-signed original
 
 A person's certificate is kept with its private key sealed to their wrapping key, whose
-private half only their password opens.
+private half only their password opens. The original an approver signed with it waits for
+the agency's signature in ``approver_signed_original``.
 
 Revision ID: 0016
 Revises: 0015
@@ -50,6 +51,20 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'approver_signed_original',
+        sa.Column('version_id', sa.Integer(), nullable=False),
+        sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('agency_box', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column('signer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('certificate_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('signed_at', UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['version_id'], ['document_version.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('version_id'),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('approver_signed_original')
     op.drop_table('personal_certificate')
     op.drop_table('user_wrap_key')

@@ -116,6 +116,8 @@ ACTIONS: dict[str, Words] = {
     "mail.failed": ("E-mail not delivered", "Gửi thư không thành công"),
     "record.download": ("Record downloaded", "Tải bản in tài liệu"),
     "record.sign": ("Signed original made", "Lập bản gốc có chữ ký số"),
+    "record.approver_sign": ("Original signed by the approver's own certificate",
+                             "Người phê duyệt ký số bản gốc bằng chứng thư số cá nhân"),
     "report.download": ("Report downloaded", "Tải báo cáo"),
     "report.audit_pack": ("Audit pack downloaded", "Tải gói hồ sơ đánh giá"),
 }

@@ -12,7 +12,7 @@ with it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -53,10 +53,26 @@ class Delegated:
     actor: ActorLike
 
 
+@dataclass(frozen=True)
+class ApprovalSigned:
+    """The approver has just signed an approval, with their password. A listener may use the
+    password within this transaction to open the approver's own signing key; none keeps it."""
+
+    document: Document
+    version: Version
+    actor: ActorLike
+    signer_name: str
+    signer_title: str
+    on_behalf_of_title: str  # the head's title when a deputy signs "KT.", else ""
+    password: str = field(repr=False)
+
+
 StepListener = Callable[[Session, Step], None]
+ApprovalListener = Callable[[Session, ApprovalSigned], None]
 DelegatedListener = Callable[[Session, Delegated], None]
 
 _on_step: list[StepListener] = []
+_on_approval_signed: list[ApprovalListener] = []
 _on_delegated: list[DelegatedListener] = []
 _on_effective: list[EffectiveListener] = []
 _on_ended: list[EndedListener] = []
@@ -124,3 +140,13 @@ def step_done(session: Session, step: Step) -> None:
 def delegation_given(session: Session, delegated: Delegated) -> None:
     for listener in _on_delegated:
         listener(session, delegated)
+
+
+def on_approval_signed(listener: ApprovalListener) -> ApprovalListener:
+    """Register ``listener(session, signed)`` for an approval just signed with a password."""
+    return _add(_on_approval_signed, listener)
+
+
+def approval_signed(session: Session, signed: ApprovalSigned) -> None:
+    for listener in _on_approval_signed:
+        listener(session, signed)

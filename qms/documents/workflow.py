@@ -197,6 +197,9 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     if data.decision == "rejected":
         _send_back(session, actor, document, version, data.comment)
         return version
+    events.approval_signed(session, events.ApprovalSigned(
+        document, version, actor, actor.full_name, actor.title,
+        on_behalf_of.title if on_behalf_of else "", password=data.password or ""))
     transition(version, Event.APPROVE)
     version.approved_at = utcnow()
     if version.effective_date is None or version.effective_date < today:

@@ -62,6 +62,7 @@ class Variant:
     copy: int | None = None  # a numbered controlled copy
     printed_on: date | None = None  # the day an uncontrolled copy is printed
     signed: bool = False  # the electronic original, to be signed by the agency
+    approver_signs: bool = False  # ... and first by the approver with their own certificate
 
 
 def _stamp(variant: Variant) -> str | None:
@@ -206,7 +207,8 @@ def version_record(session: Session, document: Document, version: Version, *, va
         history_table(session, document, version),
     ]
     if variant.signed:
-        cover.append(L.SignatureSpace())
+        cover.append(L.SignatureSpace(height_mm=2 * L.SignatureSpace.height_mm if variant.approver_signs
+                                      else L.SignatureSpace.height_mm))
     status_note = {"superseded": "Lần ban hành này đã bị thay thế.",
                    "obsolete": "Tài liệu này đã bị hủy bỏ."}.get(version.status)
     if status_note:

@@ -22,7 +22,7 @@ from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
-from qms.records import certificates, integrity  # noqa: F401 - registers the signed PDF check
+from qms.records import approver_signing, certificates, integrity  # noqa: F401 - registers the signed PDF check
 from qms.records.service import keep_signed_original, make_signed_original, signed_record_of
 
 log = logging.getLogger(__name__)
@@ -41,17 +41,22 @@ def sign_effective_version(session: Session, document: Document, version: Versio
 
 @event.listens_for(Session, "after_commit")
 def _sign_committed(session: Session) -> None:
+    """The approver's signature first (their key opened at approval), then the agency's."""
+    opened = session.info.pop(approver_signing.OPENED, None)
     to_sign = session.info.pop(TO_SIGN, None)
-    if not to_sign:
+    if not opened and not to_sign:
         return
     bind = session.get_bind()
-    for version_id, actor in to_sign.items():
+    for version_id, key in (opened or {}).items():
+        approver_signing.sign_as_approver(bind, version_id, key)  # type: ignore[arg-type]
+    for version_id, actor in (to_sign or {}).items():
         sign_in_force(bind, version_id, actor)  # type: ignore[arg-type]
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(TO_SIGN, None)
+    session.info.pop(approver_signing.OPENED, None)
 
 
 def sign_in_force(bind: Engine, version_id: int, actor: ActorLike | None) -> None:

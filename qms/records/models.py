@@ -27,6 +27,22 @@ class SignedRecord(SQLModel, table=True):
     demo: bool = Field(default=False)
 
 
+class ApproverSignedOriginal(SQLModel, table=True):
+    """The electronic original as the approver signed it with their own certificate, when they
+    approved; the agency's signature is added to this file when the version comes into force."""
+
+    __tablename__ = "approver_signed_original"
+
+    version_id: int = Field(sa_column=Column(Integer, ForeignKey("document_version.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    sha256: str = Field(max_length=64)
+    #: Where the agency's stamp goes in this file: "page x1 y1 x2 y2" (points).
+    agency_box: str = Field(max_length=100)
+    signer: str = Field(max_length=200)
+    certificate_sha256: str = Field(max_length=64)
+    signed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class PersonalCertificate(SQLModel, table=True):
     """A person's own signing certificate (one per person), with its private key sealed to
     them (:mod:`qms.accounts.key_wrap`): only their password opens it, at the moment they sign."""

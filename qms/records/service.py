@@ -31,7 +31,7 @@ from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.errors import Conflict, Forbidden, NotFound
 from qms.i18n import _
-from qms.records import certificates, signing
+from qms.records import approver_signing, certificates, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.docx_builder import build_docx
 from qms.records.models import SignedRecord
@@ -133,12 +133,17 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
                          agency: certificates.AgencyCertificate) -> SignedOriginal:
     """Render the electronic original, sign it and store the file; this only reads the database."""
     started = time.perf_counter()
-    record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
-                            verify_url=verify_url(settings.base_url, document.code, version.revision))
-    built = build_pdf(record)
+    approved = approver_signing.approver_signed_file(session, version)
+    if approved is not None:  # the agency signs the file its approver signed, after them
+        unsigned, box = approved
+    else:
+        record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
+                                verify_url=verify_url(settings.base_url, document.code, version.revision))
+        built = build_pdf(record)
+        unsigned, box = built.data, built.signature_box
     signed_at = utcnow()
     issuer = load_agency(session).name or agency.subject_name
-    data = signing.sign_pdf(built.data, agency, box=built.signature_box, signed_at=signed_at,
+    data = signing.sign_pdf(unsigned, agency, box=box, signed_at=signed_at,
                             zone=settings.zone,
                             reason=f"Ban hành {document.code}, lần ban hành {version.revision:02d}",
                             location=issuer, tsa_url=settings.tsa_url,

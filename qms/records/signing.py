@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
@@ -43,7 +43,6 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from qms.errors import QMSError
 from qms.i18n import _
-from qms.records.certificates import AgencyCertificate
 from qms.records.fonts import STAMP_FONT
 from qms.records.layout import nfc
 
@@ -93,25 +92,51 @@ def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
-def _signer(agency: AgencyCertificate) -> signers.SimpleSigner:
-    key_der = agency.key.private_bytes(  # type: ignore[attr-defined]
+class SigningKey(Protocol):
+    """A key that signs, with its certificate, the rest of its chain and the CAs to check it by:
+    the agency's (:class:`AgencyCertificate`) or a person's own."""
+
+    key: object
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+    trust_roots: tuple[x509.Certificate, ...]
+    demo: bool
+
+    @property
+    def subject_name(self) -> str: ...
+
+
+def _signer(signer: SigningKey) -> signers.SimpleSigner:
+    key_der = signer.key.private_bytes(  # type: ignore[attr-defined]
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return signers.SimpleSigner(
-        signing_cert=_asn1_cert(agency.certificate),
+        signing_cert=_asn1_cert(signer.certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in agency.chain]),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in signer.chain]),
     )
 
 
-def stamp_text(agency: AgencyCertificate, signed_at: datetime, zone: ZoneInfo) -> str:
+def _stamp(lines: Sequence[str], signed_at: datetime, zone: ZoneInfo, demo: bool) -> str:
     local = signed_at.astimezone(zone)
-    lines = [
-        "Ký số bởi: " + agency.subject_name,
-        "Thời gian ký: " + local.strftime("%H:%M:%S ngày %d/%m/%Y"),
-    ]
-    if agency.demo:
+    lines = [*lines, "Thời gian ký: " + local.strftime("%H:%M:%S ngày %d/%m/%Y")]
+    if demo:
         lines.append("Chứng thư số thử nghiệm – không có giá trị pháp lý")
     return nfc("\n".join(lines)).replace("%", "%%")
+
+
+def stamp_text(agency: SigningKey, signed_at: datetime, zone: ZoneInfo) -> str:
+    return _stamp(["Ký số bởi: " + agency.subject_name], signed_at, zone, agency.demo)
+
+
+def person_stamp_text(person: SigningKey, title: str, on_behalf_of_title: str, signed_at: datetime,
+                      zone: ZoneInfo) -> str:
+    """The approver's own signature: who, in which capacity ("KT. GIÁM ĐỐC" when a deputy signs
+    for the head, as Decree 30 writes it), when."""
+    capacity = (f"KT. {on_behalf_of_title.upper()} – {title}" if on_behalf_of_title else title)
+    lines = ["Ký số bởi: " + person.subject_name]
+    if capacity:
+        lines.append(capacity)
+    return _stamp(lines, signed_at, zone, person.demo)
 
 
 #: Timestampers by (URL, timeout), with when they were made. One kept for a while learns the
@@ -130,7 +155,7 @@ def _timestamper(url: str, timeout: int) -> HTTPTimeStamper:
     return made[1]
 
 
-def _embedding_context(agency: AgencyCertificate, crls: Sequence[bytes]) -> ValidationContext:
+def _embedding_context(agency: SigningKey, crls: Sequence[bytes]) -> ValidationContext:
     """What the signer knows of the chain and its revocation, without fetching anything."""
     return ValidationContext(
         trust_roots=[_asn1_cert(root) for root in agency.trust_roots],
@@ -138,24 +163,26 @@ def _embedding_context(agency: AgencyCertificate, crls: Sequence[bytes]) -> Vali
         crls=[asn1_crl.CertificateList.load(crl) for crl in crls], allow_fetching=False)
 
 
-def sign_pdf(data: bytes, agency: AgencyCertificate, *, box: tuple[int, float, float, float, float] | None,
+def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, float, float] | None,
              signed_at: datetime, zone: ZoneInfo, reason: str, location: str,
-             tsa_url: str | None = None, tsa_timeout: int = 10, crls: Sequence[bytes] = ()) -> bytes:
+             tsa_url: str | None = None, tsa_timeout: int = 10, crls: Sequence[bytes] = (),
+             field_name: str = FIELD_NAME, stamp: str | None = None) -> bytes:
     """A PAdES signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2), the
-    validation data in the same revision, and a timestamp from ``tsa_url`` when given."""
+    validation data in the same revision, and a timestamp from ``tsa_url`` when given. A file
+    signed already is signed again incrementally: the earlier signature stays valid."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page, x1, y1, x2, y2 = box if box is not None else (0, 0.0, 0.0, 0.0, 0.0)
-    spec = fields.SigFieldSpec(FIELD_NAME, on_page=page,
+    spec = fields.SigFieldSpec(field_name, on_page=page,
                                box=(int(x1), int(y1), int(x2), int(y2)) if box else None)
     style = TextStampStyle(
-        stamp_text=stamp_text(agency, signed_at, zone),
+        stamp_text=stamp if stamp is not None else stamp_text(agency, signed_at, zone),
         text_box_style=TextBoxStyle(
             font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
             font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
         border_width=1, border_color=(0.72, 0.05, 0.05), background=None,
     )
     metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=nfc(reason), location=nfc(location), name=agency.subject_name,
         embed_validation_info=True, validation_context=_embedding_context(agency, crls),
         dss_settings=DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
@@ -194,6 +221,7 @@ class Verdict:
     signed_at: datetime | None = None
     timestamped_at: datetime | None = None  # the time an RFC 3161 timestamp authority attests
     problem: str = ""
+    signers: tuple[str, ...] = ()  # every signer, in the order they signed
 
     @property
     def ok(self) -> bool:
@@ -201,7 +229,11 @@ class Verdict:
 
 
 def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
-    """Check the first signature of ``data``; never raises for a bad or foreign file."""
+    """Check every signature of ``data`` in order (the approver's, then the agency's); the
+    verdict names the last signer, and is ``ok`` only when each signature is intact, valid and
+    trusted, the earlier ones were followed only by what may follow a signature (another
+    signature, validation data), and the last covers the whole file. Never raises for a bad
+    or foreign file."""
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -209,25 +241,42 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
         return Verdict(signed=False, problem=f"not a readable PDF ({exc.__class__.__name__})")
     if not signatures:
         return Verdict(signed=False, problem="the PDF carries no digital signature")
-    embedded = signatures[-1]
     context = offline_context(reader, trust_roots)
-    try:
-        status = off_event_loop(lambda: validate_pdf_signature(embedded, context))
-    except (SigningError, ValueError, KeyError, TypeError) as exc:
-        return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
-    except Exception as exc:
-        log.info("signature validation failed: %s", exc)
-        return Verdict(signed=True, problem=f"the signature cannot be checked ({exc.__class__.__name__})")
+    statuses = []
+    for embedded in signatures:
+        try:
+            statuses.append(off_event_loop(lambda e=embedded: validate_pdf_signature(e, context)))
+        except (SigningError, ValueError, KeyError, TypeError) as exc:
+            return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
+        except Exception as exc:
+            log.info("signature validation failed: %s", exc)
+            return Verdict(signed=True, problem=f"the signature cannot be checked ({exc.__class__.__name__})")
+    status = statuses[-1]
     coverage = getattr(status, "coverage", None)
-    whole = coverage is not None and coverage.name == "ENTIRE_FILE" and len(signatures) == 1
+    earlier_problem = ""
+    for earlier in statuses[:-1]:
+        if getattr(earlier, "docmdp_ok", None) is False:
+            earlier_problem = "a later revision changed what an earlier signature covers"
+        elif not earlier.bottom_line:
+            earlier_problem = _problem(earlier, True)
+        if earlier_problem:
+            break
+    whole = coverage is not None and coverage.name == "ENTIRE_FILE" and not earlier_problem
     signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
     stamp = status.timestamp_validity
     return Verdict(
-        signed=True, intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
-        whole_file=whole, signer=str(signer), signed_at=status.signer_reported_dt,
+        signed=True, intact=all(s.intact for s in statuses), valid=all(s.valid for s in statuses),
+        trusted=all(s.trusted for s in statuses), whole_file=whole, signer=str(signer),
+        signed_at=status.signer_reported_dt,
         timestamped_at=stamp.timestamp if stamp is not None and stamp.valid and stamp.trusted else None,
-        problem="" if status.bottom_line and whole else _problem(status, whole),
+        problem="" if status.bottom_line and whole else earlier_problem or _problem(status, whole),
+        signers=tuple(_common_name(s) for s in statuses),
     )
+
+
+def _common_name(status: object) -> str:
+    cert = getattr(status, "signing_cert", None)
+    return str(cert.subject.native.get("common_name", "")) if cert is not None else ""
 
 
 def offline_context(reader: PdfFileReader, trust_roots: tuple[x509.Certificate, ...]) -> ValidationContext:

@@ -1,0 +1,90 @@
+"""A version approved by someone with a certificate of their own: the record carries the
+approver's PAdES signature and then the agency's, both valid, in that order."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlmodel import Session
+from support import api_headers
+
+from qms import jobs
+from qms.clock import local_today
+from qms.records import certificates
+from qms.records.models import ApproverSignedOriginal
+from qms.records.signing import validate
+
+from .conftest import audit_events, flat, pdf_pages, publish_rich
+from .test_personal_certificates import _upload, person_p12
+from .test_signing import SIGNED, _one_byte_changed
+
+
+def _give_certificate(client, demo_signing, username: str, name: str) -> None:
+    ca = certificates.load_demo_ca(Path(demo_signing.source).parent.parent)
+    assert _upload(client, api_headers(client, username), person_p12(ca, name=name)).status_code == 201
+
+
+def _signature_fields(data: bytes) -> list[tuple[str, tuple[float, ...]]]:
+    widgets = [a.get_object() for a in PdfReader(io.BytesIO(data)).pages[0].get("/Annots", [])]
+    return [(str(w["/T"]), tuple(float(v) for v in w["/Rect"])) for w in widgets if w.get("/FT") == "/Sig"]
+
+
+def test_the_record_carries_the_approvers_signature_then_the_agencys(
+        api, client, engine, demo_signing, tmp_path):
+    _give_certificate(client, demo_signing, "giamdoc", "Đặng Văn Bình")
+    publish_rich(api, steps=3)
+
+    data = api.get("nhanvien", SIGNED).content
+    verdict = validate(data, demo_signing.trust_roots)
+    assert verdict.ok, verdict
+    assert verdict.signers == ("Đặng Văn Bình", "Sở Nội vụ tỉnh Ninh Bình"), "person first, then agency"
+    fields = dict(_signature_fields(data))
+    assert set(fields) == {"ChuKySoNguoiKy", "ChuKySoCoQuan"}
+    person, agency = fields["ChuKySoNguoiKy"], fields["ChuKySoCoQuan"]
+    assert person[1] >= agency[3] - 1, "the two stamps do not overlap: the approver's above the agency's"
+    cover = flat(pdf_pages(data)[0])
+    assert "Đặng Văn Bình" in cover
+    assert [event["object"] for event in audit_events(engine, "record.approver_sign")] == ["QT-01/1"]
+
+    broken = validate(_one_byte_changed(data), demo_signing.trust_roots)
+    assert not broken.ok and not broken.intact
+
+    good = tmp_path / "good.pdf"
+    good.write_bytes(data)
+    poppler = subprocess.run(["pdfsig", str(good)], capture_output=True, text=True).stdout
+    assert poppler.count("Signature is Valid.") == 2, poppler
+    assert poppler.index("Đặng Văn Bình") < poppler.index("Sở Nội vụ tỉnh Ninh Bình")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(_one_byte_changed(data))
+    poppler_bad = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." not in poppler_bad, "a byte changed breaks both"
+
+
+def test_an_approver_without_a_certificate_leaves_the_agency_to_sign_alone(api, demo_signing):
+    publish_rich(api, steps=2)
+    verdict = validate(api.get("iso", SIGNED).content, demo_signing.trust_roots)
+    assert verdict.ok and verdict.signers == ("Sở Nội vụ tỉnh Ninh Bình",)
+
+
+def test_a_later_effective_date_keeps_the_approvers_signature_for_the_agency_to_add_its_own(
+        api, client, engine, demo_signing, settings, monkeypatch):
+    """Approved for a later day, the approver signs at once; the agency signs on the day."""
+    _give_certificate(client, demo_signing, "giamdoc", "Đặng Văn Bình")
+    api.create_procedure("QT-01", "Quy trình kiểm soát tài liệu")
+    api.fill("QT-01")
+    day = local_today(settings.zone) + timedelta(days=3)
+    assert api.edit("QT-01", 1, {"effective_date": day.isoformat()}).status_code == 200
+    assert api.publish("QT-01", 1)["status"] == "approved"
+    with Session(engine) as session:
+        rows = list(session.execute(select(ApproverSignedOriginal)).scalars())
+    assert [row.signer for row in rows] == ["Đặng Văn Bình"], "signed when approved"
+
+    monkeypatch.setattr(jobs, "local_today", lambda zone: day)
+    assert "versions made effective: 1 (QT-01/1)" in [str(o) for o in jobs.run_jobs(engine, settings)]
+    verdict = validate(api.get("iso", SIGNED).content, demo_signing.trust_roots)
+    assert verdict.ok and verdict.signers == ("Đặng Văn Bình", "Sở Nội vụ tỉnh Ninh Bình")
