@@ -187,7 +187,8 @@ def cmd_verify_pdf(settings: Settings, args: argparse.Namespace) -> int:
     verdict = validate(path.read_bytes(), agency.trust_roots)
     print(f"{path}: signed={verdict.signed} intact={verdict.intact} valid={verdict.valid} "
           f"trusted={verdict.trusted} whole_file={verdict.whole_file}"
-          + (f" signer={verdict.signer!r}" if verdict.signer else "")
+          + (f" signers={' → '.join(verdict.signers)!r}" if len(verdict.signers) > 1
+             else f" signer={verdict.signer!r}" if verdict.signer else "")
           + (f" timestamp={verdict.timestamped_at.isoformat()}" if verdict.timestamped_at else ""))
     print("VALID: an unaltered record signed by the agency" if verdict.ok
           else f"NOT VALID: {verdict.problem}")

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from support import api_headers
 
 from qms import jobs
+from qms.cli import main
 from qms.clock import local_today
 from qms.records import certificates
 from qms.records.models import ApproverSignedOriginal
@@ -63,6 +64,19 @@ def test_the_record_carries_the_approvers_signature_then_the_agencys(
     bad.write_bytes(_one_byte_changed(data))
     poppler_bad = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True).stdout
     assert "Signature is Valid." not in poppler_bad, "a byte changed breaks both"
+
+
+def test_qms_verify_pdf_names_both_signers_in_order(api, client, demo_signing, app, tmp_path, monkeypatch,
+                                                     capsys):
+    _give_certificate(client, demo_signing, "giamdoc", "Đặng Văn Bình")
+    publish_rich(api, steps=2)
+    path = tmp_path / "ban-goc.pdf"
+    path.write_bytes(api.get("iso", SIGNED).content)
+    monkeypatch.setenv("QMS_DATA_DIR", str(app.state.settings.data_dir))
+    monkeypatch.setenv("QMS_DATABASE_URL", app.state.settings.effective_database_url)
+    assert main(["verify-pdf", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "signers='Đặng Văn Bình → Sở Nội vụ tỉnh Ninh Bình'" in out and "VALID" in out
 
 
 def test_an_approver_without_a_certificate_leaves_the_agency_to_sign_alone(api, demo_signing):
