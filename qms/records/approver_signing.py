@@ -27,7 +27,7 @@ from qms.db import start_writing, utcnow
 from qms.documents import events
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
-from qms.records import certificates, personal_certificates, signing
+from qms.records import certificates, personal_certificates, seal, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.models import ApproverSignedOriginal
 from qms.records.pdf_builder import build_pdf
@@ -82,14 +82,25 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
         key, signed.actor.username, signed.signer_title, signed.on_behalf_of_title)
 
 
-def _upper_half(box: Box) -> Box:
-    page, x1, y1, x2, y2 = box
-    return page, x1, (y1 + y2) / 2, x2, y2
+MM = 72 / 25.4
+SEAL_SIDE = 36 * MM  # a round seal of an agency is about 35-40 mm across
+PERSON_HEIGHT = 24 * MM
 
 
-def _lower_half(box: Box) -> Box:
+def layout(box: Box, with_seal: bool) -> tuple[Box, Box]:
+    """Where the approver's stamp and the agency's go in the signing space. With a seal image,
+    the seal stands at the left and covers about the left third of the approver's stamp, as
+    Decree 30/2020 (Appendix I) places the seal over the signature; without one, the agency's
+    text stamp stands below the approver's."""
     page, x1, y1, x2, y2 = box
-    return page, x1, y1, x2, (y1 + y2) / 2
+    if not with_seal:
+        middle = (y1 + y2) / 2
+        return (page, x1, middle, x2, y2), (page, x1, y1, x2, middle)
+    side = min(SEAL_SIDE, y2 - y1, (x2 - x1) / 2)
+    width = 1.5 * (x2 - x1 - side)
+    centre = y2 - side / 2
+    person = (page, x2 - width, centre - PERSON_HEIGHT / 2, x2, centre + PERSON_HEIGHT / 2)
+    return person, (page, x1, y2 - side, x1 + side, y2)
 
 
 def sign_as_approver(bind: Engine, version_id: int, opened: ApproverKey) -> None:
@@ -133,15 +144,16 @@ def _sign(session: Session, settings: Settings, document: Document, version: Ver
     signed_at = utcnow()
     stamp = signing.person_stamp_text(opened.key, opened.title, opened.on_behalf_of_title, signed_at,
                                       settings.zone)
+    person_box, agency_box = layout(built.signature_box, seal.current_seal(settings.data_dir) is not None)
     data = signing.sign_pdf(
-        built.data, opened.key, box=_upper_half(built.signature_box), signed_at=signed_at, zone=settings.zone,
+        built.data, opened.key, box=person_box, signed_at=signed_at, zone=settings.zone,
         field_name=FIELD_NAME, stamp=stamp,
         reason=f"Phê duyệt {document.code}, lần ban hành {version.revision:02d}",
         location=load_agency(session).name, tsa_url=settings.tsa_url,
         tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))
     return ApproverSignedOriginal(
         version_id=version.id, sha256=get_storage(settings).put(data),
-        agency_box=" ".join(str(v) for v in _lower_half(built.signature_box)),
+        agency_box=" ".join(str(v) for v in agency_box),
         signer=opened.key.subject_name[:200],
         certificate_sha256=opened.key.certificate.fingerprint(hashes.SHA256()).hex(), signed_at=signed_at)
 

@@ -31,7 +31,7 @@ from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.errors import Conflict, Forbidden, NotFound
 from qms.i18n import _
-from qms.records import approver_signing, certificates, signing
+from qms.records import approver_signing, certificates, seal, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.docx_builder import build_docx
 from qms.records.models import SignedRecord
@@ -134,8 +134,10 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     """Render the electronic original, sign it and store the file; this only reads the database."""
     started = time.perf_counter()
     approved = approver_signing.approver_signed_file(session, version)
-    if approved is not None:  # the agency signs the file its approver signed, after them
+    seal_image = None
+    if approved is not None:  # the agency signs the file its approver signed, after them, with its seal
         unsigned, box = approved
+        seal_image = seal.current_seal(settings.data_dir)
     else:
         record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
                                 verify_url=verify_url(settings.base_url, document.code, version.revision))
@@ -147,7 +149,8 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
                             zone=settings.zone,
                             reason=f"Ban hành {document.code}, lần ban hành {version.revision:02d}",
                             location=issuer, tsa_url=settings.tsa_url,
-                            tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))
+                            tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings),
+                            seal=seal_image.path if seal_image is not None else None)
     digest = get_storage(settings).put(data)
     return SignedOriginal(digest, len(data), signed_at, (time.perf_counter() - started) * 1000)
 

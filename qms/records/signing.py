@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,9 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from PIL import Image
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -36,7 +39,7 @@ from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementP
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -166,21 +169,27 @@ def _embedding_context(agency: SigningKey, crls: Sequence[bytes]) -> ValidationC
 def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, float, float] | None,
              signed_at: datetime, zone: ZoneInfo, reason: str, location: str,
              tsa_url: str | None = None, tsa_timeout: int = 10, crls: Sequence[bytes] = (),
-             field_name: str = FIELD_NAME, stamp: str | None = None) -> bytes:
+             field_name: str = FIELD_NAME, stamp: str | None = None, seal: Path | None = None) -> bytes:
     """A PAdES signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2), the
     validation data in the same revision, and a timestamp from ``tsa_url`` when given. A file
-    signed already is signed again incrementally: the earlier signature stays valid."""
+    signed already is signed again incrementally: the earlier signature stays valid. With
+    ``seal`` (a PNG) the stamp is that image instead of text."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page, x1, y1, x2, y2 = box if box is not None else (0, 0.0, 0.0, 0.0, 0.0)
     spec = fields.SigFieldSpec(field_name, on_page=page,
                                box=(int(x1), int(y1), int(x2), int(y2)) if box else None)
-    style = TextStampStyle(
-        stamp_text=stamp if stamp is not None else stamp_text(agency, signed_at, zone),
-        text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
-            font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
-        border_width=1, border_color=(0.72, 0.05, 0.05), background=None,
-    )
+    style: BaseStampStyle
+    if seal is not None:  # the agency's signature shown as its seal (Decree 30, Appendix I)
+        with Image.open(seal) as image:
+            style = StaticStampStyle(background=PdfImage(image.convert("RGBA")), border_width=0)
+    else:
+        style = TextStampStyle(
+            stamp_text=stamp if stamp is not None else stamp_text(agency, signed_at, zone),
+            text_box_style=TextBoxStyle(
+                font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
+                font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
+            border_width=1, border_color=(0.72, 0.05, 0.05), background=None,
+        )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=nfc(reason), location=nfc(location), name=agency.subject_name,

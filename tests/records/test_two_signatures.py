@@ -8,6 +8,7 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlmodel import Session
@@ -16,7 +17,7 @@ from support import api_headers
 from qms import jobs
 from qms.cli import main
 from qms.clock import local_today
-from qms.records import certificates
+from qms.records import certificates, seal
 from qms.records.models import ApproverSignedOriginal
 from qms.records.signing import validate
 
@@ -102,3 +103,25 @@ def test_a_later_effective_date_keeps_the_approvers_signature_for_the_agency_to_
     assert "versions made effective: 1 (QT-01/1)" in [str(o) for o in jobs.run_jobs(engine, settings)]
     verdict = validate(api.get("iso", SIGNED).content, demo_signing.trust_roots)
     assert verdict.ok and verdict.signers == ("Đặng Văn Bình", "Sở Nội vụ tỉnh Ninh Bình")
+
+
+def test_the_seal_covers_the_left_third_of_the_approvers_stamp(api, client, demo_signing, tmp_path):
+    data_dir = Path(demo_signing.source).parent.parent
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((8, 8, 392, 392), outline=(200, 16, 16, 255), width=18)
+    image.save(seal.seal_path(data_dir), format="PNG")
+    _give_certificate(client, demo_signing, "giamdoc", "Đặng Văn Bình")
+    publish_rich(api, steps=2)
+
+    data = api.get("iso", SIGNED).content
+    assert validate(data, demo_signing.trust_roots).ok
+    fields = dict(_signature_fields(data))
+    px1, py1, px2, py2 = fields["ChuKySoNguoiKy"]
+    sx1, sy1, sx2, sy2 = fields["ChuKySoCoQuan"]
+    assert abs((sx2 - sx1) - (sy2 - sy1)) < 1, "the seal keeps its round shape"
+    assert sx1 < px1 < sx2 < px2, "the seal stands at the left, over the approver's stamp"
+    assert abs((sx2 - px1) - (px2 - px1) / 3) < 2, "over about a third of it"
+    assert sy1 <= py1 and py2 <= sy2 + 1, "the approver's stamp is beside the seal's middle"
+    (tmp_path / "seal.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(tmp_path / "seal.pdf"),
+                    str(tmp_path / "seal")], check=True)
