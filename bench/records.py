@@ -224,6 +224,40 @@ def main() -> None:
             reason="Ban hành", location="Ninh Bình"))
         timed("validate (intact, valid, trusted)", lambda: validate(signed, agency.trust_roots))
 
+        from PIL import Image, ImageDraw
+
+        from qms.records.approver_signing import PersonalKey, layout
+        from qms.records.certificates import issue_demo_person_certificate
+        from qms.records.signing import person_stamp_text
+
+        issued = issue_demo_person_certificate(Path(folder), "Đặng Văn Bình", "Sở Nội vụ tỉnh Ninh Bình")
+        assert issued is not None
+        key, certificate, ca = issued
+        person = PersonalKey(key, certificate, (ca,), agency.trust_roots, demo=True,
+                             subject_name="Đặng Văn Bình")
+        seal_png = Path(folder) / "seal.png"
+        image = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+        ImageDraw.Draw(image).ellipse((10, 10, 590, 590), outline=(200, 16, 16, 255), width=24)
+        image.save(seal_png)
+        two = procedure_record(steps=10)
+        two.blocks.insert(0, L.SignatureSpace(height_mm=48.0))
+        built_two = build_pdf(two)
+        assert built_two.signature_box is not None
+        person_box, seal_box = layout(built_two.signature_box, True)
+
+        def both() -> bytes:
+            now = datetime.now(UTC)
+            first = sign_pdf(built_two.data, person, box=person_box, signed_at=now, zone=ZONE,
+                             field_name="ChuKySoNguoiKy", reason="Phê duyệt", location="Ninh Bình",
+                             stamp=person_stamp_text(person, "Giám đốc", "", now, ZONE))
+            return sign_pdf(first, agency, box=seal_box, signed_at=now, zone=ZONE, reason="Ban hành",
+                            location="Ninh Bình", seal=seal_png)
+
+        print("\n3b. the approver's signature, then the agency's with the seal image")
+        twice = both()
+        timed("both signatures (approver text stamp, agency seal)", both)
+        timed("validate both (in order)", lambda: validate(twice, agency.trust_roots))
+
     print("\n4. hostile content, the most the API lets a drafter save (median of the runs)")
     for label, hostile, repeat in hostile_records():
         pages = 0
