@@ -405,8 +405,12 @@
     });
   });
 
-  document.body.addEventListener("htmx:afterSettle", function () {
+  // Once the steps table is swapped in, and only then (other parts of the page settle too,
+  // the bell's count every minute): the caret goes where it was, else to the marked control.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (!isStepsTable(event)) return;
     var marked = document.querySelector("[data-steps-editor] [data-autofocus]");
+    if (marked) marked.removeAttribute("data-autofocus");
     if (marked && !keepFocus) marked.focus();
     if (!keepFocus) return;
     var editor = document.querySelector("[data-steps-editor]");
