@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     signing_p12: Path | None = None
     signing_p12_password: str | None = Field(default=None, repr=False)
     signing_ca: Path | None = None
+    #: The agency's key on a PKCS#11 token or HSM instead of a PKCS#12 file: the module (.so),
+    #: the token's label, the key's label, the user PIN and the certificate (PEM, then its chain).
+    signing_pkcs11_module: Path | None = None
+    signing_pkcs11_token: str = ""
+    signing_pkcs11_key: str = ""
+    signing_pkcs11_pin: str | None = Field(default=None, repr=False)
+    signing_pkcs11_cert: Path | None = None
     tsa_url: str | None = None
     tsa_timeout_seconds: int = Field(default=10, ge=1, le=120)
 
@@ -84,7 +91,8 @@ class Settings(BaseSettings):
             raise ValueError("must name a database file, e.g. sqlite:////var/lib/qms/qms.sqlite3")
         return value
 
-    @field_validator("signing_p12", "signing_ca", mode="before")
+    @field_validator("signing_p12", "signing_ca", "signing_pkcs11_module", "signing_pkcs11_cert",
+                     mode="before")
     @classmethod
     def _readable_file(cls, value: object) -> object:
         if value is None or value == "":

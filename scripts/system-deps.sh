@@ -9,10 +9,12 @@
 #   poppler-utils      pdffonts, pdfsig and pdftoppm: checks of the generated and signed PDFs
 #   libreoffice-writer-nogui, fonts-liberation2, fonts-noto-core
 #                      a generated DOCX opens and converts to PDF with the same text
+#   softhsm2           a PKCS#11 token in software: records signed with a key that never
+#                      leaves its token (QMS_SIGNING_PKCS11_*)
 set -euo pipefail
 
 wanted=(chromium fonts-dejavu-core postgresql-client poppler-utils libreoffice-writer-nogui fonts-liberation2
-        fonts-noto-core)
+        fonts-noto-core softhsm2)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -12,7 +12,7 @@ import hashlib
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
@@ -37,13 +37,25 @@ CRL_RENEW = dt.timedelta(days=1)  # renewed when this close to its next update
 
 
 @dataclass(frozen=True)
+class TokenKey:
+    """Where a key that never leaves its PKCS#11 token or HSM is: the module, the token's
+    label, the key's label and the user PIN."""
+
+    module: Path
+    token: str
+    key_label: str
+    pin: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class AgencyCertificate:
-    key: rsa.RSAPrivateKey | object
+    key: rsa.RSAPrivateKey | object | None  # None when the key is on a token
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...]  # the others in the file: intermediates and the root
     trust_roots: tuple[x509.Certificate, ...]
     demo: bool
     source: Path
+    token: TokenKey | None = None
 
     @property
     def subject_name(self) -> str:
@@ -199,11 +211,41 @@ def configured_settings() -> Settings | None:
     return _settings
 
 
+def load_token_certificate(settings: Settings) -> AgencyCertificate:
+    """The agency's key on a PKCS#11 token (QMS_SIGNING_PKCS11_*): its certificate and chain
+    from QMS_SIGNING_PKCS11_CERT, the CAs to trust from there and QMS_SIGNING_CA."""
+    if settings.signing_pkcs11_cert is None or not settings.signing_pkcs11_key:
+        raise ConfigError("QMS_SIGNING_PKCS11_MODULE needs QMS_SIGNING_PKCS11_CERT (the certificate, PEM) "
+                          "and QMS_SIGNING_PKCS11_KEY (the key's label on the token)")
+    try:
+        certificate, *chain = x509.load_pem_x509_certificates(settings.signing_pkcs11_cert.read_bytes())
+    except (OSError, ValueError):
+        raise ConfigError(f"QMS_SIGNING_PKCS11_CERT: {settings.signing_pkcs11_cert} is not a readable PEM "
+                          "certificate file") from None
+    roots = [cert for cert in chain if _is_ca(cert)]
+    if settings.signing_ca is not None:
+        try:
+            roots += x509.load_pem_x509_certificates(settings.signing_ca.read_bytes())
+        except (OSError, ValueError):
+            raise ConfigError(f"QMS_SIGNING_CA: {settings.signing_ca} is not a readable PEM certificate file"
+                              ) from None
+    if not roots:
+        raise ConfigError("QMS_SIGNING_CA: name the CA that issued the token's certificate")
+    assert settings.signing_pkcs11_module is not None
+    token = TokenKey(settings.signing_pkcs11_module, settings.signing_pkcs11_token,
+                     settings.signing_pkcs11_key, settings.signing_pkcs11_pin)
+    return AgencyCertificate(key=None, certificate=certificate, chain=tuple(chain), trust_roots=tuple(roots),
+                             demo=False, source=settings.signing_pkcs11_cert, token=token)
+
+
 def agency_certificate(settings: Settings | None = None) -> AgencyCertificate | None:
-    """The configured certificate, else the demo one in the data folder, else None."""
+    """The configured certificate (a token's, or a PKCS#12 file's), else the demo one in the
+    data folder, else None."""
     settings = settings or _settings
     if settings is None:
         return None
+    if settings.signing_pkcs11_module is not None:
+        return load_token_certificate(settings)
     if settings.signing_p12 is not None:
         path, password, demo = settings.signing_p12, settings.signing_p12_password, False
     else:

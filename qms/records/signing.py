@@ -14,8 +14,9 @@ import asyncio
 import io
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, pkcs11, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
@@ -46,6 +47,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from qms.errors import QMSError
 from qms.i18n import _
+from qms.records.certificates import TokenKey
 from qms.records.fonts import STAMP_FONT
 from qms.records.layout import nfc
 
@@ -109,14 +111,34 @@ class SigningKey(Protocol):
     def subject_name(self) -> str: ...
 
 
-def _signer(signer: SigningKey) -> signers.SimpleSigner:
-    key_der = signer.key.private_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return signers.SimpleSigner(
-        signing_cert=_asn1_cert(signer.certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in signer.chain]),
-    )
+@contextmanager
+def _signer(signer: SigningKey) -> Iterator[signers.Signer]:
+    """pyHanko's signer for ``signer``: the key in memory, or on its PKCS#11 token, where it
+    signs without ever leaving it (a session is opened for this signature and closed)."""
+    token: TokenKey | None = getattr(signer, "token", None)
+    if token is None:
+        key_der = signer.key.private_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        yield signers.SimpleSigner(
+            signing_cert=_asn1_cert(signer.certificate),
+            signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+            cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in signer.chain]),
+        )
+        return
+    try:
+        session = pkcs11.open_pkcs11_session(str(token.module), token_criteria=pkcs11.TokenCriteria(
+            label=token.token or None), user_pin=token.pin)
+    except Exception as exc:
+        log.warning("the PKCS#11 token %r cannot be opened: %s", token.token, exc)
+        raise CertificateNotUsable(_(
+            "The token that holds the agency's key cannot be opened (QMS_SIGNING_PKCS11_*); the record "
+            "is not signed. Tell the administrator.")) from exc
+    try:
+        yield pkcs11.PKCS11Signer(session, key_label=token.key_label,
+                                  signing_cert=_asn1_cert(signer.certificate),
+                                  ca_chain=[_asn1_cert(c) for c in signer.chain])
+    finally:
+        session.close()
 
 
 def _stamp(lines: Sequence[str], signed_at: datetime, zone: ZoneInfo, demo: bool) -> str:
@@ -198,11 +220,12 @@ def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, f
                                         include_vri=False),
     )
     timestamper = _timestamper(tsa_url, tsa_timeout) if tsa_url else None
-    pdf_signer = signers.PdfSigner(metadata, signer=_signer(agency), timestamper=timestamper,
-                                   stamp_style=style, new_field_spec=spec)
     output = io.BytesIO()
     try:
-        off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
+        with _signer(agency) as key_signer:
+            pdf_signer = signers.PdfSigner(metadata, signer=key_signer, timestamper=timestamper,
+                                           stamp_style=style, new_field_spec=spec)
+            off_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
     except TimestampRequestError as exc:
         log.warning("the timestamp authority %s did not answer: %s", tsa_url, exc.__cause__ or exc)
         raise TimestampUnavailable(_(
