@@ -188,3 +188,26 @@ def test_a_malformed_dss_in_an_uploaded_file_is_a_verdict_not_an_error(api, demo
     writer.write(output)
     verdict = validate(output.getvalue(), demo_signing.trust_roots)
     assert verdict.signed and not verdict.ok and verdict.problem
+
+
+def test_both_signatures_of_a_record_carry_a_timestamp_and_validate_offline(api, app, client, settings,
+                                                                           tmp_path, monkeypatch):
+    from support import api_headers
+
+    from .test_personal_certificates import _upload, person_p12
+
+    data_dir = _demo_ca(tmp_path, settings)
+    stamper = demo_stamper(data_dir, certificates.crl_url(settings.base_url))
+    with running_tsa(stamper) as (url, _answered), \
+            app_settings(app, settings.model_copy(update={"data_dir": data_dir, "tsa_url": url})) as current:
+        ca = certificates.load_demo_ca(data_dir)
+        assert _upload(client, api_headers(client, "giamdoc"), person_p12(ca)).status_code == 201
+        publish_rich(api, steps=2)
+        data = api.get("nhanvien", SIGNED).content
+        agency = certificates.agency_certificate(current)
+    assert agency is not None
+    assert _token_count(data) == [1, 1], "the approver's signature and the agency's, each with its token"
+    attempts = _network_off(monkeypatch)
+    verdict = validate(data, agency.trust_roots)
+    assert verdict.ok and verdict.signers == ("Đặng Văn Bình", AGENCY), verdict
+    assert attempts == []

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlmodel import Session
-from support import api_headers
+from support import PASSWORD, api_headers
 
 from qms import jobs
 from qms.cli import main
 from qms.clock import local_today
-from qms.records import certificates, seal
+from qms.records import certificates, seal, signing
 from qms.records.models import ApproverSignedOriginal
 from qms.records.signing import validate
 
@@ -125,3 +126,30 @@ def test_the_seal_covers_the_left_third_of_the_approvers_stamp(api, client, demo
     (tmp_path / "seal.pdf").write_bytes(data)
     subprocess.run(["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(tmp_path / "seal.pdf"),
                     str(tmp_path / "seal")], check=True)
+
+
+def test_a_deputy_signs_the_record_with_her_own_certificate_under_kt(api, client, demo_signing, people):
+    today = local_today(ZoneInfo("Asia/Ho_Chi_Minh"))
+    _give_certificate(client, demo_signing, "phogiamdoc", "Hoàng Thị Mai")
+    api.create_procedure()
+    api.fill("QT-01")
+    delegation = api.post("giamdoc", "/api/v1/delegations", {
+        "delegate": "phogiamdoc", "starts_on": (today - timedelta(days=1)).isoformat(),
+        "ends_on": (today + timedelta(days=5)).isoformat(), "password": PASSWORD})
+    assert delegation.status_code == 201, delegation.text
+    assert api.submit("QT-01", 1).status_code == 200
+    assert api.review("QT-01", 1).status_code == 200
+    assert api.approve("QT-01", 1, username="phogiamdoc").status_code == 200
+
+    verdict = validate(api.get("iso", SIGNED).content, demo_signing.trust_roots)
+    assert verdict.ok and verdict.signers == ("Hoàng Thị Mai", "Sở Nội vụ tỉnh Ninh Bình")
+
+
+def test_the_approvers_stamp_says_kt_when_a_deputy_signs_for_the_head(demo_signing):
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    at = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
+    deputy = signing.person_stamp_text(demo_signing, "Phó Giám đốc", "Giám đốc", at, zone)
+    assert deputy.splitlines()[:3] == ["Ký số bởi: Sở Nội vụ tỉnh Ninh Bình", "KT. GIÁM ĐỐC – Phó Giám đốc",
+                                       "Thời gian ký: 09:30:00 ngày 07/12/2026"]
+    head = signing.person_stamp_text(demo_signing, "Giám đốc", "", at, zone)
+    assert head.splitlines()[1] == "Giám đốc"
