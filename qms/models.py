@@ -30,7 +30,7 @@ from qms.library.models import (
     RecordEntry,
     RecordsListApproval,
 )
-from qms.records.models import ApproverSignedOriginal, PersonalCertificate, SignedRecord
+from qms.records.models import ApproverSignedOriginal, PersonalCertificate, SignatureImage, SignedRecord
 
 __all__ = [
     "Acknowledgement",
@@ -59,6 +59,7 @@ __all__ = [
     "RecordsListApproval",
     "RevisionHistory",
     "Signature",
+    "SignatureImage",
     "SignedRecord",
     "Unit",
     "User",

@@ -94,6 +94,8 @@ NOT_ADMIN = (QO, DRAFTER, REVIEWER, APPROVER, STAFF, AUDITOR)
 NO_CERTIFICATE = "nobody here has uploaded a certificate"
 NOT_A_CERTIFICATE = "the file sent is no certificate: refused with its reason, after the role check"
 NOT_A_P12 = {"file": ("a.p12", b"x", "application/x-pkcs12")}
+NO_IMAGE = "nobody here has uploaded an image of their signature"
+NOT_A_PNG_WHY = "the file sent is no PNG: refused with its reason, after the role check"
 #: The design gives every user a distribution reaches a task to acknowledge; an internal
 #: auditor in a unit it reaches is one of them (acknowledging records their own reading).
 ACKNOWLEDGE_WHY = "whoever the version was distributed to (here: everyone, an auditor included)"
@@ -152,6 +154,9 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(404,), why=NO_CERTIFICATE),
     ("POST", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(422,), why=NOT_A_CERTIFICATE),
     ("DELETE", "/api/v1/me/certificate"): roles(*NOT_ADMIN, answers=(404,), why=NO_CERTIFICATE),
+    ("POST", "/account/certificate/signature"): roles(*NOT_ADMIN, answers=(415,), why=NOT_A_PNG_WHY),
+    ("POST", "/account/certificate/signature/remove"): roles(*NOT_ADMIN, answers=(404,), why=NO_IMAGE),
+    ("GET", "/account/certificate/signature.png"): any_signed_in(answers=(404,), why=NO_IMAGE),
     ("GET", "/api/v1/me/reading-list"): ANY_SIGNED_IN,
     # Administration: the administrator manages; the quality officer and auditors see the users.
     ("GET", "/admin/users"): roles(*VIEW_USERS),
@@ -396,6 +401,8 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/account/certificate"): Call(files=lambda c: NOT_A_P12),
     ("POST", "/api/v1/me/certificate"): Call(files=lambda c: NOT_A_P12, form=lambda c: {"password": "x"}),
     ("POST", "/account/certificate/remove"): Call(),
+    ("POST", "/account/certificate/signature"): Call(files=lambda c: {"file": ("a.png", b"x", "image/png")}),
+    ("POST", "/account/certificate/signature/remove"): Call(),
     ("DELETE", "/api/v1/me/certificate"): Call(),
     # Administration.
     ("POST", "/admin/users/new"): Call(form={"username": "moi2", "full_name": "Người Mới Hai", "unit": "VP",

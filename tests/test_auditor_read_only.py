@@ -36,6 +36,8 @@ PERSONAL_OR_READ_ONLY = {
     ("DELETE", "/api/v1/me/certificate"),
     ("POST", "/account/certificate"),
     ("POST", "/account/certificate/remove"),
+    ("POST", "/account/certificate/signature"),
+    ("POST", "/account/certificate/signature/remove"),
 }
 
 #: A body the route accepts, so that the request reaches the service and its role check.

@@ -2,7 +2,8 @@
 
 A person's certificate is kept with its private key sealed to their wrapping key, whose
 private half only their password opens. The original an approver signed with it waits for
-the agency's signature in ``approver_signed_original``.
+the agency's signature in ``approver_signed_original``; the image of a person's handwritten
+signature in ``signature_image``.
 
 Revision ID: 0016
 Revises: 0015
@@ -64,7 +65,20 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'signature_image',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('png', sa.LargeBinary(), nullable=False),
+        sa.Column('width', sa.Integer(), nullable=False),
+        sa.Column('height', sa.Integer(), nullable=False),
+        sa.Column('uploaded_at', UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id'),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('signature_image')
     op.drop_table('approver_signed_original')
     op.drop_table('personal_certificate')
     op.drop_table('user_wrap_key')

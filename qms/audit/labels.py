@@ -69,6 +69,8 @@ ACTIONS: dict[str, Words] = {
     "agency.seal.update": ("Agency seal image uploaded", "Tải lên hình ảnh con dấu của cơ quan"),
     "user.certificate_upload": ("Own signing certificate uploaded", "Tải lên chứng thư số cá nhân"),
     "user.certificate_remove": ("Own signing certificate removed", "Gỡ bỏ chứng thư số cá nhân"),
+    "user.signature_image_upload": ("Image of own signature uploaded", "Tải lên hình ảnh chữ ký"),
+    "user.signature_image_remove": ("Image of own signature removed", "Gỡ bỏ hình ảnh chữ ký"),
     "document.create": ("Document registered", "Đăng ký tài liệu mới"),
     "document.update": ("Document details changed", "Sửa thông tin tài liệu"),
     "document.import_created": ("Document imported", "Nhập tài liệu mới từ thư viện quy trình"),

@@ -60,6 +60,7 @@ class ApproverKey:
     username: str
     title: str
     on_behalf_of_title: str
+    signature_image: bytes | None = None
 
 
 @events.on_approval_signed
@@ -78,8 +79,10 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain, roots,
                       demo=bool(agency.demo) if agency is not None else False,
                       subject_name=unlocked.subject_name)
+    image = personal_certificates.signature_image_of(session, signed.actor.id)  # type: ignore[arg-type]
     session.info.setdefault(OPENED, {})[signed.version.id] = ApproverKey(
-        key, signed.actor.username, signed.signer_title, signed.on_behalf_of_title)
+        key, signed.actor.username, signed.signer_title, signed.on_behalf_of_title,
+        image.png if image is not None else None)
 
 
 MM = 72 / 25.4
@@ -147,7 +150,7 @@ def _sign(session: Session, settings: Settings, document: Document, version: Ver
     person_box, agency_box = layout(built.signature_box, seal.current_seal(settings.data_dir) is not None)
     data = signing.sign_pdf(
         built.data, opened.key, box=person_box, signed_at=signed_at, zone=settings.zone,
-        field_name=FIELD_NAME, stamp=stamp,
+        field_name=FIELD_NAME, stamp=stamp, signature_image=opened.signature_image,
         reason=f"Phê duyệt {document.code}, lần ban hành {version.revision:02d}",
         location=load_agency(session).name, tsa_url=settings.tsa_url,
         tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))

@@ -43,6 +43,20 @@ class ApproverSignedOriginal(SQLModel, table=True):
     signed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class SignatureImage(SQLModel, table=True):
+    """The image of a person's handwritten signature, shown in the stamp of their own digital
+    signature (a PNG with a transparent background)."""
+
+    __tablename__ = "signature_image"
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"),
+                                          primary_key=True))
+    png: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    width: int
+    height: int
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class PersonalCertificate(SQLModel, table=True):
     """A person's own signing certificate (one per person), with its private key sealed to
     them (:mod:`qms.accounts.key_wrap`): only their password opens it, at the moment they sign."""

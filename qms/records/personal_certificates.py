@@ -34,7 +34,8 @@ from qms.documents.signing import require_signer
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.records import certificates
-from qms.records.models import PersonalCertificate
+from qms.records.models import PersonalCertificate, SignatureImage
+from qms.records.seal import check_transparent_png
 
 MAX_P12_BYTES = 64 * 1024
 MAX_PASSWORD = 256
@@ -289,3 +290,34 @@ def unlock(session: Session, user_id: int, password: str) -> UnlockedCertificate
     assert isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
     certificate, *chain = x509.load_pem_x509_certificates(record.chain_pem.encode("ascii"))
     return UnlockedCertificate(key=key, certificate=certificate, chain=tuple(chain))
+
+
+MAX_SIGNATURE_IMAGE_BYTES = 256 * 1024
+
+
+def save_signature_image(session: Session, actor: Principal, data: bytes, filename: str) -> SignatureImage:
+    """The image of the person's handwritten signature for the stamp of their digital signature;
+    checked like the seal (a PNG whose background is transparent)."""
+    require_signer(actor)
+    width, height = check_transparent_png(data, filename, _("your signature"), MAX_SIGNATURE_IMAGE_BYTES)
+    image = session.get(SignatureImage, actor.id) or SignatureImage(user_id=actor.id)
+    image.png, image.width, image.height, image.uploaded_at = data, width, height, utcnow()
+    session.add(image)
+    session.flush()
+    audit.record(session, actor=actor, action="user.signature_image_upload", object_type="user",
+                 object_id=actor.username, details={"width": width, "height": height, "size": len(data)})
+    return image
+
+
+def signature_image_of(session: Session, user_id: int) -> SignatureImage | None:
+    return session.get(SignatureImage, user_id)
+
+
+def remove_signature_image(session: Session, actor: Principal) -> None:
+    require_signer(actor)
+    image = session.get(SignatureImage, actor.id)
+    if image is None:
+        raise NotFound(_("You have not uploaded an image of your signature."))
+    session.delete(image)
+    audit.record(session, actor=actor, action="user.signature_image_remove", object_type="user",
+                 object_id=actor.username)

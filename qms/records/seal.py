@@ -54,11 +54,18 @@ def _refuse(message: str, status_code: int = 422) -> ValidationFailed:
 
 def check_seal(data: bytes, filename: str) -> tuple[int, int]:
     """(width, height) of an acceptable seal image; a 4xx naming the reason otherwise."""
+    return check_transparent_png(data, filename, _("the seal"), MAX_SEAL_BYTES)
+
+
+def check_transparent_png(data: bytes, filename: str, subject: str, max_bytes: int) -> tuple[int, int]:
+    """(width, height) of a PNG of ``subject`` (a seal, a signature) whose background lets
+    what lies beneath show through; a 4xx at ``file`` naming the reason otherwise."""
     name = filename[:100] or "?"
     if not data:
-        raise _refuse(_("Choose a PNG image of the seal."))
-    if len(data) > MAX_SEAL_BYTES:
-        raise _refuse(_("The seal image is larger than %(kb)s KB.", kb=MAX_SEAL_BYTES // 1024), 413)
+        raise _refuse(_("Choose a PNG image of %(subject)s.", subject=subject))
+    if len(data) > max_bytes:
+        raise _refuse(_("The image of %(subject)s is larger than %(kb)s KB.", subject=subject,
+                        kb=max_bytes // 1024), 413)
     if not data.startswith(PNG_SIGNATURE):
         raise _refuse(_("The file %(name)s is not a PNG image.", name=name), 415)
     try:
@@ -69,8 +76,8 @@ def check_seal(data: bytes, filename: str) -> tuple[int, int]:
                     raise _refuse(_("The file %(name)s is not a PNG image.", name=name), 415)
                 width, height = probe.size
                 if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-                    raise _refuse(_("The seal image must be between %(low)s and %(high)s pixels on "
-                                    "each side.", low=MIN_SIDE, high=MAX_SIDE))
+                    raise _refuse(_("Each side of the image of %(subject)s must be between %(low)s and "
+                                    "%(high)s pixels.", subject=subject, low=MIN_SIDE, high=MAX_SIDE))
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -81,11 +88,11 @@ def check_seal(data: bytes, filename: str) -> tuple[int, int]:
             Image.DecompressionBombError):
         raise _refuse(_("The file %(name)s is not a readable PNG image.", name=name), 415) from None
     if not transparent:
-        raise _refuse(_("The seal image has no alpha channel: save it as a PNG with a transparent "
-                        "background."))
+        raise _refuse(_("The image of %(subject)s has no alpha channel: save it as a PNG with a transparent "
+                        "background.", subject=subject))
     if lowest_alpha == 255:
-        raise _refuse(_("The seal image has no transparent area: its background would hide the signature "
-                        "beneath it."))
+        raise _refuse(_("The image of %(subject)s has no transparent area: its background would hide what "
+                        "lies beneath it.", subject=subject))
     return width, height
 
 

@@ -32,6 +32,7 @@ from PIL import Image
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, pkcs11, signers
@@ -55,6 +56,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 STAMP_FONT_SIZE = 8
 FIELD_NAME = "ChuKySoCoQuan"
+
+
+def _side_by_side(width: float) -> dict[str, SimpleBoxLayoutRule]:
+    """A signature image in the left two fifths of a stamp ``width`` points wide, the text in
+    the rest."""
+    split = width * 2 / 5
+    return {
+        "background_layout": SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=4, right=width - split, top=4, bottom=4)),
+        "inner_content_layout": SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=split + 4, right=4, top=4, bottom=4)),
+    }
 
 
 class _NoFetchingNotice(logging.Filter):
@@ -191,11 +206,13 @@ def _embedding_context(agency: SigningKey, crls: Sequence[bytes]) -> ValidationC
 def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, float, float] | None,
              signed_at: datetime, zone: ZoneInfo, reason: str, location: str,
              tsa_url: str | None = None, tsa_timeout: int = 10, crls: Sequence[bytes] = (),
-             field_name: str = FIELD_NAME, stamp: str | None = None, seal: Path | None = None) -> bytes:
+             field_name: str = FIELD_NAME, stamp: str | None = None, seal: Path | None = None,
+             signature_image: bytes | None = None) -> bytes:
     """A PAdES signature (SHA-256) with a visible stamp in ``box`` (page, x1, y1, x2, y2), the
     validation data in the same revision, and a timestamp from ``tsa_url`` when given. A file
     signed already is signed again incrementally: the earlier signature stays valid. With
-    ``seal`` (a PNG) the stamp is that image instead of text."""
+    ``seal`` (a PNG) the stamp is that image instead of text; ``signature_image`` (a PNG) is
+    shown at the left of the text."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page, x1, y1, x2, y2 = box if box is not None else (0, 0.0, 0.0, 0.0, 0.0)
     spec = fields.SigFieldSpec(field_name, on_page=page,
@@ -205,12 +222,18 @@ def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, f
         with Image.open(seal) as image:
             style = StaticStampStyle(background=PdfImage(image.convert("RGBA")), border_width=0)
     else:
+        # A signature image stands at the left of the stamp, the text at the right.
+        picture = None
+        if signature_image is not None:
+            with Image.open(io.BytesIO(signature_image)) as image:
+                picture = PdfImage(image.convert("RGBA"))
         style = TextStampStyle(
             stamp_text=stamp if stamp is not None else stamp_text(agency, signed_at, zone),
             text_box_style=TextBoxStyle(
                 font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
                 font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
-            border_width=1, border_color=(0.72, 0.05, 0.05), background=None,
+            border_width=1, border_color=(0.72, 0.05, 0.05), background=picture, background_opacity=1.0,
+            **(_side_by_side(x2 - x1) if picture else {}),
         )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,

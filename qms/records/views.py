@@ -159,6 +159,8 @@ def _my_certificate_page(request: Request, session: SessionDep, user: PageUser, 
     return render(request, "records/my_certificate.html", {
         "facts": personal_certificates.own_facts(session, user), "errors": errors or {},
         "max_kb": personal_certificates.MAX_P12_BYTES // 1024,
+        "signature": personal_certificates.signature_image_of(session, user.id),
+        "max_signature_kb": personal_certificates.MAX_SIGNATURE_IMAGE_BYTES // 1024,
     }, status_code=status_code)
 
 
@@ -185,3 +187,30 @@ def upload_my_certificate(request: Request, session: SessionDep, user: PageUser,
 def remove_my_certificate(request: Request, session: SessionDep, user: PageUser) -> Response:
     personal_certificates.remove(session, user)
     return redirect("/account/certificate", request, _("Your signing certificate was removed."))
+
+
+@router.post("/account/certificate/signature")
+def upload_signature_image(request: Request, session: SessionDep, user: PageUser,
+                           file: UploadFile | None = File(None)) -> Response:
+    data = file.file.read(personal_certificates.MAX_SIGNATURE_IMAGE_BYTES + 1) if file is not None else b""
+    try:
+        personal_certificates.save_signature_image(session, user, data, (file.filename or "") if file else "")
+    except QMSError as exc:
+        session.rollback()
+        return _my_certificate_page(request, session, user, errors={"signature": exc.detail},
+                                    status_code=exc.status_code)
+    return redirect("/account/certificate#signature", request, _("The image of your signature was saved."))
+
+
+@router.get("/account/certificate/signature.png")
+def signature_image(session: SessionDep, user: PageUser) -> Response:
+    image = personal_certificates.signature_image_of(session, user.id)
+    if image is None:
+        raise NotFound(_("You have not uploaded an image of your signature."))
+    return Response(image.png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/account/certificate/signature/remove")
+def remove_signature_image(request: Request, session: SessionDep, user: PageUser) -> Response:
+    personal_certificates.remove_signature_image(session, user)
+    return redirect("/account/certificate#signature", request, _("The image of your signature was removed."))

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlmodel import Session
-from support import PASSWORD, api_headers
+from support import PASSWORD, api_headers, login
 
 from qms import jobs
 from qms.cli import main
@@ -153,3 +153,47 @@ def test_the_approvers_stamp_says_kt_when_a_deputy_signs_for_the_head(demo_signi
                                        "Thời gian ký: 09:30:00 ngày 07/12/2026"]
     head = signing.person_stamp_text(demo_signing, "Giám đốc", "", at, zone)
     assert head.splitlines()[1] == "Giám đốc"
+
+
+def _signature_png() -> bytes:
+    image = Image.new("RGBA", (360, 140), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line([(20, 100), (80, 30), (130, 110), (190, 40), (250, 95), (330, 60)], fill=(20, 40, 160, 255),
+              width=7)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_approvers_stamp_shows_the_image_of_their_signature(api, client, demo_signing, tmp_path):
+    _give_certificate(client, demo_signing, "giamdoc", "Đặng Văn Bình")
+    login(client, "giamdoc")
+    csrf = {"csrf_token": client.cookies.get("qms_csrf")}
+    refused = client.post("/account/certificate/signature", data=csrf,
+                          files={"file": ("ky.png", b"not a png", "image/png")})
+    assert refused.status_code == 415 and 'id="signature-file-error"' in refused.text
+    saved = client.post("/account/certificate/signature", data=csrf, follow_redirects=False,
+                        files={"file": ("ky.png", _signature_png(), "image/png")})
+    assert saved.status_code == 303
+    assert client.get("/account/certificate/signature.png").content == _signature_png()
+    publish_rich(api, steps=2)
+
+    data = api.get("iso", SIGNED).content
+    assert validate(data, demo_signing.trust_roots).ok
+    widgets = [a.get_object() for a in PdfReader(io.BytesIO(data)).pages[0]["/Annots"]]
+    person = next(w for w in widgets if w.get("/T") == "ChuKySoNguoiKy")
+    resources = person["/AP"]["/N"].get_object()["/Resources"]
+    images = [x for x in _xobjects(resources) if x.get("/Subtype") == "/Image"]
+    assert images and any("/SMask" in image for image in images), "the transparent image is in the stamp"
+    (tmp_path / "ky.pdf").write_bytes(data)
+
+
+def _xobjects(resources) -> list:  # type: ignore[no-untyped-def]
+    """Every XObject under ``resources``, nested forms included."""
+    found = []
+    for item in (resources.get("/XObject") or {}).values():
+        item = item.get_object()
+        found.append(item)
+        if item.get("/Subtype") == "/Form" and "/Resources" in item:
+            found += _xobjects(item["/Resources"].get_object())
+    return found
