@@ -350,18 +350,8 @@ def create_demo_certificate(data_dir: Path, agency_name: str,
         .sign(ca_key, hashes.SHA256())
     )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    agency_builder = (
-        x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3 * 365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(certify=False), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False)
-    )
-    if crl_at:
-        agency_builder = agency_builder.add_extension(_crl_distribution_point(crl_at), critical=False)
-    agency_cert = agency_builder.sign(ca_key, hashes.SHA256())
+    agency_cert = _signing_certificate(_name(organisation, organisation), key, ca_cert, ca_key, now,
+                                       days=3 * 365, crl_at=crl_at)
     password = secrets.token_urlsafe(18)
     bundle = pkcs12.serialize_key_and_certificates(
         b"agency", key, agency_cert, [ca_cert],
@@ -376,6 +366,24 @@ def create_demo_certificate(data_dir: Path, agency_name: str,
     return p12_path, True
 
 
+def _signing_certificate(subject: x509.Name, key: rsa.RSAPrivateKey, ca_cert: x509.Certificate,
+                         ca_key: rsa.RSAPrivateKey, now: dt.datetime, *, days: int,
+                         crl_at: str | None) -> x509.Certificate:
+    """A certificate of the demo CA that signs documents (the agency's or a person's)."""
+    builder = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(certify=False), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+    )
+    if crl_at:
+        builder = builder.add_extension(_crl_distribution_point(crl_at), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
+
+
 def issue_demo_person_certificate(
     data_dir: Path, full_name: str, organisation: str, crl_at: str | None = None,
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate] | None:
@@ -385,20 +393,11 @@ def issue_demo_person_certificate(
     if loaded is None:
         return None
     ca_cert, ca_key = loaded
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    builder = (
-        x509.CertificateBuilder().subject_name(_name(full_name, organisation or "qms demo"))
-        .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=2 * 365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(certify=False), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False)
-    )
-    if crl_at:
-        builder = builder.add_extension(_crl_distribution_point(crl_at), critical=False)
-    return key, builder.sign(ca_key, hashes.SHA256()), ca_cert
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    subject = _name(full_name, organisation or "qms demo")
+    certificate = _signing_certificate(subject, key, ca_cert, ca_key, now, days=2 * 365, crl_at=crl_at)
+    return key, certificate, ca_cert
 
 
 def _write_private(path: Path, data: bytes) -> None:

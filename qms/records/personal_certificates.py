@@ -38,6 +38,7 @@ from qms.records.models import PersonalCertificate, SignatureImage
 from qms.records.seal import check_transparent_png
 
 MAX_P12_BYTES = 64 * 1024
+MAX_SIGNATURE_IMAGE_BYTES = 256 * 1024
 MAX_PASSWORD = 256
 _PURPOSE = b"qms personal signing key"
 _MAX_CHAIN = 5
@@ -290,9 +291,6 @@ def unlock(session: Session, user_id: int, password: str) -> UnlockedCertificate
     assert isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
     certificate, *chain = x509.load_pem_x509_certificates(record.chain_pem.encode("ascii"))
     return UnlockedCertificate(key=key, certificate=certificate, chain=tuple(chain))
-
-
-MAX_SIGNATURE_IMAGE_BYTES = 256 * 1024
 
 
 def save_signature_image(session: Session, actor: Principal, data: bytes, filename: str) -> SignatureImage:

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,15 +19,16 @@ from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from support import login, post_form
 
 from qms.records import certificates
-from qms.records.signing import _asn1_cert, _signer, off_event_loop
+from qms.records.signing import _asn1_cert, off_event_loop, sign_pdf
 
 from .conftest import app_settings, publish_rich
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _text(response) -> str:
@@ -145,11 +147,9 @@ def test_a_second_signature_lists_both_in_order_and_the_foreign_one_untrusted(ap
     certificates.create_demo_certificate(tmp_path / "other", "Công ty Giả mạo")
     _p12, password_file, _ca = certificates.demo_paths(tmp_path / "other")
     other = certificates.load_p12(_p12, password_file.read_text().strip())
-    out = io.BytesIO()
-    foreign = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyKhac", md_algorithm="sha256"),
-                                signer=_signer(other))
-    off_event_loop(lambda: foreign.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
-    text = _check(client, out.getvalue())
+    foreign = sign_pdf(data, other, box=None, signed_at=dt.datetime.now(dt.UTC), zone=ZONE, reason="",
+                       location="", field_name="ChuKyKhac")
+    text = _check(client, foreign)
     first, second = text.index("Chữ ký 1 trên 2"), text.index("Chữ ký 2 trên 2")
     assert first < second
     assert "chỉ bổ sung chữ ký hoặc dữ liệu kiểm tra" in text[first:second]
@@ -161,12 +161,10 @@ def test_signatures_beyond_the_limit_are_said_unchecked(api, client, demo_signin
     from qms.records import signature_report
 
     data = _signed(api)
-    out = io.BytesIO()
-    second = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyHai", md_algorithm="sha256"),
-                               signer=_signer(demo_signing))
-    off_event_loop(lambda: second.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
+    second = sign_pdf(data, demo_signing, box=None, signed_at=dt.datetime.now(dt.UTC), zone=ZONE, reason="",
+                      location="", field_name="ChuKyHai")
     monkeypatch.setattr(signature_report, "MAX_SIGNATURES", 1)
-    text = _check(client, out.getvalue())
+    text = _check(client, second)
     assert "Chữ ký 2 trên 2 Chưa kiểm tra" in text
     assert "Không phải tài liệu hợp lệ do cơ quan ban hành" in text
 
