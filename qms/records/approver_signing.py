@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qms.audit import service as audit
-from qms.config import Settings
+from qms.config import ConfigError, Settings
 from qms.db import start_writing, utcnow
 from qms.documents import events
 from qms.documents.lifecycle import Status
@@ -73,7 +73,7 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
         return
     try:
         agency = certificates.agency_certificate(settings)
-    except Exception:
+    except ConfigError:  # logged at start-up; the person's CA is checked by the roots below
         agency = None
     roots = agency.trust_roots if agency is not None else personal_certificates.trusted_roots(settings)
     key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain, roots,
@@ -104,6 +104,14 @@ def layout(box: Box, with_seal: bool) -> tuple[Box, Box]:
     centre = y2 - side / 2
     person = (page, x2 - width, centre - PERSON_HEIGHT / 2, x2, centre + PERSON_HEIGHT / 2)
     return person, (page, x1, y2 - side, x1 + side, y2)
+
+
+def seal_alone(box: Box) -> Box:
+    """The seal of a record the agency signs alone: a square at the middle of the space."""
+    page, x1, y1, x2, y2 = box
+    side = min(SEAL_SIDE, y2 - y1, x2 - x1)
+    middle = (x1 + x2) / 2
+    return page, middle - side / 2, y2 - side, middle + side / 2, y2
 
 
 def sign_as_approver(bind: Engine, version_id: int, opened: ApproverKey) -> None:

@@ -63,6 +63,12 @@ class Variant:
     printed_on: date | None = None  # the day an uncontrolled copy is printed
     signed: bool = False  # the electronic original, to be signed by the agency
     approver_signs: bool = False  # ... and first by the approver with their own certificate
+    sealed: bool = False  # the agency's signature shows its seal image
+
+
+#: The height of the signing space (mm) by (the approver signs too, a seal image is shown):
+#: two stamps one above the other, or a seal that stands taller than a text stamp.
+SIGNING_SPACE_MM = {(True, False): 48.0, (True, True): 48.0, (False, True): 38.0}
 
 
 def _stamp(variant: Variant) -> str | None:
@@ -207,8 +213,8 @@ def version_record(session: Session, document: Document, version: Version, *, va
         history_table(session, document, version),
     ]
     if variant.signed:
-        cover.append(L.SignatureSpace(height_mm=2 * L.SignatureSpace.height_mm if variant.approver_signs
-                                      else L.SignatureSpace.height_mm))
+        height = SIGNING_SPACE_MM.get((variant.approver_signs, variant.sealed), L.SignatureSpace.height_mm)
+        cover.append(L.SignatureSpace(height_mm=height))
     status_note = {"superseded": "Lần ban hành này đã bị thay thế.",
                    "obsolete": "Tài liệu này đã bị hủy bỏ."}.get(version.status)
     if status_note:

@@ -134,15 +134,17 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     """Render the electronic original, sign it and store the file; this only reads the database."""
     started = time.perf_counter()
     approved = approver_signing.approver_signed_file(session, version)
-    seal_image = None
-    if approved is not None:  # the agency signs the file its approver signed, after them, with its seal
+    seal_image = seal.current_seal(settings.data_dir)
+    if approved is not None:  # the agency signs the file its approver signed, after them
         unsigned, box = approved
-        seal_image = seal.current_seal(settings.data_dir)
     else:
-        record = version_record(session, document, version, variant=Variant(signed=True), zone=settings.zone,
+        variant = Variant(signed=True, sealed=seal_image is not None)
+        record = version_record(session, document, version, variant=variant, zone=settings.zone,
                                 verify_url=verify_url(settings.base_url, document.code, version.revision))
         built = build_pdf(record)
         unsigned, box = built.data, built.signature_box
+        if seal_image is not None and box is not None:
+            box = approver_signing.seal_alone(box)
     signed_at = utcnow()
     issuer = load_agency(session).name or agency.subject_name
     data = signing.sign_pdf(unsigned, agency, box=box, signed_at=signed_at,

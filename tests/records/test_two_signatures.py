@@ -197,3 +197,18 @@ def _xobjects(resources) -> list:  # type: ignore[no-untyped-def]
         if item.get("/Subtype") == "/Form" and "/Resources" in item:
             found += _xobjects(item["/Resources"].get_object())
     return found
+
+
+def test_a_record_the_agency_signs_alone_shows_its_seal(api, demo_signing, tmp_path):
+    data_dir = Path(demo_signing.source).parent.parent
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((8, 8, 392, 392), outline=(200, 16, 16, 255), width=18)
+    image.save(seal.seal_path(data_dir), format="PNG")
+    publish_rich(api, steps=2)
+
+    data = api.get("iso", SIGNED).content
+    verdict = validate(data, demo_signing.trust_roots)
+    assert verdict.ok and verdict.signers == ("Sở Nội vụ tỉnh Ninh Bình",)
+    (x1, y1, x2, y2), = dict(_signature_fields(data)).values()
+    assert abs((x2 - x1) - (y2 - y1)) < 1 and x2 - x1 > 90, "the seal, round and about 36 mm across"
+    (tmp_path / "alone.pdf").write_bytes(data)
