@@ -5,8 +5,8 @@ uploaded certificate's private key, through the API too, where no password is ty
 private half is itself sealed under a key derived from the user's password (Argon2id), so
 opening a sealed secret needs the password, which the server never stores.
 
-- The pair is made the first time the password is known: at sign-in, or when the account
-  is created with one.
+- The pair is made the first time a password of the user's own is known: at sign-in (not
+  with a password an administrator set) or when they choose one.
 - Changing one's own password re-seals the private half under the new password.
 - A password reset by an administrator forgets the pair (:func:`forget`): whatever was sealed
   to it cannot be opened again, so an administrator who sets a password cannot use the

@@ -240,8 +240,6 @@ def change_own_password(
         raise ValidationFailed("new_password", problem)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))
-    if user.must_change_password:
-        key_wrap.forget(session, user.id)  # type: ignore[arg-type]  # set by someone else
     key_wrap.password_changed(session, user.id, current_password, new_password)  # type: ignore[arg-type]
     user.password_hash = hash_password(new_password)
     user.must_change_password = False

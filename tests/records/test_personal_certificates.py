@@ -221,3 +221,18 @@ def test_the_demo_gives_its_approvers_and_a_reviewer_certificates_of_their_own(
     assert unlocked is not None and unlocked.subject_name == "Hoàng Thị Mai"
     assert unlocked.certificate.issuer == demo_signing.certificate.issuer, "the agency's CA issued it"
     assert personal_certificates.give_demo_certificates(db, demo_settings, wanted, PASSWORD) == [], "once"
+
+
+def test_a_password_the_policy_sends_to_be_changed_keeps_the_key_when_changed(client, people, agency_ca, db):
+    """Flagged at sign-in as too weak for today's policy, the password is still the person's
+    own: choosing another re-seals the key; only an administrator's reset locks it."""
+    headers = api_headers(client, "giamdoc")
+    assert _upload(client, headers, person_p12(agency_ca)).status_code == 201
+    user = db.get(users.User, people["giamdoc"].id)
+    user.must_change_password = True
+    db.commit()
+    changed = client.post("/api/v1/me/password", headers=headers,
+                          json={"current_password": PASSWORD, "new_password": "Chon-Lai-2026x"})
+    assert changed.status_code == 204
+    db.rollback()
+    assert personal_certificates.unlock(db, people["giamdoc"].id, "Chon-Lai-2026x") is not None
