@@ -72,12 +72,11 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     if unlocked is None:
         return
     try:
-        agency = certificates.agency_certificate(settings)
-    except ConfigError:  # logged at start-up; the person's CA is checked by the roots below
-        agency = None
-    roots = agency.trust_roots if agency is not None else personal_certificates.trusted_roots(settings)
-    key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain, roots,
-                      demo=bool(agency.demo) if agency is not None else False,
+        demo = bool(getattr(certificates.agency_certificate(settings), "demo", False))
+    except ConfigError:  # logged at start-up
+        demo = False
+    key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain,
+                      personal_certificates.trusted_roots(settings), demo=demo,
                       subject_name=unlocked.subject_name)
     image = personal_certificates.signature_image_of(session, signed.actor.id)  # type: ignore[arg-type]
     session.info.setdefault(OPENED, {})[signed.version.id] = ApproverKey(

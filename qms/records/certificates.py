@@ -59,8 +59,7 @@ class AgencyCertificate:
 
     @property
     def subject_name(self) -> str:
-        names = self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        return str(names[0].value) if names else self.certificate.subject.rfc4514_string()
+        return common_name(self.certificate.subject)
 
     @property
     def fingerprint(self) -> str:
@@ -69,6 +68,12 @@ class AgencyCertificate:
     @property
     def not_after(self) -> dt.datetime:
         return self.certificate.not_valid_after_utc
+
+
+def common_name(name: x509.Name) -> str:
+    """The common name of a certificate's subject or issuer, as a person reads it."""
+    names = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else name.rfc4514_string()
 
 
 #: The administrator's home warns this many days before the agency certificate expires.

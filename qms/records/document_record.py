@@ -66,9 +66,11 @@ class Variant:
     sealed: bool = False  # the agency's signature shows its seal image
 
 
-#: The height of the signing space (mm) by (the approver signs too, a seal image is shown):
-#: two stamps one above the other, or a seal that stands taller than a text stamp.
-SIGNING_SPACE_MM = {(True, False): 48.0, (True, True): 48.0, (False, True): 38.0}
+def _signing_space(variant: Variant) -> L.SignatureSpace:
+    """Two stamps one above the other, or a seal that stands taller than a text stamp."""
+    if variant.approver_signs:
+        return L.SignatureSpace(height_mm=48.0)
+    return L.SignatureSpace(height_mm=38.0) if variant.sealed else L.SignatureSpace()
 
 
 def _stamp(variant: Variant) -> str | None:
@@ -213,8 +215,7 @@ def version_record(session: Session, document: Document, version: Version, *, va
         history_table(session, document, version),
     ]
     if variant.signed:
-        height = SIGNING_SPACE_MM.get((variant.approver_signs, variant.sealed), L.SignatureSpace.height_mm)
-        cover.append(L.SignatureSpace(height_mm=height))
+        cover.append(_signing_space(variant))
     status_note = {"superseded": "Lần ban hành này đã bị thay thế.",
                    "obsolete": "Tài liệu này đã bị hủy bỏ."}.get(version.status)
     if status_note:

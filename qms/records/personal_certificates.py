@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from qms.accounts import key_wrap
 from qms.accounts.auth import Principal
-from qms.accounts.models import AgencyProfile, User
+from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
 from qms.config import ConfigError, Settings
@@ -34,6 +34,7 @@ from qms.documents.signing import require_signer
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
 from qms.records import certificates
+from qms.records.document_record import load_agency
 from qms.records.models import PersonalCertificate, SignatureImage
 from qms.records.seal import check_transparent_png
 
@@ -65,12 +66,7 @@ class UnlockedCertificate:
 
     @property
     def subject_name(self) -> str:
-        return _common_name(self.certificate.subject)
-
-
-def _common_name(name: x509.Name) -> str:
-    names = name.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(names[0].value) if names else name.rfc4514_string()
+        return certificates.common_name(self.certificate.subject)
 
 
 def trusted_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
@@ -216,13 +212,13 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
     """``qms seed --demo``: a certificate from the demo CA for each of ``usernames`` who has none
     and still has the demo ``password`` (which seals the key); returns who got one."""
     given = []
+    organisation = load_agency(session).name
     for user in session.execute(select(User).where(User.username.in_(usernames))).scalars():
         if session.get(PersonalCertificate, user.id) is not None or not verify_password(user.password_hash,
                                                                                          password):
             continue
         issued = certificates.issue_demo_person_certificate(
-            settings.data_dir, user.full_name, agency_profile_name(session),
-            certificates.crl_url(settings.base_url))
+            settings.data_dir, user.full_name, organisation, certificates.crl_url(settings.base_url))
         if issued is None:
             break
         key, certificate, ca = issued
@@ -230,10 +226,6 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
         _keep(session, wrap, key, certificate, [ca], actor=None, username=user.username)
         given.append(user.username)
     return given
-
-
-def agency_profile_name(session: Session) -> str:
-    return session.execute(select(AgencyProfile.name)).scalars().first() or ""
 
 
 def _usable(session: Session, record: PersonalCertificate) -> bool:
@@ -249,8 +241,8 @@ def facts_of(session: Session, user_id: int) -> CertificateFacts | None:
     return CertificateFacts(subject=record.subject, issuer=record.issuer, not_after=record.not_after,
                             not_before=record.not_before, serial=record.serial,
                             fingerprint=record.fingerprint, usable=_usable(session, record),
-                            subject_name=_common_name(certificate.subject),
-                            issuer_name=_common_name(certificate.issuer))
+                            subject_name=certificates.common_name(certificate.subject),
+                            issuer_name=certificates.common_name(certificate.issuer))
 
 
 def own_facts(session: Session, actor: Principal) -> CertificateFacts | None:
