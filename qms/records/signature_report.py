@@ -15,17 +15,15 @@ from datetime import datetime
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from qms.records.signing import _asn1_cert, off_event_loop
+from qms.records.signing import _asn1_cert, followed_by_benign_changes_only, off_event_loop
 
 log = logging.getLogger(__name__)
 
 #: A public upload is validated up to this many signatures; the others are reported unchecked.
 MAX_SIGNATURES = 12
-#: Later revisions that only add signatures, form fields or validation data (DSS, timestamps).
-BENIGN_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
 
 @dataclass(frozen=True)
@@ -66,12 +64,7 @@ class FileReport:
 def _coverage(status: object, whole: bool) -> str:
     if whole:
         return "whole_file"
-    level = getattr(status, "coverage", None)
-    changes = getattr(status, "modification_level", None)
-    if level == SignatureCoverageLevel.ENTIRE_REVISION and changes in BENIGN_LATER_CHANGES \
-            and getattr(status, "docmdp_ok", True) is not False:
-        return "earlier_revision"
-    return "changed_after"
+    return "earlier_revision" if followed_by_benign_changes_only(status) else "changed_after"
 
 
 def _name_part(certificate: object, field: str) -> str:

@@ -41,6 +41,7 @@ from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementP
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
@@ -310,23 +311,35 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     coverage = getattr(status, "coverage", None)
     earlier_problem = ""
     for earlier in statuses[:-1]:
-        if getattr(earlier, "docmdp_ok", None) is False:
+        if not followed_by_benign_changes_only(earlier):
             earlier_problem = "a later revision changed what an earlier signature covers"
         elif not earlier.bottom_line:
             earlier_problem = _problem(earlier, True)
         if earlier_problem:
             break
     whole = coverage is not None and coverage.name == "ENTIRE_FILE" and not earlier_problem
-    signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
+    signers = tuple(_common_name(s) for s in statuses)
     stamp = status.timestamp_validity
     return Verdict(
         signed=True, intact=all(s.intact for s in statuses), valid=all(s.valid for s in statuses),
-        trusted=all(s.trusted for s in statuses), whole_file=whole, signer=str(signer),
+        trusted=all(s.trusted for s in statuses), whole_file=whole, signer=signers[-1],
         signed_at=status.signer_reported_dt,
         timestamped_at=stamp.timestamp if stamp is not None and stamp.valid and stamp.trusted else None,
         problem="" if status.bottom_line and whole else earlier_problem or _problem(status, whole),
-        signers=tuple(_common_name(s) for s in statuses),
+        signers=signers,
     )
+
+
+#: Later revisions that only add signatures, form fields or validation data (DSS, timestamps).
+BENIGN_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+
+
+def followed_by_benign_changes_only(status: object) -> bool:
+    """A signature of an earlier revision of the file, after which only signatures or validation
+    data were added: it still holds for what it signed."""
+    return (getattr(status, "coverage", None) == SignatureCoverageLevel.ENTIRE_REVISION
+            and getattr(status, "modification_level", None) in BENIGN_LATER_CHANGES
+            and getattr(status, "docmdp_ok", True) is not False)
 
 
 def _common_name(status: object) -> str:
