@@ -34,7 +34,7 @@ from qms.distribution import views as distribution_views
 from qms.documents import api as documents_api
 from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
-from qms.errors import NotAuthenticated, QMSError, TooManyAttempts, ValidationFailed
+from qms.errors import NotAuthenticated, QMSError, ValidationFailed
 from qms.forms import field_errors
 from qms.health import router as health_router
 from qms.home import views as home_views
@@ -91,9 +91,7 @@ def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[st
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QMSError)
     async def qms_error(request: Request, exc: QMSError) -> Response:
-        headers = {}
-        if isinstance(exc, TooManyAttempts):
-            headers["Retry-After"] = str(exc.retry_after_seconds)
+        headers = dict(exc.headers)
         if _wants_json(request):
             body: dict[str, object] = {"detail": exc.detail}
             if isinstance(exc, ValidationFailed):

@@ -12,6 +12,11 @@ class QMSError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries, in the API and on pages alike."""
+        return {}
+
 
 class RecordedFailure(QMSError):
     """A refusal that must leave a trace although the transaction that met it rolls back
@@ -57,3 +62,7 @@ class TooManyAttempts(QMSError):
     def __init__(self, detail: str, retry_after_seconds: int) -> None:
         super().__init__(detail)
         self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

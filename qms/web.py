@@ -16,6 +16,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from qms import dates, i18n
 from qms.accounts.agency import agency_profile
 from qms.accounts.roles import role_label
+from qms.errors import QMSError
 from qms.markup import render_markdown
 from qms.paths import TEMPLATES_DIR
 from qms.print_sheet import print_header_url
@@ -102,6 +103,14 @@ def redirect(url: str, request: Request, message: str | None = None,
         response = RedirectResponse(url, status_code=303)
     if message:
         _store_flash(response, request, message, category)
+    return response
+
+
+def refused(response: Response, error: QMSError) -> Response:
+    """A page that answers a refused write: the refusal's status and headers (``Retry-After``
+    when a password prompt must wait)."""
+    response.status_code = error.status_code
+    response.headers.update(error.headers)
     return response
 
 

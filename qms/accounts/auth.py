@@ -110,6 +110,8 @@ def sign_in(
     if not (user.must_change_password or user.password_policy_exempt) and user_policy_problem(
             session, user, password):
         user.must_change_password = True  # a password the policy now refuses: replaced first
+        audit.record(session, actor=user, action="auth.password_refused_by_policy", object_type="user",
+                     object_id=user.username, details={"channel": kind})
     if not user.must_change_password:
         key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
     token = secrets.token_urlsafe(32)

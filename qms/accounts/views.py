@@ -16,7 +16,7 @@ from qms.errors import ValidationFailed
 from qms.forms import form_data
 from qms.i18n import LANGUAGES, _
 from qms.middleware import LANGUAGE_COOKIE
-from qms.web import redirect, render
+from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -64,10 +64,8 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, form: Fo
                                device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
     except throttle.Throttled as exc:
         exc.record(session)
-        response = render(request, "accounts/login.html",
-                          {**context, "errors": {}, "form_error": exc.detail}, status_code=429)
-        response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
+        return refused(render(request, "accounts/login.html",
+                              {**context, "errors": {}, "form_error": exc.detail}), exc)
     if outcome.token is None or outcome.principal is None:
         return render(request, "accounts/login.html",
                       {**context, "errors": {}, "form_error": outcome.error}, status_code=401)
@@ -130,14 +128,9 @@ def change_password(request: Request, session: SessionDep, user: CurrentUser,
         users.change_own_password(session, user, current, new)
     except (ValidationFailed, throttle.Throttled) as exc:
         roll_back(session, exc)
-        if isinstance(exc, throttle.Throttled):
-            response = render(request, "accounts/password.html",
-                              {"errors": {"current_password": exc.detail}, "next": target},
-                              status_code=exc.status_code)
-            response.headers["Retry-After"] = str(exc.retry_after_seconds)
-            return response
-        return render(request, "accounts/password.html",
-                      {"errors": exc.fields, "next": target}, status_code=422)
+        errors = {"current_password": exc.detail} if isinstance(exc, throttle.Throttled) else exc.fields
+        return refused(render(request, "accounts/password.html", {"errors": errors, "next": target}),
+                       exc)
     return redirect(target, request, _("Your password has been changed."))
 
 

@@ -50,6 +50,8 @@ ACTIONS: dict[str, Words] = {
     "auth.login": ("Signed in", "Đăng nhập"),
     "auth.login_failed": ("Failed sign-in", "Đăng nhập không thành công"),
     "auth.logout": ("Signed out", "Đăng xuất"),
+    "auth.password_refused_by_policy": ("Password no longer accepted by the policy: to be changed",
+                                        "Mật khẩu không còn đạt chính sách: phải đổi"),
     "auth.signing_password_failed": ("Wrong password when signing", "Nhập sai mật khẩu khi ký"),
     "auth.throttled": ("Attempt held back after wrong passwords",
                        "Tạm hoãn lần thử sau nhiều lần sai mật khẩu"),

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from qms.audit.anchor import anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from qms.compliance import verify_trail
+from qms.csv_export import neutralise_reversibly
 
 SCRIPT = Path(verify_trail.__file__)
 
@@ -44,14 +45,15 @@ def trail_files(session: Session) -> tuple[dict[str, bytes], int]:
     anchor = anchor_for(session)
     keyed_from = anchor.read(up_to=last_id).keyed_from if anchor is not None else None
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=verify_trail.COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=verify_trail.COLUMNS, lineterminator="\r\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     count = 0
     query = select(AuditEvent).where(AuditEvent.id <= last_id).order_by(AuditEvent.id)
     for event in session.execute(query.execution_options(yield_per=1000)).scalars():
         row = _payload_row(event)
         row["content_sha256"] = hashlib.sha256(verify_trail.payload(row)).hexdigest()
-        writer.writerow(row)
+        writer.writerow({column: neutralise_reversibly(text) for column, text in row.items()})
         count += 1
     chain = {"last_id": last_id, "last_hash": last_hash, "keyed_from": keyed_from, "events": count,
              "hash": "SHA-256 of the canonical JSON of each event before keyed_from, "

@@ -33,6 +33,13 @@ CHAIN = Path("audit-trail") / "chain.json"
 SHOWN = 50
 
 
+def cell_text(cell: str) -> str:
+    """A cell as the application wrote it: a spreadsheet would run a cell starting with ``=``,
+    ``+``, ``-`` or ``@`` as a formula, so the file has an apostrophe in front of such cells
+    and of every cell that itself starts with one; one leading apostrophe comes off."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def payload(row: dict[str, str]) -> bytes:
     """The bytes the application hashed for one event (its ``compute_hash``)."""
     fields = {
@@ -62,7 +69,8 @@ def check(folder: Path, key: bytes | None) -> tuple[list[str], int, bool]:
         reader = csv.DictReader(handle)
         if reader.fieldnames != COLUMNS:
             return [f"{TRAIL}: the columns are not {', '.join(COLUMNS)}"], 0, False
-        for line, row in enumerate(reader, start=2):
+        for line, cells in enumerate(reader, start=2):
+            row = {column: cell_text(cells[column] or "") for column in COLUMNS}
             count += 1
             where = f"row {line} of {TRAIL.as_posix()} (event #{row['id']})"
             try:

@@ -17,7 +17,7 @@ from qms.documents.schemas import DelegationCreate
 from qms.errors import QMSError
 from qms.forms import form_data, parse, present, refusal_fields
 from qms.i18n import _
-from qms.web import redirect, render
+from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -50,8 +50,7 @@ def create_delegation(request: Request, session: SessionDep, user: PageUser, set
         created = delegation.create_delegation(session, user, data, local_today(settings.zone))
     except QMSError as exc:
         roll_back(session, exc)
-        return _page(request, session, user, values, refusal_fields(exc, "delegate"),
-                     status_code=exc.status_code)
+        return refused(_page(request, session, user, values, refusal_fields(exc, "delegate")), exc)
     return redirect("/delegations", request, _("Approval delegated from %(start)s to %(end)s.",
                                                 start=created.starts_on.strftime("%d/%m/%Y"),
                                                 end=created.ends_on.strftime("%d/%m/%Y")))

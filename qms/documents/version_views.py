@@ -28,7 +28,7 @@ from qms.forms import form_data, parse
 from qms.i18n import _
 from qms.markup import render_markdown
 from qms.storage import file_store
-from qms.web import redirect, render
+from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -186,8 +186,8 @@ def _act(request: Request, session: SessionDep, user: PageUser, code: str, rev: 
             errors = {"password": exc.detail}
         values = {name: form.getlist(name) if name == "reviewers" else form.get(name)
                   for name in form if name not in ("password", "csrf_token")}
-        return _version_page(request, session, user, code, rev, errors=errors | {"_form": anchor},
-                             action_error=exc.detail, values=values, status_code=exc.status_code)
+        return refused(_version_page(request, session, user, code, rev, errors=errors | {"_form": anchor},
+                                     action_error=exc.detail, values=values), exc)
     return redirect(_url(code.upper(), rev), request, message)
 
 

@@ -22,7 +22,7 @@ from qms.library import records_from_text, records_register, retention
 from qms.library.models import DISPOSALS, MEDIA
 from qms.library.panels import record_form_choices
 from qms.library.schemas import RecordEntryIn, RecordsApprovalIn, RetentionCategoryIn
-from qms.web import redirect, render
+from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -98,10 +98,10 @@ def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep
         roll_back(session, exc)
         year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
         listing = records_register.records_list(session, max(2000, min(year, 2100)))
-        return render(request, "library/records_register.html", {
+        return refused(render(request, "library/records_register.html", {
             "listing": listing, "year": listing.year, "can_approve": user.has("approver"),
             "errors": refusal_fields(exc, "approve"), "values": values,
-        }, status_code=exc.status_code)
+        }), exc)
     return redirect(f"/records-register?year={approval.year}", request,
                     _("The records list of %(year)s was approved and signed.", year=approval.year))
 

@@ -18,7 +18,7 @@ from qms.forms import form_data, parse, refusal_fields
 from qms.i18n import _
 from qms.library import reviews
 from qms.library.schemas import ReviewOutcome
-from qms.web import redirect, render
+from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -57,8 +57,8 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
         if isinstance(exc, Forbidden) and not user.has(*access.MANAGE_DOCUMENTS):
             raise  # not theirs to record: the error page
         errors = refusal_fields(exc) | {"_form": "periodic-review"}
-        return render_document_page(request, session, user, code, errors=errors, values=values,
-                                    status_code=exc.status_code)
+        return refused(render_document_page(request, session, user, code, errors=errors, values=values),
+                       exc)
     if review.outcome == "revise":
         return redirect(f"/documents/{code.upper()}/versions/{review.opened_revision}/edit", request,
                         _("Review recorded: revision %(rev)s was opened as a draft.",

@@ -292,6 +292,8 @@ def test_a_password_the_policy_now_refuses_is_replaced_at_next_sign_in(app, clie
     assert not read.user("nv1").must_change_password
     token = client.post("/api/v1/auth/token", json={"username": "nv1", "password": NEW}).json()
     assert token["password_change_required"] is False
+    flagged = [event.actor_username for event in read.events("auth.password_refused_by_policy")]
+    assert flagged == ["nv1"], "the request to change is in the audit trail, once"
 
 
 def test_the_api_says_so_too(client, make):

