@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy import text
 
-from qms.db import make_engine
+from qms.core.db import make_engine
 
 _engine = make_engine(os.environ["QMS_DATABASE_URL"])
 _template = Environment(autoescape=True).from_string(

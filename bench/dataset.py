@@ -18,13 +18,13 @@ from sqlmodel import Session
 from qms import capabilities
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
 from qms.accounts.passwords import hash_password
-from qms.db import make_engine
+from qms.core.db import make_engine
+from qms.core.migrate import upgrade
+from qms.core.search import words
 from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.content import current_hash
 from qms.documents.models import Document, RevisionHistory, Signature, Version, VersionStep
-from qms.migrate import upgrade
-from qms.search import words
 
 PASSWORD = "demo1234"
 UNIT_NAMES = [

@@ -27,13 +27,13 @@ from qms import capabilities
 from qms.accounts.auth import principal_for
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import hash_password
-from qms.config import Settings
-from qms.db import make_engine, new_session, transaction
+from qms.core.config import Settings
+from qms.core.db import make_engine, new_session, transaction
+from qms.core.migrate import upgrade
 from qms.distribution import dashboard, reports, service
 from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import DistributionRequest
 from qms.documents.models import Document, Version
-from qms.migrate import upgrade
 
 PASSWORD = "demo1234"
 ZONE_SETTINGS = Settings()

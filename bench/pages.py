@@ -26,7 +26,7 @@ import httpx
 
 from bench.dataset import PASSWORD, build
 from qms import capabilities
-from qms.db import make_engine
+from qms.core.db import make_engine
 
 PAGES = {
     "document list": ("nhanvien1", "/documents"),

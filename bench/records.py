@@ -130,8 +130,8 @@ def bare_docx(record) -> bytes:
 
 def hostile_records() -> list[tuple[str, object, int]]:
     """(label, record, repeats) of the worst contents the limits of the API let through."""
+    from qms.core.markup import MAX_FLOW_BLOCKS
     from qms.documents.schemas import MAX_SECTION, MAX_STEPS
-    from qms.markup import MAX_FLOW_BLOCKS
     from qms.records import layout as L
     from qms.records.document_record import STEP_COLUMNS
     from qms.records.markdown_blocks import markdown_blocks

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from bench.dataset import build
 from qms.accounts.auth import principal_for
 from qms.accounts.models import User
-from qms.db import make_engine
+from qms.core.db import make_engine
 from qms.documents.finder import search_everywhere
 from qms.documents.service import list_documents
 

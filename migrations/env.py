@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import qms.models  # noqa: F401  (registers every table on the metadata)
-from qms.db import make_engine, metadata
+from qms.core.db import make_engine, metadata
 
 config = context.config
 
@@ -15,7 +15,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from qms.config import load_settings
+    from qms.core.config import load_settings
 
     return load_settings().effective_database_url
 

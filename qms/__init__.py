@@ -1,6 +1,6 @@
 """qms — ISO 9001 document control for Vietnamese state administrative agencies."""
 
-from qms.library_warnings import silence_library_deprecations
+from qms.core.library_warnings import silence_library_deprecations
 
 __version__ = "0.1.0"
 

@@ -14,45 +14,47 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qms import __version__, api_docs, capabilities, print_sheet, static_files
+from qms import __version__, capabilities
 from qms.accounts import admin_views
 from qms.accounts import api as accounts_api
 from qms.accounts import views as accounts_views
+from qms.accounts.deps import PasswordChangeRequired
 from qms.audit import anchor as audit_anchor
 from qms.audit import api as audit_api
 from qms.audit import views as audit_views
-from qms.body_limit import JsonBodyLimitMiddleware
 from qms.compliance import api as compliance_api
 from qms.compliance import views as compliance_views
-from qms.compression import add_compression
-from qms.config import Settings, get_settings
-from qms.db import make_engine
-from qms.deps import PasswordChangeRequired, csrf_protect
+from qms.core import api_docs, print_sheet, static_files
+from qms.core.body_limit import JsonBodyLimitMiddleware
+from qms.core.compression import add_compression
+from qms.core.config import Settings, get_settings
+from qms.core.db import make_engine
+from qms.core.deps import csrf_protect
+from qms.core.errors import NotAuthenticated, QMSError, ValidationFailed
+from qms.core.forms import field_errors
+from qms.core.health import router as health_router
+from qms.core.i18n import _
+from qms.core.middleware import RequestContextMiddleware
+from qms.core.paths import STATIC_DIR
+from qms.core.private_files import restrict_umask
+from qms.core.scheduler import Scheduler
+from qms.core.security_headers import SecurityHeadersMiddleware, add_security_headers, came_over_https
+from qms.core.static_files import FingerprintedStaticFiles, load_fingerprints
+from qms.core.web import redirect, render
 from qms.distribution import api as distribution_api
 from qms.distribution import reading_views
 from qms.distribution import views as distribution_views
 from qms.documents import api as documents_api
 from qms.documents import delegation_views, search_views, version_views
 from qms.documents import views as documents_views
-from qms.errors import NotAuthenticated, QMSError, ValidationFailed
-from qms.forms import field_errors
-from qms.health import router as health_router
 from qms.home import views as home_views
-from qms.i18n import _
 from qms.library import api as library_api
 from qms.library import views as library_views
 from qms.library.upload_limit import UploadLimitMiddleware
-from qms.middleware import RequestContextMiddleware
-from qms.paths import STATIC_DIR
 from qms.portal import views as portal_views
-from qms.private_files import restrict_umask
 from qms.records import api as records_api
 from qms.records import views as records_views
 from qms.records.certificates import configure as configure_signing
-from qms.scheduler import Scheduler
-from qms.security_headers import SecurityHeadersMiddleware, add_security_headers, came_over_https
-from qms.static_files import FingerprintedStaticFiles, load_fingerprints
-from qms.web import redirect, render
 
 log = logging.getLogger("qms")
 

@@ -29,8 +29,8 @@ from sqlalchemy.engine import make_url
 
 from qms import __version__
 from qms.audit.anchor import AuditAnchor
-from qms.config import Settings
-from qms.private_files import FILE_MODE, private_dir
+from qms.core.config import Settings
+from qms.core.private_files import FILE_MODE, private_dir
 
 FORMAT = 1
 SQLITE_MEMBER = "database.sqlite3"

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from qms import capabilities
-from qms.config import ConfigError, Settings, load_settings
-from qms.db import make_engine, transaction
-from qms.private_files import restrict_umask
+from qms.core.config import ConfigError, Settings, load_settings
+from qms.core.db import make_engine, transaction
+from qms.core.private_files import restrict_umask
 
 
 def _fail(message: str) -> int:
@@ -31,7 +31,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from qms.migrate import upgrade
+    from qms.core.migrate import upgrade
 
     upgrade(_engine(settings))
     print("qms: database schema is up to date")
@@ -41,7 +41,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from qms.migrate import upgrade
+    from qms.core.migrate import upgrade
 
     upgrade(_engine(settings))
     print(f"qms: serving on http://{args.host}:{args.port} (data folder {settings.data_dir.resolve()})",
@@ -67,7 +67,7 @@ def _serve_logging() -> dict[str, object]:
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
-    from qms.migrate import upgrade
+    from qms.core.migrate import upgrade
     from qms.seeding import seed_demo
     from qms.storage import file_store
 
@@ -148,8 +148,8 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     """The audit chain, then every version from submission on with its stored files."""
+    from qms.core.i18n import set_language
     from qms.documents.integrity import verify_integrity
-    from qms.i18n import set_language
     from qms.storage import file_store
 
     set_language("en")  # the command speaks English, like the rest of its output
@@ -208,7 +208,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    from qms.jobs import run_jobs
+    from qms.core.jobs import run_jobs
 
     failed = False
     for outcome in run_jobs(_engine(settings), settings):
@@ -286,12 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         return _fail(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     except ValidationError as exc:
-        from qms.forms import field_errors
+        from qms.core.forms import field_errors
 
         field, reason = next(iter(field_errors(exc.errors()).items()))
         return _fail(f"{field}: {reason}")
     except Exception as exc:
-        from qms.errors import QMSError
+        from qms.core.errors import QMSError
 
         if isinstance(exc, QMSError):
             return _fail(exc.detail)

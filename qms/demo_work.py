@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import Unit, User
+from qms.core.errors import QMSError
 from qms.distribution import service as distribution
 from qms.distribution.models import Distribution
 from qms.distribution.schemas import DistributionRequest
@@ -32,7 +33,6 @@ from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
 from qms.documents.service import create_version, update_version
 from qms.documents.source import ProcedureSource
-from qms.errors import QMSError
 from qms.library import change_requests
 from qms.library.models import ChangeRequest
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision

@@ -3,6 +3,7 @@
 from qms.accounts.key_wrap import WrapKey
 from qms.accounts.models import AgencyProfile, AuthSession, LoginAttempt, Unit, User, UserRole
 from qms.audit.models import AuditEvent, AuditHead
+from qms.core.joblock import JobLock, JobRun
 from qms.distribution.models import (
     Acknowledgement,
     AcknowledgementTally,
@@ -21,7 +22,6 @@ from qms.documents.models import (
     VersionReviewer,
     VersionStep,
 )
-from qms.joblock import JobLock, JobRun
 from qms.library.models import (
     Attachment,
     ChangeRequest,

@@ -18,20 +18,20 @@ from sqlmodel import Session
 from qms.accounts.agency import AgencyForm, save_agency_profile
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
 from qms.accounts.passwords import agency_names, check_policy, hash_password, verify_password
-from qms.accounts.roles import Role, check_role_combination
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
-from qms.clock import local_today
+from qms.core.clock import local_today
+from qms.core.errors import Conflict
+from qms.core.paths import PROCEDURES_DIR, SEED_DIR
+from qms.core.roles import Role, check_role_combination
+from qms.core.search import fold
 from qms.demo_work import add_demo_work, date_shifter
 from qms.documents.importer import FileReport, import_directory
 from qms.documents.models import Document
-from qms.errors import Conflict
 from qms.library.models import RecordEntry
 from qms.library.records_from_text import proposal
 from qms.library.records_register import write_entries
 from qms.library.schemas import RecordEntryIn
-from qms.paths import PROCEDURES_DIR, SEED_DIR
-from qms.search import fold
 from qms.storage import FileStore
 
 SYSTEM = "system"

@@ -15,8 +15,8 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-from qms.config import Settings
-from qms.private_files import FILE_MODE, private_dir
+from qms.core.config import Settings
+from qms.core.private_files import FILE_MODE, private_dir
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 

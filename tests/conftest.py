@@ -21,9 +21,9 @@ from support import Api, Factory
 
 from qms.app import create_app
 from qms.audit import anchor as audit_anchor
-from qms.config import Settings
-from qms.db import make_engine, metadata, new_session, utcnow
-from qms.migrate import upgrade
+from qms.core.config import Settings
+from qms.core.db import make_engine, metadata, new_session, utcnow
+from qms.core.migrate import upgrade
 
 
 def _database_url(tmp_dir: Path) -> str:

@@ -18,8 +18,8 @@ from starlette.routing import Mount
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import hash_password
-from qms.clock import local_today
-from qms.search import fold
+from qms.core.clock import local_today
+from qms.core.search import fold
 
 PASSWORD = "Qzx-Vbw-48Kr"
 #: The agency's zone in the test settings: "today" for the app, which is not the machine's

@@ -34,10 +34,10 @@ from itsdangerous import URLSafeSerializer
 from library import samples
 from support import PASSWORD, agency_today, api_headers, app_routes
 
-from qms.accounts.roles import Role
-from qms.deps import SESSION_COOKIE
+from qms.core.deps import SESSION_COOKIE
+from qms.core.roles import Role
+from qms.core.web import FLASH_COOKIE
 from qms.records import certificates
-from qms.web import FLASH_COOKIE
 
 ROLES = tuple(role.value for role in Role)
 ADMIN, QO, DRAFTER, REVIEWER, APPROVER, STAFF, AUDITOR = (

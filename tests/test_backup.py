@@ -19,8 +19,8 @@ from qms.audit import service as audit
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
 from qms.backup import BackupError, backup, restore
-from qms.config import Settings
-from qms.db import make_engine, transaction
+from qms.core.config import Settings
+from qms.core.db import make_engine, transaction
 from qms.documents.models import Document, Signature
 from qms.storage import file_store
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from support import api_headers
 
 from qms.app import create_app
-from qms.config import Settings
+from qms.core.config import Settings
 
 
 @pytest.fixture

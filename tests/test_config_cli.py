@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qms import cli
-from qms.config import ConfigError, Settings, load_settings
+from qms.core.config import ConfigError, Settings, load_settings
 
 QMS = str(Path(sys.executable).with_name("qms"))
 

@@ -24,8 +24,8 @@ from sqlmodel import Session
 
 from qms.audit import anchor as audit_anchor
 from qms.audit.service import verify_chain
-from qms.config import Settings
-from qms.db import make_engine
+from qms.core.config import Settings
+from qms.core.db import make_engine
 from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, AcknowledgementTally, Distribution
 from qms.documents.models import Document, RevisionHistory, Signature, Version

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from qms.dates import format_day, parse_day
+from qms.core.dates import format_day, parse_day
 from tests.support import PASSWORD, agency_today, login, post_form
 
 
@@ -114,7 +114,7 @@ def test_the_audit_trail_filters_by_days_typed_day_first(client, people):
 
 def test_no_page_offers_the_browsers_own_date_field():
     """``<input type="date">`` shows the browser's locale (mm/dd/yyyy on many machines)."""
-    from qms.paths import TEMPLATES_DIR
+    from qms.core.paths import TEMPLATES_DIR
 
     offending = sorted(str(path.relative_to(TEMPLATES_DIR)) for path in TEMPLATES_DIR.rglob("*.html")
                        if re.search(r'<input[^>]*\stype="?date\b', path.read_text(encoding="utf-8")))

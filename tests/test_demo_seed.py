@@ -13,13 +13,13 @@ from qms.accounts.models import User
 from qms.accounts.passwords import hash_password
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.paths import PROCEDURES_DIR
 from qms.demo_work import date_shifter
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.models import Document, Signature, Version
 from qms.documents.source import parse_source
 from qms.library.models import ChangeRequest
-from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
 from qms.storage import file_store
 

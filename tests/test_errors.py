@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from support import api_headers, csrf_token, login, post_form
 
 from qms.app import create_app
-from qms.db import make_engine
-from qms.i18n import current_language, gettext, set_language
+from qms.core.db import make_engine
+from qms.core.i18n import current_language, gettext, set_language
 
 
 def vietnamese(message: str) -> str:

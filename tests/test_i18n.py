@@ -19,8 +19,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from support import api_headers, post_form
 
-from qms.i18n import DOMAIN, translations
-from qms.paths import LOCALE_DIR
+from qms.core.i18n import DOMAIN, translations
+from qms.core.paths import LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from qms.library_warnings import QUIET_LIBRARIES
+from qms.core.library_warnings import QUIET_LIBRARIES
 
 
 def _stderr_of(code: str) -> str:

@@ -15,11 +15,11 @@ from sqlalchemy import table as sql_table
 from sqlmodel import Session
 
 import qms.models  # noqa: F401  (every table on the metadata)
-from qms.db import UTCDateTime, make_engine, metadata
+from qms.core.db import UTCDateTime, make_engine, metadata
+from qms.core.migrate import alembic_config, upgrade
 from qms.documents.content import content_hash, frozen_hash_matches
 from qms.documents.models import Version
 from qms.documents.schemas import Step
-from qms.migrate import alembic_config, upgrade
 
 
 def differences(connection: Connection) -> list[object]:

@@ -19,11 +19,11 @@ from test_crash_safety import _free_port, _start, _token, server_env  # noqa: F4
 
 from qms.accounts.models import AuthSession, User, UserRole
 from qms.audit.models import AuditEvent
-from qms.clock import local_today
-from qms.db import make_engine, utcnow
+from qms.core.clock import local_today
+from qms.core.db import make_engine, utcnow
+from qms.core.joblock import JobRun
 from qms.distribution.models import Notification
 from qms.documents.models import Document, Version
-from qms.joblock import JobRun
 
 
 def test_two_processes_share_sessions_and_refuse_lost_updates(server_env, tmp_path):  # noqa: F811

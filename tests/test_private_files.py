@@ -18,9 +18,9 @@ from sqlalchemy import text
 from qms import cli
 from qms.app import create_app
 from qms.backup import backup, restore
-from qms.config import ConfigError, Settings, load_settings
-from qms.db import make_engine
-from qms.private_files import private_file
+from qms.core.config import ConfigError, Settings, load_settings
+from qms.core.db import make_engine
+from qms.core.private_files import private_file
 from qms.records import certificates
 from qms.storage import LocalFileStore, file_store
 

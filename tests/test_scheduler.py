@@ -14,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from qms import joblock, jobs
 from qms.app import create_app
 from qms.cli import main
-from qms.clock import local_today
-from qms.db import new_session, utcnow
+from qms.core import joblock, jobs
+from qms.core.clock import local_today
+from qms.core.db import new_session, utcnow
+from qms.core.jobs import Job, run_jobs
+from qms.core.scheduler import Scheduler
 from qms.documents.models import Version
-from qms.jobs import Job, run_jobs
-from qms.scheduler import Scheduler
 
 
 def test_the_lease_goes_to_one_holder_at_a_time_and_back(engine):
@@ -175,7 +175,7 @@ def test_with_the_scheduler_turned_off_the_app_runs_nothing(api, engine, setting
 
 @pytest.mark.parametrize("value, expected", [("false", False), ("0", False), ("true", True)])
 def test_the_setting_reads_from_the_environment(monkeypatch, value, expected):
-    from qms.config import Settings
+    from qms.core.config import Settings
 
     monkeypatch.setenv("QMS_SCHEDULER", value)
     assert Settings().scheduler is expected
@@ -188,7 +188,7 @@ def test_the_scheduler_logs_what_was_done_not_quiet_minutes_nor_the_same_news_ev
                   "mail not sent: QMS_SMTP_HOST is not set (3 message(s) wait)"])
     monkeypatch.setattr(jobs, "JOBS", [Job("probe", lambda engine, settings, today: next(lines))])
     scheduler = Scheduler(engine, settings)
-    with caplog.at_level(logging.INFO, logger="qms.scheduler"):
+    with caplog.at_level(logging.INFO, logger="qms.core.scheduler"):
         for _round in range(4):
             scheduler.run_once()
     assert [record.getMessage() for record in caplog.records] == [

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from support import login
 
 from qms.app import create_app
-from qms.config import Settings
-from qms.markup import render_markdown
-from qms.paths import TEMPLATES_DIR
+from qms.core.config import Settings
+from qms.core.markup import render_markdown
+from qms.core.paths import TEMPLATES_DIR
 
 CSP_DIRECTIVES = {
     "default-src": "'self'",

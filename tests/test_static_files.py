@@ -9,8 +9,8 @@ import re
 
 from support import login
 
-from qms.paths import STATIC_DIR
-from qms.static_files import fingerprint, static_url
+from qms.core.paths import STATIC_DIR
+from qms.core.static_files import fingerprint, static_url
 
 YEAR = "public, max-age=31536000, immutable"
 

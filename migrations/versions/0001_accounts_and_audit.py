@@ -12,7 +12,7 @@ from alembic import op
 
 import sqlmodel
 
-import qms.db
+import qms.core.db
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -31,7 +31,7 @@ def upgrade() -> None:
     )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('occurred_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempt'))
     )
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
@@ -91,8 +91,8 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('password_changed_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('password_changed_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_user_account_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
@@ -106,8 +106,8 @@ def upgrade() -> None:
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_auth_session_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_session')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_auth_session_token_hash'))

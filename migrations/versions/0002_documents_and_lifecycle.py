@@ -12,7 +12,7 @@ from alembic import op
 
 import sqlmodel
 
-import qms.db
+import qms.core.db
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -35,8 +35,8 @@ def upgrade() -> None:
     sa.Column('needs_review', sa.Boolean(), nullable=False),
     sa.Column('next_review_on', sa.Date(), nullable=True),
     sa.Column('search_text', sa.Text(), server_default='', nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("confidentiality IN ('public', 'internal', 'restricted')", name=op.f('ck_document_known_confidentiality')),
     sa.CheckConstraint("kind IN ('manual', 'policy', 'objectives', 'procedure', 'work_instruction', 'form', 'external', 'other')", name=op.f('ck_document_known_kind')),
     sa.CheckConstraint('review_interval_months BETWEEN 1 AND 120', name=op.f('ck_document_review_interval')),
@@ -57,8 +57,8 @@ def upgrade() -> None:
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_delegation_date_order')),
     sa.ForeignKeyConstraint(['delegate_id'], ['user_account.id'], name=op.f('fk_delegation_delegate_id_user_account'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['delegator_id'], ['user_account.id'], name=op.f('fk_delegation_delegator_id_user_account'), ondelete='RESTRICT'),
@@ -95,15 +95,15 @@ def upgrade() -> None:
     sa.Column('review_round', sa.Integer(), nullable=False),
     sa.Column('drafter_id', sa.Integer(), nullable=False),
     sa.Column('approver_id', sa.Integer(), nullable=True),
-    sa.Column('submitted_at', qms.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('approved_at', qms.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('effective_at', qms.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ended_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('effective_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('withdrawal_reason', sa.Text(), nullable=True),
     sa.Column('withdrawal_requested_by_id', sa.Integer(), nullable=True),
     sa.Column('withdrawal_approver_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'in_review', 'awaiting_approval', 'approved', 'effective', 'superseded', 'obsolete')", name=op.f('ck_document_version_known_status')),
     sa.ForeignKeyConstraint(['approver_id'], ['user_account.id'], name=op.f('fk_document_version_approver_id_user_account'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_document_version_document_id_document'), ondelete='CASCADE'),
@@ -141,7 +141,7 @@ def upgrade() -> None:
     sa.Column('meaning', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('review_round', sa.Integer(), nullable=False),
-    sa.Column('signed_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('comment', sa.Text(), server_default='', nullable=False),
     sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('signer_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),

@@ -12,7 +12,7 @@ from alembic import op
 
 import sqlmodel
 
-import qms.db
+import qms.core.db
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('signed_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('signer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('certificate_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('demo', sa.Boolean(), nullable=False),

@@ -12,7 +12,7 @@ from alembic import op
 
 import sqlmodel
 
-import qms.db
+import qms.core.db
 
 revision: str = '0004'
 down_revision: str | None = '0002'
@@ -30,9 +30,9 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), server_default='', nullable=False),
     sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name=op.f('ck_mail_outbox_known_status')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_mail_outbox_user_id_user_account'), ondelete='SET NULL'),
@@ -49,8 +49,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('params', sa.Text(), nullable=False),
     sa.Column('link', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('dedup_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
@@ -64,11 +64,11 @@ def upgrade() -> None:
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('targets', sa.Text(), nullable=False),
     sa.Column('due_days', sa.Integer(), nullable=False),
-    sa.Column('due_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('recipients_added', sa.Integer(), nullable=False),
     sa.Column('carried_over_from', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_distribution_created_by_id_user_account'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['version_id'], ['document_version.id'], name=op.f('fk_distribution_version_id_document_version'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution'))
@@ -84,9 +84,9 @@ def upgrade() -> None:
     sa.Column('holder_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('holder_unit', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('issued_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
-    sa.Column('recall_requested_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recall_requested_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('recalled_on', sa.Date(), nullable=True),
     sa.Column('recalled_by_id', sa.Integer(), nullable=True),
     sa.Column('recall_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
@@ -110,10 +110,10 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('distribution_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('assigned_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', qms.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', qms.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('assigned_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_reminded_on', sa.Date(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'acknowledged', 'superseded', 'withdrawn', 'removed')", name=op.f('ck_acknowledgement_known_status')),
@@ -134,7 +134,7 @@ def upgrade() -> None:
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('distribution_id', sa.Integer(), nullable=False),
-    sa.Column('due_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('acknowledged', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['distribution_id'], ['distribution.id'], name=op.f('fk_acknowledgement_tally_distribution_id_distribution'), ondelete='CASCADE'),

@@ -13,7 +13,7 @@ from alembic import op
 
 import sqlmodel
 
-import qms.db
+import qms.core.db
 
 revision: str = '0005'
 down_revision: str | None = '0002'
@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('issued_on', sa.Date(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('replaced_by', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('status_changed_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status_changed_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('in_force', 'amended', 'expired')", name=op.f('ck_external_details_known_status')),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_external_details_document_id_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('document_id', name=op.f('pk_external_details'))
@@ -50,7 +50,7 @@ def upgrade() -> None:
     sa.Column('signer_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('signer_title', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('signed', sa.Boolean(), nullable=False),
-    sa.Column('reviewed_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("outcome IN ('no_change', 'revise', 'withdraw')", name=op.f('ck_periodic_review_known_outcome')),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_periodic_review_document_id_document'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['user_account.id'], name=op.f('fk_periodic_review_reviewed_by_id_user_account'), ondelete='RESTRICT'),
@@ -70,7 +70,7 @@ def upgrade() -> None:
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('medium', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('disposal', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('updated_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("disposal IN ('destroy', 'archive_agency', 'archive_historical', 'reappraise')", name=op.f('ck_record_entry_known_disposal')),
     sa.CheckConstraint("medium IN ('paper', 'electronic', 'both')", name=op.f('ck_record_entry_known_medium')),
     sa.CheckConstraint('(permanent AND retention_years IS NULL) OR (NOT permanent AND retention_years BETWEEN 1 AND 100)', name=op.f('ck_record_entry_retention')),
@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.Column('signer_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('signer_title', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('comment', sa.Text(), server_default='', nullable=False),
-    sa.Column('approved_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_records_list_approval_approved_by_id_user_account'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_records_list_approval'))
     )
@@ -106,7 +106,7 @@ def upgrade() -> None:
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('media_type', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
-    sa.Column('uploaded_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_attachment_uploaded_by_id_user_account'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['version_id'], ['document_version.id'], name=op.f('fk_attachment_version_id_document_version'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachment')),
@@ -124,10 +124,10 @@ def upgrade() -> None:
     sa.Column('proposal', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', qms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decision_comment', sa.Text(), server_default='', nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('open', 'accepted', 'rejected')", name=op.f('ck_change_request_known_status')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_change_request_decided_by_id_user_account'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_change_request_document_id_document'), ondelete='CASCADE'),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import qms.db
+import qms.core.db
 
 revision: str = '0007'
 down_revision: str | Sequence[str] | None = '0006'
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('years', sa.Integer(), nullable=True),
     sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('(permanent AND years IS NULL) OR (NOT permanent AND years BETWEEN 1 AND 100)', name=op.f('ck_retention_category_period')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_retention_category_created_by_id_user_account'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_category')),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import qms.db
+import qms.core.db
 
 revision: str = '0010'
 down_revision: str | Sequence[str] | None = '0009'
@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table('job_lock',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('holder', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('expires_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', qms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_job_lock'))
     )
     op.create_table('job_run',

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import qms.db
+import qms.core.db
 
 revision: str = '0011'
 down_revision: str | Sequence[str] | None = '0010'
@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column('document_version', sa.Column('withdrawal_requested_at', qms.db.UTCDateTime(timezone=True),
+    op.add_column('document_version', sa.Column('withdrawal_requested_at', qms.core.db.UTCDateTime(timezone=True),
                                                 nullable=True))
     op.execute(
         "UPDATE document_version SET withdrawal_requested_at = ("

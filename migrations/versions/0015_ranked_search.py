@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from qms.search import words
+from qms.core.search import words
 
 revision: str = '0015'
 down_revision: str | Sequence[str] | None = '0014'

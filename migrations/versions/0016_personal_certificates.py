@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from qms.db import UTCDateTime
+from qms.core.db import UTCDateTime
 
 revision: str = '0016'
 down_revision: str | Sequence[str] | None = '0015'

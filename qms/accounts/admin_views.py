@@ -10,13 +10,14 @@ from starlette.datastructures import FormData
 
 from qms.accounts import units, users
 from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
-from qms.accounts.roles import MANAGE_ACCOUNTS, Role, check_role_combination, require_any
+from qms.accounts.deps import PageUser
 from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
-from qms.deps import IsHtmx, PageUser, SessionDep
-from qms.errors import Conflict, ValidationFailed
-from qms.forms import form_data, parse, present
-from qms.i18n import _
-from qms.web import flash, redirect, render
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.errors import Conflict, ValidationFailed
+from qms.core.forms import form_data, parse, present
+from qms.core.i18n import _
+from qms.core.roles import MANAGE_ACCOUNTS, Role, check_role_combination, require_any
+from qms.core.web import flash, redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile
-from qms.accounts.roles import MANAGE_ACCOUNTS, require_any
 from qms.audit import service as audit
-from qms.text import Text
+from qms.core.roles import MANAGE_ACCOUNTS, require_any
+from qms.core.text import Text
 
 _CACHE_SECONDS = 30.0
 _cache: dict[int, tuple[float, AgencyInfo]] = {}

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from qms.accounts import auth, throttle, units, users
+from qms.accounts.deps import CurrentUser
 from qms.accounts.models import Unit
 from qms.accounts.schemas import (
     MeUpdate,
@@ -19,8 +20,8 @@ from qms.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
-from qms.api_docs import PROTECTED, error_responses
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.core.api_docs import PROTECTED, error_responses
+from qms.core.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=error_responses(*PROTECTED, 429))
 

@@ -14,9 +14,9 @@ from qms.accounts import key_wrap, throttle
 from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
-from qms.config import Settings
-from qms.db import utcnow
-from qms.i18n import _
+from qms.core.config import Settings
+from qms.core.db import utcnow
+from qms.core.i18n import _
 
 WEB = "web"
 API = "api"

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary
 from sqlmodel import Field, Session, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 
 _SALT_BYTES = 16
 _NONCE_BYTES = 12

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, text
 from sqlmodel import Field, SQLModel
 
-from qms.accounts.roles import Role
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
+from qms.core.roles import Role
 
 _ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 

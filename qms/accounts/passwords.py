@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.models import AgencyProfile, User
-from qms.errors import ValidationFailed
-from qms.i18n import _
-from qms.search import fold
+from qms.core.errors import ValidationFailed
+from qms.core.i18n import _
+from qms.core.search import fold
 
 # OWASP's recommended minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from qms.accounts.roles import Role
+from qms.core.roles import Role
 
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
 UNIT_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")

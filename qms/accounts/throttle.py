@@ -25,10 +25,10 @@ from sqlmodel import Session
 
 from qms.accounts.models import LoginAttempt
 from qms.audit import service as audit
-from qms.config import Settings
-from qms.db import utcnow
-from qms.errors import RecordedFailure, TooManyAttempts
-from qms.i18n import _
+from qms.core.config import Settings
+from qms.core.db import utcnow
+from qms.core.errors import RecordedFailure, TooManyAttempts
+from qms.core.i18n import _
 
 DEVICE_COOKIE = "qms_device"
 DEVICE_COOKIE_DAYS = 365

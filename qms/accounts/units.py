@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import MANAGE_ACCOUNTS, require_any
 from qms.accounts.schemas import UnitCreate, UnitUpdate
 from qms.audit import service as audit
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import MANAGE_ACCOUNTS, require_any
 
 
 @dataclass(frozen=True)

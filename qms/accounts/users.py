@@ -18,16 +18,16 @@ from qms.accounts.passwords import (
     user_policy_problem,
     verify_password,
 )
-from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_combination, require_any
 from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.config import get_settings
-from qms.db import utcnow
-from qms.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
-from qms.i18n import _
-from qms.pagination import Page, clamp, parse_sort
-from qms.search import fold
+from qms.core.config import get_settings
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp, parse_sort
+from qms.core.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_combination, require_any
+from qms.core.search import fold
 
 USER_SORTS = ("username", "full_name", "unit", "title")
 

@@ -10,13 +10,14 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from qms.accounts import auth, throttle, users
-from qms.db import roll_back
-from qms.deps import SESSION_COOKIE, CurrentUser, OptionalUser, SessionDep, SettingsDep
-from qms.errors import ValidationFailed
-from qms.forms import form_data
-from qms.i18n import LANGUAGES, _
-from qms.middleware import LANGUAGE_COOKIE
-from qms.web import redirect, refused, render
+from qms.accounts.deps import CurrentUser, OptionalUser
+from qms.core.db import roll_back
+from qms.core.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from qms.core.errors import ValidationFailed
+from qms.core.forms import form_data
+from qms.core.i18n import LANGUAGES, _
+from qms.core.middleware import LANGUAGE_COOKIE
+from qms.core.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

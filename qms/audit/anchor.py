@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from qms.config import ConfigError, Settings, get_settings
-from qms.private_files import private_dir
+from qms.core.config import ConfigError, Settings, get_settings
+from qms.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from qms.api_docs import error_responses
+from qms.accounts.deps import CurrentUser
 from qms.audit import service
 from qms.audit.schemas import AuditEventPublic, to_public
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.core.api_docs import error_responses
+from qms.core.deps import SessionDep, SettingsDep
 from qms.documents.integrity import check_integrity
 from qms.storage import file_store
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from qms.i18n import current_language
+from qms.core.i18n import current_language
 from qms.records import vietnamese as vn
 
 Language = Literal["vi", "en"]

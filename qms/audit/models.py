@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
 

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
-from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
-from qms.db import utcnow
-from qms.i18n import _
+from qms.core.db import utcnow
+from qms.core.i18n import _
+from qms.core.roles import VIEW_AUDIT, require_any
 
 log = logging.getLogger(__name__)
 client_address: ContextVar[str] = ContextVar("qms_client_address", default="")

@@ -9,15 +9,16 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlmodel import Session
 
+from qms.accounts.deps import PageUser
 from qms.accounts.models import User
 from qms.audit import labels, service
 from qms.audit.models import AuditEvent
-from qms.dates import OptionalDay
-from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.core.dates import OptionalDay
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.pagination import Page
+from qms.core.web import render
 from qms.documents.integrity import check_integrity
-from qms.pagination import Page
 from qms.storage import file_store
-from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50

@@ -6,11 +6,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from qms.api_docs import error_responses
-from qms.clock import local_today
+from qms.accounts.deps import CurrentUser
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack import build_audit_pack
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.core.api_docs import error_responses
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
 from qms.storage import file_store
 
 router = APIRouter(prefix="/api/v1/reports", tags=["compliance"], responses=error_responses(401, 403, 422))

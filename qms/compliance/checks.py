@@ -15,15 +15,15 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import Role, require_any
-from qms.clock import add_months
+from qms.core.clock import add_months
+from qms.core.i18n import _
+from qms.core.roles import Role, require_any
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents import withdrawn
 from qms.documents.integrity import check_versions
 from qms.documents.labels import role_in_signoff
 from qms.documents.lifecycle import status_label
 from qms.documents.models import Document, Signature, Version, VersionReviewer
-from qms.i18n import _
 from qms.library.attachments import can_download
 from qms.library.labels import external_status_label
 from qms.library.models import Attachment, ExternalDetails, RecordEntry

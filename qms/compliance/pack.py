@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
-from qms.clock import local_today
 from qms.compliance import pack_registers as registers
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack_trail import trail_files
-from qms.config import Settings
-from qms.db import start_writing
+from qms.core.clock import local_today
+from qms.core.config import Settings
+from qms.core.db import start_writing
+from qms.core.roles import Role, require_any
 from qms.distribution.models import Distribution
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from qms.audit.anchor import anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from qms.compliance import verify_trail
-from qms.csv_export import neutralise_reversibly
+from qms.core.csv_export import neutralise_reversibly
 
 SCRIPT = Path(verify_trail.__file__)
 

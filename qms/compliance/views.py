@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from qms.clock import local_today
+from qms.accounts.deps import PageUser
 from qms.compliance.checks import compliance_report
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.web import render
 from qms.storage import file_store
-from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Query
 
-from qms.api_docs import PROTECTED, error_responses
-from qms.clock import local_today
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.accounts.deps import CurrentUser
+from qms.core.api_docs import PROTECTED, error_responses
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
 from qms.distribution import notifications, paper, reading, reports, service
 from qms.distribution.schemas import (
     AcknowledgementPublic,

@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import require_any
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.pagination import Page, clamp, parse_sort
+from qms.core.roles import require_any
 from qms.distribution.models import Acknowledgement, AcknowledgementTally, task_state
 from qms.distribution.service import FOLLOW_UP, load_followed_version
 from qms.documents.models import Document, Version
-from qms.pagination import Page, clamp, parse_sort
 
 DOCUMENT_SORTS = ("code", "title", "total", "acknowledged", "pending", "overdue", "rate")
 UNIT_SORTS = ("name", "total", "acknowledged", "pending", "overdue", "rate")

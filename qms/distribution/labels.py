@@ -8,9 +8,9 @@ from typing import Any
 from jinja2 import pass_context
 from sqlmodel import Session
 
+from qms.core.i18n import N_, translated_choice
+from qms.core.web import templates
 from qms.distribution import notifications
-from qms.i18n import N_, translated_choice
-from qms.web import templates
 
 _TASK_STATUSES = {
     "pending": N_("Not yet acknowledged"),
@@ -48,7 +48,7 @@ def local_date(context: Any, value: datetime | None) -> str:
     if request is not None:
         zone = request.app.state.settings.zone
     else:
-        from qms.config import get_settings
+        from qms.core.config import get_settings
 
         zone = get_settings().zone
     return value.astimezone(zone).strftime("%d/%m/%Y")

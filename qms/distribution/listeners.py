@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from qms.audit import service as audit
-from qms.config import get_settings
-from qms.db import utcnow
+from qms.core.config import get_settings
+from qms.core.db import utcnow
+from qms.core.errors import ValidationFailed
 from qms.distribution import notifications, service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
@@ -22,7 +23,6 @@ from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
-from qms.errors import ValidationFailed
 
 
 def _actor_fields(actor: ActorLike | None) -> dict[str, object]:

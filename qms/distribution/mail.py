@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from qms.audit import service as audit
-from qms.config import Settings
-from qms.db import transaction, utcnow
+from qms.core.config import Settings
+from qms.core.db import transaction, utcnow
 from qms.distribution.models import MailOutbox
 
 MAX_ATTEMPTS = 6

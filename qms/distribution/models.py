@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 
 #: An acknowledgement task is open while ``pending``; the others are final.
 TASK_STATES = ("pending", "acknowledged", "superseded", "withdrawn", "removed")

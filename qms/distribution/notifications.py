@@ -18,16 +18,16 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from qms import i18n
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile, User
-from qms.config import get_settings
-from qms.db import utcnow
+from qms.core import i18n
+from qms.core.config import get_settings
+from qms.core.db import utcnow
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp
+from qms.core.web import templates
 from qms.distribution.mail import queue_mail, queue_mails
 from qms.distribution.models import Notification
-from qms.i18n import _
-from qms.pagination import Page, clamp
-from qms.web import templates
 
 DISTRIBUTED = "distributed"
 SUPERSEDED = "superseded"

@@ -10,15 +10,15 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
-from qms.accounts.roles import require_any
 from qms.audit import service as audit
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp
+from qms.core.roles import require_any
 from qms.distribution.models import PaperCopy
 from qms.distribution.schemas import RecallRecord
 from qms.distribution.service import DISTRIBUTE, FOLLOW_UP, load_followed_version
 from qms.documents.models import Document, Version, version_ref
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
-from qms.pagination import Page, clamp
 
 
 @dataclass(frozen=True)

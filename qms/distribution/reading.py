@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.db import utcnow
+from qms.core.db import utcnow
 from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import ReadingItem
 from qms.documents.access import visibility_clause

@@ -5,15 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from qms.deps import OptionalUser, PageUser, SessionDep
+from qms.accounts.deps import OptionalUser, PageUser
+from qms.core.deps import SessionDep
+from qms.core.i18n import _
+from qms.core.web import redirect, render
 from qms.distribution import (
     labels,  # noqa: F401  (template globals)
     notifications,
     reading,
     service,
 )
-from qms.i18n import _
-from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25

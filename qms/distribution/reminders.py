@@ -18,18 +18,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from qms import i18n
 from qms.accounts.models import User
 from qms.audit import service as audit
-from qms.config import Settings
-from qms.db import utcnow
+from qms.core import i18n
+from qms.core.config import Settings
+from qms.core.db import utcnow
+from qms.core.web import templates
 from qms.distribution import notifications
 from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
 from qms.distribution.models import Acknowledgement, Notification
 from qms.distribution.targets import end_of_day
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
-from qms.web import templates
 
 REMIND_BEFORE_DAYS = 2
 OVERDUE_EVERY_DAYS = 7

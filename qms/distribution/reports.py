@@ -18,9 +18,11 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import require_any
-from qms.csv_export import csv_bytes
-from qms.db import utcnow
+from qms.core.csv_export import csv_bytes
+from qms.core.db import utcnow
+from qms.core.errors import ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import require_any
 from qms.distribution.labels import task_label
 from qms.distribution.models import Acknowledgement, Distribution, task_state
 from qms.distribution.paper import CopyRow, copies_of
@@ -29,8 +31,6 @@ from qms.distribution.service import FOLLOW_UP, load_followed_version
 from qms.distribution.targets import Targets
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
-from qms.errors import ValidationFailed
-from qms.i18n import _
 
 
 def acknowledgement_summary(session: Session, actor: Principal, code: str, revision: int,
@@ -201,7 +201,7 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
 
 
 def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
-    """For Excel, through :func:`qms.csv_export.csv_bytes` like every export."""
+    """For Excel, through :func:`qms.core.csv_export.csv_bytes` like every export."""
     rows: list[list[str]] = [[_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
                               _("Status"), _("Due date"), _("Acknowledged at")]]
     for line in report.lines:

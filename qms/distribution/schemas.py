@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qms.dates import Day
-from qms.text import Text
+from qms.core.dates import Day
+from qms.core.text import Text
 
 
 class PaperCopyRequest(BaseModel):

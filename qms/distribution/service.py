@@ -16,10 +16,12 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
-from qms.clock import local_today
-from qms.db import utcnow
+from qms.core.clock import local_today
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import Role, require_any
 from qms.distribution import notifications, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.schemas import DistributionRequest
@@ -28,8 +30,6 @@ from qms.documents import access
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import allowed_unit_ids, load_version
-from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from qms.i18n import _
 
 DISTRIBUTE = frozenset({Role.QUALITY_OFFICER})
 #: Who follows acknowledgements: the quality officer, the head of agency and deputies, auditors.

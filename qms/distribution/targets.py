@@ -11,12 +11,12 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from qms.accounts.models import Unit, User, UserRole
-from qms.accounts.roles import Role
 from qms.accounts.units import descendant_ids
+from qms.core.errors import ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import Role
 from qms.documents import access
 from qms.documents.models import Document, DocumentUnit
-from qms.errors import ValidationFailed
-from qms.i18n import _
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.accounts.roles import Role, require_any, role_label
+from qms.accounts.deps import PageUser
 from qms.accounts.units import get_unit, unit_tree
-from qms.clock import local_today
-from qms.db import roll_back
-from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
+from qms.core.clock import local_today
+from qms.core.db import roll_back
+from qms.core.deps import IsHtmx, SessionDep, SettingsDep
+from qms.core.errors import Forbidden, NotFound, QMSError, ValidationFailed
+from qms.core.forms import form_data, parse
+from qms.core.i18n import _
+from qms.core.roles import Role, require_any, role_label
+from qms.core.web import redirect, render
 from qms.distribution import (
     dashboard,
     labels,  # noqa: F401  (template globals)
@@ -23,10 +28,6 @@ from qms.distribution import (
 )
 from qms.distribution.schemas import DistributionRequest, RecallRecord
 from qms.documents import read
-from qms.errors import Forbidden, NotFound, QMSError, ValidationFailed
-from qms.forms import form_data, parse
-from qms.i18n import _
-from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role
-from qms.clock import local_today
-from qms.config import get_settings
+from qms.core.clock import local_today
+from qms.core.config import get_settings
+from qms.core.roles import Role
 from qms.distribution import notifications
 from qms.distribution.service import version_link
 from qms.documents import events

@@ -15,10 +15,10 @@ from typing import Any, Literal
 from sqlalchemy import and_, exists, or_, select
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import Role, require_any
+from qms.core.errors import NotFound
+from qms.core.i18n import _
+from qms.core.roles import Role, require_any
 from qms.documents.models import Document, DocumentUnit, Version
-from qms.errors import NotFound
-from qms.i18n import _
 
 MANAGE_DOCUMENTS = frozenset({Role.QUALITY_OFFICER})
 READ_EVERYTHING = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})

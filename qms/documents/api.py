@@ -6,9 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Header, Path, Query, status
 
-from qms.api_docs import PROTECTED, error_responses
-from qms.clock import local_today
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.accounts.deps import CurrentUser
+from qms.core.api_docs import PROTECTED, error_responses
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
 from qms.documents import delegation, pending, read, service, workflow
 from qms.documents.content import steps_of
 from qms.documents.diff import diff_versions

@@ -13,8 +13,8 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from qms.accounts.models import User
+from qms.core.search import fold
 from qms.documents.models import Document, Version
-from qms.search import fold
 
 
 def usual_approver(session: Session, document: Document, approvers: Sequence[tuple[str, str, str | None]],

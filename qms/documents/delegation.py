@@ -10,15 +10,15 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import Forbidden, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import Role
 from qms.documents import events
 from qms.documents.models import Delegation
 from qms.documents.schemas import DelegationCreate, DelegationPublic
 from qms.documents.signing import reauthenticate
-from qms.errors import Forbidden, NotFound, ValidationFailed
-from qms.i18n import _
 
 
 def _active_user(session: Session, username: str, field: str) -> User:

@@ -8,16 +8,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.accounts.roles import Role
-from qms.clock import local_today
-from qms.db import roll_back
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.accounts.deps import PageUser
+from qms.core.clock import local_today
+from qms.core.db import roll_back
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import QMSError
+from qms.core.forms import form_data, parse, present, refusal_fields
+from qms.core.i18n import _
+from qms.core.roles import Role
+from qms.core.web import redirect, refused, render
 from qms.documents import delegation, read
 from qms.documents.schemas import DelegationCreate
-from qms.errors import QMSError
-from qms.forms import form_data, parse, present, refusal_fields
-from qms.i18n import _
-from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.clock import add_months
-from qms.db import utcnow
+from qms.core.clock import add_months
+from qms.core.db import utcnow
 from qms.documents import events, search_index
 from qms.documents.lifecycle import Event, Status, transition
 from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Version, version_ref

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from qms.search import fold
+from qms.core.search import fold
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 12

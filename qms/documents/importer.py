@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
+from qms.core.errors import QMSError
 from qms.documents import search_index
 from qms.documents.content import (
     CURRENT_SCHEME,
@@ -37,7 +38,6 @@ from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version
 from qms.documents.placement import without_marker
 from qms.documents.source import ProcedureSource, RevisionEntry, SourceError, parse_source
-from qms.errors import QMSError
 from qms.library import external
 from qms.library.models import Attachment
 from qms.library.uploads import detect, display_name

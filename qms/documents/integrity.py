@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit.models import AuditEvent
 from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
+from qms.core.errors import Conflict
+from qms.core.i18n import _
+from qms.core.roles import VIEW_AUDIT, require_any
 from qms.documents.content import frozen_hash_matches
 from qms.documents.lifecycle import FROZEN_STATES
 from qms.documents.models import SIGNED_METADATA, Document, Signature, Version, version_ref
-from qms.errors import Conflict
-from qms.i18n import _
 from qms.storage import FileStore, sha256_of
 
 #: ``check(session, store, version_ids)`` → problems by version id; ``version_ids`` None: all

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from qms.core.i18n import N_, _, translated_choice
 from qms.documents.lifecycle import status_label
 from qms.documents.placement import split_at_steps
 from qms.documents.schemas import InProgress
-from qms.i18n import N_, _, translated_choice
 
 _KINDS = {
     "manual": N_("Quality manual"),

@@ -16,8 +16,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from qms.errors import Conflict
-from qms.i18n import N_, _, translated_choice
+from qms.core.errors import Conflict
+from qms.core.i18n import N_, _, translated_choice
 
 
 class Status(StrEnum):

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 from qms.documents.lifecycle import OPEN_STATES, Status
 
 KINDS = ("manual", "policy", "objectives", "procedure", "work_instruction", "form", "external", "other")

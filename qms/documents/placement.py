@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qms.search import fold
+from qms.core.search import fold
 
 STEPS_HEADINGS = {"cac buoc thuc hien", "luu do", "trinh tu thuc hien"}
 DEFAULT_STEPS_HEADING = "Các bước thực hiện"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from qms.search import fold
+from qms.core.search import fold
 
 _markdown = MarkdownIt("commonmark").enable("table")
 _NAME = re.compile(r"^ten( ho so)?$|ho so")

@@ -8,11 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qms.dates import Day, OptionalDay
+from qms.core.dates import Day, OptionalDay
+from qms.core.i18n import _
+from qms.core.markup import nfc
+from qms.core.text import Text
 from qms.documents.lifecycle import Status
-from qms.i18n import _
-from qms.markup import nfc
-from qms.text import Text
 
 Kind = Literal["manual", "policy", "objectives", "procedure", "work_instruction", "form", "external",
                "other"]

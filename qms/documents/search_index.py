@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from sqlalchemy import Float, Integer, Subquery, select, text
 from sqlmodel import Session
 
+from qms.core.search import words
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, Version
 from qms.library.models import ExternalDetails
-from qms.search import words
 
 MAX_TERMS = 12
 #: bm25 weights of the FTS5 columns search_code, search_title, search_text.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from qms.deps import PageUser, SessionDep
+from qms.accounts.deps import PageUser
+from qms.core.deps import SessionDep
+from qms.core.web import render
 from qms.documents.finder import search_everywhere
 from qms.documents.models import KINDS
 from qms.documents.service import SEARCH_SORTS
-from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20

@@ -14,17 +14,17 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
+from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access, events, search_index
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, Status, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
-from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from qms.i18n import _
 from qms.library import external
-from qms.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
-from qms.pagination import Page, clamp, parse_sort
 
 # Built once: a fresh alias per call costs more than the query itself on a busy page.
 _LATEST = aliased(Version, name="latest_version")

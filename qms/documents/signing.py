@@ -9,12 +9,12 @@ from qms.accounts import throttle
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
-from qms.accounts.roles import Role
 from qms.audit import service as audit
-from qms.config import get_settings
+from qms.core.config import get_settings
+from qms.core.errors import Forbidden, QMSError, RecordedFailure
+from qms.core.i18n import _
+from qms.core.roles import Role
 from qms.documents.models import Signature, Version
-from qms.errors import Forbidden, QMSError, RecordedFailure
-from qms.i18n import _
 
 
 class WrongPassword(RecordedFailure):

@@ -10,10 +10,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from qms.accounts.roles import Role
-from qms.clock import local_today
-from qms.db import roll_back
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.accounts.deps import PageUser
+from qms.core.clock import local_today
+from qms.core.db import roll_back
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import NotFound, QMSError, ValidationFailed
+from qms.core.forms import form_data, parse
+from qms.core.i18n import _
+from qms.core.markup import render_markdown
+from qms.core.roles import Role
+from qms.core.web import redirect, refused, render
 from qms.distribution import service as distribution
 from qms.documents import access, defaults, panels, read, service, steps_editing, workflow
 from qms.documents.content import etag_of, steps_of
@@ -23,12 +29,7 @@ from qms.documents.models import SECTIONS
 from qms.documents.pending import pending_actions
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
 from qms.documents.views import withdrawn_page
-from qms.errors import NotFound, QMSError, ValidationFailed
-from qms.forms import form_data, parse
-from qms.i18n import _
-from qms.markup import render_markdown
 from qms.storage import file_store
-from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

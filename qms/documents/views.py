@@ -8,21 +8,22 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from qms.accounts.deps import PageUser
 from qms.accounts.units import unit_choices
-from qms.db import roll_back
-from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.core.db import roll_back
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.errors import Conflict, NotFound, QMSError, ValidationFailed
+from qms.core.forms import form_data, parse, present
+from qms.core.i18n import _
+from qms.core.web import redirect, render, templates
 from qms.distribution import service as distribution
 from qms.documents import access, panels, read, service, withdrawn
 from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.lifecycle import Status
 from qms.documents.models import CONFIDENTIALITY, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
-from qms.errors import Conflict, NotFound, QMSError, ValidationFailed
-from qms.forms import form_data, parse, present
-from qms.i18n import _
 from qms.library.external_views import details_from_form, field_errors
 from qms.library.models import EXTERNAL_STATUSES
-from qms.web import redirect, render, templates
 
 templates.env.globals.update(TEMPLATE_GLOBALS)
 router = APIRouter(include_in_schema=False)

@@ -13,9 +13,11 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, Forbidden, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import Role, require_not_read_only
 from qms.documents import access, events, search_index
 from qms.documents.content import freeze, frozen_hash_matches, same_content
 from qms.documents.delegation import delegators_for
@@ -31,8 +33,6 @@ from qms.documents.models import (
 from qms.documents.schemas import Decision, Submission, WithdrawalRequest
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.documents.signing import reauthenticate, round_signers, sign
-from qms.errors import Conflict, Forbidden, ValidationFailed
-from qms.i18n import _
 
 
 def _users_with_roles(session: Session, usernames: Sequence[str], field: str,

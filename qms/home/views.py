@@ -3,9 +3,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from qms.accounts.roles import Role, role_label
-from qms.clock import local_today
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.accounts.deps import PageUser
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.roles import Role, role_label
+from qms.core.web import render
 from qms.distribution import dashboard as distribution_dashboard
 from qms.distribution import notifications, paper
 from qms.distribution.reading import reading_list
@@ -15,7 +17,6 @@ from qms.documents.pending import pending_actions
 from qms.library.dashboard import library_health
 from qms.library.form_shelf import form_shelf
 from qms.records.certificates import expiry_warning
-from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 

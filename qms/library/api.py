@@ -8,9 +8,10 @@ from dataclasses import asdict
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
-from qms.api_docs import PROTECTED, ErrorDetail, error_responses
-from qms.clock import local_today
-from qms.deps import CurrentUser, SessionDep, SettingsDep
+from qms.accounts.deps import CurrentUser
+from qms.core.api_docs import PROTECTED, ErrorDetail, error_responses
+from qms.core.clock import local_today
+from qms.core.deps import SessionDep, SettingsDep
 from qms.documents.service import load_document, load_version
 from qms.library import (
     attachments,

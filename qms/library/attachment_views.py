@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from qms.db import roll_back
-from qms.deps import PageUser, SessionDep, SettingsDep
-from qms.errors import Forbidden, NotFound, QMSError
-from qms.forms import form_data
-from qms.i18n import _
+from qms.accounts.deps import PageUser
+from qms.core.db import roll_back
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import Forbidden, NotFound, QMSError
+from qms.core.forms import form_data
+from qms.core.i18n import _
+from qms.core.web import redirect
 from qms.library import attachments
 from qms.library.downloads import file_response, read_limited
 from qms.storage import file_store
-from qms.web import redirect
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -15,16 +15,16 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import Role
 from qms.audit import service as audit
-from qms.config import Settings
+from qms.core.config import Settings
+from qms.core.errors import Conflict, Forbidden, NotFound
+from qms.core.i18n import _
+from qms.core.roles import Role
 from qms.documents import access, events
 from qms.documents.content import frozen_part
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
-from qms.errors import Conflict, Forbidden, NotFound
-from qms.i18n import _
 from qms.library.models import Attachment
 from qms.library.uploads import check_size, detect, display_name
 from qms.storage import FileStore

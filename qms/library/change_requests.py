@@ -18,20 +18,20 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp, parse_sort
+from qms.core.roles import Role, require_not_read_only
 from qms.documents import access, events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import create_version, load_document
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
 from qms.library import notify
 from qms.library.models import ChangeRequest
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
-from qms.pagination import Page, clamp, parse_sort
 
 SEE_ALL = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR})
 REQUEST_SORTS = ("created", "code", "status")

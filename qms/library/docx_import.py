@@ -18,15 +18,15 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.config import Settings
+from qms.core.config import Settings
+from qms.core.errors import ValidationFailed
+from qms.core.forms import parse
+from qms.core.i18n import _
 from qms.documents import access
 from qms.documents.content import etag_of
 from qms.documents.models import Document, RevisionHistory, Version
 from qms.documents.schemas import CODE_PATTERN, DocumentCreate, Sections, VersionUpdate
 from qms.documents.service import create_document, create_version, update_version
-from qms.errors import ValidationFailed
-from qms.forms import parse
-from qms.i18n import _
 from qms.library.docx_reader import ParsedProcedure, Unplaced, UnreadableDocx, read_docx
 from qms.library.uploads import DOCX, UnsupportedFile, check_size, detect, display_name
 from qms.storage import sha256_of

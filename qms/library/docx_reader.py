@@ -40,13 +40,13 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from qms.core.i18n import _, ngettext
+from qms.core.markup import nfc
+from qms.core.search import fold
+from qms.core.text import CONTROL_CHARACTERS
 from qms.documents.models import SECTIONS
 from qms.documents.placement import STEPS_HEADINGS, heading_key, is_steps_marker
 from qms.documents.schemas import Step
-from qms.i18n import _, ngettext
-from qms.markup import nfc
-from qms.search import fold
-from qms.text import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
 MAX_UNMAPPED = 50

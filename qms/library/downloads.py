@@ -7,11 +7,11 @@ from urllib.parse import quote
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from qms.config import Settings
-from qms.i18n import _
+from qms.core.config import Settings
+from qms.core.i18n import _
+from qms.core.search import fold
 from qms.library.attachments import Download
 from qms.library.uploads import FileTooLarge, size_limit_text
-from qms.search import fold
 
 CHUNK = 1024 * 1024
 

@@ -20,14 +20,14 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import ValidationFailed
+from qms.core.i18n import _
+from qms.core.search import fold
 from qms.documents import access, events
 from qms.documents.models import Document, Version
 from qms.documents.schemas import ExternalInfo
-from qms.errors import ValidationFailed
-from qms.i18n import _
 from qms.library.models import ExternalDetails
-from qms.search import fold
 
 NOT_IN_FORCE = ("amended", "expired")
 _WORD = re.compile(r"[^\W_]+")

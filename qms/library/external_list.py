@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
+from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access
 from qms.documents.models import Document
 from qms.library.models import ExternalDetails
-from qms.pagination import Page, clamp, parse_sort
 
 SORTS = ("code", "number", "issued_on", "status", "title")
 

@@ -8,17 +8,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.accounts.deps import PageUser
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.errors import ValidationFailed
+from qms.core.forms import form_data, parse, present
+from qms.core.i18n import _, ngettext
+from qms.core.web import redirect, render
 from qms.documents import access
 from qms.documents.schemas import DocumentUpdate, ExternalInfo
 from qms.documents.service import load_document, update_document
-from qms.errors import ValidationFailed
-from qms.forms import form_data, parse, present
-from qms.i18n import _, ngettext
 from qms.library import external
 from qms.library.external_list import list_external
 from qms.library.models import EXTERNAL_STATUSES
-from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from qms.accounts.deps import PageUser
 from qms.accounts.units import unit_choices
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import QMSError, ValidationFailed
+from qms.core.forms import form_data
+from qms.core.i18n import _
+from qms.core.web import render
 from qms.documents import access
-from qms.errors import QMSError, ValidationFailed
-from qms.forms import form_data
-from qms.i18n import _
 from qms.library import docx_import
 from qms.library.downloads import read_limited
-from qms.web import render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -11,8 +11,8 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlmodel import Session
 
+from qms.core.i18n import _
 from qms.documents.integrity import StoredBytes, frozen_versions, stored_files_check
-from qms.i18n import _
 from qms.library.models import Attachment
 from qms.storage import FileStore
 

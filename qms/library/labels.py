@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qms.i18n import N_, translated_choice
+from qms.core.i18n import N_, translated_choice
 
 _EXTERNAL_STATUSES = {
     "in_force": N_("In force"),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 
 EXTERNAL_STATUSES = ("in_force", "amended", "expired")
 MEDIA = ("paper", "electronic", "both")

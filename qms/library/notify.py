@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from qms.core.i18n import _
 from qms.distribution import notifications
-from qms.i18n import _
 
 CHANGE_REQUEST = "change_request"
 REVIEW_DUE = "review_due"

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import Role
 from qms.accounts.units import unit_choices
+from qms.core.roles import Role
 from qms.documents import access, panels
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version

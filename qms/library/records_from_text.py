@@ -18,13 +18,13 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
+from qms.core.errors import ValidationFailed
+from qms.core.search import fold
 from qms.documents import access
 from qms.documents.models import Document, Version
 from qms.documents.records_section import listed_records
 from qms.documents.service import load_document
-from qms.errors import ValidationFailed
 from qms.library import retention
-from qms.search import fold
 
 _LEADING_YEARS = re.compile(r"^(\d{1,3})\s*nam\b")
 _ELECTRONIC_WORDS = ("phan mem", "dien tu", "he thong")

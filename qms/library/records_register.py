@@ -15,16 +15,16 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
-from qms.accounts.roles import Role, require_any
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import Role, require_any
 from qms.documents import access
 from qms.documents.models import Document
 from qms.documents.service import load_document
 from qms.documents.signing import reauthenticate
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
 from qms.library import retention
 from qms.library.models import RecordEntry, RecordsListApproval
 from qms.library.schemas import RecordEntryIn, RecordsApprovalIn

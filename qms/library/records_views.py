@@ -10,19 +10,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.clock import local_today
-from qms.db import roll_back
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.accounts.deps import PageUser
+from qms.core.clock import local_today
+from qms.core.db import roll_back
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import QMSError, ValidationFailed
+from qms.core.forms import form_data, parse, refusal_fields
+from qms.core.i18n import _
+from qms.core.web import redirect, refused, render
 from qms.documents import access
 from qms.documents.service import load_document
-from qms.errors import QMSError, ValidationFailed
-from qms.forms import form_data, parse, refusal_fields
-from qms.i18n import _
 from qms.library import records_from_text, records_register, retention
 from qms.library.models import DISPOSALS, MEDIA
 from qms.library.panels import record_form_choices
 from qms.library.schemas import RecordEntryIn, RecordsApprovalIn, RetentionCategoryIn
-from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -8,16 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.db import roll_back
-from qms.deps import IsHtmx, PageUser, SessionDep
+from qms.accounts.deps import PageUser
+from qms.core.db import roll_back
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.errors import QMSError, ValidationFailed
+from qms.core.forms import form_data, parse
+from qms.core.i18n import _
+from qms.core.web import redirect, render
 from qms.documents import access
-from qms.errors import QMSError, ValidationFailed
-from qms.forms import form_data, parse
-from qms.i18n import _
 from qms.library import change_requests
 from qms.library.models import REQUEST_STATUSES
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
-from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

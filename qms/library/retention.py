@@ -17,12 +17,12 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
+from qms.core.search import fold
 from qms.documents import access
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
 from qms.library.models import RecordEntry, RetentionCategory
 from qms.library.schemas import RetentionCategoryIn
-from qms.search import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "retention.toml"
 MAX_YEARS = 100

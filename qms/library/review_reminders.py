@@ -17,8 +17,8 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from qms.accounts.models import User, UserRole
-from qms.accounts.roles import Role
-from qms.db import utcnow
+from qms.core.db import utcnow
+from qms.core.roles import Role
 from qms.distribution import notifications
 from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
 from qms.distribution.models import Notification

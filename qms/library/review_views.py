@@ -8,17 +8,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.clock import local_today
-from qms.db import roll_back
-from qms.deps import IsHtmx, PageUser, SessionDep, SettingsDep
+from qms.accounts.deps import PageUser
+from qms.core.clock import local_today
+from qms.core.db import roll_back
+from qms.core.deps import IsHtmx, SessionDep, SettingsDep
+from qms.core.errors import Forbidden, NotFound, QMSError
+from qms.core.forms import form_data, parse, refusal_fields
+from qms.core.i18n import _
+from qms.core.web import redirect, refused, render
 from qms.documents import access
 from qms.documents.views import render_document_page
-from qms.errors import Forbidden, NotFound, QMSError
-from qms.forms import form_data, parse, refusal_fields
-from qms.i18n import _
 from qms.library import reviews
 from qms.library.schemas import ReviewOutcome
-from qms.web import redirect, refused, render
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -19,19 +19,19 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
-from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
-from qms.clock import add_months
+from qms.core.clock import add_months
+from qms.core.errors import Conflict, ValidationFailed
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp, parse_sort
+from qms.core.roles import Role, require_any
 from qms.documents import access, workflow
 from qms.documents.models import Document, Version
 from qms.documents.schemas import WithdrawalRequest
 from qms.documents.service import create_version, load_document
 from qms.documents.signing import reauthenticate
-from qms.errors import Conflict, ValidationFailed
-from qms.i18n import _
 from qms.library.models import PeriodicReview
 from qms.library.schemas import ReviewOutcome
-from qms.pagination import Page, clamp, parse_sort
 
 SEE_REVIEWS = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})
 REVIEW_SORTS = ("next_review_on", "code", "title")

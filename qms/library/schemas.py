@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qms.markup import nfc
-from qms.text import Text
+from qms.core.markup import nfc
+from qms.core.text import Text
 
 
 def _text(value: str) -> str:

@@ -12,7 +12,7 @@ from html import escape
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qms.i18n import _
+from qms.core.i18n import _
 from qms.library.uploads import size_limit_text
 
 #: Room for the multipart envelope and the other fields of the form.

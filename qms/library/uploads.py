@@ -18,8 +18,8 @@ import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from qms.errors import QMSError, ValidationFailed
-from qms.i18n import _
+from qms.core.errors import QMSError, ValidationFailed
+from qms.core.i18n import _
 
 MAX_ENTRIES = 5_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024

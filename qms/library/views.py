@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from qms.core.web import templates
 from qms.library import (
     attachment_views,
     external_views,
@@ -14,7 +15,6 @@ from qms.library import (
     review_views,
 )
 from qms.library.labels import TEMPLATE_GLOBALS
-from qms.web import templates
 
 templates.env.globals.update(TEMPLATE_GLOBALS)
 router = APIRouter(include_in_schema=False)

@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.models import Unit
-from qms.clock import local_today
-from qms.config import Settings
+from qms.core.clock import local_today
+from qms.core.config import Settings
+from qms.core.errors import NotFound
+from qms.core.i18n import _
+from qms.core.pagination import Page, clamp
 from qms.documents import search_index
 from qms.documents.models import Document, Version
 from qms.documents.service import DocumentRow
-from qms.errors import NotFound
-from qms.i18n import _
-from qms.pagination import Page, clamp
 from qms.records.document_record import Variant
 from qms.records.service import render_version, signed_record_of
 from qms.storage import get_storage

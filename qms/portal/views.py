@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from qms.deps import IsHtmx, SessionDep, SettingsDep
+from qms.core.deps import IsHtmx, SessionDep, SettingsDep
+from qms.core.web import render, templates
 from qms.documents import read
 from qms.documents.finder import hits_for
 from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.service import SEARCH_SORTS
 from qms.portal import service
-from qms.web import render, templates
 
 templates.env.globals.update(TEMPLATE_GLOBALS)
 router = APIRouter(include_in_schema=False)

@@ -16,14 +16,15 @@ from fastapi import APIRouter, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from qms.api_docs import PROTECTED, error_responses
+from qms.accounts.deps import CurrentUser
 from qms.audit.service import EventFilter, day_range
-from qms.clock import local_today
-from qms.config import ConfigError
-from qms.dates import OptionalDay, OptionalDayStart
-from qms.deps import CurrentUser, SessionDep, SettingsDep
-from qms.errors import NotFound
-from qms.i18n import _
+from qms.core.api_docs import PROTECTED, error_responses
+from qms.core.clock import local_today
+from qms.core.config import ConfigError
+from qms.core.dates import OptionalDay, OptionalDayStart
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import NotFound
+from qms.core.i18n import _
 from qms.records import certificates, personal_certificates, reports, service
 from qms.records.service import MEDIA_TYPES, RecordFile
 

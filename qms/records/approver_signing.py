@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qms.audit import service as audit
-from qms.config import ConfigError, Settings
-from qms.db import start_writing, utcnow
+from qms.core.config import ConfigError, Settings
+from qms.core.db import start_writing, utcnow
 from qms.documents import events
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref

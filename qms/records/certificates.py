@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from qms.config import ConfigError, Settings
-from qms.private_files import FILE_MODE, private_dir
+from qms.core.config import ConfigError, Settings
+from qms.core.private_files import FILE_MODE, private_dir
 
 DEMO_FOLDER = "signing"
 DEMO_P12 = "demo-agency.p12"

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.audit.models import AuditEvent
+from qms.core.i18n import _
 from qms.documents.integrity import StoredBytes, frozen_versions, stored_files_check
 from qms.documents.models import Document, Version
-from qms.i18n import _
 from qms.records.models import SignedRecord
 from qms.storage import FileStore
 

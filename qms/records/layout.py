@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from qms.errors import QMSError
-from qms.i18n import _
-from qms.markup import MAX_FLOW_BLOCKS
+from qms.core.errors import QMSError
+from qms.core.i18n import _
+from qms.core.markup import MAX_FLOW_BLOCKS
 
 Align = Literal["left", "center", "right", "justify"]
 

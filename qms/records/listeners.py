@@ -4,7 +4,7 @@ for today, or the job of its effective date), before that request or job returns
 
 Typesetting and signing take half a second or more; they read the committed version with no
 write transaction open, and only remembering the file (``record.sign``) takes the write lock,
-briefly, as a download does (:func:`qms.db.start_writing`). Were the change rolled back,
+briefly, as a download does (:func:`qms.core.db.start_writing`). Were the change rolled back,
 nothing is signed. Without a certificate nothing happens here: ``signed.pdf`` signs on first
 request once a certificate is configured. A signing failure never undoes the version coming
 into force: it is logged, and the first download signs it.
@@ -17,7 +17,7 @@ import logging
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from qms.db import start_writing
+from qms.core.db import start_writing
 from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status

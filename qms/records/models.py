@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, utcnow
 
 
 class SignedRecord(SQLModel, table=True):

@@ -27,12 +27,12 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
-from qms.config import ConfigError, Settings
-from qms.dates import format_day
-from qms.db import utcnow
+from qms.core.config import ConfigError, Settings
+from qms.core.dates import format_day
+from qms.core.db import utcnow
+from qms.core.errors import Conflict, NotFound, ValidationFailed
+from qms.core.i18n import _
 from qms.documents.signing import require_signer
-from qms.errors import Conflict, NotFound, ValidationFailed
-from qms.i18n import _
 from qms.records import certificates
 from qms.records.document_record import load_agency
 from qms.records.models import PersonalCertificate, SignatureImage

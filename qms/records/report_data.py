@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
-from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit import labels
 from qms.audit.models import AuditEvent
 from qms.audit.service import EventFilter, aware, filtered
+from qms.core.roles import VIEW_AUDIT, require_any
 from qms.documents import access
 from qms.documents.models import Document, Version
 from qms.documents.records_section import listed_records

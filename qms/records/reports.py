@@ -14,10 +14,10 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.audit.service import EventFilter
-from qms.clock import local_today
-from qms.config import Settings
-from qms.csv_export import csv_bytes
-from qms.db import start_writing, utcnow
+from qms.core.clock import local_today
+from qms.core.config import Settings
+from qms.core.csv_export import csv_bytes
+from qms.core.db import start_writing, utcnow
 from qms.records import layout as L
 from qms.records import report_data
 from qms.records import vietnamese as vn

@@ -20,10 +20,10 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.roles import MANAGE_ACCOUNTS, require_any
 from qms.audit import service as audit
-from qms.errors import ValidationFailed
-from qms.i18n import _
+from qms.core.errors import ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import MANAGE_ACCOUNTS, require_any
 from qms.records.certificates import DEMO_FOLDER, sha256_hex
 
 SEAL_FILE = "agency-seal.png"

@@ -3,7 +3,7 @@
 Every download of a record is an audit event ("record.download"); signing one is
 "record.sign". The signed PDF of a version is made once and kept content-addressed.
 A download reads what it needs, typesets (and signs) with no write transaction open, then
-writes its audit event in a short transaction of its own (:func:`qms.db.start_writing`):
+writes its audit event in a short transaction of its own (:func:`qms.core.db.start_writing`):
 however long a record takes, nobody else's writes wait for it.
 """
 
@@ -22,15 +22,15 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.clock import local_today
-from qms.config import Settings
-from qms.db import start_writing, utcnow
+from qms.core.clock import local_today
+from qms.core.config import Settings
+from qms.core.db import start_writing, utcnow
+from qms.core.errors import Conflict, Forbidden, NotFound
+from qms.core.i18n import _
 from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
-from qms.errors import Conflict, Forbidden, NotFound
-from qms.i18n import _
 from qms.records import approver_signing, certificates, seal, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.docx_builder import build_docx

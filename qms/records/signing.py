@@ -47,8 +47,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from qms.errors import QMSError
-from qms.i18n import _
+from qms.core.errors import QMSError
+from qms.core.i18n import _
 from qms.records.certificates import TokenKey
 from qms.records.fonts import STAMP_FONT
 from qms.records.layout import nfc

@@ -18,10 +18,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from qms.config import Settings
+from qms.core.config import Settings
+from qms.core.errors import NotFound, ValidationFailed
+from qms.core.i18n import _
 from qms.documents.models import Document, Version
-from qms.errors import NotFound, ValidationFailed
-from qms.i18n import _
 from qms.records import certificates, signature_report, signing
 from qms.records.models import SignedRecord
 

@@ -6,16 +6,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from qms.accounts.deps import PageUser
 from qms.accounts.models import Unit
-from qms.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
-from qms.config import ConfigError
-from qms.deps import PageUser, SessionDep, SettingsDep
+from qms.core.config import ConfigError
+from qms.core.deps import SessionDep, SettingsDep
+from qms.core.errors import NotFound, QMSError, ValidationFailed
+from qms.core.i18n import _
+from qms.core.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
+from qms.core.web import redirect, render
 from qms.documents import access, service
-from qms.errors import NotFound, QMSError, ValidationFailed
-from qms.i18n import _
 from qms.records import certificates, personal_certificates, seal, verify
 from qms.records import service as records
-from qms.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from support import Factory
 
 from qms.accounts.auth import Principal
-from qms.i18n import current_language, set_language
+from qms.core.i18n import current_language, set_language
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from support import api_headers
 
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import Role
+from qms.core.roles import Role
 
 NON_ADMIN_ROLES = [role.value for role in Role if role is not Role.ADMIN]
 

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from support import PASSWORD, api_headers, csrf_token, login, post_form
 
 from qms.accounts.models import AuthSession, LoginAttempt
-from qms.db import utcnow
-from qms.deps import SESSION_COOKIE
+from qms.core.db import utcnow
+from qms.core.deps import SESSION_COOKIE
 
 
 def form_login(client: TestClient, username: str, password: str = PASSWORD, next: str = ""):

@@ -15,7 +15,7 @@ from qms.accounts.passwords import (
     temporary_password,
     verify_password,
 )
-from qms.errors import ValidationFailed
+from qms.core.errors import ValidationFailed
 
 NEW = "Sen-hong-ho-Tay-47"
 AGENCY = ("Sở Nội vụ tỉnh Ninh Bình", "SNV")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qms.accounts import units
-from qms.accounts.roles import Role
 from qms.accounts.schemas import UnitCreate, UnitUpdate
-from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.roles import Role
 
 NON_ADMIN_ROLES = [role.value for role in Role if role is not Role.ADMIN]
 

@@ -6,9 +6,9 @@ import pytest
 
 from qms.accounts import users
 from qms.accounts.models import User
-from qms.accounts.roles import Role
 from qms.accounts.schemas import UserCreate, UserUpdate
-from qms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from qms.core.roles import Role
 
 NON_ADMIN_ROLES = [role.value for role in Role if role is not Role.ADMIN]
 

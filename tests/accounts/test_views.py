@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from support import PASSWORD, login, post_form
 
 from qms.accounts.models import Unit, User
-from qms.accounts.roles import Role
+from qms.core.roles import Role
 
 NON_ADMIN_ROLES = [role.value for role in Role if role is not Role.ADMIN]
 

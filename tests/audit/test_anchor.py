@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from qms.audit import service as audit
 from qms.audit.anchor import anchor_of
 from qms.audit.models import AuditEvent
-from qms.db import transaction
+from qms.core.db import transaction
 
 
 def write(engine, count: int, actor: str = "system") -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import text, update
 from support import api_headers, login
 
 from qms.audit.models import AuditEvent
-from qms.db import utcnow
+from qms.core.db import utcnow
 
 
 @pytest.fixture

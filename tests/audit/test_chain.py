@@ -14,7 +14,7 @@ from sqlalchemy import text
 from qms import cli
 from qms.audit import service as audit
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
-from qms.db import transaction
+from qms.core.db import transaction
 
 
 @pytest.fixture

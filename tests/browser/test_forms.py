@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from qms.paths import PROCEDURES_DIR
+from qms.core.paths import PROCEDURES_DIR
 
 pytestmark = pytest.mark.browser
 

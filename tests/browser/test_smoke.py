@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qms import i18n
+from qms.core import i18n
 
 pytestmark = pytest.mark.browser
 

@@ -76,7 +76,7 @@ def drop_queued_mail(engine) -> None:
     """Forget the e-mails of the lifecycle's notifications, so a test sees only the reminders."""
     from sqlalchemy import delete
 
-    from qms.db import transaction
+    from qms.core.db import transaction
     from qms.distribution.models import MailOutbox
 
     with transaction(engine) as session:

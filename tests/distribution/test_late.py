@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import update
 from support import login
 
-from qms.db import utcnow
+from qms.core.db import utcnow
 from qms.distribution import tally
 from qms.distribution.models import Acknowledgement
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 from support import PASSWORD, counting, login, post_form
 
-from qms.clock import local_today
-from qms.db import transaction
+from qms.core.clock import local_today
+from qms.core.db import transaction
+from qms.core.jobs import DIGEST_HOUR, send_daily_digests
 from qms.distribution.mail import send_due_mail
 from qms.distribution.models import MailOutbox, Notification
 from qms.distribution.notifications import send
-from qms.jobs import DIGEST_HOUR, send_daily_digests
 
 from .conftest import distribute
 

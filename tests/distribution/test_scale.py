@@ -7,8 +7,8 @@ import threading
 
 from sqlalchemy import text
 
-from qms.clock import local_today
-from qms.db import transaction
+from qms.core.clock import local_today
+from qms.core.db import transaction
 from qms.distribution import dashboard
 from qms.distribution.mail import send_due_mail
 from qms.distribution.reminders import queue_reminders
@@ -74,12 +74,12 @@ def test_acknowledging_while_the_next_version_is_approved_leaves_consistent_coun
 
     from qms.accounts.auth import principal_for
     from qms.accounts.models import User
+    from qms.core.errors import Conflict
     from qms.distribution import service
     from qms.distribution.models import Acknowledgement, AcknowledgementTally
     from qms.documents import workflow
     from qms.documents.models import Version
     from qms.documents.schemas import Decision
-    from qms.errors import Conflict
 
     distribute(api, units=["CCHC", "VP"])
     assert api.post("iso", "/api/v1/documents/QT-01/versions").status_code == 201

@@ -9,7 +9,7 @@ from datetime import timedelta
 from babel.messages.pofile import read_po
 from support import PASSWORD, agency_today, login, post_form
 
-from qms.paths import LOCALE_DIR
+from qms.core.paths import LOCALE_DIR
 
 V1 = "/api/v1/documents/QT-01/versions/1"
 V2 = "/api/v1/documents/QT-01/versions/2"

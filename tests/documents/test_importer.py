@@ -11,6 +11,7 @@ from library import samples
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain
+from qms.core.paths import PROCEDURES_DIR
 from qms.documents.content import content_hash, frozen_parts, signed_metadata, steps_of
 from qms.documents.importer import import_directory
 from qms.documents.models import Document, RevisionHistory, Signature, Version
@@ -18,7 +19,6 @@ from qms.documents.placement import split_at_steps, without_marker
 from qms.documents.source import SourceError, parse_source
 from qms.library.external import citing_documents
 from qms.library.models import Attachment, ExternalDetails, RecordEntry
-from qms.paths import PROCEDURES_DIR
 from qms.seeding import seed_demo
 from qms.storage import LocalFileStore, file_store
 

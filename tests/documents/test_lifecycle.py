@@ -7,6 +7,7 @@ from itertools import product
 
 import pytest
 
+from qms.core.errors import Conflict
 from qms.documents.lifecycle import (
     ENDED_STATES,
     FROZEN_STATES,
@@ -19,7 +20,6 @@ from qms.documents.lifecycle import (
     next_status,
     transition,
 )
-from qms.errors import Conflict
 
 S, E = Status, Event
 

@@ -14,10 +14,10 @@ from support import PASSWORD, login, post_form
 
 from qms.accounts.models import LoginAttempt, User, UserRole
 from qms.audit.models import AuditEvent
-from qms.clock import local_today
+from qms.core.clock import local_today
+from qms.core.errors import Forbidden
 from qms.documents import signing
 from qms.documents.models import Delegation, Document, Signature, Version
-from qms.errors import Forbidden
 
 V1 = "/api/v1/documents/QT-01/versions/1"
 PAGE = "/documents/QT-01/versions/1"

@@ -20,15 +20,15 @@ from support import login, post_form
 from qms.accounts.models import LoginAttempt, User, UserRole
 from qms.audit.models import AuditEvent
 from qms.audit.service import verify_chain
-from qms.clock import local_today
-from qms.db import new_session
+from qms.core.clock import local_today
+from qms.core.db import new_session
+from qms.core.errors import Conflict, Forbidden
 from qms.documents import service as document_service
 from qms.documents import workflow
 from qms.documents.delegation import create_delegation
 from qms.documents.effective import make_due_effective
 from qms.documents.models import Delegation, Document, RevisionHistory, Signature, Version
 from qms.documents.schemas import Decision, DelegationCreate, DocumentUpdate
-from qms.errors import Conflict, Forbidden
 
 PASSWORD = "Qzx-Vbw-48Kr"
 V1 = "/api/v1/documents/QT-01/versions/1"

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qms.audit.models import AuditEvent
-from qms.clock import local_today
-from qms.db import new_session
+from qms.core.clock import local_today
+from qms.core.db import new_session
 from qms.distribution.models import Notification
 from qms.distribution.notifications import message
 from qms.documents.effective import make_due_effective

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from support import PASSWORD, agency_today
 
 from qms.audit.models import AuditEvent
-from qms.clock import add_months
+from qms.core.clock import add_months
 from qms.documents.models import Document
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.audit.models import AuditEvent
-from qms.config import Settings
+from qms.core.config import Settings
 from qms.records import certificates
 
 SECTIONS = {

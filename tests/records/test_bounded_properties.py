@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from qms.core.text import CONTROL_CHARACTERS
 from qms.documents.schemas import MAX_SECTION, Step
 from qms.records import layout as L
 from qms.records.document_record import steps_table
 from qms.records.docx_builder import build_docx
 from qms.records.markdown_blocks import markdown_blocks
 from qms.records.pdf_builder import build_pdf
-from qms.text import CONTROL_CHARACTERS
 
 EXAMPLES = 24
 

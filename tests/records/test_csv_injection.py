@@ -9,7 +9,7 @@ import io
 import pytest
 from support import login
 
-from qms.csv_export import csv_bytes, neutralise
+from qms.core.csv_export import csv_bytes, neutralise
 
 from .conftest import publish_rich
 

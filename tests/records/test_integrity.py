@@ -16,7 +16,7 @@ from library import samples
 from sqlalchemy import select, text
 from support import login
 
-from qms.db import transaction
+from qms.core.db import transaction
 from qms.documents.content import current_hash
 from qms.documents.models import Document, Version
 from qms.storage import file_store

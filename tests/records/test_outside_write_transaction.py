@@ -108,7 +108,7 @@ def test_a_refused_download_writes_nothing(api, engine):
 
 def test_start_writing_refuses_to_commit_pending_changes_on_their_own(db):
     from qms.accounts.models import Unit
-    from qms.db import start_writing
+    from qms.core.db import start_writing
 
     db.add(Unit(code="VP", name="Văn phòng"))
     with pytest.raises(RuntimeError, match="pending"):
@@ -149,7 +149,7 @@ def test_a_version_signed_by_another_request_meanwhile_keeps_that_signed_origina
     row again and keeps the other's, instead of deleting the row the other one replaced."""
     from sqlalchemy import select
 
-    from qms.db import new_session, start_writing
+    from qms.core.db import new_session, start_writing
     from qms.documents.models import Document, Version
 
     publish_rich(api, steps=2)

@@ -8,7 +8,7 @@ import subprocess
 
 from support import PASSWORD, agency_today
 
-from qms.clock import local_today
+from qms.core.clock import local_today
 from qms.records.fonts import FACES, STAMP_FONT, vietnamese_letters
 
 from .conftest import audit_events, flat, issue_copies, many_steps, pdf_pages, publish_rich

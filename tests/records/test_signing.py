@@ -11,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from qms import jobs
 from qms.cli import main
-from qms.clock import local_today
+from qms.core import jobs
+from qms.core.clock import local_today
 from qms.documents.models import Document, Version
 from qms.records import certificates, listeners
 from qms.records import service as record_service
@@ -138,7 +138,7 @@ def test_drafts_have_no_signed_original(api, demo_signing):
 def test_a_wrong_certificate_password_is_a_configuration_error(tmp_path):
     import pytest
 
-    from qms.config import ConfigError
+    from qms.core.config import ConfigError
 
     path, _created = certificates.create_demo_certificate(tmp_path, "Sở Nội vụ")
     with pytest.raises(ConfigError, match="QMS_SIGNING_P12_PASSWORD"):

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from pkcs11 import Attribute, KeyType, ObjectClass
 
-from qms.config import ConfigError
+from qms.core.config import ConfigError
 from qms.records import certificates
 from qms.records.signing import validate
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 from support import PASSWORD, api_headers, login
 
-from qms import jobs
 from qms.cli import main
-from qms.clock import local_today
+from qms.core import jobs
+from qms.core.clock import local_today
 from qms.records import certificates, seal, signing
 from qms.records.models import ApproverSignedOriginal
 from qms.records.signing import validate

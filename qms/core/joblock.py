@@ -17,7 +17,7 @@ from sqlalchemy import Column, Date, Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
-from qms.db import UTCDateTime, transaction, utcnow
+from qms.core.db import UTCDateTime, transaction, utcnow
 
 LEASE = timedelta(minutes=10)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -14,7 +14,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qms.i18n import _
+from qms.core.i18n import _
 
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from qms.i18n import _
+from qms.core.i18n import _
 
 # C0 control characters but tab, line feed and carriage return, and DEL. Nobody types them,
 # and the stores and formats text goes to refuse them: PostgreSQL a NUL, Word's XML any of

@@ -13,14 +13,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from qms import dates, i18n
 from qms.accounts.agency import agency_profile
-from qms.accounts.roles import role_label
-from qms.errors import QMSError
-from qms.markup import render_markdown
-from qms.paths import TEMPLATES_DIR
-from qms.print_sheet import print_header_url
-from qms.static_files import static_url
+from qms.core import dates, i18n
+from qms.core.errors import QMSError
+from qms.core.markup import render_markdown
+from qms.core.paths import TEMPLATES_DIR
+from qms.core.print_sheet import print_header_url
+from qms.core.roles import role_label
+from qms.core.static_files import static_url
 
 FLASH_COOKIE = "qms_flash"
 
@@ -40,7 +40,7 @@ _env.install_gettext_callables(  # type: ignore[attr-defined]
 
 
 def _zone(request: Request | None = None) -> Any:
-    from qms.config import get_settings
+    from qms.core.config import get_settings
 
     if request is not None:
         return request.app.state.settings.zone

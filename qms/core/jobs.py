@@ -17,11 +17,11 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from qms import joblock
 from qms.accounts.auth import purge_expired
-from qms.clock import local_today
-from qms.config import Settings
-from qms.db import transaction, utcnow
+from qms.core import joblock
+from qms.core.clock import local_today
+from qms.core.config import Settings
+from qms.core.db import transaction, utcnow
 from qms.distribution.mail import send_due_mail
 from qms.distribution.notifications import agency_name, queue_digests
 from qms.distribution.reminders import queue_reminders

@@ -20,7 +20,7 @@ class QMSError(Exception):
 
 class RecordedFailure(QMSError):
     """A refusal that must leave a trace although the transaction that met it rolls back
-    (a wrong signing password counts towards the throttle): :func:`qms.db.roll_back`
+    (a wrong signing password counts towards the throttle): :func:`qms.core.db.roll_back`
     records it in a transaction of its own after the rollback."""
 
     def record(self, session: Any) -> None:

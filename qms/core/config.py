@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from qms.private_files import private_dir
+from qms.core.private_files import private_dir
 
 
 class ConfigError(Exception):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import escape
 from pydantic import BaseModel, Field
 
-from qms.web import static_url
+from qms.core.web import static_url
 
 #: Swagger UI's version, as shipped in qms/static/swagger/ (npm swagger-ui-dist, Apache-2.0).
 SWAGGER_UI_VERSION = "5.36.0"

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from qms.i18n import _
+from qms.core.i18n import _
 
 DISPLAY_FORMAT = "%d/%m/%Y"
 #: The HTML ``pattern`` of a date field (the server accepts more: see ``parse_day``).

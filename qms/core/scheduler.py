@@ -2,7 +2,7 @@
 
 It lives with the app (started and stopped by its lifespan) and runs the jobs in a thread,
 never on the event loop. Every worker of every host has one; the lease of
-:func:`qms.jobs.run_jobs` lets one of them at a time do the work. ``QMS_SCHEDULER=false``
+:func:`qms.core.jobs.run_jobs` lets one of them at a time do the work. ``QMS_SCHEDULER=false``
 turns it off for those who run ``qms run-jobs`` from a timer instead.
 """
 
@@ -15,9 +15,9 @@ import time
 
 from sqlalchemy import Engine
 
-from qms import joblock
-from qms.config import Settings
-from qms.jobs import Outcome, run_jobs
+from qms.core import joblock
+from qms.core.config import Settings
+from qms.core.jobs import Outcome, run_jobs
 
 log = logging.getLogger(__name__)
 WORKED = re.compile(r"[1-9]")

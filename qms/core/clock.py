@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from qms.db import utcnow
+from qms.core.db import utcnow
 
 
 def local_today(zone: ZoneInfo) -> date:

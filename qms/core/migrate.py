@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from qms.paths import MIGRATIONS_DIR
+from qms.core.paths import MIGRATIONS_DIR
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -7,7 +7,7 @@ under ``_bundled``.
 
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _BUNDLED = PACKAGE_DIR / "_bundled"
 _ROOT = _BUNDLED if _BUNDLED.is_dir() else PACKAGE_DIR.parent
 

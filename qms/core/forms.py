@@ -9,8 +9,8 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from qms.errors import QMSError, ValidationFailed
-from qms.i18n import _
+from qms.core.errors import QMSError, ValidationFailed
+from qms.core.i18n import _
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

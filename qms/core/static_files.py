@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from qms.paths import STATIC_DIR
+from qms.core.paths import STATIC_DIR
 
 PREFIX = "/static/"
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -13,8 +13,8 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_ur
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
-from qms.errors import RecordedFailure
-from qms.private_files import private_file
+from qms.core.errors import RecordedFailure
+from qms.core.private_files import private_file
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def start_writing(session: Session) -> None:
 
 
 def roll_back(session: Session, error: BaseException) -> None:
-    """Undo a unit of work that failed; a :class:`~qms.errors.RecordedFailure` is then
+    """Undo a unit of work that failed; a :class:`~qms.core.errors.RecordedFailure` is then
     written and committed on its own, so that the refusal still counts."""
     session.rollback()
     if isinstance(error, RecordedFailure):

@@ -12,7 +12,7 @@ from functools import cache
 
 from babel.support import NullTranslations, Translations
 
-from qms.paths import LOCALE_DIR
+from qms.core.paths import LOCALE_DIR
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT_LANGUAGE = "vi"

@@ -12,7 +12,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms.audit.service import client_address
-from qms.i18n import LANGUAGES, set_language
+from qms.core.i18n import LANGUAGES, set_language
 
 CSRF_COOKIE = "qms_csrf"
 LANGUAGE_COOKIE = "qms_lang"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from qms.errors import Forbidden, ValidationFailed
-from qms.i18n import N_, _, translated_choice
+from qms.core.errors import Forbidden, ValidationFailed
+from qms.core.i18n import N_, _, translated_choice
 
 
 class Role(StrEnum):
