@@ -339,7 +339,7 @@ def main() -> None:
     parser.add_argument("--revisions", type=int, default=5)
     parser.add_argument("--users", type=int, default=1000)
     args = parser.parse_args()
-    capabilities.load()
+    capabilities.plug_in()
     timings = build(
         make_engine(args.url), documents=args.documents, revisions=args.revisions, users=args.users
     )

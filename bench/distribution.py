@@ -233,7 +233,7 @@ def main() -> None:
                         help="acknowledgements per version in force (2,000 × 100 = 200,000)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    capabilities.load()
+    capabilities.plug_in()
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:

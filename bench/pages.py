@@ -92,7 +92,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="qms-bench-"))
     url = args.url or f"sqlite:///{scratch / 'qms.sqlite3'}"
     if not args.url:
-        capabilities.load()
+        capabilities.plug_in()
         print("building the dataset:", build(make_engine(url)))
     env = {k: v for k, v in os.environ.items() if not k.startswith("QMS_")}
     env.update({"QMS_DATA_DIR": str(scratch), "QMS_DATABASE_URL": url, "QMS_SECRET_KEY": "bench"})

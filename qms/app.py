@@ -15,15 +15,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qms import __version__, capabilities
-from qms.accounts import admin_views
-from qms.accounts import api as accounts_api
-from qms.accounts import views as accounts_views
 from qms.accounts.deps import PasswordChangeRequired
-from qms.audit import anchor as audit_anchor
-from qms.audit import api as audit_api
-from qms.audit import views as audit_views
-from qms.compliance import api as compliance_api
-from qms.compliance import views as compliance_views
 from qms.core import api_docs, print_sheet, static_files
 from qms.core.body_limit import JsonBodyLimitMiddleware
 from qms.core.compression import add_compression
@@ -41,20 +33,7 @@ from qms.core.scheduler import Scheduler
 from qms.core.security_headers import SecurityHeadersMiddleware, add_security_headers, came_over_https
 from qms.core.static_files import FingerprintedStaticFiles, load_fingerprints
 from qms.core.web import redirect, render
-from qms.distribution import api as distribution_api
-from qms.distribution import reading_views
-from qms.distribution import views as distribution_views
-from qms.documents import api as documents_api
-from qms.documents import delegation_views, search_views, version_views
-from qms.documents import views as documents_views
-from qms.home import views as home_views
-from qms.library import api as library_api
-from qms.library import views as library_views
-from qms.library.upload_limit import UploadLimitMiddleware
-from qms.portal import views as portal_views
-from qms.records import api as records_api
-from qms.records import views as records_views
-from qms.records.certificates import configure as configure_signing
+from qms.files.upload_limit import UploadLimitMiddleware
 
 log = logging.getLogger("qms")
 
@@ -181,8 +160,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     restrict_umask()
     settings = settings or get_settings()
-    capabilities.load()
-    configure_signing(settings)
     app = FastAPI(
         lifespan=_lifespan,
         title="qms",
@@ -194,7 +171,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.effective_database_url)
-    audit_anchor.bind(app.state.engine, settings)
     app.state.secret_key = settings.resolved_secret_key()
 
     # Added first, so it runs inside the request context (language) but before any body is read.
@@ -215,29 +191,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(static_files.router)
     app.include_router(print_sheet.router)
 
-    # Routes are matched in order, one by one: the pages people open most come first,
-    # the JSON API after them (its paths all start with /api/, so nothing overlaps).
-    app.include_router(home_views.router)
-    app.include_router(accounts_views.router)
-    app.include_router(admin_views.router)
-    app.include_router(audit_views.router)
-    app.include_router(documents_views.router)
-    app.include_router(version_views.router)
-    app.include_router(delegation_views.router)
-    app.include_router(search_views.router)
-    app.include_router(portal_views.router)
-    app.include_router(distribution_views.router)
-    app.include_router(reading_views.router)
-    app.include_router(library_views.router)
-    app.include_router(records_views.router)
-    app.include_router(compliance_views.router)
+    # Each capability's pages and API, in the order of its door (qms/capabilities.py); the
+    # API's paths all start with /api/, so pages and API never overlap.
+    capabilities.plug_in(app)
     app.include_router(health_router)
     app.include_router(api_docs.router)
-    app.include_router(accounts_api.router)
-    app.include_router(audit_api.router)
-    app.include_router(documents_api.router)
-    app.include_router(distribution_api.router)
-    app.include_router(library_api.router)
-    app.include_router(records_api.router)
-    app.include_router(compliance_api.router)
     return app

@@ -68,8 +68,8 @@ def _serve_logging() -> dict[str, object]:
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     from qms.core.migrate import upgrade
+    from qms.files.storage import file_store
     from qms.seeding import seed_demo
-    from qms.storage import file_store
 
     if not args.demo:
         return _fail("only `qms seed --demo` exists: it loads the demo agency")
@@ -101,8 +101,8 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_import_procedures(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qms.documents.importer import import_directory
-    from qms.storage import file_store
+    from qms.files.storage import file_store
+    from qms.intake.procedures import import_directory
 
     directory = Path(args.directory)
     if not directory.is_dir():
@@ -150,7 +150,7 @@ def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     """The audit chain, then every version from submission on with its stored files."""
     from qms.core.i18n import set_language
     from qms.documents.integrity import verify_integrity
-    from qms.storage import file_store
+    from qms.files.storage import file_store
 
     set_language("en")  # the command speaks English, like the rest of its output
     with transaction(_engine(settings), write=False) as session:
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[Settings, argparse.Namespace], int] = args.handler
     try:
         settings = load_settings()
-        capabilities.load()
+        capabilities.plug_in()
         from qms.records.certificates import configure as configure_signing
 
         configure_signing(settings)

@@ -32,7 +32,7 @@ from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
 from qms.documents.service import create_version, update_version
-from qms.documents.source import ProcedureSource
+from qms.intake.source import ProcedureSource
 from qms.library import change_requests
 from qms.library.models import ChangeRequest
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision

@@ -4,32 +4,21 @@ from qms.accounts.key_wrap import WrapKey
 from qms.accounts.models import AgencyProfile, AuthSession, LoginAttempt, Unit, User, UserRole
 from qms.audit.models import AuditEvent, AuditHead
 from qms.core.joblock import JobLock, JobRun
-from qms.distribution.models import (
-    Acknowledgement,
-    AcknowledgementTally,
-    Distribution,
-    MailOutbox,
-    Notification,
-    PaperCopy,
-)
+from qms.distribution.models import Acknowledgement, AcknowledgementTally, Distribution, PaperCopy
 from qms.documents.models import (
     Delegation,
     Document,
     DocumentUnit,
+    ExternalDetails,
     RevisionHistory,
     Signature,
     Version,
     VersionReviewer,
     VersionStep,
 )
-from qms.library.models import (
-    Attachment,
-    ChangeRequest,
-    ExternalDetails,
-    PeriodicReview,
-    RecordEntry,
-    RecordsListApproval,
-)
+from qms.library.models import Attachment, ChangeRequest, PeriodicReview
+from qms.notify.models import MailOutbox, Notification
+from qms.record_keeping.models import RecordEntry, RecordsListApproval
 from qms.records.models import ApproverSignedOriginal, PersonalCertificate, SignatureImage, SignedRecord
 
 __all__ = [

@@ -26,13 +26,13 @@ from qms.core.paths import PROCEDURES_DIR, SEED_DIR
 from qms.core.roles import Role, check_role_combination
 from qms.core.search import fold
 from qms.demo_work import add_demo_work, date_shifter
-from qms.documents.importer import FileReport, import_directory
 from qms.documents.models import Document
-from qms.library.models import RecordEntry
-from qms.library.records_from_text import proposal
-from qms.library.records_register import write_entries
-from qms.library.schemas import RecordEntryIn
-from qms.storage import FileStore
+from qms.files.storage import FileStore
+from qms.intake.procedures import FileReport, import_directory
+from qms.record_keeping.from_text import proposal
+from qms.record_keeping.models import RecordEntry
+from qms.record_keeping.register import write_entries
+from qms.record_keeping.schemas import RecordEntryIn
 
 SYSTEM = "system"
 

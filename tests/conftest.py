@@ -21,6 +21,7 @@ from support import Api, Factory
 
 from qms.app import create_app
 from qms.audit import anchor as audit_anchor
+from qms.capabilities import plug_in
 from qms.core.config import Settings
 from qms.core.db import make_engine, metadata, new_session, utcnow
 from qms.core.migrate import upgrade
@@ -28,6 +29,12 @@ from qms.core.migrate import upgrade
 
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("QMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def capabilities_plugged_in() -> None:
+    """Services called without an app hear the lifecycle and run the jobs, as under `qms` commands."""
+    plug_in()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from qms.backup import BackupError, backup, restore
 from qms.core.config import Settings
 from qms.core.db import make_engine, transaction
 from qms.documents.models import Document, Signature
-from qms.storage import file_store
+from qms.files.storage import file_store
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from qms.core.paths import PROCEDURES_DIR
 from qms.demo_work import date_shifter
 from qms.distribution.models import Acknowledgement, Distribution
 from qms.documents.models import Document, Signature, Version
-from qms.documents.source import parse_source
+from qms.files.storage import file_store
+from qms.intake.source import parse_source
 from qms.library.models import ChangeRequest
 from qms.seeding import seed_demo
-from qms.storage import file_store
 
 DEMO_PASSWORD = "demo1234"
 #: "Nothing overdue by years": the demo's oldest deadline missed is a few weeks old.

@@ -22,8 +22,8 @@ from qms.audit.models import AuditEvent
 from qms.core.clock import local_today
 from qms.core.db import make_engine, utcnow
 from qms.core.joblock import JobRun
-from qms.distribution.models import Notification
 from qms.documents.models import Document, Version
+from qms.notify.models import Notification
 
 
 def test_two_processes_share_sessions_and_refuse_lost_updates(server_env, tmp_path):  # noqa: F811

@@ -21,8 +21,8 @@ from qms.backup import backup, restore
 from qms.core.config import ConfigError, Settings, load_settings
 from qms.core.db import make_engine
 from qms.core.private_files import private_file
+from qms.files.storage import LocalFileStore, file_store
 from qms.records import certificates
-from qms.storage import LocalFileStore, file_store
 
 
 def _mode(path: Path) -> int:

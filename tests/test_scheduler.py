@@ -21,6 +21,7 @@ from qms.core.clock import local_today
 from qms.core.db import new_session, utcnow
 from qms.core.jobs import Job, run_jobs
 from qms.core.scheduler import Scheduler
+from qms.documents.effective import versions_coming_into_force
 from qms.documents.models import Version
 
 
@@ -134,7 +135,7 @@ def _the_day_comes(engine, settings) -> None:
 def test_the_app_runs_the_due_jobs_in_a_thread_and_stops_them_with_it(api, engine, settings, monkeypatch):
     _approved_for_tomorrow(api, settings)
     rounds: list[str] = []
-    real = jobs.versions_coming_into_force
+    real = versions_coming_into_force
 
     def watched(engine, settings, today):
         rounds.append(threading.current_thread().name)

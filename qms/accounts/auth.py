@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from qms.accounts import key_wrap, throttle
@@ -15,7 +15,7 @@ from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
 from qms.core.config import Settings
-from qms.core.db import utcnow
+from qms.core.db import transaction, utcnow
 from qms.core.i18n import _
 
 WEB = "web"
@@ -179,3 +179,8 @@ def purge_expired(session: Session, settings: Settings) -> int:
     removed = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)).rowcount
     throttle.purge(session, settings)
     return removed or 0
+
+
+def expired_sessions(engine: Engine, settings: Settings, today: date) -> str:
+    with transaction(engine) as session:
+        return f"expired sessions removed: {purge_expired(session, settings)}"

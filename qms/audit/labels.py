@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from qms.core.i18n import current_language
-from qms.records import vietnamese as vn
+from qms.core.roles import ROLE_WORDS
 
 Language = Literal["vi", "en"]
 #: A pair of words: English, Vietnamese.
@@ -299,12 +299,16 @@ VALUES: dict[str, Words] = {
     "sections": ("sections", "nội dung các mục"),
     "steps": ("steps", "các bước thực hiện"),
     "effective_date": ("effective date", "ngày hiệu lực"),
-    **{key: (key, words.lower()) for key, words in vn.SECTION_TITLES.items()},
-    **{key: (key.replace("_", " "), words) for key, words in vn.STATUSES.items()},
-    **{key: (key.replace("_", " "), words) for key, words in vn.ROLES.items()},
-    **{key: (key.replace("_", " "), words) for key, words in vn.KINDS.items()},
-    **{key: (key, words) for key, words in vn.CONFIDENTIALITY.items()},
+    **{key: (key.replace("_", " "), words) for key, words in ROLE_WORDS.items()},
 }
+
+
+
+def add_value_words(words: dict[str, Words]) -> None:
+    """Names of values a capability writes in its events' details (statuses, kinds), in both
+    languages: its door adds them."""
+    VALUES.update(words)
+
 
 #: Fields whose values are names to translate through VALUES.
 NAMED_VALUES = frozenset({"channel", "reason", "notification_mail", "outcome", "decision", "purpose",

@@ -7,7 +7,6 @@ import hmac
 import json
 import logging
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -23,10 +22,10 @@ from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from qms.core.db import utcnow
 from qms.core.i18n import _
+from qms.core.middleware import client_address
 from qms.core.roles import VIEW_AUDIT, require_any
 
 log = logging.getLogger(__name__)
-client_address: ContextVar[str] = ContextVar("qms_client_address", default="")
 
 
 class ActorLike(Protocol):

@@ -1,1 +1,1 @@
-"""The auditor's workspace: the compliance report and the audit evidence pack."""
+"""The auditor's workspace: the audit trail page, the compliance report and the audit evidence pack."""

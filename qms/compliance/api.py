@@ -12,7 +12,7 @@ from qms.compliance.pack import build_audit_pack
 from qms.core.api_docs import error_responses
 from qms.core.clock import local_today
 from qms.core.deps import SessionDep, SettingsDep
-from qms.storage import file_store
+from qms.files.storage import file_store
 
 router = APIRouter(prefix="/api/v1/reports", tags=["compliance"], responses=error_responses(401, 403, 422))
 

@@ -21,13 +21,13 @@ from qms.core.roles import Role, require_any
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents import withdrawn
 from qms.documents.integrity import check_versions
-from qms.documents.labels import role_in_signoff
+from qms.documents.labels import external_status_label, role_in_signoff
 from qms.documents.lifecycle import status_label
-from qms.documents.models import Document, Signature, Version, VersionReviewer
+from qms.documents.models import Document, ExternalDetails, Signature, Version, VersionReviewer
+from qms.files.storage import FileStore
 from qms.library.attachments import can_download
-from qms.library.labels import external_status_label
-from qms.library.models import Attachment, ExternalDetails, RecordEntry
-from qms.storage import FileStore
+from qms.library.models import Attachment
+from qms.record_keeping.models import RecordEntry
 
 UNRECALLED = ("issued", "to_recall")
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})

@@ -26,6 +26,7 @@ from qms.core.roles import Role, require_any
 from qms.distribution.models import Distribution
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
+from qms.files.storage import FileStore, get_storage
 from qms.library.models import Attachment
 from qms.records import certificates
 from qms.records.document_record import Variant, load_agency
@@ -39,7 +40,6 @@ from qms.records.service import (
     render_version,
     signed_record_of,
 )
-from qms.storage import FileStore, get_storage
 
 PACK_READERS = frozenset({Role.AUDITOR})
 REPORTS = ("master-list", "external-documents", "records-list", "acknowledgements", "audit-trail")

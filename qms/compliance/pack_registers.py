@@ -11,10 +11,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from qms.accounts.models import User
+from qms.core import vietnamese as vn
 from qms.distribution.models import PaperCopy
 from qms.documents.models import Document, Version
 from qms.library.models import ChangeRequest, PeriodicReview
-from qms.records import vietnamese as vn
 from qms.records.layout import Column
 from qms.records.report_data import Report, Section
 from qms.records.reports import COPY_STATUS

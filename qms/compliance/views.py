@@ -10,7 +10,7 @@ from qms.compliance.checks import compliance_report
 from qms.core.clock import local_today
 from qms.core.deps import SessionDep, SettingsDep
 from qms.core.web import render
-from qms.storage import file_store
+from qms.files.storage import file_store
 
 router = APIRouter(include_in_schema=False)
 

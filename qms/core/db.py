@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import Column, DateTime, Engine, ForeignKey, Integer, MetaData, create_engine, event, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -38,6 +38,17 @@ POOL_TIMEOUT_S = 10
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(values: tuple[str, ...]) -> str:
+    """The SQL list of a CHECK constraint's allowed values: ``'a', 'b'``."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def foreign_key(target: str, *, nullable: bool = False, ondelete: str = "RESTRICT",
+                index: bool = True) -> Column:
+    """An integer column referring to ``target`` (``"table.id"``), indexed unless told not to."""
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

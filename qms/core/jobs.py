@@ -4,8 +4,8 @@ lease (qms/joblock.py) so that one process at a time, on any host, runs them.
 
 A job is a plain function ``(engine, settings, today) -> str`` (the line it reports), each in
 transactions of its own. A daily job runs once per agency day: the day it last ran to the end
-is kept in the database, so neither a second process nor a restart repeats it. To add a job,
-add it to :data:`JOBS`.
+is kept in the database, so neither a second process nor a restart repeats it. A capability
+adds its jobs with :func:`register`, from its door.
 """
 
 from __future__ import annotations
@@ -13,69 +13,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Engine
 
-from qms.accounts.auth import purge_expired
 from qms.core import joblock
 from qms.core.clock import local_today
 from qms.core.config import Settings
-from qms.core.db import transaction, utcnow
-from qms.distribution.mail import send_due_mail
-from qms.distribution.notifications import agency_name, queue_digests
-from qms.distribution.reminders import queue_reminders
-from qms.documents.effective import make_due_effective
-from qms.library.review_reminders import queue_review_reminders
 
 log = logging.getLogger(__name__)
 
 LOCK = "due-jobs"
-#: The daily digests leave from this hour of the agency's day (16:00: what came in that day).
-DIGEST_HOUR = 16
 
 
-def versions_coming_into_force(engine: Engine, settings: Settings, today: date) -> str:
-    with transaction(engine) as session:
-        made_effective = make_due_effective(session, today)
-    return f"versions made effective: {len(made_effective)}" + (
-        f" ({', '.join(made_effective)})" if made_effective else "")
-
-
-def expired_sessions(engine: Engine, settings: Settings, today: date) -> str:
-    with transaction(engine) as session:
-        return f"expired sessions removed: {purge_expired(session, settings)}"
-
-
-def review_notices(engine: Engine, settings: Settings, today: date) -> str:
-    with transaction(engine) as session:
-        return queue_review_reminders(session, today)
-
-
-def acknowledgement_reminders(engine: Engine, settings: Settings, today: date) -> str:
-    with transaction(engine) as session:
-        return str(queue_reminders(session, settings, today))
-
-
-def send_daily_digests(engine: Engine, settings: Settings, at: datetime | None = None) -> str:
-    """The daily digest of everyone who chose it, queued before the outbox is sent; from
-    ``DIGEST_HOUR`` local time, once a day (a second run that day finds the day's key taken,
-    so the job is not marked daily: before the hour it must run again)."""
-    now = (at or utcnow()).astimezone(settings.zone)
-    if now.hour < DIGEST_HOUR:
-        return f"daily notification digests: not before {DIGEST_HOUR}:00"
-    with transaction(engine) as session:
-        return str(queue_digests(session, now.date()))
-
-
-def daily_digests(engine: Engine, settings: Settings, today: date) -> str:
-    return send_daily_digests(engine, settings)
-
-
-def outgoing_mail(engine: Engine, settings: Settings, today: date) -> str:
-    with transaction(engine, write=False) as session:
-        sender = agency_name(session)
-    return str(send_due_mail(engine, settings, sender_name=sender))
+#: When a job runs in the round: versions come into force before the day's notices speak of
+#: them, and the mail goes last, with everything the other jobs queued.
+CHANGES, NOTICES, SENDING = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -83,18 +36,20 @@ class Job:
     name: str
     run: Callable[[Engine, Settings, date], str]
     daily: bool = False
+    stage: int = NOTICES
 
 
-#: In this order: versions come into force before the day's notices speak of them, and the
-#: mail goes last, with everything the other jobs queued.
-JOBS: list[Job] = [
-    Job("effective", versions_coming_into_force),
-    Job("sessions", expired_sessions),
-    Job("review-notices", review_notices, daily=True),
-    Job("acknowledgement-reminders", acknowledgement_reminders, daily=True),
-    Job("digests", daily_digests),
-    Job("mail", outgoing_mail),
-]
+#: The jobs of every capability, in the order they run: each capability's door registers its own.
+JOBS: list[Job] = []
+_registered: set[str] = set()
+
+
+def register(job: Job) -> None:
+    """Add ``job`` to the round, after the jobs of earlier stages, once per process: the doors
+    may open again (each app a test makes) without changing the round."""
+    if job.name not in _registered:
+        _registered.add(job.name)
+        JOBS[:] = sorted([*JOBS, job], key=lambda known: known.stage)
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,20 @@ import base64
 import hashlib
 import hmac
 import secrets
+from contextvars import ContextVar
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qms.audit.service import client_address
 from qms.core.i18n import LANGUAGES, set_language
 
 CSRF_COOKIE = "qms_csrf"
 LANGUAGE_COOKIE = "qms_lang"
 SESSION_COOKIE = "qms_session"
+
+#: The client address of the request being served, for the audit trail.
+client_address: ContextVar[str] = ContextVar("qms_client_address", default="")
 
 
 def _binding_mac(key: bytes, nonce: str, session_cookie: str) -> str:

@@ -68,3 +68,15 @@ def require_not_read_only(roles: Iterable[str]) -> None:
     """An internal auditor who holds no other role reads everything and changes nothing."""
     if set(roles) <= {Role.AUDITOR}:
         raise Forbidden(_("An internal auditor has read-only access."))
+
+
+#: The roles as Vietnamese records write them.
+ROLE_WORDS = {
+    "admin": "Quản trị hệ thống",
+    "quality_officer": "Thư ký ISO",
+    "drafter": "Người soạn thảo",
+    "reviewer": "Người xem xét",
+    "approver": "Người phê duyệt",
+    "staff": "Cán bộ, công chức, viên chức",
+    "auditor": "Chuyên gia đánh giá nội bộ",
+}

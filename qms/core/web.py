@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -13,7 +14,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from qms.accounts.agency import agency_profile
 from qms.core import dates, i18n
 from qms.core.errors import QMSError
 from qms.core.markup import render_markdown
@@ -61,6 +61,20 @@ _env.globals["role_label"] = role_label
 _env.globals["static_url"] = static_url
 _env.globals["print_header_url"] = print_header_url
 _env.globals["languages"] = i18n.LANGUAGES
+
+#: What every page's layout reads that a capability provides (the agency's name), by name:
+#: ``provider(request)``, called once per page.
+_page_context: dict[str, Callable[[Request], Any]] = {}
+
+
+def add_template_globals(names: Mapping[str, Any]) -> None:
+    """Functions and values the templates may use: each capability's door adds its own."""
+    _env.globals.update(names)
+
+
+def add_page_context(name: str, provider: Callable[[Request], Any]) -> None:
+    """A value every full page gets as ``name``, made by ``provider(request)``."""
+    _page_context[name] = provider
 
 
 def _serializer(request: Request) -> URLSafeSerializer:
@@ -130,11 +144,11 @@ def render(
         "csrf_token": request.state.csrf_token,
         "lang": i18n.current_language(),
         "flashes": flashes,
-        "agency": agency_profile(request.app.state.engine, getattr(request.state, "session", None)),
         "fmt_dt": lambda value: format_datetime(value, request),
         "current_path": request.url.path,
         "quote": quote,
     }
+    ctx.update({name: provider(request) for name, provider in _page_context.items()})
     if context:
         ctx.update(context)
     if block:

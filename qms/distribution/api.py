@@ -11,7 +11,7 @@ from qms.accounts.deps import CurrentUser
 from qms.core.api_docs import PROTECTED, error_responses
 from qms.core.clock import local_today
 from qms.core.deps import SessionDep, SettingsDep
-from qms.distribution import notifications, paper, reading, reports, service
+from qms.distribution import paper, reading, reports, service
 from qms.distribution.schemas import (
     AcknowledgementPublic,
     AcknowledgementSummary,
@@ -25,6 +25,7 @@ from qms.distribution.schemas import (
     RecipientPublic,
 )
 from qms.documents.models import Version
+from qms.notify import notifications
 
 router = APIRouter(prefix="/api/v1", tags=["distribution"], responses=error_responses(*PROTECTED))
 Code = Path(min_length=1, max_length=40)

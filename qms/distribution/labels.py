@@ -1,4 +1,4 @@
-"""Words and dates shown by the distribution pages; installed as template globals."""
+"""Words and dates shown by the distribution pages (template globals, added by its door)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import pass_context
-from sqlmodel import Session
 
 from qms.core.i18n import N_, translated_choice
-from qms.core.web import templates
-from qms.distribution import notifications
 
 _TASK_STATUSES = {
     "pending": N_("Not yet acknowledged"),
@@ -54,18 +51,4 @@ def local_date(context: Any, value: datetime | None) -> str:
     return value.astimezone(zone).strftime("%d/%m/%Y")
 
 
-@pass_context
-def unread_notifications(context: Any) -> int:
-    """The bell's number in the page header, so that a page needs no request to show it."""
-    request, user = context.get("request"), context.get("user")
-    if request is None or user is None:
-        return 0
-    session = getattr(request.state, "session", None)
-    if session is not None:
-        return notifications.unread_count(session, user)
-    with Session(request.app.state.engine) as own:
-        return notifications.unread_count(own, user)
-
-
-templates.env.globals.update({"task_label": task_label, "copy_label": copy_label, "local_date": local_date,
-                              "unread_notifications": unread_notifications})
+TEMPLATE_GLOBALS = {"task_label": task_label, "copy_label": copy_label, "local_date": local_date}

@@ -1,4 +1,4 @@
-"""How distribution follows the lifecycle (registered through ``qms.capabilities``).
+"""How distribution follows the lifecycle (registered by its door, ``distribution/door.py``).
 
 - A version ends (superseded or withdrawn): its open acknowledgement tasks close and its
   controlled paper copies go on the recall list.
@@ -16,20 +16,20 @@ from qms.audit import service as audit
 from qms.core.config import get_settings
 from qms.core.db import utcnow
 from qms.core.errors import ValidationFailed
-from qms.distribution import notifications, service, tally
+from qms.distribution import service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
-from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
+from qms.documents.read import version_link
+from qms.notify import notifications
 
 
 def _actor_fields(actor: ActorLike | None) -> dict[str, object]:
     return {"actor": actor, "actor_username": None if actor else "system"}
 
 
-@events.on_ended
 def close_tasks_and_recall_copies(session: Session, document: Document, version: Version,
                                   actor: ActorLike | None) -> None:
     now = utcnow()
@@ -58,13 +58,12 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
             notifications.notify_many(session, [copy.holder_id], notifications.COPY_RECALL,
                                       {"code": document.code, "revision": version.revision,
                                        "number": f"{copy.number:02d}"},
-                                      link=service.version_link(document, version))
+                                      link=version_link(document, version))
         audit.record(session, **_actor_fields(actor), action="paper_copy.recall_requested",
                      object_type="version", object_id=ref,
                      details={"copies": [f"{copy.number:02d}" for copy in copies], "outcome": outcome})
 
 
-@events.on_effective
 def distribute_new_version(session: Session, document: Document, version: Version,
                            previous: Version | None, actor: ActorLike | None) -> None:
     zone = get_settings().zone

@@ -15,21 +15,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
 from qms.accounts.models import User
 from qms.audit import service as audit
 from qms.core import i18n
 from qms.core.config import Settings
-from qms.core.db import utcnow
+from qms.core.db import transaction, utcnow
 from qms.core.web import templates
-from qms.distribution import notifications
-from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
-from qms.distribution.models import Acknowledgement, Notification
+from qms.distribution.models import Acknowledgement
 from qms.distribution.targets import end_of_day
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
+from qms.notify import notifications
+from qms.notify.mail import insert_ignoring_duplicates, queue_mail
+from qms.notify.models import Notification
 
 REMIND_BEFORE_DAYS = 2
 OVERDUE_EVERY_DAYS = 7
@@ -146,3 +147,8 @@ def render_digest(agency: str, full_name: str, items: list[DigestItem]) -> tuple
     body = templates.env.get_template("emails/reading_reminder.txt").render(
         agency=agency, full_name=full_name, overdue=overdue, soon=soon)
     return subject, body
+
+
+def acknowledgement_reminders(engine: Engine, settings: Settings, today: date) -> str:
+    with transaction(engine) as session:
+        return str(queue_reminders(session, settings, today))

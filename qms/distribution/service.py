@@ -22,23 +22,21 @@ from qms.core.db import utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role, require_any
-from qms.distribution import notifications, tally
+from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
+from qms.documents.read import version_link
 from qms.documents.service import allowed_unit_ids, load_version
+from qms.notify import notifications
 
 DISTRIBUTE = frozenset({Role.QUALITY_OFFICER})
 #: Who follows acknowledgements: the quality officer, the head of agency and deputies, auditors.
 FOLLOW_UP = frozenset({Role.QUALITY_OFFICER, Role.APPROVER, Role.AUDITOR})
 DISTRIBUTABLE = (Status.APPROVED, Status.EFFECTIVE)
-
-
-def version_link(document: Document, version: Version) -> str:
-    return f"/documents/{document.code}/versions/{version.revision}"
 
 
 @dataclass(frozen=True)

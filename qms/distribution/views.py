@@ -21,7 +21,6 @@ from qms.core.roles import Role, require_any, role_label
 from qms.core.web import redirect, render
 from qms.distribution import (
     dashboard,
-    labels,  # noqa: F401  (template globals)
     paper,
     reports,
     service,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.core.clock import add_months
-from qms.core.db import utcnow
+from qms.core.config import Settings
+from qms.core.db import transaction, utcnow
 from qms.documents import events, search_index
 from qms.documents.lifecycle import Event, Status, transition
 from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Version, version_ref
@@ -91,3 +92,10 @@ def make_due_effective(session: Session, today: date) -> list[str]:
         make_effective(session, None, document, version)
         done.append(version_ref(document, version))
     return done
+
+
+def versions_coming_into_force(engine: Engine, settings: Settings, today: date) -> str:
+    with transaction(engine) as session:
+        made_effective = make_due_effective(session, today)
+    return f"versions made effective: {len(made_effective)}" + (
+        f" ({', '.join(made_effective)})" if made_effective else "")

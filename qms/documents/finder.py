@@ -13,10 +13,9 @@ from qms.accounts.auth import Principal
 from qms.core.markup import plain_text
 from qms.core.pagination import Page
 from qms.documents.highlight import mark, query_words, snippet
-from qms.documents.models import SECTIONS, Version, VersionStep
+from qms.documents.models import SECTIONS, ExternalDetails, Version, VersionStep
 from qms.documents.schemas import InProgress
 from qms.documents.service import DocumentRow, list_documents
-from qms.library.models import ExternalDetails
 
 
 @dataclass(frozen=True)

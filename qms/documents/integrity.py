@@ -29,7 +29,7 @@ from qms.core.roles import VIEW_AUDIT, require_any
 from qms.documents.content import frozen_hash_matches
 from qms.documents.lifecycle import FROZEN_STATES
 from qms.documents.models import SIGNED_METADATA, Document, Signature, Version, version_ref
-from qms.storage import FileStore, sha256_of
+from qms.files.storage import FileStore, sha256_of
 
 #: ``check(session, store, version_ids)`` → problems by version id; ``version_ids`` None: all
 #: frozen versions.

@@ -84,6 +84,17 @@ def in_progress_badge(in_progress: InProgress | None) -> Markup:
     return Markup(f'<span class="status status--{escape(status)} status--next">{escape(text)}</span>')
 
 
+_EXTERNAL_STATUSES = {
+    "in_force": N_("In force"),
+    "amended": N_("Amended"),
+    "expired": N_("Expired"),
+}
+
+
+def external_status_label(status: str | None) -> str:
+    return translated_choice(_EXTERNAL_STATUSES, status) if status in _EXTERNAL_STATUSES else ""
+
+
 TEMPLATE_GLOBALS = {
     "split_at_steps": split_at_steps,
     "status_badge": status_badge,
@@ -94,4 +105,5 @@ TEMPLATE_GLOBALS = {
     "meaning_label": meaning_label,
     "status_label": status_label,
     "role_in_signoff": role_in_signoff,
+    "external_status_label": external_status_label,
 }

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from qms.core.db import UTCDateTime, utcnow
+from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
 from qms.documents.lifecycle import OPEN_STATES, Status
 
 KINDS = ("manual", "policy", "objectives", "procedure", "work_instruction", "form", "external", "other")
@@ -32,19 +32,11 @@ _STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
 _OPEN_VALUES = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _fk(target: str, *, nullable: bool = True, ondelete: str = "RESTRICT", index: bool = True) -> Column:
-    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
-
-
 class Document(SQLModel, table=True):
     __tablename__ = "document"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(KINDS)})", name="known_kind"),
-        CheckConstraint(f"confidentiality IN ({_in(CONFIDENTIALITY)})", name="known_confidentiality"),
+        CheckConstraint(f"kind IN ({one_of(KINDS)})", name="known_kind"),
+        CheckConstraint(f"confidentiality IN ({one_of(CONFIDENTIALITY)})", name="known_confidentiality"),
         CheckConstraint("review_interval_months BETWEEN 1 AND 120", name="review_interval"),
     )
 
@@ -52,10 +44,10 @@ class Document(SQLModel, table=True):
     code: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=300)
     kind: str = Field(max_length=20, index=True)
-    owner_unit_id: int = Field(sa_column=_fk("unit.id", nullable=False))
+    owner_unit_id: int = Field(sa_column=foreign_key("unit.id"))
     confidentiality: str = Field(default="internal", max_length=12)
     review_interval_months: int = Field(default=12)
-    parent_id: int | None = Field(default=None, sa_column=_fk("document.id"))
+    parent_id: int | None = Field(default=None, sa_column=foreign_key("document.id", nullable=True))
     latest_version_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("document_version.id", use_alter=True,
@@ -107,7 +99,7 @@ class Version(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(sa_column=_fk("document.id", nullable=False, ondelete="CASCADE", index=False))
+    document_id: int = Field(sa_column=foreign_key("document.id", ondelete="CASCADE", index=False))
     revision: int
     status: str = Field(default=Status.DRAFT.value, max_length=20)
     # The metadata signed with this revision (see ``content.content_hash``). The document shows
@@ -133,15 +125,17 @@ class Version(SQLModel, table=True):
     hash_scheme: int | None = Field(default=None)
     lock_version: int = Field(default=1)
     review_round: int = Field(default=0)
-    drafter_id: int = Field(sa_column=_fk("user_account.id", nullable=False))
-    approver_id: int | None = Field(default=None, sa_column=_fk("user_account.id"))
+    drafter_id: int = Field(sa_column=foreign_key("user_account.id"))
+    approver_id: int | None = Field(default=None, sa_column=foreign_key("user_account.id", nullable=True))
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     effective_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    withdrawal_requested_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id"))
-    withdrawal_approver_id: int | None = Field(default=None, sa_column=_fk("user_account.id"))
+    withdrawal_requested_by_id: int | None = Field(
+        default=None, sa_column=foreign_key("user_account.id", nullable=True))
+    withdrawal_approver_id: int | None = Field(
+        default=None, sa_column=foreign_key("user_account.id", nullable=True))
     withdrawal_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -190,14 +184,15 @@ class Signature(SQLModel, table=True):
 
     __tablename__ = "signature"
     __table_args__ = (
-        CheckConstraint(f"meaning IN ({_in(MEANINGS)})", name="known_meaning"),
+        CheckConstraint(f"meaning IN ({one_of(MEANINGS)})", name="known_meaning"),
         CheckConstraint("purpose IN ('issue', 'withdrawal')", name="known_purpose"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    version_id: int = Field(sa_column=_fk("document_version.id", nullable=False, ondelete="CASCADE"))
-    user_id: int = Field(sa_column=_fk("user_account.id", nullable=False))
-    on_behalf_of_id: int | None = Field(default=None, sa_column=_fk("user_account.id", index=False))
+    version_id: int = Field(sa_column=foreign_key("document_version.id", ondelete="CASCADE"))
+    user_id: int = Field(sa_column=foreign_key("user_account.id"))
+    on_behalf_of_id: int | None = Field(
+        default=None, sa_column=foreign_key("user_account.id", nullable=True, index=False))
     meaning: str = Field(max_length=12)
     purpose: str = Field(default="issue", max_length=12)
     review_round: int = 0
@@ -216,7 +211,7 @@ class RevisionHistory(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("document_id", "revision"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(sa_column=_fk("document.id", nullable=False, ondelete="CASCADE", index=False))
+    document_id: int = Field(sa_column=foreign_key("document.id", ondelete="CASCADE", index=False))
     revision: int
     effective_date: date = Field(sa_column=Column(Date, nullable=False))
     change_summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -230,8 +225,8 @@ class Delegation(SQLModel, table=True):
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="date_order"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    delegator_id: int = Field(sa_column=_fk("user_account.id", nullable=False))
-    delegate_id: int = Field(sa_column=_fk("user_account.id", nullable=False))
+    delegator_id: int = Field(sa_column=foreign_key("user_account.id"))
+    delegate_id: int = Field(sa_column=foreign_key("user_account.id"))
     starts_on: date = Field(sa_column=Column(Date, nullable=False))
     ends_on: date = Field(sa_column=Column(Date, nullable=False))
     note: str = Field(default="", max_length=300)
@@ -259,3 +254,23 @@ __all__ = [
 def version_ref(document: Document, version: Version) -> str:
     """How a version is named in the audit trail and in messages: "QT-01/2"."""
     return f"{document.code}/{version.revision}"
+
+
+EXTERNAL_STATUSES = ("in_force", "amended", "expired")
+
+
+class ExternalDetails(SQLModel, table=True):
+    """What identifies an external document (law, decree, circular, standard)."""
+
+    __tablename__ = "external_details"
+    __table_args__ = (CheckConstraint(f"status IN ({one_of(EXTERNAL_STATUSES)})", name="known_status"),)
+
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    )
+    number: str = Field(default="", max_length=80, index=True)
+    issuer: str = Field(default="", max_length=200)
+    issued_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    status: str = Field(default="in_force", max_length=12)
+    replaced_by: str = Field(default="", max_length=120)
+    status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

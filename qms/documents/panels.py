@@ -1,14 +1,15 @@
 """Sections that other capabilities add to the document and version pages.
 
 A capability registers a provider, ``provider(session, actor, document, version)``,
-returning a :class:`Panel` (a template and its context) or None; the pages include the
-panels in the order they were registered, at the top (above the content) or at the
-bottom. Providers must run a bounded number of queries, whatever the library's size.
+returning a :class:`Panel` (a template and its context), several, or None; the pages include
+the panels in the order they were registered, in their slot: ``notice`` (a line under the
+title), ``top`` (above the content), ``bottom`` (below it) or ``end`` (closing the text).
+Providers must run a bounded number of queries, whatever the library's size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,10 +23,10 @@ from qms.documents.models import Document, Version
 class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    slot: Literal["top", "bottom"] = "bottom"
+    slot: Literal["notice", "top", "bottom", "end"] = "bottom"
 
 
-Provider = Callable[[Session, Principal, Document, Version | None], Panel | None]
+Provider = Callable[[Session, Principal, Document, Version | None], Panel | Sequence[Panel] | None]
 
 _document_providers: list[Provider] = []
 _version_providers: list[Provider] = []
@@ -45,10 +46,10 @@ def on_version_page(provider: Provider) -> Provider:
 
 def _collect(providers: list[Provider], session: Session, actor: Principal, document: Document,
              version: Version | None) -> dict[str, list[Panel]]:
-    slots: dict[str, list[Panel]] = {"top": [], "bottom": []}
+    slots: dict[str, list[Panel]] = {"notice": [], "top": [], "bottom": [], "end": []}
     for provider in providers:
-        panel = provider(session, actor, document, version)
-        if panel is not None:
+        given = provider(session, actor, document, version)
+        for panel in [given] if isinstance(given, Panel) else given or ():
             slots[panel.slot].append(panel)
     return slots
 

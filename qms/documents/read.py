@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
-from qms.documents import access
+from qms.documents import access, external
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.schemas import (
@@ -19,7 +19,6 @@ from qms.documents.schemas import (
     VersionDetail,
 )
 from qms.documents.service import DocumentRow, in_progress, versions_of
-from qms.library import external
 
 #: The person a deputy signed for; built once (an alias per call is costly on busy pages).
 _PRINCIPAL = aliased(User, name="principal_user")
@@ -173,3 +172,7 @@ def unit_code(session: Session, unit_id: int | None) -> str:
 def unit_name(session: Session, unit_id: int) -> str:
     unit = session.get(Unit, unit_id)
     return unit.name if unit else ""
+
+
+def version_link(document: Document, version: Version) -> str:
+    return f"/documents/{document.code}/versions/{version.revision}"

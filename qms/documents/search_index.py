@@ -26,8 +26,7 @@ from sqlmodel import Session
 
 from qms.core.search import words
 from qms.documents.content import steps_of
-from qms.documents.models import SECTIONS, Document, Version
-from qms.library.models import ExternalDetails
+from qms.documents.models import SECTIONS, Document, ExternalDetails, Version
 
 MAX_TERMS = 12
 #: bm25 weights of the FTS5 columns search_code, search_title, search_text.

@@ -19,12 +19,11 @@ from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
 from qms.core.pagination import Page, clamp, parse_sort
-from qms.documents import access, events, search_index
+from qms.documents import access, events, external, search_index
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, Status, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
-from qms.library import external
 
 # Built once: a fresh alias per call costs more than the query itself on a busy page.
 _LATEST = aliased(Version, name="latest_version")

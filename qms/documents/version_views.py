@@ -20,7 +20,6 @@ from qms.core.i18n import _
 from qms.core.markup import render_markdown
 from qms.core.roles import Role
 from qms.core.web import redirect, refused, render
-from qms.distribution import service as distribution
 from qms.documents import access, defaults, panels, read, service, steps_editing, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
@@ -29,7 +28,7 @@ from qms.documents.models import SECTIONS
 from qms.documents.pending import pending_actions
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
 from qms.documents.views import withdrawn_page
-from qms.storage import file_store
+from qms.files.storage import file_store
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -74,7 +73,6 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "errors": errors or {}, "action_error": action_error, "values": values or {},
         "names": read.full_names(session, [detail.drafter, detail.approver or "", *detail.reviewers]),
         "panels": panels.version_panels(session, user, document, version),
-        "my_task": distribution.task_view(session, user, version),
         "integrity_problems": version_problems(session, file_store(request.app.state.settings), document,
                                                version),
     }, status_code=status_code)

@@ -15,17 +15,13 @@ from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import Conflict, NotFound, QMSError, ValidationFailed
 from qms.core.forms import form_data, parse, present
 from qms.core.i18n import _
-from qms.core.web import redirect, render, templates
-from qms.distribution import service as distribution
+from qms.core.web import redirect, render
 from qms.documents import access, panels, read, service, withdrawn
-from qms.documents.labels import TEMPLATE_GLOBALS
+from qms.documents.external_views import details_from_form, field_errors
 from qms.documents.lifecycle import Status
-from qms.documents.models import CONFIDENTIALITY, KINDS
+from qms.documents.models import CONFIDENTIALITY, EXTERNAL_STATUSES, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
-from qms.library.external_views import details_from_form, field_errors
-from qms.library.models import EXTERNAL_STATUSES
 
-templates.env.globals.update(TEMPLATE_GLOBALS)
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
 PAGE_SIZE = 25
@@ -138,8 +134,6 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
         "open_revision": next((v.revision for v in detail.versions if v.status in
                                ("draft", "in_review", "awaiting_approval", "approved")), None),
-        "my_task": distribution.task_view(session, user, version)
-        if version is not None and version.status == Status.EFFECTIVE else None,
         "errors": errors or {}, "values": values or {},
     }, status_code=status_code)
 

@@ -9,13 +9,14 @@ from qms.core.deps import SessionDep, SettingsDep
 from qms.core.roles import Role, role_label
 from qms.core.web import render
 from qms.distribution import dashboard as distribution_dashboard
-from qms.distribution import notifications, paper
+from qms.distribution import paper
 from qms.distribution.reading import reading_list
 from qms.distribution.service import FOLLOW_UP
 from qms.documents import service as documents
 from qms.documents.pending import pending_actions
 from qms.library.dashboard import library_health
 from qms.library.form_shelf import form_shelf
+from qms.notify import notifications
 from qms.records.certificates import expiry_warning
 
 router = APIRouter(include_in_schema=False)

@@ -3,28 +3,19 @@ register and the Word import."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
 from qms.accounts.deps import CurrentUser
-from qms.core.api_docs import PROTECTED, ErrorDetail, error_responses
+from qms.core.api_docs import PROTECTED, error_responses
 from qms.core.clock import local_today
 from qms.core.deps import SessionDep, SettingsDep
-from qms.documents.service import load_document, load_version
-from qms.library import (
-    attachments,
-    change_requests,
-    docx_import,
-    records_from_text,
-    records_register,
-    retention,
-    reviews,
-)
-from qms.library.downloads import file_response, read_limited
+from qms.documents.service import load_version
+from qms.files.downloads import file_response, read_limited
+from qms.files.storage import file_store
+from qms.library import attachments, change_requests, reviews
 from qms.library.models import Attachment
-from qms.library.present import change_request_public, due_review_public, record_entry_public
+from qms.library.present import change_request_public, due_review_public
 from qms.library.schemas import (
     AttachmentPublic,
     ChangeRequestCreate,
@@ -32,18 +23,9 @@ from qms.library.schemas import (
     ChangeRequestList,
     ChangeRequestPublic,
     DueReviewList,
-    ImportResult,
-    ProposedRecordPublic,
-    RecordEntryIn,
-    RecordEntryPublic,
-    RecordsApprovalIn,
-    RecordsApprovalPublic,
-    RetentionCategoryIn,
-    RetentionCategoryPublic,
     ReviewOutcome,
     ReviewOutcomePublic,
 )
-from qms.storage import file_store
 
 router = APIRouter(prefix="/api/v1", tags=["library"], responses=error_responses(*PROTECTED, 413, 415))
 Code = Path(min_length=1, max_length=40)
@@ -155,83 +137,3 @@ def record_periodic_review(body: ReviewOutcome, session: SessionDep, user: Curre
                                reviewed_at=review.reviewed_at)
 
 
-@router.get("/documents/{code}/records", response_model=list[RecordEntryPublic])
-def list_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[RecordEntryPublic]:
-    """The records a document produces, with their retention."""
-    document = load_document(session, user, code)
-    return [record_entry_public(row) for row in records_register.entries_of(session, document)]
-
-
-@router.get("/documents/{code}/records/proposed", response_model=list[ProposedRecordPublic])
-def proposed_records(session: SessionDep, user: CurrentUser, code: str = Code) -> list[ProposedRecordPublic]:
-    """Records proposed from the "Hồ sơ cần lưu" table of the document's procedure; nothing is saved."""
-    proposal = records_from_text.proposed_for(session, user, code)
-    return [ProposedRecordPublic(**asdict(line)) for line in proposal.lines]
-
-
-@router.put("/documents/{code}/records", response_model=list[RecordEntryPublic])
-def replace_records(body: list[RecordEntryIn], session: SessionDep, user: CurrentUser,
-                    code: str = Code) -> list[RecordEntryPublic]:
-    """Replace the records a document produces (quality officer)."""
-    return [record_entry_public(row) for row in records_register.replace_entries(session, user, code, body)]
-
-
-@router.get("/records-list", response_model=list[RecordEntryPublic])
-def records_list(session: SessionDep, user: CurrentUser) -> list[RecordEntryPublic]:
-    """The agency's records list of the year: every record of every document in force."""
-    return [record_entry_public(row) for row in records_register.records_list_rows(session)]
-
-
-@router.post("/records-list/approval", response_model=RecordsApprovalPublic,
-             status_code=status.HTTP_201_CREATED)
-def approve_records_list(body: RecordsApprovalIn, session: SessionDep,
-                         user: CurrentUser) -> RecordsApprovalPublic:
-    """The head of agency approves the records list with their password, over the rows' SHA-256."""
-    approval = records_register.approve_records_list(session, user, body)
-    return RecordsApprovalPublic(year=approval.year, content_hash=approval.content_hash,
-                                 approved_by=user.username, signer_name=approval.signer_name,
-                                 signer_title=approval.signer_title, approved_at=approval.approved_at,
-                                 rows=len(records_register.approved_rows(approval)), current=True)
-
-
-def _category_public(category: retention.Category) -> RetentionCategoryPublic:
-    return RetentionCategoryPublic(code=category.code, name=category.name, permanent=category.permanent,
-                                   years=category.years, basis=category.basis, shipped=category.shipped)
-
-
-@router.get("/retention-categories", response_model=list[RetentionCategoryPublic])
-def list_retention_categories(session: SessionDep, user: CurrentUser) -> list[RetentionCategoryPublic]:
-    """The retention categories: those shipped with their legal basis and those the quality officer
-    added."""
-    return [_category_public(category) for category in retention.categories(session).values()]
-
-
-@router.post("/retention-categories", response_model=RetentionCategoryPublic,
-             status_code=status.HTTP_201_CREATED)
-def add_retention_category(body: RetentionCategoryIn, session: SessionDep,
-                           user: CurrentUser) -> RetentionCategoryPublic:
-    """Add a retention category (quality officer)."""
-    return _category_public(retention.add_category(session, user, body))
-
-
-@router.delete("/retention-categories/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_retention_category(session: SessionDep, user: CurrentUser, code: str = Code) -> None:
-    """Remove a retention category the agency added, while no record uses it (quality officer)."""
-    retention.remove_category(session, user, code)
-
-
-@router.post("/import/docx", response_model=ImportResult, status_code=status.HTTP_201_CREATED,
-             responses={413: {"model": ErrorDetail, "description": "The file is too large"},
-                        422: {"model": ErrorDetail,
-                              "description": "Not a readable DOCX procedure; nothing was created"}})
-def import_docx(session: SessionDep, user: CurrentUser, settings: SettingsDep, file: UploadFile = File(...),
-                code: str | None = Form(None, max_length=40),
-                owner_unit: str | None = Form(None, max_length=32)) -> ImportResult:
-    """Import a Word procedure as a new draft (quality officer; multipart `file`, optional `code`). A
-    file that is not a readable procedure answers 422 and creates nothing; the paragraphs not mapped
-    are listed."""
-    data = read_limited(file, settings)
-    imported = docx_import.import_docx(session, user, settings, file.filename or "", data, code=code or None,
-                                       owner_unit=owner_unit or None)
-    return ImportResult(code=imported.code, revision=imported.revision, status="draft", title=imported.title,
-                        unmapped=[str(line) for line in imported.unmapped])

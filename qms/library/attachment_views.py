@@ -15,9 +15,9 @@ from qms.core.errors import Forbidden, NotFound, QMSError
 from qms.core.forms import form_data
 from qms.core.i18n import _
 from qms.core.web import redirect
+from qms.files.downloads import file_response, read_limited
+from qms.files.storage import file_store
 from qms.library import attachments
-from qms.library.downloads import file_response, read_limited
-from qms.storage import file_store
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]

@@ -20,14 +20,13 @@ from qms.core.config import Settings
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
 from qms.core.roles import Role
-from qms.documents import access, events
-from qms.documents.content import frozen_part
+from qms.documents import access
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
+from qms.files.storage import FileStore
+from qms.files.uploads import check_size, detect, display_name
 from qms.library.models import Attachment
-from qms.library.uploads import check_size, detect, display_name
-from qms.storage import FileStore
 
 MAX_PER_VERSION = 20
 ENDED = (Status.SUPERSEDED, Status.OBSOLETE)
@@ -40,6 +39,22 @@ class Download:
     document: Document
     version: Version
     data: bytes
+
+    @property
+    def name(self) -> str:
+        return self.attachment.name
+
+    @property
+    def media_type(self) -> str:
+        return self.attachment.media_type
+
+    @property
+    def sha256(self) -> str:
+        return self.attachment.sha256
+
+    @property
+    def version_status(self) -> str:
+        return self.version.status
 
     @property
     def obsolete(self) -> bool:
@@ -137,14 +152,12 @@ def download(session: Session, actor: Principal, store: FileStore, code: str, re
     return Download(attachment, document, version, data)
 
 
-@frozen_part("attachments")
-def _signed_files(session: Session, version_id: int) -> list[dict[str, str]]:
+def signed_files(session: Session, version_id: int) -> list[dict[str, str]]:
     """A signature vouches for the files as well: for a form, the file is what people fill in."""
     return [{"name": a.name, "sha256": a.sha256} for a in attachments_of(session, [version_id])[version_id]]
 
 
-@events.on_created
-def _carry_over(session: Session, document: Document, version: Version, copied_from: Version | None,
+def carry_over(session: Session, document: Document, version: Version, copied_from: Version | None,
                 actor: object) -> None:
     """A new draft revision starts with the files of the revision it was copied from."""
     if copied_from is None:

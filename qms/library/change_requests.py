@@ -24,7 +24,7 @@ from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.core.roles import Role, require_not_read_only
-from qms.documents import access, events
+from qms.documents import access
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
@@ -135,7 +135,6 @@ def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequ
     return request
 
 
-@events.on_effective
 def close_requests_in_force(session: Session, document: Document, version: Version, previous: Version | None,
                             actor: ActorLike | None) -> None:
     """The requests that opened ``version`` are done now that it is in force."""

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.documents.models import Document
+from qms.documents.external import NOT_IN_FORCE
+from qms.documents.models import Document, ExternalDetails
 from qms.library.change_requests import open_count
-from qms.library.external import NOT_IN_FORCE
-from qms.library.models import ExternalDetails
 from qms.library.reviews import SEE_REVIEWS
 
 DUE_WINDOW_DAYS = 30

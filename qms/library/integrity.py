@@ -12,12 +12,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.core.i18n import _
-from qms.documents.integrity import StoredBytes, frozen_versions, stored_files_check
+from qms.documents.integrity import StoredBytes, frozen_versions
+from qms.files.storage import FileStore
 from qms.library.models import Attachment
-from qms.storage import FileStore
 
 
-@stored_files_check("attachments")
 def attachment_bytes(session: Session, store: FileStore,
                      version_ids: Collection[int] | None) -> dict[int, list[str]]:
     files = StoredBytes(store)

@@ -8,13 +8,13 @@ from typing import Any
 from sqlmodel import Session
 
 from qms.core.i18n import _
-from qms.distribution import notifications
+from qms.notify import notifications
 
 CHANGE_REQUEST = "change_request"
 REVIEW_DUE = "review_due"
 
 
-def _text(kind: str, params: dict[str, Any]) -> str:
+def text(kind: str, params: dict[str, Any]) -> str:
     if kind == CHANGE_REQUEST and params.get("decision") is None:
         return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
                  code=params.get("code", ""), id=params.get("id", ""))
@@ -38,10 +38,6 @@ def _text(kind: str, params: dict[str, Any]) -> str:
         return _("%(n)s documents are due for periodic review within 30 days, %(overdue)s of them overdue.",
                  n=params.get("count", 0), overdue=params.get("overdue", 0))
     return kind
-
-
-for _kind in (CHANGE_REQUEST, REVIEW_DUE):
-    notifications.register_message(_kind, _text)
 
 
 def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str,

@@ -1,6 +1,5 @@
-"""What the library adds to the document and version pages: files, external details and
-who cites them, the records a procedure produces, change requests and periodic review.
-Each provider runs a fixed number of queries."""
+"""What the library adds to the document and version pages: files, change requests and
+periodic review (registered by its door). Each provider runs a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -8,16 +7,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
-from qms.accounts.units import unit_choices
 from qms.core.roles import Role
 from qms.documents import access, panels
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
 from qms.documents.read import people_with_roles
-from qms.library import change_requests, external, records_register, reviews
+from qms.library import change_requests, reviews
 from qms.library.attachments import attachments_of, can_download
 from qms.library.models import Attachment
-from qms.library.retention import categories
 
 
 def _form_files(session: Session, document: Document) -> list[tuple[str, str, int, Attachment]]:
@@ -32,7 +29,6 @@ def _form_files(session: Session, document: Document) -> list[tuple[str, str, in
     return [tuple(row) for row in rows]
 
 
-@panels.on_document_page
 def files_panel(session: Session, actor: Principal, document: Document,
                 version: Version | None) -> panels.Panel | None:
     files = attachments_of(session, [version.id])[version.id] if version is not None and can_download(
@@ -44,31 +40,6 @@ def files_panel(session: Session, actor: Principal, document: Document,
                         slot="top")
 
 
-@panels.on_document_page
-def external_panel(session: Session, actor: Principal, document: Document,
-                   version: Version | None) -> panels.Panel | None:
-    if document.kind != "external":
-        return None
-    details = external.details_of(session, document)
-    return panels.Panel("library/_external.html", {
-        "details": details, "cited_by": external.cited_by(session, actor, document),
-        "can_manage": actor.has(*access.MANAGE_DOCUMENTS),
-    }, slot="top")
-
-
-@panels.on_document_page
-def records_panel(session: Session, actor: Principal, document: Document,
-                  version: Version | None) -> panels.Panel | None:
-    if document.kind in records_register.NO_RECORDS_KINDS:
-        return None
-    rows = records_register.entries_of(session, document)
-    can_manage = actor.has(*access.MANAGE_DOCUMENTS)
-    if not rows and not can_manage:
-        return None
-    return panels.Panel("library/_records.html", {"rows": rows, "can_manage": can_manage})
-
-
-@panels.on_document_page
 def requests_panel(session: Session, actor: Principal, document: Document,
                    version: Version | None) -> panels.Panel | None:
     return panels.Panel("library/_document_requests.html", {
@@ -77,7 +48,6 @@ def requests_panel(session: Session, actor: Principal, document: Document,
     })
 
 
-@panels.on_document_page
 def review_panel(session: Session, actor: Principal, document: Document,
                  version: Version | None) -> panels.Panel | None:
     if not actor.has(*reviews.SEE_REVIEWS) or document.effective_version_id is None:
@@ -93,7 +63,6 @@ def review_panel(session: Session, actor: Principal, document: Document,
     })
 
 
-@panels.on_version_page
 def version_files_panel(session: Session, actor: Principal, document: Document,
                         version: Version | None) -> panels.Panel | None:
     if version is None:
@@ -109,7 +78,6 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
     }, slot="top")
 
 
-@panels.on_version_page
 def version_requests_panel(session: Session, actor: Principal, document: Document,
                            version: Version | None) -> panels.Panel | None:
     if version is None:
@@ -120,6 +88,3 @@ def version_requests_panel(session: Session, actor: Principal, document: Documen
     return panels.Panel("library/_version_requests.html", {"requests": linked})
 
 
-def record_form_choices(session: Session) -> dict[str, object]:
-    """What the records editor offers: units and retention categories."""
-    return {"units": unit_choices(session), "categories": list(categories(session).values())}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from qms.library.change_requests import RequestRow
-from qms.library.records_register import RecordsListRow
 from qms.library.reviews import DueReview
-from qms.library.schemas import ChangeRequestPublic, DueReviewPublic, RecordEntryPublic
+from qms.library.schemas import ChangeRequestPublic, DueReviewPublic
 
 
 def change_request_public(row: RequestRow) -> ChangeRequestPublic:
@@ -26,10 +25,3 @@ def due_review_public(item: DueReview) -> DueReviewPublic:
                            open_revision=item.open_revision)
 
 
-def record_entry_public(row: RecordsListRow) -> RecordEntryPublic:
-    return RecordEntryPublic(
-        document_code=row.document_code, name=row.name, keeping_unit=row.keeping_unit_code,
-        keeping_unit_name=row.keeping_unit_name, permanent=row.permanent, retention_years=row.retention_years,
-        retention=row.retention, category=row.category, basis=row.basis, medium=row.medium,
-        disposal=row.disposal,
-    )

@@ -13,17 +13,18 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Engine, or_, select
 from sqlmodel import Session
 
 from qms.accounts.models import User, UserRole
-from qms.core.db import utcnow
+from qms.core.config import Settings
+from qms.core.db import transaction, utcnow
 from qms.core.roles import Role
-from qms.distribution import notifications
-from qms.distribution.mail import insert_ignoring_duplicates, queue_mail
-from qms.distribution.models import Notification
 from qms.documents.models import Document, Version
 from qms.library.notify import REVIEW_DUE
+from qms.notify import notifications
+from qms.notify.mail import insert_ignoring_duplicates, queue_mail
+from qms.notify.models import Notification
 
 NOTICE_DAYS = 30
 
@@ -65,3 +66,8 @@ def queue_review_reminders(session: Session, today: date) -> str:
                        body=("Các tài liệu sau đến hạn xem xét định kỳ trong 30 ngày tới "
                              f"hoặc đã quá hạn ({overdue} quá hạn):\n\n{lines}\n"))
     return f"periodic reviews due within 30 days: {len(due)}; quality officers reminded: {sent}"
+
+
+def review_notices(engine: Engine, settings: Settings, today: date) -> str:
+    with transaction(engine) as session:
+        return queue_review_reminders(session, today)

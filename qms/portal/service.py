@@ -14,9 +14,9 @@ from qms.core.pagination import Page, clamp
 from qms.documents import search_index
 from qms.documents.models import Document, Version
 from qms.documents.service import DocumentRow
+from qms.files.storage import get_storage
 from qms.records.document_record import Variant
 from qms.records.service import render_version, signed_record_of
-from qms.storage import get_storage
 
 
 def _public() -> object:

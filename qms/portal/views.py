@@ -6,14 +6,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from qms.core.deps import IsHtmx, SessionDep, SettingsDep
-from qms.core.web import render, templates
+from qms.core.web import render
 from qms.documents import read
 from qms.documents.finder import hits_for
-from qms.documents.labels import TEMPLATE_GLOBALS
 from qms.documents.service import SEARCH_SORTS
 from qms.portal import service
 
-templates.env.globals.update(TEMPLATE_GLOBALS)
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 

@@ -27,12 +27,12 @@ from qms.core.db import start_writing, utcnow
 from qms.documents import events
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
+from qms.files.storage import get_storage
 from qms.records import certificates, personal_certificates, seal, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.models import ApproverSignedOriginal
 from qms.records.pdf_builder import build_pdf
 from qms.records.qr import verify_url
-from qms.storage import get_storage
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,6 @@ class ApproverKey:
     signature_image: bytes | None = None
 
 
-@events.on_approval_signed
 def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     settings = certificates.configured_settings()
     if settings is None:

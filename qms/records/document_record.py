@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from qms.accounts.models import AgencyProfile, User
+from qms.core import vietnamese as vn
+from qms.documents import choices
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.placement import DEFAULT_STEPS_HEADING, split_at_steps
 from qms.documents.schemas import Step
 from qms.records import layout as L
-from qms.records import vietnamese as vn
 from qms.records.markdown_blocks import markdown_blocks
 
 OBSOLETE_MARK = "HẾT HIỆU LỰC"
@@ -108,7 +109,7 @@ def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approve
                      if sig.on_behalf_of_id else [sig.signer_title.upper()] if sig.signer_title else [])
     return L.Signer(
         name=sig.signer_name, title=sig.signer_title, authority=authority,
-        manifestation=[f"Đã ký điện tử: {vn.MEANINGS.get(sig.meaning, sig.meaning)}",
+        manifestation=[f"Đã ký điện tử: {choices.MEANING_WORDS.get(sig.meaning, sig.meaning)}",
                        f"lúc {vn.local_time(sig.signed_at, zone)}"],
     )
 
@@ -177,7 +178,7 @@ def section_blocks(version: Version, steps: list[Step], kind: str) -> list[L.Blo
         if not text.strip() and not has_steps:
             continue
         number += 1
-        title = vn.SECTION_TITLES[name] if (name != "content" or kind == "procedure") else "Nội dung"
+        title = choices.SECTION_WORDS[name] if (name != "content" or kind == "procedure") else "Nội dung"
         blocks.append(L.Heading(f"{number}. {title}", level=1))
         if not has_steps:
             blocks += markdown_blocks(text)
@@ -205,8 +206,8 @@ def version_record(session: Session, document: Document, version: Version, *, va
     effective = (f"Ngày hiệu lực: {vn.long_date(version.effective_date)}" if version.effective_date
                  else "Chưa ban hành")
     cover: list[L.Block] = [
-        L.Paragraph(L.runs(vn.KINDS.get(version.kind, "Tài liệu").upper(), bold=True), align="center",
-                    size=13, space_after=2),
+        L.Paragraph(L.runs(choices.KIND_WORDS.get(version.kind, "Tài liệu").upper(), bold=True),
+                    align="center", size=13, space_after=2),
         L.Paragraph(L.runs(version.title.upper(), bold=True), align="center", size=16, space_after=4),
         L.Paragraph(L.runs(f"Mã hiệu: {document.code} – Lần ban hành: {vn.revision_number(version.revision)}"
                            f" – {effective}", italic=True), align="center", space_after=10),

@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from qms.audit.models import AuditEvent
 from qms.core.i18n import _
-from qms.documents.integrity import StoredBytes, frozen_versions, stored_files_check
+from qms.documents.integrity import StoredBytes, frozen_versions
 from qms.documents.models import Document, Version
+from qms.files.storage import FileStore
 from qms.records.models import SignedRecord
-from qms.storage import FileStore
 
 
 def _signed_in_trail(session: Session, refs: list[str]) -> dict[str, str]:
@@ -36,7 +36,6 @@ def _signed_in_trail(session: Session, refs: list[str]) -> dict[str, str]:
     return signed
 
 
-@stored_files_check("signed_record")
 def signed_record_bytes(session: Session, store: FileStore,
                         version_ids: Collection[int] | None) -> dict[int, list[str]]:
     files = StoredBytes(store)

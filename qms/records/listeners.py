@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qms.core.db import start_writing
-from qms.documents import events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
-from qms.records import approver_signing, certificates, integrity  # noqa: F401 - registers the signed PDF check
+from qms.records import approver_signing, certificates
 from qms.records.service import keep_signed_original, make_signed_original, signed_record_of
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 TO_SIGN = "qms_sign_after_commit"
 
 
-@events.on_effective
 def sign_effective_version(session: Session, document: Document, version: Version, previous: Version | None,
                            actor: ActorLike | None) -> None:
     if certificates.configured_settings() is None:
@@ -39,8 +37,7 @@ def sign_effective_version(session: Session, document: Document, version: Versio
     session.info.setdefault(TO_SIGN, {})[version.id] = actor
 
 
-@event.listens_for(Session, "after_commit")
-def _sign_committed(session: Session) -> None:
+def sign_committed(session: Session) -> None:
     """The approver's signature first (their key opened at approval), then the agency's."""
     opened = session.info.pop(approver_signing.OPENED, None)
     to_sign = session.info.pop(TO_SIGN, None)
@@ -53,8 +50,7 @@ def _sign_committed(session: Session) -> None:
         sign_in_force(bind, version_id, actor)  # type: ignore[arg-type]
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
+def forget_rolled_back(session: Session) -> None:
     session.info.pop(TO_SIGN, None)
     session.info.pop(approver_signing.OPENED, None)
 

@@ -19,11 +19,11 @@ from qms.accounts.models import Unit
 from qms.audit import labels
 from qms.audit.models import AuditEvent
 from qms.audit.service import EventFilter, aware, filtered
+from qms.core import vietnamese as vn
 from qms.core.roles import VIEW_AUDIT, require_any
-from qms.documents import access
+from qms.documents import access, choices
 from qms.documents.models import Document, Version
-from qms.documents.records_section import listed_records
-from qms.records import vietnamese as vn
+from qms.record_keeping.section import listed_records
 from qms.records.layout import Column
 
 AUDIT_ROW_LIMIT = 20_000
@@ -73,8 +73,8 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
     query, _effective = _visible_documents(actor)
     rows = session.execute(
         query.where(Document.kind != "external", Document.effective_version_id.is_not(None))).all()
-    table = [[str(n), code, title, vn.KINDS.get(kind, kind), vn.revision_number(rev), vn.short_date(day),
-              unit]
+    table = [[str(n), code, title, choices.KIND_WORDS.get(kind, kind), vn.revision_number(rev),
+              vn.short_date(day), unit]
              for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
     columns = [Column("TT", 0.05, "center"), Column("Mã hiệu", 0.11), Column("Tên tài liệu", 0.34),
                Column("Loại tài liệu", 0.12), Column("Lần ban hành", 0.08, "center"),
@@ -88,7 +88,7 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
 def _external_details(session: Session, ids: list[int]) -> dict[int, tuple[str, str, date | None, str]]:
     """Number, issuer, issue date and status, where the library capability records them."""
     try:
-        from qms.library.models import ExternalDetails
+        from qms.documents.models import ExternalDetails
     except ImportError:  # the library of external documents is not installed
         return {}
     rows = session.execute(select(ExternalDetails.document_id, ExternalDetails.number, ExternalDetails.issuer,
@@ -140,7 +140,7 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
         query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
     visible = {row[0] for row in documents}
     try:
-        from qms.library import records_register
+        from qms.record_keeping import register as records_register
     except ImportError:  # the records register is not installed
         records_register = None  # type: ignore[assignment]
     register = records_register.records_list(session, today.year) if records_register else None

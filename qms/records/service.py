@@ -31,13 +31,13 @@ from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
+from qms.files.storage import get_storage
 from qms.records import approver_signing, certificates, seal, signing
 from qms.records.document_record import Variant, load_agency, version_record
 from qms.records.docx_builder import build_docx
 from qms.records.models import SignedRecord
 from qms.records.pdf_builder import build_pdf
 from qms.records.qr import verify_url
-from qms.storage import get_storage
 
 log = logging.getLogger(__name__)
 Format = Literal["pdf", "docx"]

@@ -77,7 +77,7 @@ def drop_queued_mail(engine) -> None:
     from sqlalchemy import delete
 
     from qms.core.db import transaction
-    from qms.distribution.models import MailOutbox
+    from qms.notify.models import MailOutbox
 
     with transaction(engine) as session:
         session.execute(delete(MailOutbox))

@@ -11,10 +11,9 @@ from support import PASSWORD, counting, login, post_form
 
 from qms.core.clock import local_today
 from qms.core.db import transaction
-from qms.core.jobs import DIGEST_HOUR, send_daily_digests
-from qms.distribution.mail import send_due_mail
-from qms.distribution.models import MailOutbox, Notification
-from qms.distribution.notifications import send
+from qms.notify.mail import send_due_mail
+from qms.notify.models import MailOutbox, Notification
+from qms.notify.notifications import DIGEST_HOUR, send, send_daily_digests
 
 from .conftest import distribute
 

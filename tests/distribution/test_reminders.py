@@ -11,9 +11,9 @@ from sqlmodel import Session
 from qms.core.clock import local_today
 from qms.core.db import transaction, utcnow
 from qms.core.jobs import run_due_jobs
-from qms.distribution.mail import MAX_ATTEMPTS, send_due_mail
-from qms.distribution.models import MailOutbox, Notification
 from qms.distribution.reminders import calls_for_reminder, queue_reminders
+from qms.notify.mail import MAX_ATTEMPTS, send_due_mail
+from qms.notify.models import MailOutbox, Notification
 
 from .conftest import _free_port, distribute, drop_queued_mail
 
@@ -137,8 +137,8 @@ def test_without_an_smtp_host_mail_stays_queued_and_run_jobs_says_so(api, publis
 def test_long_vietnamese_subjects_keep_every_space(engine, mail_settings, inbox):
     """Folding a long subject into several encoded words used to drop a space ("xácnhận")."""
     from qms.core.i18n import in_language
-    from qms.distribution.mail import queue_mail
     from qms.distribution.reminders import DigestItem, render_digest
+    from qms.notify.mail import queue_mail
 
     overdue = DigestItem("QT-01", "Quy trình kiểm soát tài liệu", 1, date(2026, 11, 1), True,
                          "http://qms/documents/QT-01/versions/1")

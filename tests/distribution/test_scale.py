@@ -10,8 +10,8 @@ from sqlalchemy import text
 from qms.core.clock import local_today
 from qms.core.db import transaction
 from qms.distribution import dashboard
-from qms.distribution.mail import send_due_mail
 from qms.distribution.reminders import queue_reminders
+from qms.notify.mail import send_due_mail
 
 from .conftest import distribute, drop_queued_mail
 

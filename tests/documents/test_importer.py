@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 from qms.audit.service import verify_chain
 from qms.core.paths import PROCEDURES_DIR
 from qms.documents.content import content_hash, frozen_parts, signed_metadata, steps_of
-from qms.documents.importer import import_directory
-from qms.documents.models import Document, RevisionHistory, Signature, Version
+from qms.documents.external import citing_documents
+from qms.documents.models import Document, ExternalDetails, RevisionHistory, Signature, Version
 from qms.documents.placement import split_at_steps, without_marker
-from qms.documents.source import SourceError, parse_source
-from qms.library.external import citing_documents
-from qms.library.models import Attachment, ExternalDetails, RecordEntry
+from qms.files.storage import LocalFileStore, file_store
+from qms.intake.procedures import import_directory
+from qms.intake.source import SourceError, parse_source
+from qms.library.models import Attachment
+from qms.record_keeping.models import RecordEntry
 from qms.seeding import seed_demo
-from qms.storage import LocalFileStore, file_store
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 

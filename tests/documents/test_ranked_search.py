@@ -16,9 +16,9 @@ from qms.accounts.models import User
 from qms.documents.finder import search_everywhere
 from qms.documents.highlight import mark, query_words, snippet
 from qms.documents.service import list_documents
+from qms.files.storage import file_store
 from qms.portal.service import public_documents
 from qms.seeding import seed_demo
-from qms.storage import file_store
 
 
 @pytest.fixture

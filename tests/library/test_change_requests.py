@@ -10,9 +10,9 @@ from sqlalchemy import select
 from qms.audit.models import AuditEvent
 from qms.core.clock import local_today
 from qms.core.db import new_session
-from qms.distribution.models import Notification
-from qms.distribution.notifications import message
 from qms.documents.effective import make_due_effective
+from qms.notify.models import Notification
+from qms.notify.notifications import message
 
 REQUEST = {"document_code": "QT-01", "reason": "Thời hạn giải quyết đã thay đổi",
            "proposal": "Sửa bước 2: 3 ngày thay cho 5 ngày"}

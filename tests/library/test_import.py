@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from library import samples
 from qms.documents.models import Document, RevisionHistory
-from qms.documents.source import SECTION_HEADINGS  # noqa: F401  (the aliases the reader reuses)
+from qms.intake.source import SECTION_HEADINGS  # noqa: F401  (the aliases the reader reuses)
 
 SECTIONS = {
     "purpose": "Quy định trình tự tiếp nhận và giải quyết hồ sơ.",

@@ -22,7 +22,7 @@ from library.import_corpus import (
     no_code_on_cover,
 )
 from qms.documents.models import Document
-from qms.library.docx_reader import MAX_UNMAPPED, heading_of, read_docx
+from qms.intake.docx_reader import MAX_UNMAPPED, heading_of, read_docx
 
 
 def post(api, data: bytes, name: str = "quy-trinh.docx", **fields):

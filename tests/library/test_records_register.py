@@ -8,7 +8,7 @@ from sqlalchemy import select
 from support import PASSWORD, login, post_form
 
 from qms.audit.models import AuditEvent
-from qms.library import records_register
+from qms.record_keeping import register as records_register
 
 ROWS = [
     {"name": "Sổ theo dõi văn bản đến", "keeping_unit": "VP", "retention": "permanent", "medium": "paper",

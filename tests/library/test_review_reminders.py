@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
-from qms.distribution.models import MailOutbox, Notification
 from qms.documents.models import Document, Version
 from qms.library.review_reminders import queue_review_reminders
+from qms.notify.models import MailOutbox, Notification
 
 
 def test_reviews_due_within_30_days_remind_the_quality_officer_once_a_day(api, db, people):

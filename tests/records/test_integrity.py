@@ -19,7 +19,7 @@ from support import login
 from qms.core.db import transaction
 from qms.documents.content import current_hash
 from qms.documents.models import Document, Version
-from qms.storage import file_store
+from qms.files.storage import file_store
 
 VERSION = "/documents/QT-01/versions/1"
 VERIFY = "/api/v1/audit/verify"

@@ -15,11 +15,11 @@ from qms.cli import main
 from qms.core import jobs
 from qms.core.clock import local_today
 from qms.documents.models import Document, Version
+from qms.files.storage import get_storage
 from qms.records import certificates, listeners
 from qms.records import service as record_service
 from qms.records.models import SignedRecord
 from qms.records.signing import validate
-from qms.storage import get_storage
 
 from .conftest import app_settings, audit_events, flat, pdf_pages, publish_rich
 

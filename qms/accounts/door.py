@@ -1,0 +1,23 @@
+"""How accounts plug in: sign-in and administration pages, the API, the agency's name on every
+page and the daily removal of expired sessions."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+
+from qms.accounts import admin_views, api, auth, views
+from qms.accounts.agency import AgencyInfo, agency_profile
+from qms.core import jobs, web
+
+
+def _agency(request: Request) -> AgencyInfo:
+    return agency_profile(request.app.state.engine, getattr(request.state, "session", None))
+
+
+def setup(app: FastAPI | None) -> None:
+    web.add_page_context("agency", _agency)
+    jobs.register(jobs.Job("sessions", auth.expired_sessions))
+    if app is not None:
+        app.include_router(views.router)
+        app.include_router(admin_views.router)
+        app.include_router(api.router)

@@ -1,0 +1,14 @@
+"""How compliance plugs in: the auditor's workspace, the audit trail page, the compliance report
+and the audit pack (pages and API)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from qms.compliance import api, trail_api, trail_views, views
+
+
+def setup(app: FastAPI | None) -> None:
+    if app is not None:
+        for router in (trail_views.router, views.router, trail_api.router, api.router):
+            app.include_router(router)

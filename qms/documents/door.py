@@ -1,0 +1,36 @@
+"""How documents plug in: the register, versions, signing, delegation, search and external
+documents (pages and API), the words of its templates, the panel of an external document,
+the review flag of a version citing a law no longer in force, and the daily coming into force."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from qms.audit import labels as audit_labels
+from qms.core import jobs, web
+from qms.documents import (
+    api,
+    choices,
+    delegation_views,
+    effective,
+    events,
+    external,
+    external_views,
+    labels,
+    panels,
+    search_views,
+    version_views,
+    views,
+)
+
+
+def setup(app: FastAPI | None) -> None:
+    web.add_template_globals(labels.TEMPLATE_GLOBALS)
+    audit_labels.add_value_words(choices.value_words())
+    events.on_effective(external.check_new_version)
+    panels.on_document_page(external_views.external_panel)
+    jobs.register(jobs.Job("effective", effective.versions_coming_into_force, stage=jobs.CHANGES))
+    if app is not None:
+        for router in (views.router, version_views.router, delegation_views.router, search_views.router,
+                       external_views.router, api.router):
+            app.include_router(router)

@@ -1,0 +1,52 @@
+"""The list of external documents: number, issuer, issue date and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from qms.accounts.auth import Principal
+from qms.core.pagination import Page, clamp, parse_sort
+from qms.documents import access
+from qms.documents.models import Document, ExternalDetails
+
+SORTS = ("code", "number", "issued_on", "status", "title")
+
+
+@dataclass(frozen=True)
+class ExternalRow:
+    code: str
+    title: str
+    number: str
+    issuer: str
+    issued_on: date | None
+    status: str | None
+    replaced_by: str
+    in_library: bool
+
+
+def list_external(session: Session, actor: Principal, *, status: str | None = None, sort: str | None = None,
+                  limit: int | None = None, offset: int | None = None) -> Page[ExternalRow]:
+    limit, offset = clamp(limit, offset)
+    query = (
+        select(Document.code, Document.title, ExternalDetails.number, ExternalDetails.issuer,
+               ExternalDetails.issued_on, ExternalDetails.status, ExternalDetails.replaced_by,
+               Document.effective_version_id.is_not(None))
+        .outerjoin(ExternalDetails, ExternalDetails.document_id == Document.id)
+        .where(Document.kind == "external", access.visibility_clause(actor))
+    )
+    if status:
+        query = query.where(ExternalDetails.status == status)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    key, descending = parse_sort(sort, SORTS, "code")
+    column = {"code": Document.code, "number": ExternalDetails.number, "issued_on": ExternalDetails.issued_on,
+              "status": ExternalDetails.status, "title": Document.title}[key]
+    ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
+    return Page([ExternalRow(code, title, number or "", issuer or "", issued_on, ext_status, replaced or "",
+                             bool(effective))
+                 for code, title, number, issuer, issued_on, ext_status, replaced, effective in rows],
+                total, limit, offset)

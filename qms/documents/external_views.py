@@ -1,0 +1,104 @@
+"""Pages: the list of external documents and the form of an external document's details."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from qms.accounts.auth import Principal
+from qms.accounts.deps import PageUser
+from qms.core.deps import IsHtmx, SessionDep
+from qms.core.errors import ValidationFailed
+from qms.core.forms import form_data, parse, present
+from qms.core.i18n import _, ngettext
+from qms.core.web import redirect, render
+from qms.documents import access, external, panels
+from qms.documents.external_list import list_external
+from qms.documents.models import EXTERNAL_STATUSES, Document, Version
+from qms.documents.schemas import DocumentUpdate, ExternalInfo
+from qms.documents.service import load_document, update_document
+
+router = APIRouter(include_in_schema=False)
+FormDep = Annotated[FormData, Depends(form_data)]
+FIELDS = ("number", "issuer", "issued_on", "status", "replaced_by")
+PAGE_SIZE = 25
+
+
+def details_from_form(form: FormData) -> dict[str, object]:
+    """The external document's fields of a form, as the form sent them (no date is None)."""
+    values = present(form, *FIELDS)
+    values["issued_on"] = values.get("issued_on") or None
+    return values
+
+
+def field_errors(exc: ValidationFailed) -> dict[str, str]:
+    """Errors of the details keyed by the form's field names."""
+    return {key.removeprefix("external."): reason for key, reason in exc.fields.items()}
+
+
+@router.get("/external-documents")
+def external_documents(request: Request, session: SessionDep, user: PageUser, htmx: IsHtmx,
+                       status: str | None = Query(None, max_length=12),
+                       sort: str | None = Query(None, max_length=20),
+                       page: int = Query(1, ge=1, le=100_000)) -> Response:
+    result = list_external(session, user, status=status or None, sort=sort, limit=PAGE_SIZE,
+                           offset=(page - 1) * PAGE_SIZE)
+    context = {"page": result, "status": status or "", "sort": sort or "code", "statuses": EXTERNAL_STATUSES,
+               "can_manage": user.has(*access.MANAGE_DOCUMENTS)}
+    block = "results" if htmx and request.headers.get("hx-target") == "results" else None
+    return render(request, "library/external_list.html", context, block=block)
+
+
+def _form(request: Request, document: object, values: dict[str, object], errors: dict[str, str],
+          status_code: int = 200) -> Response:
+    return render(request, "library/external_form.html", {
+        "document": document, "values": values, "errors": errors, "statuses": EXTERNAL_STATUSES,
+    }, status_code=status_code)
+
+
+@router.get("/documents/{code}/external")
+def edit_external(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    access.require_manager(user)
+    document = load_document(session, user, code)
+    if document.kind != "external":
+        return redirect(f"/documents/{document.code}", request,
+                        _("Only an external document has these details."), "warning")
+    info = external.info(external.details_of(session, document))
+    values = info.model_dump(mode="json") if info else {"status": "in_force"}
+    return _form(request, document, values, {})
+
+
+@router.post("/documents/{code}/external")
+def save_external(code: str, request: Request, session: SessionDep, user: PageUser,
+                  form: FormDep) -> Response:
+    values = details_from_form(form)
+    try:
+        info = parse(ExternalInfo, values)
+        before = external.details_of(session, load_document(session, user, code))
+        previous = before.status if before else None
+        document = update_document(session, user, code, DocumentUpdate(external=info))
+    except ValidationFailed as exc:
+        session.rollback()
+        document = load_document(session, user, code)
+        return _form(request, document, values, field_errors(exc), status_code=422)
+    message = _("The details of %(code)s were saved.", code=document.code)
+    if info.status in external.NOT_IN_FORCE and previous != info.status:
+        flagged = len(external.citing_documents(session, document, external.details_of(session, document)))
+        message += " " + ngettext("%(num)s document citing it is flagged for review.",
+                                  "%(num)s documents citing it are flagged for review.", flagged)
+    return redirect(f"/documents/{document.code}", request, message)
+
+
+def external_panel(session: Session, actor: Principal, document: Document,
+                   version: Version | None) -> panels.Panel | None:
+    if document.kind != "external":
+        return None
+    details = external.details_of(session, document)
+    return panels.Panel("library/_external.html", {
+        "details": details, "cited_by": external.cited_by(session, actor, document),
+        "can_manage": actor.has(*access.MANAGE_DOCUMENTS),
+    }, slot="top")

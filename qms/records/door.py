@@ -1,0 +1,34 @@
+"""How generated records plug in: reports, the print dialog and the public check pages (pages
+and API); the downloads of the version page; the approver's own signature, opened at
+approval; the signed original, made once the transaction that brought a version into force
+commits; the check of signed originals in the store; and, with an app, the settings whose
+certificate signs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import event
+from sqlmodel import Session
+
+from qms.documents import events, integrity, panels
+from qms.records import api, approver_signing, certificates, listeners, views
+from qms.records import integrity as record_integrity
+from qms.records import panels as record_panels
+
+
+def _on_session(name: str, listener: object) -> None:
+    if not event.contains(Session, name, listener):
+        event.listen(Session, name, listener)
+
+
+def setup(app: FastAPI | None) -> None:
+    events.on_approval_signed(approver_signing.open_approvers_key)
+    events.on_effective(listeners.sign_effective_version)
+    _on_session("after_commit", listeners.sign_committed)
+    _on_session("after_rollback", listeners.forget_rolled_back)
+    integrity.stored_files_check("signed_record")(record_integrity.signed_record_bytes)
+    panels.on_version_page(record_panels.version_downloads)
+    if app is not None:
+        certificates.configure(app.state.settings)
+        app.include_router(views.router)
+        app.include_router(api.router)
