@@ -68,8 +68,11 @@ AUDIT_IGNORE ?=
 audit-deps: $(VENV)/.dev
 	$(BIN)/python scripts/audit_deps.py $(LOCK_RUN) $(LOCK_DEV) $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
 
+# ruff, then the import contracts of pyproject.toml: the core imports no capability and each
+# capability only those below it.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check $(wildcard qms tests seed bench scripts)
+	$(BIN)/lint-imports
 
 # Babel skips folders starting with "_" by default, which would miss templates/_macros.
 messages: | $(VENV)/.dev
