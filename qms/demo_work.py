@@ -27,8 +27,8 @@ from qms.distribution.models import Distribution
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import due_after
 from qms.documents import workflow
+from qms.documents.choices import Status
 from qms.documents.content import etag_of
-from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
 from qms.documents.service import create_version, update_version

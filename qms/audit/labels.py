@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from qms.core.i18n import current_language
-from qms.core.roles import ROLE_WORDS
+from qms.core.roles import Role
 
 Language = Literal["vi", "en"]
 #: A pair of words: English, Vietnamese.
@@ -34,7 +34,7 @@ GROUPS: dict[str, Words] = {
     "delegation": ("Delegations", "Ủy quyền phê duyệt"),
     "attachment": ("Attached files", "Tệp đính kèm"),
     "change_request": ("Change requests", "Đề nghị sửa đổi"),
-    "external": ("External documents", "Tài liệu bên ngoài"),
+    "external": ("External documents", "Tài liệu có nguồn gốc bên ngoài"),
     "records_register": ("Records register", "Sổ đăng ký hồ sơ"),
     "records_list": ("Records list", "Danh mục hồ sơ"),
     "retention_category": ("Retention categories", "Nhóm thời hạn lưu trữ"),
@@ -174,7 +174,7 @@ FIELDS: dict[str, Words] = {
     "ends_on": ("Until", "Đến ngày"),
     "entries": ("Records", "Hồ sơ"),
     "error": ("Error", "Lỗi"),
-    "external": ("External document", "Tài liệu bên ngoài"),
+    "external": ("External document", "Tài liệu có nguồn gốc bên ngoài"),
     "file": ("File", "Tệp"),
     "files": ("Files", "Tệp"),
     "format": ("Format", "Định dạng"),
@@ -299,7 +299,7 @@ VALUES: dict[str, Words] = {
     "sections": ("sections", "nội dung các mục"),
     "steps": ("steps", "các bước thực hiện"),
     "effective_date": ("effective date", "ngày hiệu lực"),
-    **{key: (key.replace("_", " "), words) for key, words in ROLE_WORDS.items()},
+    **{role.value: (role.value.replace("_", " "), role.vi) for role in Role},
 }
 
 

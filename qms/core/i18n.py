@@ -5,7 +5,7 @@ Message ids are English; the Vietnamese catalog is complete and is the default.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -61,15 +61,6 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
 def gettext_noop(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown."""
     return message
-
-
-def translated_choice(messages: Mapping[str, str], key: str) -> str:
-    """The translation of one entry of a table of :func:`N_`-marked messages, or the key itself.
-
-    Label tables look up the one message they show instead of translating every entry.
-    """
-    message = messages.get(key)
-    return gettext(message) if message is not None else key
 
 
 _ = gettext

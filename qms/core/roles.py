@@ -7,35 +7,24 @@ routes never check roles themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
+from qms.core.choices import Choice
 from qms.core.errors import Forbidden, ValidationFailed
-from qms.core.i18n import N_, _, translated_choice
+from qms.core.i18n import _
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    QUALITY_OFFICER = "quality_officer"
-    DRAFTER = "drafter"
-    REVIEWER = "reviewer"
-    APPROVER = "approver"
-    STAFF = "staff"
-    AUDITOR = "auditor"
-
-
-_ROLE_LABELS = {
-    Role.ADMIN: N_("System administrator"),
-    Role.QUALITY_OFFICER: N_("ISO quality officer"),
-    Role.DRAFTER: N_("Drafter"),
-    Role.REVIEWER: N_("Reviewer"),
-    Role.APPROVER: N_("Approver"),
-    Role.STAFF: N_("Staff"),
-    Role.AUDITOR: N_("Internal auditor"),
-}
+class Role(Choice):
+    ADMIN = "admin", "System administrator", "Quản trị hệ thống"
+    QUALITY_OFFICER = "quality_officer", "ISO quality officer", "Thư ký ISO"
+    DRAFTER = "drafter", "Drafter", "Người soạn thảo"
+    REVIEWER = "reviewer", "Reviewer", "Người xem xét"
+    APPROVER = "approver", "Approver", "Người phê duyệt"
+    STAFF = "staff", "Staff", "Cán bộ, công chức, viên chức"
+    AUDITOR = "auditor", "Internal auditor", "Chuyên gia đánh giá nội bộ"
 
 
 def role_label(role: str) -> str:
-    return translated_choice(_ROLE_LABELS, role)
+    return Role.label_of(role)
 
 
 MANAGE_ACCOUNTS = frozenset({Role.ADMIN})
@@ -68,15 +57,3 @@ def require_not_read_only(roles: Iterable[str]) -> None:
     """An internal auditor who holds no other role reads everything and changes nothing."""
     if set(roles) <= {Role.AUDITOR}:
         raise Forbidden(_("An internal auditor has read-only access."))
-
-
-#: The roles as Vietnamese records write them.
-ROLE_WORDS = {
-    "admin": "Quản trị hệ thống",
-    "quality_officer": "Thư ký ISO",
-    "drafter": "Người soạn thảo",
-    "reviewer": "Người xem xét",
-    "approver": "Người phê duyệt",
-    "staff": "Cán bộ, công chức, viên chức",
-    "auditor": "Chuyên gia đánh giá nội bộ",
-}

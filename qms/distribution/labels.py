@@ -7,33 +7,15 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from qms.core.i18n import N_, translated_choice
-
-_TASK_STATUSES = {
-    "pending": N_("Not yet acknowledged"),
-    "overdue": N_("Overdue"),
-    "acknowledged": N_("Acknowledged"),
-    "acknowledged_late": N_("Acknowledged late"),
-    "superseded": N_("Closed: superseded"),
-    "withdrawn": N_("Closed: withdrawn"),
-    "removed": N_("Removed"),
-}
+from qms.distribution.choices import CopyState, TaskState
 
 
 def task_label(status: str) -> str:
-    return translated_choice(_TASK_STATUSES, status)
-
-
-_COPY_STATUSES = {
-    "issued": N_("Issued"),
-    "to_recall": N_("To recall"),
-    "returned": N_("Returned"),
-    "destroyed": N_("Destroyed"),
-}
+    return TaskState.label_of(status)
 
 
 def copy_label(status: str) -> str:
-    return translated_choice(_COPY_STATUSES, status)
+    return CopyState.label_of(status)
 
 
 @pass_context

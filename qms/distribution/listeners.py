@@ -19,8 +19,8 @@ from qms.core.errors import ValidationFailed
 from qms.distribution import service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
+from qms.documents.choices import Status
 from qms.documents.events import ActorLike
-from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.read import version_link
 from qms.notify import notifications

@@ -17,10 +17,11 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
+from qms.distribution.choices import STORED_TASK_STATES, CopyState
 
 #: An acknowledgement task is open while ``pending``; the others are final.
-TASK_STATES = ("pending", "acknowledged", "superseded", "withdrawn", "removed")
-COPY_STATES = ("issued", "to_recall", "returned", "destroyed")
+TASK_STATES = tuple(state.value for state in STORED_TASK_STATES)
+COPY_STATES = CopyState.values()
 
 
 def task_state(status: str, due_at: datetime, acknowledged_at: datetime | None, now: datetime) -> str:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.distribution import service
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version
 from qms.documents.panels import Panel
 

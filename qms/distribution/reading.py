@@ -15,7 +15,8 @@ from qms.core.db import utcnow
 from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import ReadingItem
 from qms.documents.access import visibility_clause
-from qms.documents.lifecycle import ENDED_STATES, Status
+from qms.documents.choices import Status
+from qms.documents.lifecycle import ENDED_STATES
 from qms.documents.models import Document, Version
 
 

@@ -26,7 +26,7 @@ from qms.core.db import transaction, utcnow
 from qms.core.web import templates
 from qms.distribution.models import Acknowledgement
 from qms.distribution.targets import end_of_day
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version
 from qms.notify import notifications
 from qms.notify.mail import insert_ignoring_duplicates, queue_mail

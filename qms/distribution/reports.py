@@ -29,7 +29,7 @@ from qms.distribution.paper import CopyRow, copies_of
 from qms.distribution.schemas import AcknowledgementSummary, UnitTally
 from qms.distribution.service import FOLLOW_UP, load_followed_version
 from qms.distribution.targets import Targets
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version
 
 

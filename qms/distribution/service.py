@@ -27,7 +27,7 @@ from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, ta
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.read import version_link
 from qms.documents.service import allowed_unit_ids, load_version

@@ -14,7 +14,8 @@ from qms.core.clock import add_months
 from qms.core.config import Settings
 from qms.core.db import transaction, utcnow
 from qms.documents import events, search_index
-from qms.documents.lifecycle import Event, Status, transition
+from qms.documents.choices import Status
+from qms.documents.lifecycle import Event, transition
 from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Version, version_ref
 
 

@@ -4,51 +4,23 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from qms.core.i18n import N_, _, translated_choice
+from qms.core.i18n import _
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section
 from qms.documents.lifecycle import status_label
 from qms.documents.placement import split_at_steps
 from qms.documents.schemas import InProgress
 
-_KINDS = {
-    "manual": N_("Quality manual"),
-    "policy": N_("Quality policy"),
-    "objectives": N_("Quality objectives"),
-    "procedure": N_("Procedure"),
-    "work_instruction": N_("Work instruction"),
-    "form": N_("Form"),
-    "external": N_("External document"),
-    "other": N_("Other"),
-}
-
 
 def kind_label(kind: str) -> str:
-    return translated_choice(_KINDS, kind)
-
-
-_CONFIDENTIALITY = {
-    "public": N_("Public"),
-    "internal": N_("Internal"),
-    "restricted": N_("Restricted"),
-}
+    return Kind.label_of(kind)
 
 
 def confidentiality_label(level: str) -> str:
-    return translated_choice(_CONFIDENTIALITY, level)
-
-
-_SECTIONS = {
-    "purpose": N_("Purpose"),
-    "scope": N_("Scope"),
-    "references": N_("References"),
-    "definitions": N_("Definitions and abbreviations"),
-    "content": N_("Procedure content"),
-    "forms": N_("Forms"),
-    "records": N_("Records to keep"),
-}
+    return Confidentiality.label_of(level)
 
 
 def section_label(section: str) -> str:
-    return translated_choice(_SECTIONS, section)
+    return Section.label_of(section)
 
 
 def meaning_label(meaning: str, purpose: str = "issue") -> str:
@@ -84,15 +56,8 @@ def in_progress_badge(in_progress: InProgress | None) -> Markup:
     return Markup(f'<span class="status status--{escape(status)} status--next">{escape(text)}</span>')
 
 
-_EXTERNAL_STATUSES = {
-    "in_force": N_("In force"),
-    "amended": N_("Amended"),
-    "expired": N_("Expired"),
-}
-
-
 def external_status_label(status: str | None) -> str:
-    return translated_choice(_EXTERNAL_STATUSES, status) if status in _EXTERNAL_STATUSES else ""
+    return ExternalStatus.label_of(status, default="")
 
 
 TEMPLATE_GLOBALS = {

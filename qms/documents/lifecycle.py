@@ -17,17 +17,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from qms.core.errors import Conflict
-from qms.core.i18n import N_, _, translated_choice
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    AWAITING_APPROVAL = "awaiting_approval"
-    APPROVED = "approved"
-    EFFECTIVE = "effective"
-    SUPERSEDED = "superseded"
-    OBSOLETE = "obsolete"
+from qms.core.i18n import _
+from qms.documents.choices import Status
 
 
 class Event(StrEnum):
@@ -65,19 +56,8 @@ def allowed_targets(status: Status) -> set[Status]:
     return {target for (source, _event), target in TRANSITIONS.items() if source == status}
 
 
-_STATUS_LABELS = {
-    Status.DRAFT: N_("Draft"),
-    Status.IN_REVIEW: N_("In review"),
-    Status.AWAITING_APPROVAL: N_("Awaiting approval"),
-    Status.APPROVED: N_("Approved"),
-    Status.EFFECTIVE: N_("Effective"),
-    Status.SUPERSEDED: N_("Superseded"),
-    Status.OBSOLETE: N_("Obsolete"),
-}
-
-
 def status_label(status: str) -> str:
-    return translated_choice(_STATUS_LABELS, status)
+    return Status.label_of(status)
 
 
 class InvalidTransition(Conflict):

@@ -17,18 +17,19 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
-from qms.documents.lifecycle import OPEN_STATES, Status
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section, Status
+from qms.documents.lifecycle import OPEN_STATES
 
-KINDS = ("manual", "policy", "objectives", "procedure", "work_instruction", "form", "external", "other")
-CONFIDENTIALITY = ("public", "internal", "restricted")
-SECTIONS = ("purpose", "scope", "references", "definitions", "content", "forms", "records")
+KINDS = Kind.values()
+CONFIDENTIALITY = Confidentiality.values()
+SECTIONS = Section.values()
 MEANINGS = ("drafted", "reviewed", "approved", "rejected")
 #: What each version keeps a copy of and signs with its content. The review interval, the parent,
 #: the readers of a restricted document and the external details stay on the document: they are
 #: settings of how the library manages it, not part of the text a signer vouches for.
 SIGNED_METADATA = ("title", "kind", "owner_unit_id", "confidentiality")
 
-_STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
+_STATUS_VALUES = one_of(Status.values())
 _OPEN_VALUES = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
 
 
@@ -256,7 +257,7 @@ def version_ref(document: Document, version: Version) -> str:
     return f"{document.code}/{version.revision}"
 
 
-EXTERNAL_STATUSES = ("in_force", "amended", "expired")
+EXTERNAL_STATUSES = ExternalStatus.values()
 
 
 class ExternalDetails(SQLModel, table=True):

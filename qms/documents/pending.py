@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
+from qms.documents.choices import Status
 from qms.documents.delegation import delegators_for
-from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Signature, Version, VersionReviewer
 
 

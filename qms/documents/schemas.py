@@ -12,7 +12,7 @@ from qms.core.dates import Day, OptionalDay
 from qms.core.i18n import _
 from qms.core.markup import nfc
 from qms.core.text import Text
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 
 Kind = Literal["manual", "policy", "objectives", "procedure", "work_instruction", "form", "external",
                "other"]

@@ -20,8 +20,9 @@ from qms.core.i18n import _
 from qms.core.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access, events, external, search_index
+from qms.documents.choices import Status
 from qms.documents.content import etag_matches, replace_steps, steps_of
-from qms.documents.lifecycle import OPEN_STATES, Status, status_label
+from qms.documents.lifecycle import OPEN_STATES, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
 

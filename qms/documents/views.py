@@ -17,8 +17,8 @@ from qms.core.forms import form_data, parse, present
 from qms.core.i18n import _
 from qms.core.web import redirect, render
 from qms.documents import access, panels, read, service, withdrawn
+from qms.documents.choices import Status
 from qms.documents.external_views import details_from_form, field_errors
-from qms.documents.lifecycle import Status
 from qms.documents.models import CONFIDENTIALITY, EXTERNAL_STATUSES, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
 

@@ -19,10 +19,11 @@ from qms.core.errors import Conflict, Forbidden, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role, require_not_read_only
 from qms.documents import access, events, search_index
+from qms.documents.choices import Status
 from qms.documents.content import freeze, frozen_hash_matches, same_content
 from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
-from qms.documents.lifecycle import Event, Status, next_status, transition
+from qms.documents.lifecycle import Event, next_status, transition
 from qms.documents.models import (
     SECTIONS,
     Document,

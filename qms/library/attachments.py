@@ -21,7 +21,7 @@ from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
 from qms.core.roles import Role
 from qms.documents import access
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import load_version
 from qms.files.storage import FileStore

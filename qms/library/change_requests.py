@@ -25,8 +25,8 @@ from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.core.roles import Role, require_not_read_only
 from qms.documents import access
+from qms.documents.choices import Status
 from qms.documents.events import ActorLike
-from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.service import create_version, load_document
 from qms.library import notify

@@ -8,9 +8,10 @@ from sqlalchemy import CheckConstraint, Column, Date, Index, Text, UniqueConstra
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
+from qms.library.choices import RequestStatus, ReviewOutcome
 
-REVIEW_OUTCOMES = ("no_change", "revise", "withdraw")
-REQUEST_STATUSES = ("open", "accepted", "rejected", "closed")
+REVIEW_OUTCOMES = ReviewOutcome.values()
+REQUEST_STATUSES = RequestStatus.values()
 
 
 class Attachment(SQLModel, table=True):

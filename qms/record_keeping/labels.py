@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from qms.core.i18n import N_, translated_choice
-
-_MEDIA = {
-    "paper": N_("Paper"),
-    "electronic": N_("Electronic"),
-    "both": N_("Paper and electronic"),
-}
+from qms.record_keeping.choices import Disposal, Medium
 
 
 def medium_label(medium: str) -> str:
-    return translated_choice(_MEDIA, medium)
-
-
-_DISPOSALS = {
-    "destroy": N_("Destroy when the period ends"),
-    "archive_agency": N_("Transfer to the agency archive"),
-    "archive_historical": N_("Transfer to the historical archive"),
-    "reappraise": N_("Appraise again when the period ends"),
-}
+    return Medium.label_of(medium)
 
 
 def disposal_label(disposal: str) -> str:
-    return translated_choice(_DISPOSALS, disposal)
+    return Disposal.label_of(disposal)
 
 
 TEMPLATE_GLOBALS = {"medium_label": medium_label, "disposal_label": disposal_label}

@@ -9,11 +9,12 @@ from sqlalchemy import CheckConstraint, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
+from qms.record_keeping.choices import Disposal, Medium
 
-MEDIA = ("paper", "electronic", "both")
+MEDIA = Medium.values()
 
 
-DISPOSALS = ("destroy", "archive_agency", "archive_historical", "reappraise")
+DISPOSALS = Disposal.values()
 
 
 class RecordEntry(SQLModel, table=True):

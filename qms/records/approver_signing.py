@@ -25,7 +25,7 @@ from qms.audit import service as audit
 from qms.core.config import ConfigError, Settings
 from qms.core.db import start_writing, utcnow
 from qms.documents import events
-from qms.documents.lifecycle import Status
+from qms.documents.choices import Status
 from qms.documents.models import Document, Version, version_ref
 from qms.files.storage import get_storage
 from qms.records import certificates, personal_certificates, seal, signing

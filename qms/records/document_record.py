@@ -178,7 +178,7 @@ def section_blocks(version: Version, steps: list[Step], kind: str) -> list[L.Blo
         if not text.strip() and not has_steps:
             continue
         number += 1
-        title = choices.SECTION_WORDS[name] if (name != "content" or kind == "procedure") else "Nội dung"
+        title = choices.Section(name).vi if (name != "content" or kind == "procedure") else "Nội dung"
         blocks.append(L.Heading(f"{number}. {title}", level=1))
         if not has_steps:
             blocks += markdown_blocks(text)
@@ -206,7 +206,7 @@ def version_record(session: Session, document: Document, version: Version, *, va
     effective = (f"Ngày hiệu lực: {vn.long_date(version.effective_date)}" if version.effective_date
                  else "Chưa ban hành")
     cover: list[L.Block] = [
-        L.Paragraph(L.runs(choices.KIND_WORDS.get(version.kind, "Tài liệu").upper(), bold=True),
+        L.Paragraph(L.runs(choices.Kind.label_of(version.kind, "vi", default="Tài liệu").upper(), bold=True),
                     align="center", size=13, space_after=2),
         L.Paragraph(L.runs(version.title.upper(), bold=True), align="center", size=16, space_after=4),
         L.Paragraph(L.runs(f"Mã hiệu: {document.code} – Lần ban hành: {vn.revision_number(version.revision)}"

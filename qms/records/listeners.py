@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from qms.core.db import start_writing
+from qms.documents.choices import Status
 from qms.documents.events import ActorLike
-from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version
 from qms.records import approver_signing, certificates
 from qms.records.service import keep_signed_original, make_signed_original, signed_record_of

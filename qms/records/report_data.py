@@ -73,7 +73,7 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
     query, _effective = _visible_documents(actor)
     rows = session.execute(
         query.where(Document.kind != "external", Document.effective_version_id.is_not(None))).all()
-    table = [[str(n), code, title, choices.KIND_WORDS.get(kind, kind), vn.revision_number(rev),
+    table = [[str(n), code, title, choices.Kind.label_of(kind, "vi"), vn.revision_number(rev),
               vn.short_date(day), unit]
              for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
     columns = [Column("TT", 0.05, "center"), Column("Mã hiệu", 0.11), Column("Tên tài liệu", 0.34),

@@ -19,7 +19,7 @@ from qms.core.clock import local_today
 from qms.core.config import Settings
 from qms.core.csv_export import csv_bytes
 from qms.core.db import start_writing, utcnow
-from qms.core.roles import ROLE_WORDS
+from qms.core.roles import Role
 from qms.documents import choices
 from qms.records import layout as L
 from qms.records import report_data
@@ -175,7 +175,7 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
         notes=[f"{record.code} – {record.title}",
                f"Lần ban hành {vn.revision_number(record.revision)}"
                + (f", hiệu lực từ {vn.short_date(record.effective_date)}" if record.effective_date else "")  # type: ignore[arg-type]
-               + f"; tình trạng: {choices.STATUS_WORDS.get(record.status, record.status).lower()}."],
+               + f"; tình trạng: {choices.Status.label_of(record.status, 'vi').lower()}."],
         landscape=True,
     )
 
@@ -186,7 +186,7 @@ def _targets(targets: object, unit_names: dict[str, str], user_names: dict[str, 
     roles = list(getattr(targets, "roles", ()))
     users = list(getattr(targets, "users", ()))
     if roles:
-        parts.append("vai trò: " + ", ".join(ROLE_WORDS.get(role, role) for role in roles))
+        parts.append("vai trò: " + ", ".join(Role.label_of(role, "vi") for role in roles))
     if users:
         parts.append("cá nhân: " + ", ".join(user_names.get(user, user) for user in users))
     return "; ".join(parts)

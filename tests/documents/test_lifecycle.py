@@ -8,6 +8,7 @@ from itertools import product
 import pytest
 
 from qms.core.errors import Conflict
+from qms.documents.choices import Status
 from qms.documents.lifecycle import (
     ENDED_STATES,
     FROZEN_STATES,
@@ -15,7 +16,6 @@ from qms.documents.lifecycle import (
     TRANSITIONS,
     Event,
     InvalidTransition,
-    Status,
     allowed_targets,
     next_status,
     transition,

@@ -1,0 +1,47 @@
+"""Fixed lists of values, each value with its words in English and Vietnamese.
+
+A capability's ``choices.py`` declares its lists as :class:`Choice` enums::
+
+    class Kind(Choice):
+        PROCEDURE = "procedure", "Procedure", "Quy trình"
+
+The member is the stored string (``Kind.PROCEDURE == "procedure"``); models build their
+CHECK constraints from :meth:`Choice.values`, pages show :meth:`Choice.label` in the reader's
+language, and records, always in Vietnamese, write ``.vi``. One table per list, so the page,
+the record and the audit trail cannot disagree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from qms.core.i18n import current_language
+
+
+class Choice(StrEnum):
+    en: str
+    vi: str
+
+    def __new__(cls, value: str, en: str = "", vi: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.en = en or value
+        member.vi = vi or member.en
+        return member
+
+    def label(self, language: str | None = None) -> str:
+        """The words of this value in ``language`` (by default the reader's)."""
+        return self.vi if (language or current_language()) == "vi" else self.en
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def label_of(cls, value: str | None, language: str | None = None, default: str | None = None) -> str:
+        """The words of a stored value; an unknown one is shown as it is (or as ``default``)."""
+        try:
+            return cls(value).label(language)
+        except ValueError:
+            return (value or "") if default is None else default
