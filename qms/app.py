@@ -190,10 +190,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", FingerprintedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(static_files.router)
     app.include_router(print_sheet.router)
-
-    # Each capability's pages and API, in the order of its door (qms/capabilities.py); the
-    # API's paths all start with /api/, so pages and API never overlap.
-    capabilities.plug_in(app)
     app.include_router(health_router)
     app.include_router(api_docs.router)
+
+    # Each capability's pages and API, in the order of its door (qms/capabilities.py), the
+    # pages first; the API's paths all start with /api/, so pages and API never overlap.
+    capabilities.plug_in(app)
     return app

@@ -5,7 +5,7 @@ its pages and API and registers what it adds to the others (listeners of the lif
 panels of the document pages, template globals, daily jobs). ``create_app`` opens every door
 with its app; a command that runs services without serving (``qms seed``, ``qms run-jobs``)
 opens them with none, which registers everything but the routes. Pages are matched in the
-order of this list: the pages people open most come first.
+order of this list, before the API: the pages people open most come first.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from qms.accounts import door as accounts
 from qms.audit import door as audit
 from qms.compliance import door as compliance
+from qms.core import web
 from qms.distribution import door as distribution
 from qms.documents import door as documents
 from qms.files import door as files
@@ -31,6 +32,12 @@ DOORS = (home, accounts, audit, documents, portal, records, distribution, notify
 
 
 def plug_in(app: FastAPI | None = None) -> None:
-    """Open every capability's door (again is harmless: each registration is kept once)."""
+    """Open every capability's door (again is harmless: each registration is kept once); the
+    doors include their routers with :func:`qms.core.web.include_routers`, which puts every
+    page before the JSON API."""
+    if app is not None:
+        app.state.api_routers = []
     for door in DOORS:
         door.setup(app)
+    if app is not None:
+        web.include_api_routers(app)

@@ -18,6 +18,4 @@ def setup(app: FastAPI | None) -> None:
     web.add_page_context("agency", _agency)
     jobs.register(jobs.Job("sessions", auth.expired_sessions))
     if app is not None:
-        app.include_router(views.router)
-        app.include_router(admin_views.router)
-        app.include_router(api.router)
+        web.include_routers(app, views.router, admin_views.router, api.router)

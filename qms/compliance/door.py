@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from qms.compliance import api, trail_api, trail_views, views
+from qms.core import web
 
 
 def setup(app: FastAPI | None) -> None:
     if app is not None:
-        for router in (trail_views.router, views.router, trail_api.router, api.router):
-            app.include_router(router)
+        web.include_routers(app, trail_views.router, views.router, trail_api.router, api.router)

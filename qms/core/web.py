@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -70,6 +70,23 @@ _page_context: dict[str, Callable[[Request], Any]] = {}
 def add_template_globals(names: Mapping[str, Any]) -> None:
     """Functions and values the templates may use: each capability's door adds its own."""
     _env.globals.update(names)
+
+
+def include_routers(app: FastAPI, *routers: APIRouter) -> None:
+    """A capability's pages now and its JSON API (paths under ``/api/``) once every page is in,
+    by :func:`include_api_routers`: a request is matched route by route, and pages are asked
+    for far more often than the API."""
+    for router in routers:
+        if router.prefix.startswith("/api/"):
+            app.state.api_routers.append(router)
+        else:
+            app.include_router(router)
+
+
+def include_api_routers(app: FastAPI) -> None:
+    for router in app.state.api_routers:
+        app.include_router(router)
+    app.state.api_routers = []
 
 
 def add_page_context(name: str, provider: Callable[[Request], Any]) -> None:

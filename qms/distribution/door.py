@@ -20,5 +20,4 @@ def setup(app: FastAPI | None) -> None:
     document_panels.on_version_page(panels.version_acknowledgement)
     jobs.register(jobs.Job("acknowledgement-reminders", reminders.acknowledgement_reminders, daily=True))
     if app is not None:
-        for router in (views.router, reading_views.router, api.router):
-            app.include_router(router)
+        web.include_routers(app, views.router, reading_views.router, api.router)

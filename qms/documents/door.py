@@ -31,6 +31,5 @@ def setup(app: FastAPI | None) -> None:
     panels.on_document_page(external_views.external_panel)
     jobs.register(jobs.Job("effective", effective.versions_coming_into_force, stage=jobs.CHANGES))
     if app is not None:
-        for router in (views.router, version_views.router, delegation_views.router, search_views.router,
-                       external_views.router, api.router):
-            app.include_router(router)
+        web.include_routers(app, views.router, version_views.router, delegation_views.router,
+                            search_views.router, external_views.router, api.router)

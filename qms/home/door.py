@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from qms.core import web
 from qms.home import views
 
 
 def setup(app: FastAPI | None) -> None:
     if app is not None:
-        app.include_router(views.router)
+        web.include_routers(app, views.router)

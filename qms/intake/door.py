@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from qms.core import web
 from qms.intake import api, views
 
 
 def setup(app: FastAPI | None) -> None:
     if app is not None:
-        app.include_router(views.router)
-        app.include_router(api.router)
+        web.include_routers(app, views.router, api.router)

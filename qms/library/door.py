@@ -38,5 +38,5 @@ def setup(app: FastAPI | None) -> None:
         panels.on_version_page(provider)
     jobs.register(jobs.Job("review-notices", review_reminders.review_notices, daily=True))
     if app is not None:
-        for router in (attachment_views.router, review_views.router, request_views.router, api.router):
-            app.include_router(router)
+        web.include_routers(app, attachment_views.router, review_views.router, request_views.router,
+                            api.router)

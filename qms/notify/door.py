@@ -17,4 +17,4 @@ def setup(app: FastAPI | None) -> None:
     jobs.register(jobs.Job("digests", notifications.daily_digests))
     jobs.register(jobs.Job("mail", notifications.outgoing_mail, stage=jobs.SENDING))
     if app is not None:
-        app.include_router(views.router)
+        web.include_routers(app, views.router)

@@ -14,5 +14,4 @@ def setup(app: FastAPI | None) -> None:
     web.add_template_globals(labels.TEMPLATE_GLOBALS)
     panels.on_document_page(views.records_panel)
     if app is not None:
-        app.include_router(views.router)
-        app.include_router(api.router)
+        web.include_routers(app, views.router, api.router)

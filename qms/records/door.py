@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import event
 from sqlmodel import Session
 
+from qms.core import web
 from qms.documents import events, integrity, panels
 from qms.records import api, approver_signing, certificates, listeners, views
 from qms.records import integrity as record_integrity
@@ -30,5 +31,4 @@ def setup(app: FastAPI | None) -> None:
     panels.on_version_page(record_panels.version_downloads)
     if app is not None:
         certificates.configure(app.state.settings)
-        app.include_router(views.router)
-        app.include_router(api.router)
+        web.include_routers(app, views.router, api.router)
