@@ -76,7 +76,7 @@ def audit_page(
         "link_of": _link_of,
     }
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
-    return render(request, "audit/events.html", context, block=block)
+    return render(request, "compliance/trail.html", context, block=block)
 
 
 def _link_of(event: AuditEvent) -> str:
@@ -90,4 +90,4 @@ def _link_of(event: AuditEvent) -> str:
 def chain_status(request: Request, session: SessionDep, user: PageUser) -> Response:
     """Verifying walks the whole chain and library, so the page loads this part on its own."""
     report = check_integrity(session, user, file_store(request.app.state.settings))
-    return render(request, "audit/_chain.html", {"chain": report.chain, "report": report})
+    return render(request, "compliance/_chain.html", {"chain": report.chain, "report": report})

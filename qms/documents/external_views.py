@@ -50,12 +50,12 @@ def external_documents(request: Request, session: SessionDep, user: PageUser, ht
     context = {"page": result, "status": status or "", "sort": sort or "code", "statuses": EXTERNAL_STATUSES,
                "can_manage": user.has(*access.MANAGE_DOCUMENTS)}
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
-    return render(request, "library/external_list.html", context, block=block)
+    return render(request, "documents/external_list.html", context, block=block)
 
 
 def _form(request: Request, document: object, values: dict[str, object], errors: dict[str, str],
           status_code: int = 200) -> Response:
-    return render(request, "library/external_form.html", {
+    return render(request, "documents/external_form.html", {
         "document": document, "values": values, "errors": errors, "statuses": EXTERNAL_STATUSES,
     }, status_code=status_code)
 
@@ -98,7 +98,7 @@ def external_panel(session: Session, actor: Principal, document: Document,
     if document.kind != "external":
         return None
     details = external.details_of(session, document)
-    return panels.Panel("library/_external.html", {
+    return panels.Panel("documents/_external.html", {
         "details": details, "cited_by": external.cited_by(session, actor, document),
         "can_manage": actor.has(*access.MANAGE_DOCUMENTS),
     }, slot="top")

@@ -35,7 +35,7 @@ class FileOutcome:
 def _page(request: Request, session: SessionDep, user: PageUser, outcomes: list[FileOutcome],
           owner_unit: str, error: str | None = None, status_code: int = 200, *, code: str = "",
           errors: dict[str, str] | None = None) -> Response:
-    return render(request, "library/import.html", {
+    return render(request, "intake/import.html", {
         "outcomes": outcomes, "units": unit_choices(session), "owner_unit": owner_unit,
         "error": error, "max_files": MAX_FILES, "values": {"code": code}, "errors": errors or {},
     }, status_code=status_code)

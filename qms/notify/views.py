@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 def notifications_page(request: Request, session: SessionDep, user: PageUser,
                        page: int = Query(1, ge=1, le=100_000)) -> Response:
     items = notifications.list_notifications(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(request, "distribution/notifications.html", {
+    return render(request, "notify/notifications.html", {
         "page": items, "unread": notifications.unread_count(session, user)})
 
 
@@ -35,4 +35,4 @@ def bell(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     choose a password."""
     if user is None or user.must_change_password:
         return HTMLResponse("", headers={"Cache-Control": "no-store"})
-    return render(request, "distribution/_bell.html", {"unread": notifications.unread_count(session, user)})
+    return render(request, "notify/_bell.html", {"unread": notifications.unread_count(session, user)})

@@ -39,7 +39,7 @@ BLANK_ROWS = 3
 
 def _editor(request: Request, session: SessionDep, document: object, rows: list[dict[str, str]],
             errors: dict[str, str], status_code: int = 200, proposed_from: int | None = None) -> Response:
-    return render(request, "library/records_edit.html", {
+    return render(request, "record_keeping/records_edit.html", {
         "document": document, "rows": rows + [dict.fromkeys(ROW_FIELDS, "")] * BLANK_ROWS, "errors": errors,
         "media": MEDIA, "disposals": DISPOSALS, "proposed_from": proposed_from,
         **record_form_choices(session),
@@ -90,7 +90,7 @@ def register_page(request: Request, session: SessionDep, user: PageUser, setting
                   year: int | None = Query(None, ge=2000, le=2100)) -> Response:
     chosen = year or local_today(settings.zone).year
     listing = records_register.records_list(session, chosen)
-    return render(request, "library/records_register.html", {
+    return render(request, "record_keeping/records_register.html", {
         "listing": listing, "year": chosen, "can_approve": user.has("approver"), "errors": {}, "values": {},
     })
 
@@ -105,7 +105,7 @@ def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep
         roll_back(session, exc)
         year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
         listing = records_register.records_list(session, max(2000, min(year, 2100)))
-        return refused(render(request, "library/records_register.html", {
+        return refused(render(request, "record_keeping/records_register.html", {
             "listing": listing, "year": listing.year, "can_approve": user.has("approver"),
             "errors": refusal_fields(exc, "approve"), "values": values,
         }), exc)
@@ -118,7 +118,7 @@ CATEGORY_FIELDS = ("code", "name", "period", "years", "basis")
 
 def _categories_page(request: Request, session: SessionDep, user: PageUser, values: dict[str, str],
                      errors: dict[str, str], status_code: int = 200) -> Response:
-    return render(request, "library/retention_categories.html", {
+    return render(request, "record_keeping/retention_categories.html", {
         "categories": list(retention.categories(session).values()), "values": values, "errors": errors,
         "can_manage": user.has(*access.MANAGE_DOCUMENTS),
     }, status_code=status_code)
@@ -169,7 +169,7 @@ def records_panel(session: Session, actor: Principal, document: Document,
     can_manage = actor.has(*access.MANAGE_DOCUMENTS)
     if not rows and not can_manage:
         return None
-    return panels.Panel("library/_records.html", {"rows": rows, "can_manage": can_manage})
+    return panels.Panel("record_keeping/_records.html", {"rows": rows, "can_manage": can_manage})
 
 
 def record_form_choices(session: Session) -> dict[str, object]:
