@@ -59,7 +59,8 @@ def _answering_handlers(function: ast.AST) -> Iterator[ast.ExceptHandler]:
     """``except`` clauses that answer the request themselves (they return), not those that
     only re-raise or carry on."""
     for node in ast.walk(function):
-        if isinstance(node, ast.ExceptHandler) and any(isinstance(child, ast.Return) for child in ast.walk(node)):
+        if isinstance(node, ast.ExceptHandler) and any(isinstance(child, ast.Return)
+                                                       for child in ast.walk(node)):
             yield node
 
 
@@ -86,8 +87,9 @@ def test_a_refused_write_is_rolled_back_and_answered_as_refused(path: Path) -> N
             if "roll_back" not in called and "savepoint.rollback" not in called:
                 problems.append(f"{function.name}, line {handler.lineno}: no roll_back(session, exc)")
             for answer in (child for child in ast.walk(handler) if isinstance(child, ast.Return)):
-                if not (isinstance(answer.value, ast.Call) and _called(answer.value) in ("refused", "redirect")):
-                    problems.append(f"{function.name}, line {answer.lineno}: answer with refused(…) or a redirect")
+                value = answer.value
+                if not (isinstance(value, ast.Call) and _called(value) in ("refused", "redirect")):
+                    problems.append(f"{function.name}, line {answer.lineno}: answer: refused(…) or redirect")
     assert problems == [], f"{_name(path)}: " + "; ".join(problems)
 
 
