@@ -16,10 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qms import __version__, capabilities
 from qms.accounts.deps import PasswordChangeRequired
-from qms.core import api_docs, print_sheet, static_files
+from qms.core import api_docs, config, print_sheet, static_files
 from qms.core.body_limit import JsonBodyLimitMiddleware
 from qms.core.compression import add_compression
-from qms.core.config import Settings, get_settings
+from qms.core.config import Settings
 from qms.core.db import make_engine
 from qms.core.deps import csrf_protect
 from qms.core.errors import NotAuthenticated, QMSError, ValidationFailed
@@ -159,7 +159,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     restrict_umask()
-    settings = settings or get_settings()
+    settings = config.use(settings or config.current())
     app = FastAPI(
         lifespan=_lifespan,
         title="qms",

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from qms import capabilities
-from qms.core.config import ConfigError, Settings, load_settings
+from qms.core.config import ConfigError, Settings, load_settings, use
 from qms.core.db import make_engine, transaction
 from qms.core.private_files import restrict_umask
 
@@ -272,11 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     restrict_umask()
     handler: Callable[[Settings, argparse.Namespace], int] = args.handler
     try:
-        settings = load_settings()
+        settings = use(load_settings())
         capabilities.plug_in()
-        from qms.records.certificates import configure as configure_signing
-
-        configure_signing(settings)
         return handler(settings, args)
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}")

@@ -12,12 +12,13 @@ from qms.accounts import units, users
 from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
 from qms.accounts.deps import PageUser
 from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
+from qms.core.db import roll_back
 from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import Conflict, ValidationFailed
 from qms.core.forms import form_data, parse, present
 from qms.core.i18n import _
 from qms.core.roles import MANAGE_ACCOUNTS, Role, check_role_combination, require_any
-from qms.core.web import flash, redirect, render
+from qms.core.web import flash, redirect, refused, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -66,19 +67,17 @@ def create_user(request: Request, session: SessionDep, user: PageUser, form: For
     values["roles"] = form.getlist("roles")
     try:
         created = users.create_user(session, user, parse(UserCreate, values))
-    except ValidationFailed as exc:
-        session.rollback()
-        return _user_form(request, session, values, exc.fields, None)
-    except Conflict as exc:
-        session.rollback()
-        return _user_form(request, session, values, {"username": exc.detail}, None, exc.status_code)
+    except (ValidationFailed, Conflict) as exc:
+        roll_back(session, exc)
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"username": exc.detail}
+        return refused(_user_form(request, session, values, errors, None), exc)
     return redirect(f"/admin/users/{created.username}", request,
                     _("Account %(username)s was created. The user must change the password at "
                       "first sign-in.", username=created.username))
 
 
 def _user_form(request: Request, session: SessionDep, values: dict[str, object],
-               errors: dict[str, str], editing: str | None, status_code: int = 422) -> Response:
+               errors: dict[str, str], editing: str | None) -> Response:
     """The form again with what was typed; only an administrator gets this far."""
     context: dict[str, object] = {
         "values": values, "errors": errors, "units": units.unit_choices(session), "roles": list(Role),
@@ -89,7 +88,7 @@ def _user_form(request: Request, session: SessionDep, values: dict[str, object],
         context["values"] = {"roles": stored.roles, **values, "username": stored.username,
                              "active": stored.active}
         context["is_self"] = stored.username == request.state.principal.username
-    return render(request, "admin/user_form.html", context, status_code=status_code)
+    return render(request, "admin/user_form.html", context)
 
 
 @router.get("/users/{username}")
@@ -119,8 +118,8 @@ def update_user(username: str, request: Request, session: SessionDep, user: Page
     try:
         updated = users.update_user(session, user, username, parse(UserUpdate, values))
     except ValidationFailed as exc:
-        session.rollback()
-        return _user_form(request, session, values, exc.fields, username)
+        roll_back(session, exc)
+        return refused(_user_form(request, session, values, exc.fields, username), exc)
     return redirect(f"/admin/users/{updated.username}", request, _("Changes saved."))
 
 
@@ -155,12 +154,12 @@ def create_unit(request: Request, session: SessionDep, user: PageUser, form: For
     try:
         unit = units.create_unit(session, user, parse(UnitCreate, values))
     except (ValidationFailed, Conflict) as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"code": exc.detail}
-        return render(request, "admin/units.html", {
+        return refused(render(request, "admin/units.html", {
             "tree": units.unit_tree(session), "values": values, "errors": errors,
             "can_manage": True,
-        }, status_code=exc.status_code)
+        }), exc)
     return redirect("/admin/units", request, _("Unit %(code)s was created.", code=unit.code))
 
 
@@ -183,12 +182,12 @@ def update_unit(code: str, request: Request, session: SessionDep, user: PageUser
     try:
         unit = units.update_unit(session, user, code, parse(UnitUpdate, values))
     except ValidationFailed as exc:
-        session.rollback()
+        roll_back(session, exc)
         unit = units.get_unit(session, code)
-        return render(request, "admin/unit_form.html", {
+        return refused(render(request, "admin/unit_form.html", {
             "unit": unit, "values": values, "errors": exc.fields,
             "tree": units.unit_tree(session, include_inactive=False),
-        }, status_code=422)
+        }), exc)
     return redirect("/admin/units", request, _("Unit %(code)s was saved.", code=unit.code))
 
 
@@ -221,7 +220,6 @@ def save_agency(request: Request, session: SessionDep, user: PageUser, form: For
     try:
         save_agency_profile(session, user, parse(AgencyForm, values))
     except ValidationFailed as exc:
-        session.rollback()
-        return render(request, "admin/agency.html", {"values": values, "errors": exc.fields},
-                      status_code=422)
+        roll_back(session, exc)
+        return refused(render(request, "admin/agency.html", {"values": values, "errors": exc.fields}), exc)
     return redirect("/admin/agency", request, _("Agency details saved."))

@@ -21,7 +21,7 @@ from qms.accounts.passwords import (
 from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.core.config import get_settings
+from qms.core.config import current as current_settings
 from qms.core.db import utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
 from qms.core.i18n import _
@@ -232,7 +232,7 @@ def change_own_password(
     session: Session, actor: Principal, current_password: str, new_password: str
 ) -> None:
     user = get_user(session, actor.username)
-    throttle.check(session, get_settings(), _password_attempt(actor))
+    throttle.check(session, current_settings(), _password_attempt(actor))
     if not verify_password(user.password_hash, current_password):
         raise WrongCurrentPassword(actor)
     throttle.succeeded(session, _password_attempt(actor))

@@ -64,7 +64,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, form: Fo
         outcome = auth.sign_in(session, settings, username, password, kind=auth.WEB, address=address,
                                device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
     except throttle.Throttled as exc:
-        exc.record(session)
+        roll_back(session, exc)
         return refused(render(request, "accounts/login.html",
                               {**context, "errors": {}, "form_error": exc.detail}), exc)
     if outcome.token is None or outcome.principal is None:
@@ -104,10 +104,9 @@ def save_account(request: Request, session: SessionDep, user: CurrentUser, form:
     try:
         users.choose_notification_mail(session, user, str(form.get("notification_mail", "")))
     except ValidationFailed as exc:
-        session.rollback()
-        return render(request, "accounts/account.html",
-                      {"account": users.get_user(session, user.username), "errors": exc.fields},
-                      status_code=422)
+        roll_back(session, exc)
+        return refused(render(request, "accounts/account.html",
+                              {"account": users.get_user(session, user.username), "errors": exc.fields}), exc)
     return redirect("/account", request, _("Your choice is saved."))
 
 

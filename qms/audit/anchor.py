@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from qms.core.config import ConfigError, Settings, get_settings
+from qms.core.config import ConfigError, Settings, current
 from qms.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -180,13 +180,13 @@ def bind(engine: Engine, settings: Settings) -> AuditAnchor:
 
 
 def anchor_of(engine: Engine) -> AuditAnchor | None:
-    """The anchor bound to this database, else that of the environment's settings."""
+    """The anchor bound to this database, else that of the process's settings."""
     with _registry_lock:
         folder = _bound.get(_url_of(engine))
         if folder is not None:
             return _anchors[str(folder)]
     try:
-        return _for_settings(get_settings())
+        return _for_settings(current())
     except ConfigError:
         return None
 

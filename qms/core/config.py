@@ -1,10 +1,35 @@
-"""Settings read from ``QMS_`` environment variables."""
+"""Settings read from ``QMS_`` environment variables, and the one channel code reads them by.
+
+The settings of a process are those its app or command was started with: ``create_app`` and
+the ``qms`` command hand them to :func:`use`. Code reads them in one of two ways, which give
+the same object:
+
+- a route takes them from its request (``SettingsDep``, ``request.app.state.settings``): the
+  settings of the app that serves it, the way FastAPI hands a route everything else;
+- code that runs without a request in hand (listeners of the lifecycle, template helpers,
+  the signing of records, services' throttle) calls :func:`current`. A job is handed the
+  settings of the app or command that runs it, which are the process's.
+
+:func:`current` is the settings of the app serving the request under way (the request
+context sets them, :func:`using`), else those the process was started with (:func:`use`),
+else the environment's. The first makes the answer right when one process holds several apps
+with settings of their own (the tests do: ``settings.model_copy(update=...)``, an app's
+settings swapped for a test), where a process global alone would answer with the last app
+made. :func:`chosen` is the same without the environment: ``None`` when neither an app nor a
+command said which settings they run with, for what only they may do (records are signed
+with the agency's key only then).
+
+No capability keeps settings of its own; none reads the environment after start.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -198,5 +223,38 @@ def load_settings() -> Settings:
 
 
 @lru_cache
-def get_settings() -> Settings:
+def _environment() -> Settings:
     return load_settings()
+
+
+_lock = threading.Lock()
+_process: Settings | None = None
+_context: ContextVar[Settings | None] = ContextVar("qms_settings", default=None)
+
+
+def use(settings: Settings) -> Settings:
+    """Make ``settings`` those of this process: an app or a command starts with them."""
+    global _process
+    with _lock:
+        _process = settings
+    return settings
+
+
+@contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """``settings`` for what runs inside (a request of an app), in this context only."""
+    token = _context.set(settings)
+    try:
+        yield settings
+    finally:
+        _context.reset(token)
+
+
+def chosen() -> Settings | None:
+    """The settings an app or a command runs with here; None when none said."""
+    return _context.get() or _process
+
+
+def current() -> Settings:
+    """The settings in force here: :func:`chosen`, else the environment's (read once)."""
+    return chosen() or _environment()

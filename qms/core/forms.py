@@ -72,15 +72,26 @@ def _message(error: Mapping[str, Any]) -> str:
     return _("Invalid value.")
 
 
-def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """``{"field": "reason"}`` in the current language, the first reason per field."""
-    result: dict[str, str] = {}
-    for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        # A JSON syntax error is located by its character position, which is no field.
-        field = location[0] if location and error.get("type") != "json_invalid" else "request"
-        result.setdefault(field, _message(error))
-    return result
+def field_errors(errors: Iterable[Mapping[str, Any]] | ValidationFailed, *,
+                 within: str = "") -> dict[str, str]:
+    """``{"field": "reason"}`` in the current language, the first reason per field, from
+    Pydantic's errors or from a refusal (its ``fields``).
+
+    ``within`` names a part of a form whose fields the services name ``"<within>.<field>"``
+    (``external.number``): they come back by the form's own names (``number``).
+    """
+    if isinstance(errors, ValidationFailed):
+        result = dict(errors.fields)
+    else:
+        result = {}
+        for error in errors:
+            location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+            # A JSON syntax error is located by its character position, which is no field.
+            field = location[0] if location and error.get("type") != "json_invalid" else "request"
+            result.setdefault(field, _message(error))
+    if not within:
+        return result
+    return {key.removeprefix(f"{within}."): reason for key, reason in result.items()}
 
 
 def parse(model: type[ModelT], data: Mapping[str, Any]) -> ModelT:

@@ -1,4 +1,5 @@
-"""Per-request context: language, client address and the CSRF cookie, as plain ASGI."""
+"""Per-request context: language, client address, the app's settings and the CSRF cookie, as
+plain ASGI."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qms.core import config
 from qms.core.i18n import LANGUAGES, set_language
 
 CSRF_COOKIE = "qms_csrf"
@@ -120,7 +122,10 @@ class RequestContextMiddleware:
                     MutableHeaders(scope=message).append("set-cookie", self._cookie(issued))
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie)
+        # Read at each request: what runs for it without the request in hand (listeners,
+        # template helpers) gets the settings of the app serving it (config.current()).
+        with config.using(scope["app"].state.settings):
+            await self.app(scope, receive, send_with_cookie)
 
     def _cookie(self, token: str) -> str:
         secure = "; Secure" if self.secure_cookies else ""

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from qms.core import dates, i18n
+from qms.core import config, dates, i18n
 from qms.core.errors import QMSError
 from qms.core.markup import render_markdown
 from qms.core.paths import TEMPLATES_DIR
@@ -40,11 +40,9 @@ _env.install_gettext_callables(  # type: ignore[attr-defined]
 
 
 def _zone(request: Request | None = None) -> Any:
-    from qms.core.config import get_settings
-
     if request is not None:
         return request.app.state.settings.zone
-    return get_settings().zone
+    return config.current().zone
 
 
 def format_datetime(value: datetime | None, request: Request | None = None) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
+from qms.core.config import current as current_settings
 from qms.distribution.choices import CopyState, TaskState
 
 
@@ -24,12 +25,7 @@ def local_date(context: Any, value: datetime | None) -> str:
     if value is None:
         return ""
     request = context.get("request")
-    if request is not None:
-        zone = request.app.state.settings.zone
-    else:
-        from qms.core.config import get_settings
-
-        zone = get_settings().zone
+    zone = request.app.state.settings.zone if request is not None else current_settings().zone
     return value.astimezone(zone).strftime("%d/%m/%Y")
 
 

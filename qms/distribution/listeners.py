@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from qms.audit import service as audit
-from qms.core.config import get_settings
+from qms.core.config import current as current_settings
 from qms.core.db import utcnow
 from qms.core.errors import ValidationFailed
 from qms.distribution import service, tally
@@ -66,7 +66,7 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
 
 def distribute_new_version(session: Session, document: Document, version: Version,
                            previous: Version | None, actor: ActorLike | None) -> None:
-    zone = get_settings().zone
+    zone = current_settings().zone
     pending = session.execute(
         select(Acknowledgement.user_id, Acknowledgement.due_at)
         .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")

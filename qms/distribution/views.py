@@ -18,7 +18,7 @@ from qms.core.errors import Forbidden, NotFound, QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
 from qms.core.i18n import _
 from qms.core.roles import Role, require_any, role_label
-from qms.core.web import redirect, render
+from qms.core.web import redirect, refused, render
 from qms.distribution import (
     dashboard,
     paper,
@@ -80,8 +80,9 @@ def preview_distribution(code: str, rev: int, request: Request, session: Session
         values, data = _request_from(form)
         plan = service.preview(session, user, code, rev, data, settings.zone)
     except ValidationFailed as exc:
-        return _form_page(request, session, user, code, rev, values=values or None, errors=exc.fields,
-                          status_code=422)
+        roll_back(session, exc)
+        return refused(_form_page(request, session, user, code, rev, values=values or None,
+                                  errors=exc.fields), exc)
     return _form_page(request, session, user, code, rev, values=values, plan=plan)
 
 
@@ -93,9 +94,9 @@ def confirm_distribution(code: str, rev: int, request: Request, session: Session
         values, data = _request_from(form)
         plan = service.distribute(session, user, code, rev, data, settings.zone)
     except ValidationFailed as exc:
-        session.rollback()
-        return _form_page(request, session, user, code, rev, values=values or None, errors=exc.fields,
-                          status_code=422)
+        roll_back(session, exc)
+        return refused(_form_page(request, session, user, code, rev, values=values or None,
+                                  errors=exc.fields), exc)
     message = _("Distributed: %(new)s new recipients, %(copies)s paper copies.", new=plan.new_count,
                 copies=len(plan.copy_holders))
     return redirect(_url(code, rev), request, message)

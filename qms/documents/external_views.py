@@ -11,11 +11,12 @@ from starlette.datastructures import FormData
 
 from qms.accounts.auth import Principal
 from qms.accounts.deps import PageUser
+from qms.core.db import roll_back
 from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import ValidationFailed
-from qms.core.forms import form_data, parse, present
+from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _, ngettext
-from qms.core.web import redirect, render
+from qms.core.web import redirect, refused, render
 from qms.documents import access, external, panels
 from qms.documents.external_list import list_external
 from qms.documents.models import EXTERNAL_STATUSES, Document, Version
@@ -33,11 +34,6 @@ def details_from_form(form: FormData) -> dict[str, object]:
     values = present(form, *FIELDS)
     values["issued_on"] = values.get("issued_on") or None
     return values
-
-
-def field_errors(exc: ValidationFailed) -> dict[str, str]:
-    """Errors of the details keyed by the form's field names."""
-    return {key.removeprefix("external."): reason for key, reason in exc.fields.items()}
 
 
 @router.get("/external-documents")
@@ -82,9 +78,9 @@ def save_external(code: str, request: Request, session: SessionDep, user: PageUs
         previous = before.status if before else None
         document = update_document(session, user, code, DocumentUpdate(external=info))
     except ValidationFailed as exc:
-        session.rollback()
+        roll_back(session, exc)
         document = load_document(session, user, code)
-        return _form(request, document, values, field_errors(exc), status_code=422)
+        return refused(_form(request, document, values, field_errors(exc, within="external")), exc)
     message = _("The details of %(code)s were saved.", code=document.code)
     if info.status in external.NOT_IN_FORCE and previous != info.status:
         flagged = len(external.citing_documents(session, document, external.details_of(session, document)))

@@ -10,7 +10,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
-from qms.core.config import get_settings
+from qms.core.config import current as current_settings
 from qms.core.errors import Forbidden, QMSError, RecordedFailure
 from qms.core.i18n import _
 from qms.core.roles import Role
@@ -60,7 +60,7 @@ def reauthenticate(session: Session, actor: Principal, password: str | None) -> 
     if not password:
         raise PasswordRequired(_("Type your password to sign."))
     attempt = throttle.prompt_attempt(actor.username, actor.session_id, "signing")
-    throttle.check(session, get_settings(), attempt)
+    throttle.check(session, current_settings(), attempt)
     user = session.get(User, actor.id)
     if user is None or not verify_password(user.password_hash, password):
         raise WrongPassword(_("The password is wrong; the signature was not recorded."), actor)

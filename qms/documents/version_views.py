@@ -142,8 +142,8 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
         roll_back(session, exc)
         stale = exc.status_code == 409
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
-        return _editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
-                       errors=errors, stale=stale, status_code=exc.status_code)
+        return refused(_editor(request, session, user, code, rev, values=values, steps=steps, etag=etag,
+                               errors=errors, stale=stale), exc)
     if form.get("then") == "submit":
         return redirect(_url(code.upper(), rev) + "#submit", request, _("Draft saved."))
     return redirect(_url(code.upper(), rev, "/edit"), request, _("Draft saved."))

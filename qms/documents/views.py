@@ -13,12 +13,12 @@ from qms.accounts.units import unit_choices
 from qms.core.db import roll_back
 from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import Conflict, NotFound, QMSError, ValidationFailed
-from qms.core.forms import form_data, parse, present
+from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _
-from qms.core.web import redirect, render
+from qms.core.web import redirect, refused, render
 from qms.documents import access, panels, read, service, withdrawn
 from qms.documents.choices import Status
-from qms.documents.external_views import details_from_form, field_errors
+from qms.documents.external_views import details_from_form
 from qms.documents.models import CONFIDENTIALITY, EXTERNAL_STATUSES, KINDS
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
 
@@ -89,9 +89,9 @@ def create_document(request: Request, session: SessionDep, user: PageUser, form:
         document = service.create_document(session, user, data)
     except QMSError as exc:
         roll_back(session, exc)
-        errors = field_errors(exc) if isinstance(exc, ValidationFailed) else {"code": exc.detail}
-        return _document_form(request, session, {**values, **(details or {})}, errors,
-                              status_code=exc.status_code)
+        errors = (field_errors(exc, within="external") if isinstance(exc, ValidationFailed)
+                  else {"code": exc.detail})
+        return refused(_document_form(request, session, {**values, **(details or {})}, errors), exc)
     return redirect(f"/documents/{document.code}/versions/1/edit", request,
                     _("Document %(code)s was created with a draft of revision 1.", code=document.code))
 
@@ -161,12 +161,12 @@ def update_document(code: str, request: Request, session: SessionDep, user: Page
     try:
         document = service.update_document(session, user, code, parse(DocumentUpdate, values))
     except (ValidationFailed, Conflict) as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
         draft = service.open_draft(session, service.load_document(session, user, code))
-        return _document_form(request, session, {**values, "code": code.upper()}, errors,
-                              editing=code.upper(), draft_revision=draft.revision if draft else None,
-                              status_code=exc.status_code)
+        return refused(_document_form(request, session, {**values, "code": code.upper()}, errors,
+                                      editing=code.upper(), draft_revision=draft.revision if draft else None),
+                       exc)
     return redirect(f"/documents/{document.code}", request, _("Changes saved."))
 
 

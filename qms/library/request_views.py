@@ -14,7 +14,7 @@ from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
 from qms.core.i18n import _
-from qms.core.web import redirect, render
+from qms.core.web import redirect, refused, render
 from qms.documents import access
 from qms.library import change_requests
 from qms.library.models import REQUEST_STATUSES
@@ -49,7 +49,7 @@ def create(request: Request, session: SessionDep, user: PageUser, form: FormDep)
                                            ("document_code", "reason", "proposal")})
         created = change_requests.create_request(session, user, data)
     except ValidationFailed as exc:
-        session.rollback()
+        roll_back(session, exc)
         labels = {"reason": _("Reason for the change"), "proposal": _("Proposed change")}
         label = labels.get(exc.field, exc.field)
         return redirect(target, request, f"{label}: {exc.detail}", "error")
@@ -78,7 +78,7 @@ def decide(request_id: int, request: Request, session: SessionDep, user: PageUse
         decided = change_requests.decide(session, user, request_id, data)
     except QMSError as exc:
         roll_back(session, exc)
-        return _detail(request, session, user, request_id, error=exc.detail, status_code=exc.status_code)
+        return refused(_detail(request, session, user, request_id, error=exc.detail), exc)
     if decided.status == "accepted":
         row = change_requests.get_request(session, user, request_id)
         return redirect(f"/documents/{row.document_code}/versions/{row.draft_revision}/edit", request,

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile, User
 from qms.core import i18n
-from qms.core.config import Settings, get_settings
+from qms.core.config import Settings, current
 from qms.core.db import transaction, utcnow
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp
@@ -218,7 +218,7 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
                                 .returning(Notification.user_id)).scalars())
     mailed = [people[user_id] for user_id in told if people[user_id].email and people[user_id].mail != DAILY]
     if mailed:
-        settings = get_settings()
+        settings = current()
         agency = agency_name(session)
         mails = []
         with i18n.in_language(settings.default_language):
@@ -241,7 +241,7 @@ def complete(session: Session, key: str, user_id: int | None = None) -> int:
 
 
 def absolute(link: str) -> str:
-    return get_settings().base_url.rstrip("/") + link if link.startswith("/") else link
+    return current().base_url.rstrip("/") + link if link.startswith("/") else link
 
 
 def agency_name(session: Session) -> str:
@@ -287,7 +287,7 @@ def queue_digests(session: Session, today: date) -> DigestRun:
     run = DigestRun()
     if not by_person:
         return run
-    settings = get_settings()
+    settings = current()
     agency = agency_name(session)
     for user_id, entries in by_person.items():
         _note, full_name, address = entries[0]

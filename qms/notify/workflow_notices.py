@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from qms.accounts.models import User, UserRole
 from qms.core.clock import local_today
-from qms.core.config import get_settings
+from qms.core.config import current as current_settings
 from qms.core.roles import Role
 from qms.documents import events
 from qms.documents.models import Delegation, Version, VersionReviewer
@@ -49,7 +49,7 @@ def _ask_approval(session: Session, step: events.Step) -> None:
     key = _round(notifications.APPROVAL_REQUESTED, version)
     notifications.send(session, [version.approver_id], notifications.APPROVAL_REQUESTED, _params(step), link,
                        key=key)
-    today = local_today(get_settings().zone)
+    today = local_today(current_settings().zone)
     deputies = session.execute(
         select(Delegation.delegate_id).where(
             Delegation.delegator_id == version.approver_id, Delegation.revoked_at.is_(None),

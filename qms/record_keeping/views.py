@@ -79,8 +79,7 @@ def save_records(code: str, request: Request, session: SessionDep, user: PageUse
     except QMSError as exc:
         roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
-        return _editor(request, session, load_document(session, user, code), rows, errors,
-                       status_code=exc.status_code)
+        return refused(_editor(request, session, load_document(session, user, code), rows, errors), exc)
     return redirect(f"/documents/{document.code}#records-register", request,
                     _("The records register of %(code)s was saved.", code=document.code))
 
@@ -143,7 +142,7 @@ def add_category(request: Request, session: SessionDep, user: PageUser, form: Fo
     except QMSError as exc:
         roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
-        return _categories_page(request, session, user, values, errors, status_code=exc.status_code)
+        return refused(_categories_page(request, session, user, values, errors), exc)
     return redirect("/retention-categories", request,
                     _("Retention category %(code)s was added.", code=category.code))
 
@@ -155,8 +154,8 @@ def remove_category(code: str, request: Request, session: SessionDep, user: Page
         retention.remove_category(session, user, code)
     except QMSError as exc:
         roll_back(session, exc)
-        return _categories_page(request, session, user, {"period": "years"}, {"form": exc.detail},
-                                status_code=exc.status_code)
+        return refused(_categories_page(request, session, user, {"period": "years"}, {"form": exc.detail}),
+                       exc)
     return redirect("/retention-categories", request,
                     _("Retention category %(code)s was removed.", code=code.upper()))
 

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from qms.audit import service as audit
 from qms.core.config import ConfigError, Settings
+from qms.core.config import chosen as chosen_settings
 from qms.core.db import start_writing, utcnow
 from qms.documents import events
 from qms.documents.choices import Status
@@ -64,7 +65,7 @@ class ApproverKey:
 
 
 def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
-    settings = certificates.configured_settings()
+    settings = chosen_settings()
     if settings is None:
         return
     unlocked = personal_certificates.unlock(session, signed.actor.id, signed.password)  # type: ignore[arg-type]
@@ -115,7 +116,7 @@ def seal_alone(box: Box) -> Box:
 def sign_as_approver(bind: Engine, version_id: int, opened: ApproverKey) -> None:
     """After the approval committed: typeset the original and sign it with the approver's key;
     never raises (the agency then signs alone)."""
-    settings = certificates.configured_settings()
+    settings = chosen_settings()
     if settings is None:
         return
     with Session(bind=bind.execution_options(qms_write=False), expire_on_commit=False) as session:
@@ -171,7 +172,7 @@ def approver_signed_file(session: Session, version: Version) -> tuple[bytes, Box
     """The original as its approver signed it, and where the agency's stamp goes; None if there
     is none, or its file is gone or not what was stored (the agency never signs that)."""
     row = session.get(ApproverSignedOriginal, version.id)
-    settings = certificates.configured_settings()
+    settings = chosen_settings()
     if row is None or settings is None:
         return None
     storage = get_storage(settings)

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from qms.core import config
 from qms.core.config import ConfigError, Settings
 from qms.core.private_files import FILE_MODE, private_dir
 
@@ -200,20 +201,15 @@ def load_p12(path: Path, password: str | None, *, demo: bool = False,
 
 
 _lock = threading.Lock()
-_settings: Settings | None = None
 _cache: dict[tuple[str, float], AgencyCertificate] = {}
 
 
 def configure(settings: Settings) -> None:
-    """The settings whose certificate signs records in this process (app start, commands)."""
-    global _settings
+    """Sign with the certificate of ``settings`` from now on: they become the process's
+    (:func:`qms.core.config.use`) and the certificates loaded before are forgotten."""
+    config.use(settings)
     with _lock:
-        _settings = settings
         _cache.clear()
-
-
-def configured_settings() -> Settings | None:
-    return _settings
 
 
 def load_token_certificate(settings: Settings) -> AgencyCertificate:
@@ -245,8 +241,8 @@ def load_token_certificate(settings: Settings) -> AgencyCertificate:
 
 def agency_certificate(settings: Settings | None = None) -> AgencyCertificate | None:
     """The configured certificate (a token's, or a PKCS#12 file's), else the demo one in the
-    data folder, else None."""
-    settings = settings or _settings
+    data folder, else None; by default that of the settings an app or command runs with."""
+    settings = settings or config.chosen()
     if settings is None:
         return None
     if settings.signing_pkcs11_module is not None:

@@ -1,8 +1,8 @@
 """How generated records plug in: reports, the print dialog and the public check pages (pages
 and API); the downloads of the version page; the approver's own signature, opened at
 approval; the signed original, made once the transaction that brought a version into force
-commits; the check of signed originals in the store; and, with an app, the settings whose
-certificate signs."""
+commits; the check of signed originals in the store. The settings whose certificate signs
+are those the app or command runs with (``qms.core.config.chosen``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from qms.core import web
 from qms.documents import events, integrity, panels
-from qms.records import api, approver_signing, certificates, listeners, views
+from qms.records import api, approver_signing, listeners, views
 from qms.records import integrity as record_integrity
 from qms.records import panels as record_panels
 
@@ -30,5 +30,4 @@ def setup(app: FastAPI | None) -> None:
     integrity.stored_files_check("signed_record")(record_integrity.signed_record_bytes)
     panels.on_version_page(record_panels.version_downloads)
     if app is not None:
-        certificates.configure(app.state.settings)
         web.include_routers(app, views.router, api.router)

@@ -17,6 +17,7 @@ import logging
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from qms.core.config import chosen as chosen_settings
 from qms.core.db import start_writing
 from qms.documents.choices import Status
 from qms.documents.events import ActorLike
@@ -32,7 +33,7 @@ TO_SIGN = "qms_sign_after_commit"
 
 def sign_effective_version(session: Session, document: Document, version: Version, previous: Version | None,
                            actor: ActorLike | None) -> None:
-    if certificates.configured_settings() is None:
+    if chosen_settings() is None:
         return
     session.info.setdefault(TO_SIGN, {})[version.id] = actor
 
@@ -57,7 +58,7 @@ def forget_rolled_back(session: Session) -> None:
 
 def sign_in_force(bind: Engine, version_id: int, actor: ActorLike | None) -> None:
     """Sign the version in force ``version_id`` unless it is signed already; never raises."""
-    settings = certificates.configured_settings()
+    settings = chosen_settings()
     if settings is None:
         return
     with Session(bind=bind.execution_options(qms_write=False), expire_on_commit=False) as session:

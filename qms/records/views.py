@@ -9,11 +9,12 @@ from sqlalchemy import select
 from qms.accounts.deps import PageUser
 from qms.accounts.models import Unit
 from qms.core.config import ConfigError
+from qms.core.db import roll_back
 from qms.core.deps import SessionDep, SettingsDep
 from qms.core.errors import NotFound, QMSError, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
-from qms.core.web import redirect, render
+from qms.core.web import redirect, refused, render
 from qms.documents import access, service
 from qms.records import certificates, personal_certificates, seal, verify
 from qms.records import service as records
@@ -87,8 +88,9 @@ def verify_revision(code: str, rev: int, request: Request, session: SessionDep) 
                              code=code[:40]))
         status = verify.revision_status(session, code, rev)
     except QMSError as exc:
-        return render(request, "records/verify.html", {"status": None, "code": code, "rev": rev,
-                                                       "error": exc.detail}, status_code=exc.status_code)
+        roll_back(session, exc)
+        return refused(render(request, "records/verify.html", {"status": None, "code": code, "rev": rev,
+                                                               "error": exc.detail}), exc)
     return render(request, "records/verify.html", {"status": status, "code": code, "rev": rev})
 
 
@@ -109,15 +111,15 @@ def verify_upload(request: Request, session: SessionDep, settings: SettingsDep,
             data = verify.read_pdf_upload(content, file.filename or "",
                                           (file.content_type or "").split(";")[0].strip())
     except QMSError as exc:
-        return render(request, "records/verify_upload.html", {"check": None, "error": exc.detail},
-                      status_code=exc.status_code)
+        roll_back(session, exc)
+        return refused(render(request, "records/verify_upload.html", {"check": None, "error": exc.detail}),
+                       exc)
     check = verify.check_upload(session, settings, data)
     return render(request, "records/verify_upload.html", {"check": check})
 
 
 @router.get("/admin/certificate")
-def certificate_page(request: Request, user: PageUser, settings: SettingsDep, error: str = "",
-                     status_code: int = 200) -> Response:
+def certificate_page(request: Request, user: PageUser, settings: SettingsDep, error: str = "") -> Response:
     """The agency's signing certificate as the administrator checks it: who, issued by whom, until
     when; and the seal image its signature shows."""
     require_any(user.roles, MANAGE_ACCOUNTS)
@@ -130,7 +132,7 @@ def certificate_page(request: Request, user: PageUser, settings: SettingsDep, er
         "facts": certificates.describe(agency) if agency is not None else None, "problem": problem,
         "warning_days": certificates.EXPIRY_WARNING_DAYS, "seal": seal.current_seal(settings.data_dir),
         "seal_error": error, "max_seal_kb": seal.MAX_SEAL_BYTES // 1024,
-    }, status_code=status_code)
+    })
 
 
 @router.post("/admin/certificate/seal")
@@ -141,8 +143,8 @@ def upload_seal(request: Request, session: SessionDep, user: PageUser, settings:
         data = file.file.read(seal.MAX_SEAL_BYTES + 1) if file is not None else b""
         seal.save_seal(session, user, settings.data_dir, data, (file.filename or "") if file else "")
     except QMSError as exc:
-        session.rollback()
-        return certificate_page(request, user, settings, error=exc.detail, status_code=exc.status_code)
+        roll_back(session, exc)
+        return refused(certificate_page(request, user, settings, error=exc.detail), exc)
     return redirect("/admin/certificate#seal", request, _("The seal image was saved."))
 
 
@@ -156,13 +158,13 @@ def seal_image(user: PageUser, settings: SettingsDep) -> Response:
 
 
 def _my_certificate_page(request: Request, session: SessionDep, user: PageUser, *,
-                         errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+                         errors: dict[str, str] | None = None) -> Response:
     return render(request, "records/my_certificate.html", {
         "facts": personal_certificates.own_facts(session, user), "errors": errors or {},
         "max_kb": personal_certificates.MAX_P12_BYTES // 1024,
         "signature": personal_certificates.signature_image_of(session, user.id),
         "max_signature_kb": personal_certificates.MAX_SIGNATURE_IMAGE_BYTES // 1024,
-    }, status_code=status_code)
+    })
 
 
 @router.get("/account/certificate")
@@ -178,9 +180,9 @@ def upload_my_certificate(request: Request, session: SessionDep, user: PageUser,
     try:
         personal_certificates.upload(session, user, settings, data, password)
     except QMSError as exc:
-        session.rollback()
+        roll_back(session, exc)
         errors = exc.fields if isinstance(exc, ValidationFailed) else {"form": exc.detail}
-        return _my_certificate_page(request, session, user, errors=errors, status_code=exc.status_code)
+        return refused(_my_certificate_page(request, session, user, errors=errors), exc)
     return redirect("/account/certificate", request, _("Your signing certificate was saved."))
 
 
@@ -197,9 +199,8 @@ def upload_signature_image(request: Request, session: SessionDep, user: PageUser
     try:
         personal_certificates.save_signature_image(session, user, data, (file.filename or "") if file else "")
     except QMSError as exc:
-        session.rollback()
-        return _my_certificate_page(request, session, user, errors={"signature": exc.detail},
-                                    status_code=exc.status_code)
+        roll_back(session, exc)
+        return refused(_my_certificate_page(request, session, user, errors={"signature": exc.detail}), exc)
     return redirect("/account/certificate#signature", request, _("The image of your signature was saved."))
 
 
