@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, throttle
 from qms.accounts.models import AuthSession, Unit, User, UserRole
@@ -47,7 +47,7 @@ def _token_hash(token: str) -> str:
 
 
 def _roles_of(session: Session, user_id: int) -> frozenset[str]:
-    rows = session.execute(select(UserRole.role).where(UserRole.user_id == user_id)).scalars()
+    rows = session.execute(select(col(UserRole.role)).where(col(UserRole.user_id) == user_id)).scalars()
     return frozenset(rows)
 
 
@@ -95,7 +95,7 @@ def sign_in(
     attempt = throttle.Attempt(username=username[:64], address=address[:64], channel=kind,
                                device=throttle.known_device(secret, device_cookie, username))
     throttle.check(session, settings, attempt)
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         throttle.failed(session, attempt)
@@ -129,9 +129,9 @@ def sign_in(
 
 
 _PRINCIPAL_COLUMNS = (
-    AuthSession.id.label("session_id"), AuthSession.expires_at, User.id, User.username, User.full_name,
+    col(AuthSession.id).label("session_id"), AuthSession.expires_at, User.id, User.username, User.full_name,
     User.title, User.unit_id, User.email, User.active, User.must_change_password,
-    Unit.code.label("unit_code"), Unit.name.label("unit_name"), UserRole.role,
+    col(Unit.code).label("unit_code"), col(Unit.name).label("unit_name"), UserRole.role,
 )
 
 
@@ -161,21 +161,21 @@ def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
 
 def sign_out(session: Session, principal: Principal) -> None:
     if principal.session_id is not None:
-        session.execute(delete(AuthSession).where(AuthSession.id == principal.session_id))
+        session.execute(delete(AuthSession).where(col(AuthSession.id) == principal.session_id))
     audit.record(session, actor=principal, action="auth.logout", object_type="user",
                  object_id=principal.username)
 
 
 def end_all_sessions(session: Session, user_id: int, *, keep_session_id: int | None = None) -> None:
-    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    query = delete(AuthSession).where(col(AuthSession.user_id) == user_id)
     if keep_session_id is not None:
-        query = query.where(AuthSession.id != keep_session_id)
+        query = query.where(col(AuthSession.id) != keep_session_id)
     session.execute(query)
 
 
 def purge_expired(session: Session, settings: Settings) -> int:
     """Remove expired sessions and old failed attempts; returns how many sessions went."""
     now = utcnow()
-    removed = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)).rowcount
+    removed = session.execute(delete(AuthSession).where(col(AuthSession.expires_at) <= now)).rowcount
     throttle.purge(session, settings)
     return removed or 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, throttle
 from qms.accounts.auth import Principal, end_all_sessions
@@ -34,7 +34,7 @@ USER_SORTS = ("username", "full_name", "unit", "title")
 
 def get_user(session: Session, username: str) -> User:
     user = session.execute(
-        select(User).where(User.username == username.lower())
+        select(User).where(col(User.username) == username.lower())
     ).scalar_one_or_none()
     if user is None:
         raise NotFound(_("User %(username)s does not exist.", username=username))
@@ -49,7 +49,7 @@ def roles_by_user(session: Session, user_ids: Sequence[int]) -> dict[int, list[s
     result: dict[int, list[str]] = {uid: [] for uid in user_ids}
     if user_ids:
         rows = session.execute(
-            select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(user_ids))
+            select(col(UserRole.user_id), col(UserRole.role)).where(col(UserRole.user_id).in_(user_ids))
         ).all()
         for uid, role in rows:
             result[uid].append(role)
@@ -91,17 +91,17 @@ def list_users(
 ) -> Page[tuple[User, Unit, list[str]]]:
     require_any(actor.roles, VIEW_USERS)
     limit, offset = clamp(limit, offset)
-    query = select(User, Unit).join(Unit, Unit.id == User.unit_id)
+    query = select(User, Unit).join(Unit, col(Unit.id) == User.unit_id)
     if q:
         folded = fold(q)
-        query = query.where(or_(User.username.contains(folded, autoescape=True),
-                                User.search_name.contains(folded, autoescape=True)))
+        query = query.where(or_(col(User.username).contains(folded, autoescape=True),
+                                col(User.search_name).contains(folded, autoescape=True)))
     if unit:
-        query = query.where(Unit.code == unit.upper())
+        query = query.where(col(Unit.code) == unit.upper())
     if role:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        query = query.where(col(User.id).in_(select(col(UserRole.user_id)).where(col(UserRole.role) == role)))
     if active is not None:
-        query = query.where(User.active == active)
+        query = query.where(col(User.active) == active)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, USER_SORTS, "username")
     column = {"username": User.username, "full_name": User.search_name, "unit": Unit.name,
@@ -115,7 +115,7 @@ def list_users(
 def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
     require_any(actor.roles, VIEW_USERS)
     rows = session.execute(
-        select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.username)
+        select(User, col(Unit.code)).join(Unit, col(Unit.id) == User.unit_id).order_by(User.username)
     ).all()
     roles = roles_by_user(session, [user.id for user, _code in rows])
     return [to_public(user, code, roles[user.id]) for user, code in rows]
@@ -134,7 +134,7 @@ def user_public(session: Session, user: User) -> UserPublic:
 
 def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
     require_any(actor.roles, MANAGE_ACCOUNTS)
-    if session.execute(select(User.id).where(User.username == data.username)).first():
+    if session.execute(select(col(User.id)).where(col(User.username) == data.username)).first():
         raise Conflict(_("The username %(username)s is already taken.", username=data.username))
     check_policy(data.password, username=data.username, full_name=data.full_name,
                  agency_names=agency_names(session), field="password")
@@ -265,6 +265,6 @@ def _set_roles(session: Session, user: User, roles: Sequence[Role]) -> None:
     if not wanted:
         raise ValidationFailed("roles", _("A user needs at least one role."))
     check_role_combination(wanted)
-    session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+    session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
     session.add_all(UserRole(user_id=user.id, role=role) for role in wanted)
     session.flush()

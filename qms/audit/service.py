@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
@@ -73,7 +73,7 @@ def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
 
 def _locked_head(session: Session) -> AuditHead:
     head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        select(AuditHead).where(col(AuditHead.id) == 1).with_for_update()
     ).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
@@ -112,7 +112,7 @@ def record(
     event.hash = compute_hash(event, anchor.key() if keyed and anchor else None)
     session.add(event)
     session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(last_id=event.id, last_hash=event.hash)
+        update(AuditHead).where(col(AuditHead.id) == 1).values(last_id=event.id, last_hash=event.hash)
     )
     session.expire(head)
     session.flush()
@@ -183,7 +183,8 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
     last_id = 0
     while True:
         batch: Sequence[AuditEvent] = session.execute(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch_size)
+            select(AuditEvent).where(col(AuditEvent.id) > last_id).order_by(col(AuditEvent.id))
+            .limit(batch_size)
         ).scalars().all()
         if not batch:
             break
@@ -253,10 +254,11 @@ def document_clause(code: str) -> Any:
     """Events about the document ``code``, whatever object they were recorded on."""
     code = code.strip().upper()
     return or_(
-        and_(AuditEvent.object_type == "document", AuditEvent.object_id == code),
-        and_(AuditEvent.object_type == "version",
-             AuditEvent.object_id.startswith(code + "/", autoescape=True)),
-        AuditEvent.details.contains(f'"document":{json.dumps(code, ensure_ascii=False)}', autoescape=True),
+        and_(col(AuditEvent.object_type) == "document", col(AuditEvent.object_id) == code),
+        and_(col(AuditEvent.object_type) == "version",
+             col(AuditEvent.object_id).startswith(code + "/", autoescape=True)),
+        col(AuditEvent.details)
+        .contains(f'"document":{json.dumps(code, ensure_ascii=False)}', autoescape=True),
     )
 
 
@@ -273,7 +275,7 @@ def filtered(query: Any, flt: EventFilter) -> Any:
     if flt.document:
         query = query.where(document_clause(flt.document))
     if flt.action:
-        query = query.where(AuditEvent.action.startswith(flt.action, autoescape=True))
+        query = query.where(col(AuditEvent.action).startswith(flt.action, autoescape=True))
     if since:
         query = query.where(AuditEvent.occurred_at >= since)
     if until:
@@ -288,7 +290,7 @@ def list_events(
     require_any(actor.roles, VIEW_AUDIT)
     total = session.execute(filtered(select(func.count()).select_from(AuditEvent), flt)).scalar_one()
     rows = session.execute(
-        filtered(select(AuditEvent), flt).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+        filtered(select(AuditEvent), flt).order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
     ).scalars().all()
     return list(rows), total
 
@@ -297,12 +299,12 @@ def actors(session: Session, actor: PrincipalLike) -> list[str]:
     """Every name the trail records as the one who acted, for the person filter."""
     require_any(actor.roles, VIEW_AUDIT)
     return list(session.execute(
-        select(AuditEvent.actor_username).where(AuditEvent.actor_username != "").distinct()
+        select(col(AuditEvent.actor_username)).where(col(AuditEvent.actor_username) != "").distinct()
         .order_by(AuditEvent.actor_username)).scalars())
 
 
 def first_event_at(session: Session) -> datetime | None:
-    query = select(AuditEvent.occurred_at).order_by(AuditEvent.id).limit(1)
+    query = select(col(AuditEvent.occurred_at)).order_by(col(AuditEvent.id)).limit(1)
     return session.execute(query).scalar_one_or_none()
 
 

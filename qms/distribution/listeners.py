@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit import service as audit
 from qms.config import get_settings
@@ -36,12 +36,12 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
     outcome = "superseded" if version.status == Status.SUPERSEDED else "withdrawn"
     closed = session.execute(
         update(Acknowledgement)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
         .values(status=outcome, closed_at=now)
     ).rowcount or 0
     copies = session.execute(
-        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.status == "issued")
-        .order_by(PaperCopy.number)
+        select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.status) == "issued")
+        .order_by(col(PaperCopy.number))
     ).scalars().all()
     for copy in copies:
         copy.status = "to_recall"
@@ -69,8 +69,8 @@ def distribute_new_version(session: Session, document: Document, version: Versio
                            previous: Version | None, actor: ActorLike | None) -> None:
     zone = get_settings().zone
     pending = session.execute(
-        select(Acknowledgement.user_id, Acknowledgement.due_at)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+        select(col(Acknowledgement.user_id), col(Acknowledgement.due_at))
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
     ).all()
     if pending or _distributed(session, version):
         # Distributed while approved: the recipients can read it from today.
@@ -81,7 +81,7 @@ def distribute_new_version(session: Session, document: Document, version: Versio
     if previous is None:
         return
     earlier = session.execute(
-        select(Distribution).where(Distribution.version_id == previous.id).order_by(Distribution.id)
+        select(Distribution).where(col(Distribution.version_id) == previous.id).order_by(col(Distribution.id))
     ).scalars().all()
     if not earlier:
         return
@@ -101,5 +101,5 @@ def distribute_new_version(session: Session, document: Document, version: Versio
 
 def _distributed(session: Session, version: Version) -> bool:
     return session.execute(
-        select(Distribution.id).where(Distribution.version_id == version.id).limit(1)
+        select(col(Distribution.id)).where(col(Distribution.version_id) == version.id).limit(1)
     ).first() is not None

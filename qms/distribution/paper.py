@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
@@ -48,14 +48,14 @@ def _rows(query) -> list[CopyRow]:  # type: ignore[no-untyped-def]
 
 def _select():  # type: ignore[no-untyped-def]
     return (
-        select(Document.code, Document.title, Version.revision, Version.status, PaperCopy.number,
-               User.username, PaperCopy.holder_name, PaperCopy.holder_unit, PaperCopy.status,
-               PaperCopy.issued_at, PaperCopy.recall_requested_at, PaperCopy.recalled_on,
-               PaperCopy.recall_note)
+        select(col(Document.code), col(Document.title), col(Version.revision), col(Version.status),
+               col(PaperCopy.number), col(User.username), col(PaperCopy.holder_name),
+               col(PaperCopy.holder_unit), col(PaperCopy.status), col(PaperCopy.issued_at),
+               col(PaperCopy.recall_requested_at), col(PaperCopy.recalled_on), col(PaperCopy.recall_note))
         .select_from(PaperCopy)
-        .join(Version, Version.id == PaperCopy.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(User, User.id == PaperCopy.holder_id)
+        .join(Version, col(Version.id) == PaperCopy.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .join(User, col(User.id) == PaperCopy.holder_id)
     )
 
 
@@ -78,7 +78,7 @@ def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
 
 def to_recall_count(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(PaperCopy).where(PaperCopy.status == "to_recall")
+        select(func.count()).select_from(PaperCopy).where(col(PaperCopy.status) == "to_recall")
     ).scalar_one()
 
 
@@ -88,7 +88,7 @@ def record_recall(session: Session, actor: Principal, code: str, revision: int, 
     require_any(actor.roles, DISTRIBUTE)
     document, version = load_followed_version(session, actor, code, revision)
     copy = session.execute(
-        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.number == number)
+        select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number)
         .with_for_update()
     ).scalar_one_or_none()
     if copy is None:

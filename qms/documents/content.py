@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit
 from qms.documents.models import SECTIONS, Version, VersionStep
@@ -16,14 +16,15 @@ from qms.documents.schemas import Step
 
 def steps_of(session: Session, version_id: int) -> list[Step]:
     rows = session.execute(
-        select(VersionStep).where(VersionStep.version_id == version_id).order_by(VersionStep.position)
+        select(VersionStep).where(col(VersionStep.version_id) == version_id)
+        .order_by(col(VersionStep.position))
     ).scalars()
     return [Step(step=r.step, responsibility=r.responsibility, task=r.task, duration=r.duration,
                  output=r.output) for r in rows]
 
 
 def replace_steps(session: Session, version_id: int, steps: Sequence[Step]) -> None:
-    session.execute(delete(VersionStep).where(VersionStep.version_id == version_id))
+    session.execute(delete(VersionStep).where(col(VersionStep.version_id) == version_id))
     session.add_all(
         VersionStep(version_id=version_id, position=index, **step.model_dump())
         for index, step in enumerate(steps, start=1)

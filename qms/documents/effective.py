@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -20,7 +20,7 @@ from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Ver
 def make_effective(session: Session, actor: Principal | None, document: Document, version: Version) -> None:
     """The version comes into force; the previous effective one is superseded in the same transaction."""
     document = session.execute(
-        select(Document).where(Document.id == document.id).with_for_update()
+        select(Document).where(col(Document.id) == document.id).with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
     now = utcnow()
@@ -70,14 +70,15 @@ def make_due_effective(session: Session, today: date) -> list[str]:
     for the first and then finds nothing left to do.
     """
     due = session.execute(
-        select(Version.id, Version.document_id)
-        .where(Version.status == Status.APPROVED, Version.effective_date <= today).order_by(Version.id)
+        select(col(Version.id), col(Version.document_id))
+        .where(col(Version.status) == Status.APPROVED, col(Version.effective_date) <= today)
+        .order_by(col(Version.id))
     ).all()
     if not due:
         return []
     documents = {document.id: document for document in session.execute(
-        select(Document).where(Document.id.in_({document_id for _id, document_id in due}))
-        .order_by(Document.id).with_for_update().execution_options(populate_existing=True)
+        select(Document).where(col(Document.id).in_({document_id for _id, document_id in due}))
+        .order_by(col(Document.id)).with_for_update().execution_options(populate_existing=True)
     ).scalars()}
     done: list[str] = []
     for version_id, document_id in due:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.documents.highlight import mark, query_words, snippet
@@ -35,22 +35,22 @@ def _version_texts(session: Session, version_ids: list[int]) -> dict[int, str]:
     if not version_ids:
         return {}
     steps: dict[int, list[str]] = {}
-    for row in session.execute(select(VersionStep).where(VersionStep.version_id.in_(version_ids))
-                               .order_by(VersionStep.version_id, VersionStep.position)).scalars():
+    for row in session.execute(select(VersionStep).where(col(VersionStep.version_id).in_(version_ids))
+                               .order_by(col(VersionStep.version_id), col(VersionStep.position))).scalars():
         line = f"{row.step} {row.responsibility} {row.task} {row.output}"
         steps.setdefault(row.version_id, []).append(line)
     return {
         version.id: " ".join([*(plain_text(getattr(version, name)) for name in SECTIONS),
                               *steps.get(version.id, [])])
-        for version in session.execute(select(Version).where(Version.id.in_(version_ids))).scalars()
+        for version in session.execute(select(Version).where(col(Version.id).in_(version_ids))).scalars()
     }
 
 
 def _external_numbers(session: Session, document_ids: list[int]) -> dict[int, str]:
     if not document_ids:
         return {}
-    return dict(session.execute(select(ExternalDetails.document_id, ExternalDetails.number)
-                                .where(ExternalDetails.document_id.in_(document_ids))).all())
+    return dict(session.execute(select(col(ExternalDetails.document_id), col(ExternalDetails.number))
+                                .where(col(ExternalDetails.document_id).in_(document_ids))).all())
 
 
 def _with_number(number: str | None, text: str) -> str:

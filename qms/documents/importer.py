@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
@@ -62,7 +62,7 @@ class FileReport:
 
 
 def _user(session: Session, username: str, line: int) -> User:
-    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username.lower())).scalar_one_or_none()
     if user is None:
         raise SourceError(line, f"unknown user {username!r}")
     return user
@@ -147,10 +147,11 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
 
 def _history(session: Session, document: Document, source: ProcedureSource) -> None:
     known = set(session.execute(
-        select(RevisionHistory.revision).where(RevisionHistory.document_id == document.id)
+        select(col(RevisionHistory.revision)).where(col(RevisionHistory.document_id) == document.id)
     ).scalars())
     session.add_all(
-        RevisionHistory(document_id=document.id, revision=entry.revision, effective_date=entry.effective_date,
+        RevisionHistory(document_id=document.id, revision=entry.revision,
+                        effective_date=entry.effective_date,
                         change_summary=entry.change_summary, changed_sections=entry.changed_sections)
         for entry in source.revisions[:-1] if entry.revision not in known
     )
@@ -160,15 +161,17 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo, sto
                   files_dir: Path) -> str:
     """Create or revise one document from its source, with the files it names from
     ``files_dir``; returns created, revised or unchanged."""
-    unit = session.execute(select(Unit).where(Unit.code == source.unit)).scalar_one_or_none()
+    unit = session.execute(select(Unit).where(col(Unit.code) == source.unit)).scalar_one_or_none()
     if unit is None:
         raise SourceError(source.key_lines.get("unit", 1), f"unknown unit {source.unit!r}")
     parent = None
     if source.parent:
-        parent = session.execute(select(Document).where(Document.code == source.parent)).scalar_one_or_none()
+        parent = session.execute(
+            select(Document).where(col(Document.code) == source.parent)
+        ).scalar_one_or_none()
         if parent is None:
             raise SourceError(source.key_lines.get("parent", 1), f"unknown parent document {source.parent!r}")
-    document = session.execute(select(Document).where(Document.code == source.code)).scalar_one_or_none()
+    document = session.execute(select(Document).where(col(Document.code) == source.code)).scalar_one_or_none()
     action = "revised"
     if document is None:
         action = "created"

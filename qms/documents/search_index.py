@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, Subquery, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, Version
@@ -54,7 +54,7 @@ def refresh(session: Session, document: Document) -> None:
     version_id = document.effective_version_id or document.latest_version_id
     version = session.get(Version, version_id) if version_id else None
     number = session.execute(
-        select(ExternalDetails.number).where(ExternalDetails.document_id == document.id)
+        select(col(ExternalDetails.number)).where(col(ExternalDetails.document_id) == document.id)
     ).scalar_one_or_none() if document.id is not None else None
     document.search_code = " ".join(words(f"{document.code} {number or ''}"))
     document.search_title = " ".join(words(document.title))

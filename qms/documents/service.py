@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, defer
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
@@ -71,7 +71,7 @@ def in_progress(effective_revision: int | None, latest_revision: int | None,
 
 
 def _user_by_username(session: Session, username: str, field: str) -> User:
-    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username.lower())).scalar_one_or_none()
     if user is None or not user.active:
         raise ValidationFailed(
             field, _("User %(username)s does not exist or is inactive.", username=username)
@@ -88,7 +88,7 @@ def _unit_or_error(session: Session, code: str, field: str) -> Unit:
 
 
 def load_document(session: Session, actor: Principal, code: str, *, lock: bool = False) -> Document:
-    query = select(Document).where(Document.code == code.upper())
+    query = select(Document).where(col(Document.code) == code.upper())
     if lock:
         query = query.with_for_update()
     document = session.execute(query).scalar_one_or_none()
@@ -101,7 +101,7 @@ def allowed_unit_ids(session: Session, document: Document) -> set[int]:
     if document.confidentiality != "restricted":
         return set()
     return set(session.execute(
-        select(DocumentUnit.unit_id).where(DocumentUnit.document_id == document.id)
+        select(col(DocumentUnit.unit_id)).where(col(DocumentUnit.document_id) == document.id)
     ).scalars())
 
 
@@ -126,26 +126,29 @@ def list_documents(
     filters = [access.visibility_clause(actor)]
     found = search_index.ranked(session, q) if q else None
     if found is not None:
-        filters.append(Document.id.in_(select(found.rows.c.id)))
+        filters.append(col(Document.id).in_(select(found.rows.c.id)))
     if kind:
         filters.append(Document.kind == kind)
     if unit:
-        filters.append(Document.owner_unit_id.in_(select(Unit.id).where(Unit.code == unit.upper())))
+        unit_ids = select(col(Unit.id)).where(col(Unit.code) == unit.upper())
+        filters.append(col(Document.owner_unit_id).in_(unit_ids))
     if status == Status.EFFECTIVE:
-        filters.append(Document.effective_version_id.is_not(None))
+        filters.append(col(Document.effective_version_id).is_not(None))
     elif status:
         # A document is listed under the status of its version in force, or of its latest one.
-        filters.append(Document.effective_version_id.is_(None))
-        filters.append(latest_id.in_(select(Version.id).where(Version.status == status)))
-    total = session.execute(select(func.count(Document.id)).where(*filters)).scalar_one()
+        filters.append(col(Document.effective_version_id).is_(None))
+        filters.append(latest_id.in_(select(col(Version.id)).where(col(Version.status) == status)))
+    total = session.execute(select(func.count(col(Document.id))).where(*filters)).scalar_one()
     query = (
-        select(Document, Unit.code, Unit.name, latest.revision, latest.status, effective.revision,
-               effective.effective_date)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(latest, latest.id == latest_id)
-        .outerjoin(effective, effective.id == Document.effective_version_id)
+        select(Document, col(Unit.code), col(Unit.name), col(latest.revision), col(latest.status),
+               col(effective.revision),
+               col(effective.effective_date))
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .outerjoin(latest, col(latest.id) == latest_id)
+        .outerjoin(effective, col(effective.id) == Document.effective_version_id)
         .where(*filters)
-        .options(defer(Document.search_text), defer(Document.search_code), defer(Document.search_title))
+        .options(defer(col(Document.search_text)), defer(col(Document.search_code)),
+                 defer(col(Document.search_title)))
     )
     key, descending = parse_sort(sort, DOCUMENT_SORTS, "relevance" if found is not None else "code")
     if key == "relevance" and found is not None:
@@ -171,13 +174,13 @@ def _sort_column(key: str, latest: Any, effective: Any, descending: bool) -> Any
 
 def create_document(session: Session, actor: Principal, data: DocumentCreate) -> Document:
     access.require_manager(actor)
-    if session.execute(select(Document.id).where(Document.code == data.code)).first():
+    if session.execute(select(col(Document.id)).where(col(Document.code) == data.code)).first():
         raise Conflict(_("A document with code %(code)s already exists.", code=data.code))
     unit = _unit_or_error(session, data.owner_unit, "owner_unit")
     parent = None
     if data.parent_code:
         parent = session.execute(
-            select(Document).where(Document.code == data.parent_code.upper())
+            select(Document).where(col(Document.code) == data.parent_code.upper())
         ).scalar_one_or_none()
         if parent is None:
             raise ValidationFailed(
@@ -288,8 +291,8 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
         current = data.allowed_units
         if current is None:
             current = [u.code for u in session.execute(
-                select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
-                .where(DocumentUnit.document_id == document.id)).scalars()]
+                select(Unit).join(DocumentUnit, col(DocumentUnit.unit_id) == Unit.id)
+                .where(col(DocumentUnit.document_id) == document.id)).scalars()]
         _set_allowed_units(session, document, current, draft)
     external.save_details(session, actor, document, data.external)
     document.updated_at = utcnow()
@@ -302,7 +305,7 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
 
 def versions_of(session: Session, document: Document) -> list[Version]:
     return list(session.execute(
-        select(Version).where(Version.document_id == document.id).order_by(Version.revision.desc())
+        select(Version).where(col(Version.document_id) == document.id).order_by(col(Version.revision).desc())
     ).scalars())
 
 
@@ -311,7 +314,7 @@ def load_version(session: Session, actor: Principal, code: str, revision: int, *
     """With ``lock``, the document's row first, then the version's: the order every writer
     follows, and before the audit chain's lock, so that two writers never wait on each other."""
     document = load_document(session, actor, code, lock=lock)
-    query = select(Version).where(Version.document_id == document.id, Version.revision == revision)
+    query = select(Version).where(col(Version.document_id) == document.id, col(Version.revision) == revision)
     if lock:
         query = query.with_for_update()
     version = session.execute(query).scalar_one_or_none()
@@ -342,8 +345,8 @@ def load_versions_to_compare(session: Session, actor: Principal, code: str, revi
     is no longer in force (what changed since the revision they knew), never from a draft.
     """
     document, new = load_version(session, actor, code, revision)
-    old = session.execute(select(Version).where(Version.document_id == document.id,
-                                                Version.revision == against)).scalar_one_or_none()
+    old = session.execute(select(Version).where(col(Version.document_id) == document.id,
+                                                col(Version.revision) == against)).scalar_one_or_none()
     earlier_ended = old is not None and old.revision < new.revision and old.status in (
         Status.SUPERSEDED, Status.OBSOLETE)
     if old is None or not (can_read_version(actor, old) or earlier_ended):
@@ -448,7 +451,7 @@ def library_counts(session: Session) -> dict[str, int]:
     latest version (one query)."""
     shown = func.coalesce(Document.effective_version_id, Document.latest_version_id)
     rows = session.execute(
-        select(Version.status, func.count())
+        select(col(Version.status), func.count())
         .join(Document, shown == Version.id)
         .group_by(Version.status)
     ).all()

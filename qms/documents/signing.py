@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import throttle
 from qms.accounts.auth import Principal
@@ -107,8 +107,8 @@ def sign(
 
 def round_signers(session: Session, version: Version, meaning: str) -> set[int]:
     return set(session.execute(
-        select(Signature.user_id).where(
-            Signature.version_id == version.id, Signature.review_round == version.review_round,
-            Signature.meaning == meaning, Signature.purpose == "issue",
+        select(col(Signature.user_id)).where(
+            col(Signature.version_id) == version.id, col(Signature.review_round) == version.review_round,
+            col(Signature.meaning) == meaning, col(Signature.purpose) == "issue",
         )
     ).scalars())

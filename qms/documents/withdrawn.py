@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
@@ -41,14 +41,17 @@ class WithdrawnForm:
 def _withdrawn_forms():  # type: ignore[no-untyped-def]
     requester, requester_unit, owner = aliased(User), aliased(Unit), aliased(Unit)
     return (
-        select(Document.id, Document.code, Document.title, Document.parent_id, Document.confidentiality,
-               Version.revision, Version.ended_at, Version.withdrawal_reason, requester.full_name,
-               requester_unit.name, owner.name)
-        .join(Version, Version.id == Document.latest_version_id)
-        .join(owner, owner.id == Document.owner_unit_id)
-        .outerjoin(requester, requester.id == Version.withdrawal_requested_by_id)
-        .outerjoin(requester_unit, requester_unit.id == requester.unit_id)
-        .where(Document.kind == "form", Document.effective_version_id.is_(None), Version.status == "obsolete")
+        select(col(Document.id), col(Document.code), col(Document.title), col(Document.parent_id),
+               col(Document.confidentiality),
+               col(Version.revision), col(Version.ended_at), col(Version.withdrawal_reason),
+               col(requester.full_name),
+               col(requester_unit.name), col(owner.name))
+        .join(Version, col(Version.id) == Document.latest_version_id)
+        .join(owner, col(owner.id) == Document.owner_unit_id)
+        .outerjoin(requester, col(requester.id) == Version.withdrawal_requested_by_id)
+        .outerjoin(requester_unit, col(requester_unit.id) == requester.unit_id)
+        .where(col(Document.kind) == "form", col(Document.effective_version_id).is_(None),
+               col(Version.status) == "obsolete")
         .order_by(Document.code)
     )
 
@@ -74,8 +77,8 @@ def linked_by(session: Session, document: Document, version: Version | None) -> 
     forms = _forms(session.execute(_withdrawn_forms()).all())
     if not forms:
         return []
-    outputs = session.execute(select(VersionStep.output)
-                              .where(VersionStep.version_id == version.id)).scalars()
+    outputs = session.execute(select(col(VersionStep.output))
+                              .where(col(VersionStep.version_id) == version.id)).scalars()
     return _linked(forms, document.id, "\n".join([version.forms, *outputs]))
 
 
@@ -86,15 +89,16 @@ def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
     if not forms:
         return []
     documents = session.execute(
-        select(Document.id, Document.code, Version.id, Version.revision, Version.forms)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.kind != "form").order_by(Document.code)
+        select(col(Document.id), col(Document.code), col(Version.id), col(Version.revision),
+               col(Version.forms))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.kind) != "form").order_by(Document.code)
     ).all()
     outputs: dict[int, list[str]] = {}
     for version_id, output in session.execute(
-            select(VersionStep.version_id, VersionStep.output)
-            .join(Document, Document.effective_version_id == VersionStep.version_id)
-            .where(Document.kind != "form", VersionStep.output != "")):
+            select(col(VersionStep.version_id), col(VersionStep.output))
+            .join(Document, col(Document.effective_version_id) == VersionStep.version_id)
+            .where(col(Document.kind) != "form", col(VersionStep.output) != "")):
         outputs.setdefault(version_id, []).append(output)
     return [(code, revision, form)
             for document_id, code, version_id, revision, forms_text in documents
@@ -109,8 +113,8 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
         return None
     (form,) = _forms([row])
     if form.confidentiality == "restricted" and not access.reads_everything(actor):
-        allowed = session.execute(select(DocumentUnit.unit_id).where(
-            DocumentUnit.document_id == form.id, DocumentUnit.unit_id == actor.unit_id)).first()
+        allowed = session.execute(select(col(DocumentUnit.unit_id)).where(
+            col(DocumentUnit.document_id) == form.id, col(DocumentUnit.unit_id) == actor.unit_id)).first()
         if allowed is None:
             return None
     return form
@@ -118,6 +122,8 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
 
 def procedures_linking(session: Session, actor: Principal, form: WithdrawnForm) -> list[str]:
     """Codes of the documents in force the reader may see that still link ``form``."""
-    visible = set(session.execute(select(Document.code).where(access.visibility_clause(actor))).scalars())
+    visible = set(session.execute(
+        select(col(Document.code)).where(access.visibility_clause(actor))
+    ).scalars())
     return sorted({code for code, _revision, linked in links_in_force(session)
                    if linked.id == form.id and code in visible})

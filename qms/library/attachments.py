@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
@@ -59,7 +59,7 @@ def attachments_of(session: Session, version_ids: list[int]) -> dict[int, list[A
     if not version_ids:
         return found
     for attachment in session.execute(
-        select(Attachment).where(Attachment.version_id.in_(version_ids)).order_by(Attachment.name)
+        select(Attachment).where(col(Attachment.version_id).in_(version_ids)).order_by(Attachment.name)
     ).scalars():
         found[attachment.version_id].append(attachment)
     return found
@@ -77,12 +77,12 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
     kind = detect(data, allow_macros=settings.upload_allow_macros)
     name = display_name(filename, kind)
     count = session.execute(
-        select(func.count()).select_from(Attachment).where(Attachment.version_id == version.id)
+        select(func.count()).select_from(Attachment).where(col(Attachment.version_id) == version.id)
     ).scalar_one()
     if count >= MAX_PER_VERSION:
         raise Conflict(_("A version can have at most %(n)s files.", n=MAX_PER_VERSION))
-    if session.execute(select(Attachment.id).where(Attachment.version_id == version.id,
-                                                   Attachment.name == name)).first():
+    if session.execute(select(col(Attachment.id)).where(col(Attachment.version_id) == version.id,
+                                                   col(Attachment.name) == name)).first():
         raise Conflict(_("This revision already has a file named %(name)s; delete it first to replace it.",
                          name=name))
     attachment = Attachment(version_id=version.id, name=name, sha256="", size=len(data),
@@ -99,7 +99,7 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
 
 def _find(session: Session, version: Version, name: str) -> Attachment:
     attachment = session.execute(
-        select(Attachment).where(Attachment.version_id == version.id, Attachment.name == name)
+        select(Attachment).where(col(Attachment.version_id) == version.id, col(Attachment.name) == name)
     ).scalar_one_or_none()
     if attachment is None:
         raise NotFound(_("This revision has no file named %(name)s.", name=name))

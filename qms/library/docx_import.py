@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -78,7 +78,7 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
     parsed = read_upload(settings, filename, data)
     code = _code(parsed, code)
     title = parsed.title or _("Procedure %(code)s", code=code)
-    existing = session.execute(select(Document).where(Document.code == code)).scalar_one_or_none()
+    existing = session.execute(select(Document).where(col(Document.code) == code)).scalar_one_or_none()
     if existing is None:
         document = create_document(session, actor, parse(DocumentCreate, {
             "code": code, "title": title[:300], "kind": "procedure",

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -76,8 +76,9 @@ def citing_documents(session: Session, document: Document, details: ExternalDeta
     patterns = [like for like in map(_words_like, identifiers) if like]
     query = (
         select(Document, Version)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.id != document.id, or_(*[Document.search_text.like(like) for like in patterns]))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.id) != document.id,
+               or_(*[col(Document.search_text).like(like) for like in patterns]))
         .order_by(Document.code)
     )
     if actor is not None:
@@ -151,9 +152,9 @@ def _check_new_version(session: Session, document: Document, version: Version, p
     if not version.references.strip():
         return
     stale = session.execute(
-        select(Document.code, ExternalDetails.number, ExternalDetails.status)
-        .join(ExternalDetails, ExternalDetails.document_id == Document.id)
-        .where(ExternalDetails.status.in_(NOT_IN_FORCE))
+        select(col(Document.code), col(ExternalDetails.number), col(ExternalDetails.status))
+        .join(ExternalDetails, col(ExternalDetails.document_id) == Document.id)
+        .where(col(ExternalDetails.status).in_(NOT_IN_FORCE))
     ).all()
     for code, number, status in stale:
         if cites(version.references, [code, number]):

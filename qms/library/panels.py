@@ -5,7 +5,7 @@ Each provider runs a fixed number of queries."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
@@ -23,10 +23,10 @@ from qms.library.retention import categories
 def _form_files(session: Session, document: Document) -> list[tuple[str, str, int, Attachment]]:
     """(code, title, revision, file) of the files of the forms in force that belong to ``document``."""
     rows = session.execute(
-        select(Document.code, Document.title, Version.revision, Attachment)
-        .join(Version, Version.id == Document.effective_version_id)
-        .join(Attachment, Attachment.version_id == Version.id)
-        .where(Document.parent_id == document.id)
+        select(col(Document.code), col(Document.title), col(Version.revision), Attachment)
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .join(Attachment, col(Attachment.version_id) == Version.id)
+        .where(col(Document.parent_id) == document.id)
         .order_by(Document.code, Attachment.name)
     ).all()
     return [tuple(row) for row in rows]

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
@@ -67,12 +67,14 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
     effective = aliased(Version)
     latest = aliased(Version)
     query = (
-        select(Document.code, Document.title, Document.kind, Unit.code, effective.revision,
-               Document.next_review_on, Document.needs_review, latest.revision, latest.status)
-        .join(effective, effective.id == Document.effective_version_id)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(latest, (latest.id == Document.latest_version_id) & (latest.id != effective.id))
-        .where(or_(Document.next_review_on <= horizon, Document.needs_review))
+        select(col(Document.code), col(Document.title), col(Document.kind), col(Unit.code),
+               col(effective.revision),
+               col(Document.next_review_on), col(Document.needs_review), col(latest.revision),
+               col(latest.status))
+        .join(effective, col(effective.id) == Document.effective_version_id)
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .outerjoin(latest, (col(latest.id) == Document.latest_version_id) & (col(latest.id) != effective.id))
+        .where(or_(col(Document.next_review_on) <= horizon, col(Document.needs_review)))
     )
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, REVIEW_SORTS, "next_review_on")
@@ -87,8 +89,8 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
 
 def reviews_of(session: Session, document: Document, limit: int = 20) -> list[PeriodicReview]:
     return list(session.execute(
-        select(PeriodicReview).where(PeriodicReview.document_id == document.id)
-        .order_by(PeriodicReview.reviewed_at.desc(), PeriodicReview.id.desc()).limit(limit)
+        select(PeriodicReview).where(col(PeriodicReview.document_id) == document.id)
+        .order_by(col(PeriodicReview.reviewed_at).desc(), col(PeriodicReview.id).desc()).limit(limit)
     ).scalars())
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import AgencyProfile, User
 from qms.documents.content import steps_of
@@ -93,7 +93,7 @@ def _users(session: Session, ids: list[int]) -> dict[int, User]:
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
-    return {user.id: user for user in session.execute(select(User).where(User.id.in_(wanted))).scalars()}
+    return {user.id: user for user in session.execute(select(User).where(col(User.id).in_(wanted))).scalars()}
 
 
 def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approver: bool) -> L.Signer:
@@ -116,16 +116,16 @@ def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approve
 def sign_off(session: Session, version: Version, zone: ZoneInfo) -> L.SignOff:
     """Who drafted, reviewed and approved this content, from the signatures on its hash."""
     signatures = list(session.execute(
-        select(Signature).where(Signature.version_id == version.id, Signature.purpose == "issue")
-        .order_by(Signature.signed_at, Signature.id)
+        select(Signature).where(col(Signature.version_id) == version.id, col(Signature.purpose) == "issue")
+        .order_by(col(Signature.signed_at), col(Signature.id))
     ).scalars())
     current = [s for s in signatures if version.content_hash and s.content_hash == version.content_hash]
     latest: dict[tuple[int, str], Signature] = {}
     for sig in current:
         latest[(sig.user_id, sig.meaning)] = sig
     reviewer_ids = list(session.execute(
-        select(VersionReviewer.user_id).where(VersionReviewer.version_id == version.id)
-        .order_by(VersionReviewer.position)
+        select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
+        .order_by(col(VersionReviewer.position))
     ).scalars())
     people = _users(session, [version.drafter_id, version.approver_id or 0, *reviewer_ids])
 
@@ -148,9 +148,9 @@ def sign_off(session: Session, version: Version, zone: ZoneInfo) -> L.SignOff:
 
 def history_table(session: Session, document: Document, version: Version) -> L.Table:
     rows = list(session.execute(
-        select(RevisionHistory).where(RevisionHistory.document_id == document.id,
-                                      RevisionHistory.revision <= version.revision)
-        .order_by(RevisionHistory.revision)
+        select(RevisionHistory).where(col(RevisionHistory.document_id) == document.id,
+                                      col(RevisionHistory.revision) <= version.revision)
+        .order_by(col(RevisionHistory.revision))
     ).scalars())
     cells = [[L.runs(vn.short_date(r.effective_date)), L.runs(r.changed_sections or "Toàn bộ tài liệu"),
               L.runs(r.change_summary), L.runs(vn.revision_number(r.revision))] for r in rows]

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap
 from qms.accounts.auth import Principal
@@ -213,7 +213,7 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
     and still has the demo ``password`` (which seals the key); returns who got one."""
     given = []
     organisation = load_agency(session).name
-    for user in session.execute(select(User).where(User.username.in_(usernames))).scalars():
+    for user in session.execute(select(User).where(col(User.username).in_(usernames))).scalars():
         if session.get(PersonalCertificate, user.id) is not None or not verify_password(user.password_hash,
                                                                                          password):
             continue

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -102,13 +102,14 @@ def copy_issued(session: Session, version: Version, number: int) -> bool:
         from qms.distribution.models import PaperCopy
     except ImportError:
         return False
-    return session.execute(select(PaperCopy.id).where(
-        PaperCopy.version_id == version.id, PaperCopy.number == number, PaperCopy.status == "issued")
+    return session.execute(select(col(PaperCopy.id)).where(
+        col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number,
+        col(PaperCopy.status) == "issued")
     ).first() is not None
 
 
 def signed_record_of(session: Session, version: Version) -> SignedRecord | None:
-    query = select(SignedRecord).where(SignedRecord.version_id == version.id)
+    query = select(SignedRecord).where(col(SignedRecord.version_id) == version.id)
     return session.execute(query).scalar_one_or_none()
 
 
@@ -170,7 +171,8 @@ def keep_signed_original(session: Session, actor: Principal | None, settings: Se
         session.delete(current)
         session.flush()
     digest = original.sha256
-    row = SignedRecord(version_id=version.id, sha256=digest, size=original.size, signed_at=original.signed_at,
+    row = SignedRecord(version_id=version.id, sha256=digest, size=original.size,
+                       signed_at=original.signed_at,
                        signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
     try:
         with session.begin_nested():
