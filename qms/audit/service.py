@@ -30,12 +30,15 @@ client_address: ContextVar[str] = ContextVar("qms_client_address", default="")
 
 
 class ActorLike(Protocol):
-    id: int | None
-    username: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def username(self) -> str: ...
 
 
 class PrincipalLike(ActorLike, Protocol):
-    roles: frozenset[str]
+    @property
+    def roles(self) -> frozenset[str]: ...
 
 
 def with_before(changes: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
