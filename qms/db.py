@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.types import TypeDecorator
@@ -38,6 +38,19 @@ POOL_TIMEOUT_S = 10
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: _Row) -> int:
+    """The id of a row already in the database (loaded, or added and flushed): a row's id is
+    None only until its INSERT, and a foreign key or lookup made from that None would be wrong."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: it must be flushed first")
+    return row.id
 
 
 class UTCDateTime(TypeDecorator[datetime]):

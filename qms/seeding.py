@@ -22,6 +22,7 @@ from qms.accounts.roles import Role, check_role_combination
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
 from qms.clock import local_today
+from qms.db import pk
 from qms.demo_work import add_demo_work, date_shifter
 from qms.documents.importer import FileReport, import_directory
 from qms.documents.models import Document
@@ -90,7 +91,7 @@ def _ensure_user(session: Session, data: UserCreate, *, must_change: bool) -> bo
     session.add(user)
     session.flush()
     check_role_combination(data.roles)
-    session.add_all(UserRole(user_id=user.id, role=Role(role).value) for role in set(data.roles))
+    session.add_all(UserRole(user_id=pk(user), role=Role(role).value) for role in set(data.roles))
     session.flush()
     audit.record(session, actor=None, actor_username=SYSTEM, action="user.create",
                  object_type="user", object_id=user.username,

@@ -12,6 +12,7 @@ from qms.accounts.models import Unit, User
 from qms.accounts.roles import MANAGE_ACCOUNTS, require_any
 from qms.accounts.schemas import UnitCreate, UnitUpdate
 from qms.audit import service as audit
+from qms.db import pk
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
 
@@ -53,7 +54,7 @@ def unit_tree(session: Session, *, include_inactive: bool = True, members: bool 
         for child in children:
             if include_inactive or child.active:
                 ordered.append(
-                    UnitNode(child, depth, codes.get(child.parent_id), counts.get(child.id, 0))
+                    UnitNode(child, depth, codes.get(child.parent_id), counts.get(pk(child), 0))
                 )
                 walk(child.id, depth + 1)
 
@@ -105,7 +106,7 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
     moved = False
     if "parent" in changes:
         parent = _parent_or_error(session, changes["parent"] or None)
-        if parent is not None and parent.id in descendant_ids(session, unit.id):
+        if parent is not None and parent.id in descendant_ids(session, pk(unit)):
             raise ValidationFailed("parent", _("A unit cannot be placed under itself or its own sub-unit."))
         moved = (parent.id if parent else None) != unit.parent_id
         unit.parent_id = parent.id if parent else None

@@ -23,7 +23,7 @@ from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
 from qms.config import get_settings
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
 from qms.i18n import _
 from qms.pagination import Page, clamp, parse_sort
@@ -129,7 +129,7 @@ def view_user(session: Session, actor: Principal, username: str) -> UserPublic:
 
 def user_public(session: Session, user: User) -> UserPublic:
     unit = session.get(Unit, user.unit_id)
-    return to_public(user, unit.code if unit else "", roles_by_user(session, [user.id])[user.id])
+    return to_public(user, unit.code if unit else "", roles_by_user(session, [pk(user)])[pk(user)])
 
 
 def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
@@ -140,7 +140,7 @@ def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
                  agency_names=agency_names(session), field="password")
     unit = _active_unit(session, data.unit)
     user = User(username=data.username, full_name=data.full_name, title=data.title,
-                unit_id=unit.id, email=data.email, password_hash=hash_password(data.password),
+                unit_id=pk(unit), email=data.email, password_hash=hash_password(data.password),
                 must_change_password=True)
     user.search_name = fold(data.full_name)
     session.add(user)
@@ -169,7 +169,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     if data.unit:
         user.unit_id = _active_unit(session, data.unit).id
     if data.roles is not None:
-        before = roles_by_user(session, [user.id])[user.id]
+        before = roles_by_user(session, [pk(user)])[pk(user)]
         if {Role(role).value for role in data.roles} != set(before):
             if user.id == actor.id:
                 raise Forbidden(_("Nobody changes their own roles; ask another administrator."))
@@ -180,7 +180,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
             raise ValidationFailed("active", _("You cannot deactivate your own account."))
         user.active = data.active
         if not data.active:
-            end_all_sessions(session, user.id)
+            end_all_sessions(session, pk(user))
     session.add(user)
     session.flush()
     if data.active is False:
@@ -204,7 +204,7 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     user.must_change_password = True
     user.password_changed_at = utcnow()
     session.add(user)
-    end_all_sessions(session, user.id)
+    end_all_sessions(session, pk(user))
     key_wrap.forget(session, user.id)  # type: ignore[arg-type]
     audit.record(session, actor=actor, action="user.password_reset", object_type="user",
                  object_id=user.username)
@@ -245,7 +245,7 @@ def change_own_password(
     user.must_change_password = False
     user.password_changed_at = utcnow()
     session.add(user)
-    end_all_sessions(session, user.id, keep_session_id=actor.session_id)
+    end_all_sessions(session, pk(user), keep_session_id=actor.session_id)
     audit.record(session, actor=actor, action="user.password_change", object_type="user",
                  object_id=user.username)
 
@@ -266,5 +266,5 @@ def _set_roles(session: Session, user: User, roles: Sequence[Role]) -> None:
         raise ValidationFailed("roles", _("A user needs at least one role."))
     check_role_combination(wanted)
     session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
-    session.add_all(UserRole(user_id=user.id, role=role) for role in wanted)
+    session.add_all(UserRole(user_id=pk(user), role=role) for role in wanted)
     session.flush()

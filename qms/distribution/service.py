@@ -19,7 +19,7 @@ from qms.accounts.models import Unit, User
 from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
 from qms.clock import local_today
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.distribution import notifications, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.schemas import DistributionRequest
@@ -166,7 +166,7 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
     document, version = planned.document, planned.version
     now = utcnow()
     new = [recipient for recipient in planned.recipients if recipient.new]
-    distribution = Distribution(version_id=version.id, targets=planned.targets.to_json(), due_days=due_days,
+    distribution = Distribution(version_id=pk(version), targets=planned.targets.to_json(), due_days=due_days,
                                 due_at=planned.due_at, recipients_added=len(new),
                                 carried_over_from=carried_over_from,
                                 # A carried-over distribution is the system's, whoever's action caused it.
@@ -220,7 +220,7 @@ def issue_copies(session: Session, actor: Principal | None, version: Version, ho
     last = session.execute(select(col(PaperCopy.number)).where(col(PaperCopy.version_id) == version.id)
                            .order_by(col(PaperCopy.number).desc()).limit(1)).scalar_one_or_none() or 0
     labels = _unit_labels(session, {holder.unit_id for holder in holders})
-    copies = [PaperCopy(version_id=version.id, number=last + index, holder_id=holder.id,
+    copies = [PaperCopy(version_id=pk(version), number=last + index, holder_id=pk(holder),
                         holder_name=holder.full_name, holder_unit=labels[holder.unit_id][1],
                         issued_by_id=actor.id if actor else None)
               for index, holder in enumerate(holders, start=1)]

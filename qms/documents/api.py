@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, status
 
 from qms.api_docs import PROTECTED, error_responses
 from qms.clock import local_today
+from qms.db import pk
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents import delegation, pending, read, service, workflow
 from qms.documents.content import steps_of
@@ -150,7 +151,7 @@ def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: 
     """The changes of this revision against an earlier one (`against`), section by section and word
     by word."""
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, new.id),
                            read.unit_codes(session, old, new))
     return {
         "code": document.code, "revision": result.revision, "against": result.against,

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from qms.accounts.models import Unit
+from qms.db import pk
 from qms.documents.models import SECTIONS, Version, VersionStep
 from qms.documents.schemas import Step
 
@@ -96,9 +97,9 @@ def content_hash(code: str, version: Version, steps: Sequence[Step], parts: Mapp
 
 def hash_with(session: Session, code: str, version: Version, scheme: int) -> str:
     """The hash of the version as the database holds it now, computed with ``scheme``."""
-    parts = frozen_parts(session, version.id) if scheme >= 2 else None
+    parts = frozen_parts(session, pk(version)) if scheme >= 2 else None
     metadata = signed_metadata(session, version) if scheme >= 3 else None
-    return content_hash(code, version, steps_of(session, version.id), parts, metadata, scheme=scheme)
+    return content_hash(code, version, steps_of(session, pk(version)), parts, metadata, scheme=scheme)
 
 
 def current_hash(session: Session, code: str, version: Version) -> str:
@@ -128,8 +129,8 @@ def same_content(session: Session, version: Version, other: Version) -> bool:
     The change summary and the effective date are about a revision, not its content."""
     return (
         version.section_map() == other.section_map()
-        and steps_of(session, version.id) == steps_of(session, other.id)
-        and frozen_parts(session, version.id) == frozen_parts(session, other.id)
+        and steps_of(session, pk(version)) == steps_of(session, other.id)
+        and frozen_parts(session, pk(version)) == frozen_parts(session, other.id)
         and signed_metadata(session, version) == signed_metadata(session, other)
     )
 

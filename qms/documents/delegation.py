@@ -12,7 +12,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import events
 from qms.documents.models import Delegation
 from qms.documents.schemas import DelegationCreate, DelegationPublic
@@ -61,12 +61,12 @@ def create_delegation(
     if data.ends_on < today:
         raise ValidationFailed("ends_on", _("The delegation would already have ended."))
     reauthenticate(session, actor, data.password)
-    delegation = Delegation(delegator_id=delegator.id, delegate_id=delegate.id, starts_on=data.starts_on,
+    delegation = Delegation(delegator_id=pk(delegator), delegate_id=pk(delegate), starts_on=data.starts_on,
                             ends_on=data.ends_on, note=data.note.strip())
     session.add(delegation)
     session.flush()
     audit.record(session, actor=actor, action="delegation.create", object_type="delegation",
-                 object_id=delegation.id,
+                 object_id=pk(delegation),
                  details={"delegator": delegator.username, "delegate": delegate.username,
                           "starts_on": data.starts_on.isoformat(), "ends_on": data.ends_on.isoformat(),
                           "note": delegation.note})
@@ -85,7 +85,7 @@ def revoke_delegation(session: Session, actor: Principal, delegation_id: int) ->
     session.add(delegation)
     session.flush()
     audit.record(session, actor=actor, action="delegation.revoke", object_type="delegation",
-                 object_id=delegation.id)
+                 object_id=pk(delegation))
     return delegation
 
 

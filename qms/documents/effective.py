@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.clock import add_months
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import events, search_index
 from qms.documents.lifecycle import Event, Status, transition
 from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Version, version_ref
@@ -47,7 +47,7 @@ def make_effective(session: Session, actor: Principal | None, document: Document
         version.effective_date or now.date(), document.review_interval_months
     )
     document.updated_at = now
-    session.add(RevisionHistory(document_id=document.id, revision=version.revision,
+    session.add(RevisionHistory(document_id=pk(document), revision=version.revision,
                                 effective_date=version.effective_date or now.date(),
                                 change_summary=version.change_summary,
                                 changed_sections=version.changed_sections))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
+from qms.db import pk
 from qms.documents.highlight import mark, query_words, snippet
 from qms.documents.models import SECTIONS, Version, VersionStep
 from qms.documents.schemas import InProgress
@@ -71,7 +72,7 @@ def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[Sear
             code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,
             revision=row.current_revision, status=row.status, in_progress=row.in_progress,
             effective_date=row.effective_date,
-            snippet=snippet(_with_number(numbers.get(row.document.id), text_of[row.document.id]), words)
+            snippet=snippet(_with_number(numbers.get(pk(row.document)), text_of[row.document.id]), words)
             if words else None,
         )
         for row in rows

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
+from qms.db import pk
 from qms.documents import search_index
 from qms.documents.content import (
     CURRENT_SCHEME,
@@ -100,7 +101,7 @@ def _read_files(source: ProcedureSource, files_dir: Path) -> list[SourceFile]:
 
 def _attach(session: Session, store: FileStore, version: Version, files: list[SourceFile]) -> None:
     session.add_all(
-        Attachment(version_id=version.id, name=file.name, sha256=store.put(file.data), size=len(file.data),
+        Attachment(version_id=pk(version), name=file.name, sha256=store.put(file.data), size=len(file.data),
                    media_type=file.media_type, uploaded_by_id=version.drafter_id)
         for file in files
     )
@@ -114,7 +115,7 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     drafter = _user(session, entry.drafted_by, lines.get("drafted_by", 1))
     reviewers = [_user(session, name, lines.get("reviewed_by", 1)) for name in entry.reviewed_by]
     approver = _user(session, entry.approved_by, lines.get("approved_by", 1))
-    version = Version(document_id=document.id, revision=entry.revision, drafter_id=drafter.id,
+    version = Version(document_id=pk(document), revision=entry.revision, drafter_id=pk(drafter),
                       approver_id=approver.id, change_summary=entry.change_summary,
                       changed_sections=entry.changed_sections, effective_date=entry.effective_date,
                       review_round=1, title=source.title, kind=source.kind, owner_unit_id=unit.id,
@@ -122,7 +123,7 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
                       **{name: source.sections[name] for name in SECTIONS})
     session.add(version)
     session.flush()
-    replace_steps(session, version.id, source.steps)
+    replace_steps(session, pk(version), source.steps)
     _attach(session, store, version, files)
     freeze(session, document.code, version)
     version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
@@ -133,7 +134,7 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     signers = [(drafter, "drafted", 8), *[(user, "reviewed", 9) for user in reviewers],
                (approver, "approved", 10)]
     session.add_all(
-        Signature(version_id=version.id, user_id=user.id, meaning=meaning, review_round=1,
+        Signature(version_id=pk(version), user_id=pk(user), meaning=meaning, review_round=1,
                   signed_at=_signed_at(entry, zone, hour), content_hash=version.content_hash,
                   signer_name=user.full_name, signer_title=user.title)
         for user, meaning, hour in signers
@@ -150,7 +151,7 @@ def _history(session: Session, document: Document, source: ProcedureSource) -> N
         select(col(RevisionHistory.revision)).where(col(RevisionHistory.document_id) == document.id)
     ).scalars())
     session.add_all(
-        RevisionHistory(document_id=document.id, revision=entry.revision,
+        RevisionHistory(document_id=pk(document), revision=entry.revision,
                         effective_date=entry.effective_date,
                         change_summary=entry.change_summary, changed_sections=entry.changed_sections)
         for entry in source.revisions[:-1] if entry.revision not in known
@@ -223,7 +224,7 @@ def _source_hashes(session: Session, code: str, latest: Version, source: Procedu
     the version imported from it, and as imported before the place of the steps table was kept
     in the content (an earlier import is the same revision)."""
     scheme = latest.hash_scheme or CURRENT_SCHEME
-    parts = frozen_parts(session, latest.id)
+    parts = frozen_parts(session, pk(latest))
     metadata = signed_metadata(session, latest)
 
     def digest(sections: dict[str, str]) -> str:

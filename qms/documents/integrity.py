@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from qms.accounts.roles import VIEW_AUDIT, require_any
 from qms.audit.models import AuditEvent
 from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
+from qms.db import pk
 from qms.documents.content import frozen_hash_matches
 from qms.documents.lifecycle import FROZEN_STATES
 from qms.documents.models import SIGNED_METADATA, Document, Signature, Version, version_ref
@@ -104,7 +105,7 @@ def _problems(session: Session, store: FileStore, rows: Sequence[tuple[Document,
     problems: dict[int, list[str]] = defaultdict(list)
     for document, version in rows:
         if not version.content_hash or not frozen_hash_matches(session, document.code, version):
-            problems[version.id].append(_("its content is no longer what was signed"))
+            problems[pk(version)].append(_("its content is no longer what was signed"))
     mismatched = (
         select(col(Signature.version_id), col(Signature.signer_name), col(Signature.meaning))
         .join(Version, col(Version.id) == Signature.version_id)

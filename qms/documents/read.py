@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
+from qms.db import pk
 from qms.documents import access
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
@@ -97,7 +98,7 @@ def version_detail(session: Session, document: Document, version: Version) -> Ve
         code=document.code, revision=version.revision, status=version.status,
         title=version.title, kind=version.kind, owner_unit=unit.code if unit else "",
         confidentiality=version.confidentiality,
-        sections=version.section_map(), steps=steps_of(session, version.id),
+        sections=version.section_map(), steps=steps_of(session, pk(version)),
         change_summary=version.change_summary, changed_sections=version.changed_sections,
         effective_date=version.effective_date, content_hash=version.content_hash,
         etag=etag_of(version), drafter=drafter.username if drafter else "",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Float, Integer, Subquery, select, text
 from sqlmodel import Session, col
 
+from qms.db import pk
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, Version
 from qms.library.models import ExternalDetails
@@ -44,7 +45,7 @@ def search_text_for(session: Session, document: Document, version: Version | Non
     parts = [document.code, document.title]
     if version is not None:
         parts += [getattr(version, name) for name in SECTIONS]
-        parts += [f"{s.step} {s.responsibility} {s.task} {s.output}" for s in steps_of(session, version.id)]
+        parts += [f"{s.step} {s.responsibility} {s.task} {s.output}" for s in steps_of(session, pk(version))]
     return " ".join(words(" ".join(parts)))
 
 

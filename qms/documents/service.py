@@ -14,7 +14,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import access, events, search_index
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, Status, status_label
@@ -190,7 +190,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
         raise ValidationFailed("parent_code", _("A form must belong to a procedure."))
     drafter = _user_by_username(session, data.drafter, "drafter") if data.drafter else None
     document = Document(
-        code=data.code, title=data.title, kind=data.kind, owner_unit_id=unit.id,
+        code=data.code, title=data.title, kind=data.kind, owner_unit_id=pk(unit),
         confidentiality=data.confidentiality, review_interval_months=data.review_interval_months,
         parent_id=parent.id if parent else None,
     )
@@ -198,7 +198,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
     session.flush()
     _set_allowed_units(session, document, data.allowed_units)
     external.save_details(session, actor, document, data.external)
-    version = Version(document_id=document.id, revision=1, drafter_id=drafter.id if drafter else actor.id)
+    version = Version(document_id=pk(document), revision=1, drafter_id=pk(drafter) if drafter else actor.id)
     version.take_metadata(document)
     session.add(version)
     session.flush()
@@ -219,7 +219,7 @@ def _set_allowed_units(session: Session, document: Document, codes: list[str],
         raise ValidationFailed(
             "allowed_units", _("A restricted document needs at least one unit allowed to read it.")
         )
-    session.add_all(DocumentUnit(document_id=document.id, unit_id=unit.id) for unit in units)
+    session.add_all(DocumentUnit(document_id=pk(document), unit_id=pk(unit)) for unit in units)
     session.flush()
 
 
@@ -365,8 +365,8 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
                          rev=f"{latest.revision:02d}", code=document.code,
                          status=_status_word(latest.status)))
     drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
-    version = Version(document_id=document.id, revision=(latest.revision + 1) if latest else 1,
-                      drafter_id=drafter_user.id if drafter_user else actor.id)
+    version = Version(document_id=pk(document), revision=(latest.revision + 1) if latest else 1,
+                      drafter_id=pk(drafter_user) if drafter_user else actor.id)
     version.take_metadata(document)
     if latest is not None:
         for name in SECTIONS:
@@ -374,7 +374,7 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     session.add(version)
     session.flush()
     if latest is not None:
-        replace_steps(session, version.id, steps_of(session, latest.id))
+        replace_steps(session, pk(version), steps_of(session, pk(latest)))
     document.latest_version_id = version.id
     document.updated_at = utcnow()
     session.add(document)
@@ -410,7 +410,7 @@ def update_version(session: Session, actor: Principal, code: str, revision: int,
                 changed.append(name)
         _check_typesettable(version)
     if data.steps is not None:
-        replace_steps(session, version.id, [step for step in data.steps if not step.is_blank()])
+        replace_steps(session, pk(version), [step for step in data.steps if not step.is_blank()])
         changed.append("steps")
     for field in ("change_summary", "changed_sections"):
         value = getattr(data, field)

@@ -12,6 +12,7 @@ from qms.accounts.passwords import verify_password
 from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.config import get_settings
+from qms.db import pk
 from qms.documents.models import Signature, Version
 from qms.errors import Forbidden, QMSError, RecordedFailure
 from qms.i18n import _
@@ -87,7 +88,7 @@ def sign(
     assert version.content_hash, "only frozen content can be signed"
     require_signer(actor)
     signature = Signature(
-        version_id=version.id, user_id=actor.id, meaning=meaning, purpose=purpose,
+        version_id=pk(version), user_id=actor.id, meaning=meaning, purpose=purpose,
         review_round=version.review_round, comment=comment.strip(), content_hash=version.content_hash,
         signer_name=actor.full_name, signer_title=actor.title,
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts.roles import Role
 from qms.clock import local_today
-from qms.db import roll_back
+from qms.db import pk, roll_back
 from qms.deps import PageUser, SessionDep, SettingsDep
 from qms.distribution import service as distribution
 from qms.documents import access, defaults, panels, read, service, steps_editing, workflow
@@ -99,7 +99,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
                              "changed_sections": version.changed_sections,
                              "effective_date": version.effective_date.isoformat()
                              if version.effective_date else ""},
-        "steps": steps if steps is not None else steps_of(session, version.id),
+        "steps": steps if steps is not None else steps_of(session, pk(version)),
         "etag": etag or etag_of(version), "errors": errors or {}, "stale": stale,
         "code": document.code, "rev": version.revision, "focus": focus,
     }, status_code=status_code)
@@ -248,7 +248,7 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
               against: int = Query(..., ge=1, le=10_000)) -> Response:
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, new.id),
                            read.unit_codes(session, old, new))
     return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
                                                    "diff": result})

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
+from qms.db import pk
 from qms.documents import access
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
 
@@ -79,7 +80,7 @@ def linked_by(session: Session, document: Document, version: Version | None) -> 
         return []
     outputs = session.execute(select(col(VersionStep.output))
                               .where(col(VersionStep.version_id) == version.id)).scalars()
-    return _linked(forms, document.id, "\n".join([version.forms, *outputs]))
+    return _linked(forms, pk(document), "\n".join([version.forms, *outputs]))
 
 
 def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:

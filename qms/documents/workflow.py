@@ -15,7 +15,7 @@ from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import access, events, search_index
 from qms.documents.content import freeze, frozen_hash_matches, same_content
 from qms.documents.delegation import delegators_for
@@ -92,7 +92,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     version.approver_id = approver.id
     version.submitted_at = utcnow()
     session.execute(delete(VersionReviewer).where(col(VersionReviewer.version_id) == version.id))
-    session.add_all(VersionReviewer(version_id=version.id, user_id=user.id, position=index)
+    session.add_all(VersionReviewer(version_id=pk(version), user_id=pk(user), position=index)
                     for index, user in enumerate(reviewers))
     freeze(session, document.code, version)
     transition(version, event)

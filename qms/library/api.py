@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from qms.api_docs import PROTECTED, ErrorDetail, error_responses
 from qms.clock import local_today
+from qms.db import pk
 from qms.deps import CurrentUser, SessionDep, SettingsDep
 from qms.documents.service import load_document, load_version
 from qms.library import (
@@ -76,7 +77,7 @@ def list_attachments(session: SessionDep, user: CurrentUser, code: str = Code,
     _document, version = load_version(session, user, code, rev)
     if not attachments.can_download(user, version):
         return []
-    return [_public(a) for a in attachments.attachments_of(session, [version.id])[version.id]]
+    return [_public(a) for a in attachments.attachments_of(session, [pk(version)])[pk(version)]]
 
 
 @router.get("/documents/{code}/versions/{rev}/attachments/{name}",

@@ -18,6 +18,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
 from qms.audit import service as audit
 from qms.config import Settings
+from qms.db import pk
 from qms.documents import access, events
 from qms.documents.content import frozen_part
 from qms.documents.lifecycle import Status
@@ -85,7 +86,7 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
                                                    col(Attachment.name) == name)).first():
         raise Conflict(_("This revision already has a file named %(name)s; delete it first to replace it.",
                          name=name))
-    attachment = Attachment(version_id=version.id, name=name, sha256="", size=len(data),
+    attachment = Attachment(version_id=pk(version), name=name, sha256="", size=len(data),
                             media_type=kind.media_type, uploaded_by_id=actor.id)
     attachment.sha256 = store.put(data)
     session.add(attachment)
@@ -149,8 +150,8 @@ def _carry_over(session: Session, document: Document, version: Version, copied_f
     """A new draft revision starts with the files of the revision it was copied from."""
     if copied_from is None:
         return
-    for attachment in attachments_of(session, [copied_from.id])[copied_from.id]:
-        session.add(Attachment(version_id=version.id, name=attachment.name, sha256=attachment.sha256,
+    for attachment in attachments_of(session, [pk(copied_from)])[pk(copied_from)]:
+        session.add(Attachment(version_id=pk(version), name=attachment.name, sha256=attachment.sha256,
                                size=attachment.size, media_type=attachment.media_type,
                                uploaded_by_id=attachment.uploaded_by_id))
     session.flush()

@@ -20,7 +20,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
 from qms.accounts.roles import Role, require_not_read_only
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import access, events
 from qms.documents.events import ActorLike
 from qms.documents.lifecycle import Status
@@ -84,12 +84,12 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
     current_id = document.effective_version_id or (
         document.latest_version_id if access.reads_drafts(actor) else None)
     current = session.get(Version, current_id) if current_id else None
-    request = ChangeRequest(document_id=document.id, revision=current.revision if current else None,
+    request = ChangeRequest(document_id=pk(document), revision=current.revision if current else None,
                             requested_by_id=actor.id, reason=data.reason, proposal=data.proposal)
     session.add(request)
     session.flush()
     audit.record(session, actor=actor, action="change_request.create", object_type="change_request",
-                 object_id=request.id, details={"document": document.code, "revision": request.revision,
+                 object_id=pk(request), details={"document": document.code, "revision": request.revision,
                                                 "reason": data.reason, "proposal": data.proposal})
     officers = session.execute(
         select(col(UserRole.user_id)).join(User, col(User.id) == UserRole.user_id)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.config import Settings
+from qms.db import pk
 from qms.documents import access
 from qms.documents.content import etag_of
 from qms.documents.models import Document, RevisionHistory, Version
@@ -123,6 +124,6 @@ def _history(session: Session, document: Document, version: Version, parsed: Par
                         _("in the change-history table"))
             continue
         seen.add(line.revision)
-        session.add(RevisionHistory(document_id=document.id, revision=line.revision,
+        session.add(RevisionHistory(document_id=pk(document), revision=line.revision,
                                     effective_date=line.effective_date, change_summary=line.change_summary))
     session.flush()

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import access, events
 from qms.documents.models import Document, Version
 from qms.documents.schemas import ExternalInfo
@@ -105,7 +105,7 @@ def save_details(session: Session, actor: Principal | None, document: Document,
         raise ValidationFailed("external", _("Only an external document has these details."))
     existing = session.get(ExternalDetails, document.id)
     before = existing.status if existing else None
-    details = existing or ExternalDetails(document_id=document.id)
+    details = existing or ExternalDetails(document_id=pk(document))
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is not None or name == "issued_on":
             setattr(details, name, value)

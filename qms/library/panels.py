@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.accounts.roles import Role
 from qms.accounts.units import unit_choices
+from qms.db import pk
 from qms.documents import access, panels
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
@@ -35,7 +36,7 @@ def _form_files(session: Session, document: Document) -> list[tuple[str, str, in
 @panels.on_document_page
 def files_panel(session: Session, actor: Principal, document: Document,
                 version: Version | None) -> panels.Panel | None:
-    files = attachments_of(session, [version.id])[version.id] if version is not None and can_download(
+    files = attachments_of(session, [pk(version)])[pk(version)] if version is not None and can_download(
         actor, version) else []
     forms = _form_files(session, document) if document.kind != "form" else []
     if not files and not forms:
@@ -100,7 +101,7 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
         return None
     editable = version.status == "draft" and access.edits(actor, version)
     readable = can_download(actor, version)
-    files = attachments_of(session, [version.id])[version.id] if readable else []
+    files = attachments_of(session, [pk(version)])[pk(version)] if readable else []
     if not files and not editable:
         return None
     return panels.Panel("library/_version_files.html", {

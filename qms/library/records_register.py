@@ -18,7 +18,7 @@ from qms.accounts.models import Unit
 from qms.accounts.roles import Role, require_any
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents import access
 from qms.documents.models import Document
 from qms.documents.service import load_document
@@ -110,8 +110,8 @@ def write_entries(session: Session, document: Document, entries: Sequence[Record
             raise ValidationFailed(f"entries.{index}.keeping_unit",
                                    _("Unit %(code)s does not exist.", code=entry.keeping_unit)) from None
         kept = retention.resolve(known, entry.retention, f"entries.{index}.retention")
-        rows.append(RecordEntry(document_id=document.id, position=index + 1, name=entry.name,
-                                keeping_unit_id=unit.id, permanent=kept.permanent,
+        rows.append(RecordEntry(document_id=pk(document), position=index + 1, name=entry.name,
+                                keeping_unit_id=pk(unit), permanent=kept.permanent,
                                 retention_years=kept.years,
                                 category=kept.category, medium=entry.medium, disposal=entry.disposal))
     session.execute(delete(RecordEntry).where(col(RecordEntry.document_id) == document.id))

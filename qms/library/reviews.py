@@ -22,6 +22,7 @@ from qms.accounts.models import Unit
 from qms.accounts.roles import Role, require_any
 from qms.audit import service as audit
 from qms.clock import add_months
+from qms.db import pk
 from qms.documents import access, workflow
 from qms.documents.models import Document, Version
 from qms.documents.schemas import WithdrawalRequest
@@ -102,7 +103,7 @@ def record_review(session: Session, actor: Principal, code: str, data: ReviewOut
     if effective is None:
         raise Conflict(_("%(code)s has no version in force to review.", code=document.code))
     review = PeriodicReview(
-        document_id=document.id, revision=effective.revision, outcome=data.outcome,
+        document_id=pk(document), revision=effective.revision, outcome=data.outcome,
         comment=data.comment.strip(), due_on=document.next_review_on, reviewed_by_id=actor.id,
         signer_name=actor.full_name, signer_title=actor.title, signed=True,
     )

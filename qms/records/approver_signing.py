@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from qms.audit import service as audit
 from qms.config import ConfigError, Settings
-from qms.db import start_writing, utcnow
+from qms.db import pk, start_writing, utcnow
 from qms.documents import events
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Version, version_ref
@@ -162,7 +162,7 @@ def _sign(session: Session, settings: Settings, document: Document, version: Ver
         location=load_agency(session).name, tsa_url=settings.tsa_url,
         tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))
     return ApproverSignedOriginal(
-        version_id=version.id, sha256=get_storage(settings).put(data),
+        version_id=pk(version), sha256=get_storage(settings).put(data),
         agency_box=" ".join(str(v) for v in agency_box),
         signer=opened.key.subject_name[:200],
         certificate_sha256=opened.key.certificate.fingerprint(hashes.SHA256()).hex(), signed_at=signed_at)

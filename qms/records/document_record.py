@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from qms.accounts.models import AgencyProfile, User
+from qms.db import pk
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.placement import DEFAULT_STEPS_HEADING, split_at_steps
@@ -201,7 +202,7 @@ def header_for(agency: Agency, document: Document, version: Version) -> L.PageHe
 def version_record(session: Session, document: Document, version: Version, *, variant: Variant,
                    zone: ZoneInfo, verify_url: str) -> L.Record:
     agency = load_agency(session)
-    steps = steps_of(session, version.id)
+    steps = steps_of(session, pk(version))
     effective = (f"Ngày hiệu lực: {vn.long_date(version.effective_date)}" if version.effective_date
                  else "Chưa ban hành")
     cover: list[L.Block] = [

@@ -24,7 +24,7 @@ from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.clock import local_today
 from qms.config import Settings
-from qms.db import start_writing, utcnow
+from qms.db import pk, start_writing, utcnow
 from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
@@ -171,7 +171,7 @@ def keep_signed_original(session: Session, actor: Principal | None, settings: Se
         session.delete(current)
         session.flush()
     digest = original.sha256
-    row = SignedRecord(version_id=version.id, sha256=digest, size=original.size,
+    row = SignedRecord(version_id=pk(version), sha256=digest, size=original.size,
                        signed_at=original.signed_at,
                        signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
     try:
