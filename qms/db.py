@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, create_engine, event, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -51,6 +51,12 @@ def pk(row: _Row) -> int:
     if row.id is None:
         raise RuntimeError(f"{type(row).__name__} has no id yet: it must be flushed first")
     return row.id
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE changed, 0 when the driver does not say; the session
+    returns its result typed as a plain Result."""
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount or 0
 
 
 class UTCDateTime(TypeDecorator[datetime]):

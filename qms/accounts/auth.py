@@ -6,8 +6,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, throttle
@@ -15,7 +17,7 @@ from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
 from qms.config import Settings
-from qms.db import utcnow
+from qms.db import pk, rowcount, utcnow
 from qms.i18n import _
 
 WEB = "web"
@@ -113,7 +115,7 @@ def sign_in(
         audit.record(session, actor=user, action="auth.password_refused_by_policy", object_type="user",
                      object_id=user.username, details={"channel": kind})
     if not user.must_change_password:
-        key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
+        key_wrap.remember_password(session, pk(user), password)
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(
@@ -128,10 +130,11 @@ def sign_in(
                   device_cookie=throttle.remember_device(secret, device_cookie, username))
 
 
-_PRINCIPAL_COLUMNS = (
-    col(AuthSession.id).label("session_id"), AuthSession.expires_at, User.id, User.username, User.full_name,
-    User.title, User.unit_id, User.email, User.active, User.must_change_password,
-    col(Unit.code).label("unit_code"), col(Unit.name).label("unit_name"), UserRole.role,
+_PRINCIPAL_COLUMNS: tuple[SQLCoreOperations[Any], ...] = (
+    col(AuthSession.id).label("session_id"), col(AuthSession.expires_at), col(User.id), col(User.username),
+    col(User.full_name), col(User.title), col(User.unit_id), col(User.email), col(User.active),
+    col(User.must_change_password), col(Unit.code).label("unit_code"), col(Unit.name).label("unit_name"),
+    col(UserRole.role),
 )
 
 
@@ -141,10 +144,10 @@ def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
     Every request asks this, so it is one statement: a row per role of the user."""
     rows = session.execute(
         select(*_PRINCIPAL_COLUMNS)
-        .join(User, User.id == AuthSession.user_id)
-        .join(Unit, Unit.id == User.unit_id)
-        .outerjoin(UserRole, UserRole.user_id == User.id)
-        .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .join(Unit, col(Unit.id) == User.unit_id)
+        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+        .where(col(AuthSession.token_hash) == _token_hash(token), col(AuthSession.kind) == kind)
     ).all()
     if not rows:
         return None
@@ -176,6 +179,6 @@ def end_all_sessions(session: Session, user_id: int, *, keep_session_id: int | N
 def purge_expired(session: Session, settings: Settings) -> int:
     """Remove expired sessions and old failed attempts; returns how many sessions went."""
     now = utcnow()
-    removed = session.execute(delete(AuthSession).where(col(AuthSession.expires_at) <= now)).rowcount
+    removed = rowcount(session.execute(delete(AuthSession).where(col(AuthSession.expires_at) <= now)))
     throttle.purge(session, settings)
-    return removed or 0
+    return removed

@@ -23,7 +23,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
-_ROLE_LABELS = {
+_ROLE_LABELS: dict[str, str] = {
     Role.ADMIN: N_("System administrator"),
     Role.QUALITY_OFFICER: N_("ISO quality officer"),
     Role.DRAFTER: N_("Drafter"),

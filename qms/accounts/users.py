@@ -104,8 +104,8 @@ def list_users(
         query = query.where(col(User.active) == active)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, USER_SORTS, "username")
-    column = {"username": User.username, "full_name": User.search_name, "unit": Unit.name,
-              "title": User.title}[key]
+    column = {"username": col(User.username), "full_name": col(User.search_name), "unit": col(Unit.name),
+              "title": col(User.title)}[key]
     query = query.order_by(column.desc() if descending else column.asc(), User.username)
     rows = session.execute(query.limit(limit).offset(offset)).all()
     roles = roles_by_user(session, [user.id for user, _unit in rows])
@@ -167,7 +167,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     if "email" in changes:
         user.email = data.email
     if data.unit:
-        user.unit_id = _active_unit(session, data.unit).id
+        user.unit_id = pk(_active_unit(session, data.unit))
     if data.roles is not None:
         before = roles_by_user(session, [pk(user)])[pk(user)]
         if {Role(role).value for role in data.roles} != set(before):
@@ -205,7 +205,7 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     user.password_changed_at = utcnow()
     session.add(user)
     end_all_sessions(session, pk(user))
-    key_wrap.forget(session, user.id)  # type: ignore[arg-type]
+    key_wrap.forget(session, pk(user))
     audit.record(session, actor=actor, action="user.password_reset", object_type="user",
                  object_id=user.username)
     return password
@@ -240,7 +240,7 @@ def change_own_password(
         raise ValidationFailed("new_password", problem)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))
-    key_wrap.password_changed(session, user.id, current_password, new_password)  # type: ignore[arg-type]
+    key_wrap.password_changed(session, pk(user), current_password, new_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     user.password_changed_at = utcnow()
