@@ -334,11 +334,11 @@ CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
 ]
 
 
-def compliance_report(session: Session, actor: Principal, today: date, zone: object,
+def compliance_report(session: Session, actor: Principal, today: date, zone: ZoneInfo,
                       store: FileStore) -> list[ClauseResult]:
     """The findings by clause; ``store`` holds the files whose bytes are checked."""
     require_any(actor.roles, AUDIT_READERS)
-    now = datetime.combine(today, time.min, zone)  # type: ignore[arg-type]
+    now = datetime.combine(today, time.min, zone)
     results = []
     for clause, title, check in CHECKS:
         if check is _overdue_acknowledgements:

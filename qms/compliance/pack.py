@@ -147,8 +147,9 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     data = pack.close()
     # everything above only read: the write transaction begins here, for the events alone
     start_writing(session)
-    for document, version, original in newly_signed if agency_certificate is not None else []:
-        keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
+    if agency_certificate is not None:
+        for document, version, original in newly_signed:
+            keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
     audit.record(
         session,
         actor=actor,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, Select, case, func, select
+from sqlalchemy import ColumnElement, Integer, Label, Select, UnaryExpression, case, func, select
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
@@ -55,7 +57,7 @@ class UnitTally(Tally):
     name: str
 
 
-def _counts(now: datetime) -> tuple:  # type: ignore[type-arg]
+def _counts(now: datetime) -> tuple[Label[int], Label[int], Label[int], Label[int]]:
     total = func.coalesce(func.sum(AcknowledgementTally.total), 0).cast(Integer)
     acknowledged = func.coalesce(func.sum(AcknowledgementTally.acknowledged), 0).cast(Integer)
     overdue = func.coalesce(func.sum(case(
@@ -67,13 +69,14 @@ def _counts(now: datetime) -> tuple:  # type: ignore[type-arg]
             late.label("late"))
 
 
-def _order(columns: dict[str, object], sort: str | None, allowed: tuple[str, ...], default: str) -> list:
+def _order(columns: dict[str, ColumnElement[Any] | Mapped[Any]], sort: str | None, allowed: tuple[str, ...],
+           default: str) -> list[UnaryExpression[Any]]:
     key, descending = parse_sort(sort, allowed, default)
     column = columns[key]
-    return [column.desc() if descending else column.asc()]  # type: ignore[attr-defined]
+    return [column.desc() if descending else column.asc()]
 
 
-def by_document_query(now: datetime | None = None, unit_code: str | None = None) -> Select:  # type: ignore[type-arg]
+def by_document_query(now: datetime | None = None, unit_code: str | None = None) -> Select[*tuple[Any, ...]]:
     """Per document in force: recipients, acknowledged, overdue (one GROUP BY over the covering index)."""
     total, acknowledged, overdue, late = _counts(now or utcnow())
     query = (
@@ -101,7 +104,7 @@ def by_document(session: Session, actor: Principal, *, sort: str | None = None, 
     total, acknowledged, overdue = columns.total, columns.acknowledged, columns.overdue
     pending = total - acknowledged
     rate = acknowledged * 1.0 / total
-    order = _order({"code": Document.code, "title": Document.title, "total": total,
+    order = _order({"code": col(Document.code), "title": col(Document.title), "total": total,
                     "acknowledged": acknowledged, "pending": pending, "overdue": overdue, "rate": rate},
                    sort, DOCUMENT_SORTS, "-overdue")
     # The number of documents comes with the page (a window over the groups): one pass, not two.
@@ -116,7 +119,7 @@ def by_document(session: Session, actor: Principal, *, sort: str | None = None, 
     return Page(items, count, limit, offset)
 
 
-def by_unit_query(now: datetime | None = None) -> Select:  # type: ignore[type-arg]
+def by_unit_query(now: datetime | None = None) -> Select[*tuple[Any, ...]]:
     total, acknowledged, overdue, late = _counts(now or utcnow())
     grouped = (
         select(col(AcknowledgementTally.unit_id), total, acknowledged, overdue, late)
@@ -181,7 +184,7 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
     _document, version = load_followed_version(session, actor, code, revision)
     now = now or utcnow()
     limit, offset = clamp(limit, offset)
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(col(User.username), col(User.full_name), col(User.title), col(Unit.code).label("unit_code"),
                col(Unit.name).label("unit_name"), col(Acknowledgement.status), col(Acknowledgement.due_at),
                col(Acknowledgement.acknowledged_at))
@@ -200,8 +203,9 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
     elif status in RECIPIENT_STATES:
         query = query.where(col(Acknowledgement.status) == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    order = _order({"name": User.full_name, "unit": Unit.name, "status": Acknowledgement.status,
-                    "acknowledged_at": Acknowledgement.acknowledged_at}, sort, RECIPIENT_SORTS, "unit")
+    order = _order({"name": col(User.full_name), "unit": col(Unit.name),
+                    "status": col(Acknowledgement.status),
+                    "acknowledged_at": col(Acknowledgement.acknowledged_at)}, sort, RECIPIENT_SORTS, "unit")
     rows = session.execute(query.order_by(*order, User.full_name, User.username)
                            .limit(limit).offset(offset)).all()
     items = [RecipientRow(row.username, row.full_name, row.title, row.unit_code, row.unit_name, row.status,

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from qms.audit import service as audit
 from qms.config import get_settings
-from qms.db import utcnow
+from qms.db import rowcount, utcnow
 from qms.distribution import notifications, service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
@@ -25,7 +27,12 @@ from qms.documents.models import Document, Version, version_ref
 from qms.errors import ValidationFailed
 
 
-def _actor_fields(actor: ActorLike | None) -> dict[str, object]:
+class _ActorFields(TypedDict):
+    actor: ActorLike | None
+    actor_username: str | None
+
+
+def _actor_fields(actor: ActorLike | None) -> _ActorFields:
     return {"actor": actor, "actor_username": None if actor else "system"}
 
 
@@ -34,11 +41,11 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
                                   actor: ActorLike | None) -> None:
     now = utcnow()
     outcome = "superseded" if version.status == Status.SUPERSEDED else "withdrawn"
-    closed = session.execute(
+    closed = rowcount(session.execute(
         update(Acknowledgement)
         .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
         .values(status=outcome, closed_at=now)
-    ).rowcount or 0
+    ))
     copies = session.execute(
         select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.status) == "issued")
         .order_by(col(PaperCopy.number))

@@ -102,8 +102,8 @@ class MailRun:
 
 
 def _claim(session: Session, now: datetime) -> list[Outgoing]:
-    due = ((MailOutbox.status == "queued") | (MailOutbox.status == "sending")) & (
-        MailOutbox.next_attempt_at <= now)
+    due = ((col(MailOutbox.status) == "queued") | (col(MailOutbox.status) == "sending")) & (
+        col(MailOutbox.next_attempt_at) <= now)
     query = select(MailOutbox).where(due).order_by(col(MailOutbox.next_attempt_at),
                                                    col(MailOutbox.id)).limit(BATCH)
     if session.get_bind().dialect.name == "postgresql":

@@ -22,7 +22,7 @@ from qms import i18n
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile, User
 from qms.config import get_settings
-from qms.db import utcnow
+from qms.db import rowcount, utcnow
 from qms.distribution.mail import queue_mail, queue_mails
 from qms.distribution.models import Notification
 from qms.i18n import _
@@ -164,7 +164,7 @@ def mark_read(session: Session, actor: Principal, *, link: str | None = None,
         query = query.where(col(Notification.link) == link)
     if ids is not None:
         query = query.where(col(Notification.id).in_(list(ids)))
-    return session.execute(query.values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+    return rowcount(session.execute(query.values(read_at=utcnow(), digest_pending=False)))
 
 
 @dataclass(frozen=True)
@@ -239,10 +239,10 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
 def complete(session: Session, key: str, user_id: int | None = None) -> int:
     """Mark read what asked for a task now done: the notifications keyed ``{key}:…`` (only
     ``user_id``'s when given)."""
-    match = (Notification.dedup_key == f"{key}:{user_id}" if user_id is not None
+    match = (col(Notification.dedup_key) == f"{key}:{user_id}" if user_id is not None
              else col(Notification.dedup_key).startswith(f"{key}:", autoescape=True))
-    return session.execute(update(Notification).where(match, col(Notification.read_at).is_(None))
-                           .values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+    return rowcount(session.execute(update(Notification).where(match, col(Notification.read_at).is_(None))
+                                    .values(read_at=utcnow(), digest_pending=False)))
 
 
 def absolute(link: str) -> str:

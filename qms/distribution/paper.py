@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
@@ -42,11 +44,11 @@ class CopyRow:
         return f"{self.number:02d}"
 
 
-def _rows(query) -> list[CopyRow]:  # type: ignore[no-untyped-def]
+def _rows(query: Sequence[Row[*tuple[Any, ...]]]) -> list[CopyRow]:
     return [CopyRow(*row) for row in query]
 
 
-def _select():  # type: ignore[no-untyped-def]
+def _select() -> Select[*tuple[Any, ...]]:
     return (
         select(col(Document.code), col(Document.title), col(Version.revision), col(Version.status),
                col(PaperCopy.number), col(User.username), col(PaperCopy.holder_name),
@@ -60,8 +62,8 @@ def _select():  # type: ignore[no-untyped-def]
 
 
 def copies_of(session: Session, version: Version) -> list[CopyRow]:
-    return _rows(session.execute(_select().where(PaperCopy.version_id == version.id)
-                                 .order_by(PaperCopy.number)).all())
+    return _rows(session.execute(_select().where(col(PaperCopy.version_id) == version.id)
+                                 .order_by(col(PaperCopy.number))).all())
 
 
 def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
@@ -69,9 +71,10 @@ def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
     """Copies of versions no longer in force that have not come back yet, oldest first."""
     require_any(actor.roles, FOLLOW_UP)
     limit, offset = clamp(limit, offset)
-    query = _select().where(PaperCopy.status == "to_recall")
+    query = _select().where(col(PaperCopy.status) == "to_recall")
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(PaperCopy.recall_requested_at, Document.code, PaperCopy.number)
+    rows = session.execute(query.order_by(col(PaperCopy.recall_requested_at), col(Document.code),
+                                          col(PaperCopy.number))
                            .limit(limit).offset(offset)).all()
     return Page(_rows(rows), total, limit, offset)
 

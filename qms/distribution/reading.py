@@ -25,11 +25,11 @@ def reading_list(session: Session, actor: Principal, now: datetime | None = None
     earlier = aliased(Version)
     previous = (
         select(func.max(earlier.revision))
-        .where(col(earlier.document_id) == col(Version.document_id), earlier.revision < col(Version.revision),
+        .where(col(earlier.document_id) == Version.document_id, col(earlier.revision) < Version.revision,
                col(earlier.status).in_([status.value for status in ENDED_STATES]))
         .correlate(Version).scalar_subquery()
     )
-    overdue = Acknowledgement.due_at < now
+    overdue = col(Acknowledgement.due_at) < now
     rows = session.execute(
         select(col(Document.code), col(Document.title), col(Version.revision), col(Version.change_summary),
                col(Version.effective_date), col(Acknowledgement.due_at), previous.label("previous"))

@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -100,7 +101,7 @@ class DistributionRecord:
     title: str
     revision: int
     status: str
-    effective_date: object
+    effective_date: date | None
     distributions: list[DistributionEntry] = field(default_factory=list)
     recipients: list[RecipientEntry] = field(default_factory=list)
     paper_copies: list[CopyRow] = field(default_factory=list)
@@ -205,7 +206,7 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
     return AcknowledgementReport(now or utcnow(), chosen, [ReportLine(*row) for row in rows])
 
 
-def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
+def acknowledgement_csv(report: AcknowledgementReport, zone: ZoneInfo) -> bytes:
     """For Excel, through :func:`qms.csv_export.csv_bytes` like every export."""
     rows: list[list[str]] = [[_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
                               _("Status"), _("Due date"), _("Acknowledged at")]]
@@ -213,8 +214,8 @@ def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
         status = task_label(line.state(report.generated_at))
         rows.append([
             line.unit_name, line.code, line.title, f"{line.revision:02d}", line.full_name, line.username,
-            status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),  # type: ignore[arg-type]
-            line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+            status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),
+            line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
             if line.acknowledged_at else "",
         ])
     return csv_bytes(rows)

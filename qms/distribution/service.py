@@ -8,7 +8,7 @@ inserts, so a distribution to a thousand people is a handful of statements.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
@@ -93,7 +93,7 @@ def _holders(session: Session, usernames: list[str]) -> list[User]:
     return holders
 
 
-def _start_day(version: Version, zone: ZoneInfo) -> object:
+def _start_day(version: Version, zone: ZoneInfo) -> date:
     today = local_today(zone)
     if version.effective_date and version.effective_date > today:
         return version.effective_date
