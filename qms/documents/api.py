@@ -151,7 +151,7 @@ def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: 
     """The changes of this revision against an earlier one (`against`), section by section and word
     by word."""
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, new.id),
+    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, pk(new)),
                            read.unit_codes(session, old, new))
     return {
         "code": document.code, "revision": result.revision, "against": result.against,

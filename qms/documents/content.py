@@ -129,8 +129,8 @@ def same_content(session: Session, version: Version, other: Version) -> bool:
     The change summary and the effective date are about a revision, not its content."""
     return (
         version.section_map() == other.section_map()
-        and steps_of(session, pk(version)) == steps_of(session, other.id)
-        and frozen_parts(session, pk(version)) == frozen_parts(session, other.id)
+        and steps_of(session, pk(version)) == steps_of(session, pk(other))
+        and frozen_parts(session, pk(version)) == frozen_parts(session, pk(other))
         and signed_metadata(session, version) == signed_metadata(session, other)
     )
 

@@ -66,7 +66,8 @@ def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[Sear
                for row in rows}
     texts = _version_texts(session, [vid for vid in indexed.values() if vid])
     text_of = {row.document.id: texts.get(indexed[row.document.id] or 0, "") for row in rows}
-    numbers = _external_numbers(session, [row.document.id for row in rows if row.document.kind == "external"])
+    external = [pk(row.document) for row in rows if row.document.kind == "external"]
+    numbers = _external_numbers(session, external)
     return [
         SearchHit(
             code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -115,12 +116,12 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     drafter = _user(session, entry.drafted_by, lines.get("drafted_by", 1))
     reviewers = [_user(session, name, lines.get("reviewed_by", 1)) for name in entry.reviewed_by]
     approver = _user(session, entry.approved_by, lines.get("approved_by", 1))
+    sections: dict[str, Any] = {name: source.sections[name] for name in SECTIONS}  # Version's own fields
     version = Version(document_id=pk(document), revision=entry.revision, drafter_id=pk(drafter),
                       approver_id=approver.id, change_summary=entry.change_summary,
                       changed_sections=entry.changed_sections, effective_date=entry.effective_date,
                       review_round=1, title=source.title, kind=source.kind, owner_unit_id=unit.id,
-                      confidentiality=source.confidentiality,
-                      **{name: source.sections[name] for name in SECTIONS})
+                      confidentiality=source.confidentiality, **sections)
     session.add(version)
     session.flush()
     replace_steps(session, pk(version), source.steps)
@@ -131,11 +132,13 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     if reviewers:
         transition(version, Event.REVIEWS_COMPLETE)
     transition(version, Event.APPROVE)
+    frozen_hash = version.content_hash
+    assert frozen_hash is not None  # set by freeze()
     signers = [(drafter, "drafted", 8), *[(user, "reviewed", 9) for user in reviewers],
                (approver, "approved", 10)]
     session.add_all(
         Signature(version_id=pk(version), user_id=pk(user), meaning=meaning, review_round=1,
-                  signed_at=_signed_at(entry, zone, hour), content_hash=version.content_hash,
+                  signed_at=_signed_at(entry, zone, hour), content_hash=frozen_hash,
                   signer_name=user.full_name, signer_title=user.title)
         for user, meaning, hour in signers
     )
@@ -227,7 +230,7 @@ def _source_hashes(session: Session, code: str, latest: Version, source: Procedu
     parts = frozen_parts(session, pk(latest))
     metadata = signed_metadata(session, latest)
 
-    def digest(sections: dict[str, str]) -> str:
+    def digest(sections: dict[str, Any]) -> str:
         return content_hash(code, Version(revision=latest.revision, **sections,
                                           change_summary=source.current.change_summary,
                                           changed_sections=source.current.changed_sections), source.steps,

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlmodel import Session, col
 
 from qms.accounts.roles import VIEW_AUDIT, require_any
@@ -65,7 +65,7 @@ class StoredBytes:
         return self._seen[sha256]
 
 
-def frozen_versions(version_ids: Collection[int] | None) -> object:
+def frozen_versions(version_ids: Collection[int] | None) -> Select[int | None]:
     """The query of frozen versions (all, or those of ``version_ids``), for store checks."""
     query = select(col(Version.id)).where(col(Version.status).in_(_FROZEN))
     if version_ids is not None:
@@ -156,12 +156,12 @@ def _trail_disagreements(session: Session, rows: Sequence[tuple[Document, Versio
     for ref, details in session.execute(events).all():
         if ref in by_ref and (content_hash := json.loads(details or "{}").get("content_hash")):
             recorded[ref] = content_hash
-    found = [(by_ref[ref].id, _("its content hash is not the one the audit trail recorded for it"))
+    found = [(pk(by_ref[ref]), _("its content hash is not the one the audit trail recorded for it"))
              for ref, content_hash in recorded.items() if by_ref[ref].content_hash != content_hash]
     for document, version in rows:
         if document.effective_version_id == version.id and any(
                 getattr(document, name) != getattr(version, name) for name in SIGNED_METADATA):
-            found.append((version.id, _("the register shows other details (title, kind, unit or "
+            found.append((pk(version), _("the register shows other details (title, kind, unit or "
                                         "confidentiality) than those %(ref)s signed",
                                         ref=version_ref(document, version))))
     return found

@@ -65,7 +65,7 @@ def allowed_targets(status: Status) -> set[Status]:
     return {target for (source, _event), target in TRANSITIONS.items() if source == status}
 
 
-_STATUS_LABELS = {
+_STATUS_LABELS: dict[str, str] = {
     Status.DRAFT: N_("Draft"),
     Status.IN_REVIEW: N_("In review"),
     Status.AWAITING_APPROVAL: N_("Awaiting approval"),

@@ -36,7 +36,7 @@ def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def _fk(target: str, *, nullable: bool = True, ondelete: str = "RESTRICT", index: bool = True) -> Column:
+def _fk(target: str, *, nullable: bool = True, ondelete: str = "RESTRICT", index: bool = True) -> Column[int]:
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
+from qms.db import pk
 from qms.documents.delegation import delegators_for
 from qms.documents.lifecycle import Status
 from qms.documents.models import Document, Signature, Version, VersionReviewer
@@ -86,4 +87,4 @@ def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]
             col(Signature.review_round) == Version.review_round,
         )
     ).scalars()
-    return {v.id for v in versions if v.drafter_id == actor.id} | set(submitted)
+    return {pk(v) for v in versions if v.drafter_id == actor.id} | set(submitted)

@@ -48,12 +48,13 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
     forms = list(session.execute(
         select(col(Document.code)).where(col(Document.parent_id) == document.id).order_by(Document.code)
     ).scalars())
+    current = effective or latest
     return DocumentDetail(
         code=document.code, title=document.title, kind=document.kind,
         owner_unit=unit.code if unit else "", confidentiality=document.confidentiality,
-        current_revision=(effective or latest).revision if (effective or latest) else None,
+        current_revision=current.revision if current else None,
         effective_date=effective.effective_date if effective else None,
-        status=(effective or latest).status if (effective or latest) else None,
+        status=current.status if current else None,
         in_progress=in_progress(effective.revision if effective else None,
                                 latest.revision if latest else None, latest.status if latest else None),
         review_interval_months=document.review_interval_months,

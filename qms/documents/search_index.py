@@ -20,8 +20,9 @@ last one typed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, select, text
+from sqlalchemy import ColumnElement, Float, Integer, Subquery, select, text
 from sqlmodel import Session, col
 
 from qms.db import pk
@@ -120,5 +121,5 @@ def ranked(session: Session, query: str) -> Ranked | None:
     return Ranked(rows)
 
 
-def relevance_order(found: Ranked) -> tuple[object, ...]:
+def relevance_order(found: Ranked) -> tuple[ColumnElement[Any], ...]:
     return (found.rows.c.head.desc(), found.rows.c.score.asc())

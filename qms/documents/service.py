@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
@@ -122,7 +122,8 @@ def list_documents(
     latest, effective = _LATEST, _EFFECTIVE
     # Those who do not read drafts know nothing of a revision in preparation: for them the
     # latest version is the one in force.
-    latest_id = Document.latest_version_id if access.reads_drafts(actor) else Document.effective_version_id
+    latest_id = col(Document.latest_version_id if access.reads_drafts(actor)
+                    else Document.effective_version_id)
     filters = [access.visibility_clause(actor)]
     found = search_index.ranked(session, q) if q else None
     if found is not None:
@@ -147,8 +148,8 @@ def list_documents(
         .outerjoin(latest, col(latest.id) == latest_id)
         .outerjoin(effective, col(effective.id) == Document.effective_version_id)
         .where(*filters)
-        .options(defer(col(Document.search_text)), defer(col(Document.search_code)),
-                 defer(col(Document.search_title)))
+        .options(*[defer(cast("QueryableAttribute[str]", column))
+                   for column in (Document.search_text, Document.search_code, Document.search_title)])
     )
     key, descending = parse_sort(sort, DOCUMENT_SORTS, "relevance" if found is not None else "code")
     if key == "relevance" and found is not None:
@@ -165,9 +166,9 @@ def _sort_column(key: str, latest: Any, effective: Any, descending: bool) -> Any
     if key == "date":
         key, descending = "effective_date", not descending
     column = {
-        "code": Document.code, "title": Document.title, "kind": Document.kind,
+        "code": col(Document.code), "title": col(Document.title), "kind": col(Document.kind),
         "status": func.coalesce(effective.status, latest.status), "effective_date": effective.effective_date,
-        "updated": Document.updated_at, "relevance": Document.code,
+        "updated": col(Document.updated_at), "relevance": col(Document.code),
     }[key]
     return column.desc().nulls_last() if descending else column.asc().nulls_last()
 
@@ -212,7 +213,9 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
 
 def _set_allowed_units(session: Session, document: Document, codes: list[str],
                        draft: Version | None = None) -> None:
-    session.execute(DocumentUnit.__table__.delete().where(DocumentUnit.document_id == document.id))
+    # __table__ comes from SQLAlchemy's mapping, which SQLModel's class does not declare
+    session.execute(DocumentUnit.__table__.delete()  # type: ignore[attr-defined]
+                    .where(col(DocumentUnit.document_id) == document.id))
     units = [_unit_or_error(session, code, "allowed_units") for code in dict.fromkeys(codes)]
     restricted = "restricted" in (document.confidentiality, draft.confidentiality if draft else None)
     if restricted and not units:

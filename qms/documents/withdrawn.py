@@ -10,10 +10,12 @@ the form was withdrawn and whom to ask, instead of "not found".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -39,14 +41,13 @@ class WithdrawnForm:
     owner_unit: str
 
 
-def _withdrawn_forms():  # type: ignore[no-untyped-def]
+def _withdrawn_forms() -> Select[*tuple[Any, ...]]:
     requester, requester_unit, owner = aliased(User), aliased(Unit), aliased(Unit)
     return (
         select(col(Document.id), col(Document.code), col(Document.title), col(Document.parent_id),
-               col(Document.confidentiality),
-               col(Version.revision), col(Version.ended_at), col(Version.withdrawal_reason),
-               col(requester.full_name),
-               col(requester_unit.name), col(owner.name))
+               col(Document.confidentiality), col(Version.revision), col(Version.ended_at),
+               col(Version.withdrawal_reason), col(requester.full_name), col(requester_unit.name),
+               col(owner.name))
         .join(Version, col(Version.id) == Document.latest_version_id)
         .join(owner, col(owner.id) == Document.owner_unit_id)
         .outerjoin(requester, col(requester.id) == Version.withdrawal_requested_by_id)
@@ -57,8 +58,8 @@ def _withdrawn_forms():  # type: ignore[no-untyped-def]
     )
 
 
-def _forms(rows) -> list[WithdrawnForm]:  # type: ignore[no-untyped-def]
-    return [WithdrawnForm(*row[:7], row[7] or "", row[8] or "", row[9] or "", row[10] or "") for row in rows]
+def _forms(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[WithdrawnForm]:
+    return [WithdrawnForm(*row[:7], *(text or "" for text in row[7:])) for row in rows]
 
 
 def _names(code: str, text: str) -> bool:
@@ -109,7 +110,7 @@ def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
 def withdrawn_notice(session: Session, actor: Principal, code: str) -> WithdrawnForm | None:
     """The withdrawn form ``code`` as a reader who may no longer open it is told about it, or
     None when there is no such form or the reader may not know of it (restricted elsewhere)."""
-    row = session.execute(_withdrawn_forms().where(Document.code == code.upper())).first()
+    row = session.execute(_withdrawn_forms().where(col(Document.code) == code.upper())).first()
     if row is None:
         return None
     (form,) = _forms([row])

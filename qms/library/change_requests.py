@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -59,12 +60,11 @@ _DECIDER = aliased(User, name="decider")
 _DRAFT = aliased(Version, name="draft_version")
 
 
-def _query() -> Select:
+def _query() -> Select[*tuple[Any, ...]]:
     requester, decider, draft = _REQUESTER, _DECIDER, _DRAFT
     return (
         select(ChangeRequest, col(Document.code), col(Document.title), col(requester.username),
-               col(requester.full_name),
-               col(decider.username), col(decider.full_name), col(draft.revision))
+               col(requester.full_name), col(decider.username), col(decider.full_name), col(draft.revision))
         .join(Document, col(Document.id) == ChangeRequest.document_id)
         .join(requester, col(requester.id) == ChangeRequest.requested_by_id)
         .outerjoin(decider, col(decider.id) == ChangeRequest.decided_by_id)
@@ -72,7 +72,7 @@ def _query() -> Select:
     )
 
 
-def _visible(query: Select, actor: Principal) -> Select:
+def _visible(query: Select[*tuple[Any, ...]], actor: Principal) -> Select[*tuple[Any, ...]]:
     if actor.has(*SEE_ALL):
         return query
     return query.where(col(ChangeRequest.requested_by_id) == actor.id)
@@ -178,7 +178,8 @@ def list_requests(session: Session, actor: Principal, *, status: str | None = No
         query = query.where(col(Document.code) == document_code.upper())
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, REQUEST_SORTS, "-created")
-    column = {"created": ChangeRequest.created_at, "code": Document.code, "status": ChangeRequest.status}[key]
+    column = {"created": col(ChangeRequest.created_at), "code": col(Document.code),
+              "status": col(ChangeRequest.status)}[key]
     ordered = column.desc() if descending else column.asc()
     rows = session.execute(query.order_by(ordered, col(ChangeRequest.id).desc())
                            .limit(limit).offset(offset)).all()

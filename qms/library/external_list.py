@@ -44,8 +44,9 @@ def list_external(session: Session, actor: Principal, *, status: str | None = No
         query = query.where(col(ExternalDetails.status) == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, SORTS, "code")
-    column = {"code": Document.code, "number": ExternalDetails.number, "issued_on": ExternalDetails.issued_on,
-              "status": ExternalDetails.status, "title": Document.title}[key]
+    column = {"code": col(Document.code), "number": col(ExternalDetails.number),
+              "issued_on": col(ExternalDetails.issued_on), "status": col(ExternalDetails.status),
+              "title": col(Document.title)}[key]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
     rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
     return Page([ExternalRow(code, title, number or "", issuer or "", issued_on, ext_status, replaced or "",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import BindParameter, Select, bindparam, case, func, select
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
@@ -42,7 +42,7 @@ class FormShelf:
 
 @cache
 def _statement(level: access.Visibility) -> Select[Any]:
-    unit_id = bindparam("unit_id")
+    unit_id: BindParameter[int] = bindparam("unit_id")
     rank = case((col(Document.owner_unit_id) == unit_id, 0), else_=1)
     shelf = (
         select(col(Document.code), col(Document.title), col(Version.id).label("version_id"),

@@ -79,7 +79,8 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
     )
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, REVIEW_SORTS, "next_review_on")
-    column = {"next_review_on": Document.next_review_on, "code": Document.code, "title": Document.title}[key]
+    column = {"next_review_on": col(Document.next_review_on), "code": col(Document.code),
+              "title": col(Document.title)}[key]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
     rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
     items = [DueReview(code, title, kind, unit, revision, next_on, needs,

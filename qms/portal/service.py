@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
 from qms.accounts.models import Unit
@@ -19,7 +21,7 @@ from qms.records.service import render_version, signed_record_of
 from qms.storage import get_storage
 
 
-def _public() -> object:
+def _public() -> ColumnElement[bool]:
     return (col(Document.confidentiality) == "public") & col(Document.effective_version_id).is_not(None)
 
 
@@ -30,8 +32,7 @@ def public_documents(session: Session, *, q: str | None = None, sort: str | None
     limit, offset = clamp(limit, offset)
     query = (
         select(Document, col(Unit.code), col(Unit.name), col(Version.revision), col(Version.status),
-               col(Version.revision),
-               col(Version.effective_date))
+               col(Version.revision), col(Version.effective_date))
         .join(Unit, col(Unit.id) == Document.owner_unit_id)
         .join(Version, col(Version.id) == Document.effective_version_id)
         .where(_public())
@@ -41,7 +42,7 @@ def public_documents(session: Session, *, q: str | None = None, sort: str | None
         query = query.join(found.rows, found.rows.c.id == Document.id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     if sort == "date":
-        ordering: tuple[object, ...] = (col(Version.effective_date).desc(),)
+        ordering: tuple[ColumnElement[Any], ...] = (col(Version.effective_date).desc(),)
     elif sort == "code" or found is None:
         ordering = ()
     else:
