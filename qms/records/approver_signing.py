@@ -68,7 +68,7 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     settings = certificates.configured_settings()
     if settings is None:
         return
-    unlocked = personal_certificates.unlock(session, signed.actor.id, signed.password)  # type: ignore[arg-type]
+    unlocked = personal_certificates.unlock(session, pk(signed.actor), signed.password)
     if unlocked is None:
         return
     try:
@@ -78,7 +78,7 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain,
                       personal_certificates.trusted_roots(settings), demo=demo,
                       subject_name=unlocked.subject_name)
-    image = personal_certificates.signature_image_of(session, signed.actor.id)  # type: ignore[arg-type]
+    image = personal_certificates.signature_image_of(session, pk(signed.actor))
     session.info.setdefault(OPENED, {})[signed.version.id] = ApproverKey(
         key, signed.actor.username, signed.signer_title, signed.on_behalf_of_title,
         image.png if image is not None else None)

@@ -29,7 +29,7 @@ from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
 from qms.config import ConfigError, Settings
 from qms.dates import format_day
-from qms.db import utcnow
+from qms.db import pk, utcnow
 from qms.documents.signing import require_signer
 from qms.errors import Conflict, NotFound, ValidationFailed
 from qms.i18n import _
@@ -187,7 +187,9 @@ def _keep(session: Session, wrap: key_wrap.WrapKey, key: rsa.RSAPrivateKey | ec.
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (certificate, *chain)).decode("ascii")
-    record = session.get(PersonalCertificate, wrap.user_id) or PersonalCertificate(user_id=wrap.user_id)
+    # a new row's other fields are all set below
+    record = (session.get(PersonalCertificate, wrap.user_id)
+              or PersonalCertificate(user_id=wrap.user_id))  # type: ignore[call-arg]
     record.subject = certificate.subject.rfc4514_string()[:500]
     record.issuer = certificate.issuer.rfc4514_string()[:500]
     record.serial = format(certificate.serial_number, "x")[:64]
@@ -222,7 +224,7 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
         if issued is None:
             break
         key, certificate, ca = issued
-        wrap = key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
+        wrap = key_wrap.remember_password(session, pk(user), password)
         _keep(session, wrap, key, certificate, [ca], actor=None, username=user.username)
         given.append(user.username)
     return given
@@ -290,7 +292,8 @@ def save_signature_image(session: Session, actor: Principal, data: bytes, filena
     checked like the seal (a PNG whose background is transparent)."""
     require_signer(actor)
     width, height = check_transparent_png(data, filename, _("your signature"), MAX_SIGNATURE_IMAGE_BYTES)
-    image = session.get(SignatureImage, actor.id) or SignatureImage(user_id=actor.id)
+    image = (session.get(SignatureImage, actor.id)
+             or SignatureImage(user_id=actor.id, png=data, width=width, height=height))
     image.png, image.width, image.height, image.uploaded_at = data, width, height, utcnow()
     session.add(image)
     session.flush()

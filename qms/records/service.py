@@ -136,6 +136,7 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     started = time.perf_counter()
     approved = approver_signing.approver_signed_file(session, version)
     seal_image = seal.current_seal(settings.data_dir)
+    box: approver_signing.Box | None
     if approved is not None:  # the agency signs the file its approver signed, after them
         unsigned, box = approved
     else:
