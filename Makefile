@@ -20,7 +20,7 @@ PIP_LOCKED := $(BIN)/pip install -qq --require-hashes --no-deps
 PIP_COMPILE := $(BIN)/pip-compile --quiet --upgrade --generate-hashes --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
-.PHONY: run test fuzz lint lock messages bench clean system-deps audit-deps
+.PHONY: run test fuzz lint typecheck lock messages bench clean system-deps audit-deps
 
 $(BIN)/qms: pyproject.toml $(LOCK_RUN)
 	@echo "installing the locked dependencies into $(VENV) (first run, about half a minute)"
@@ -73,6 +73,10 @@ audit-deps: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check $(wildcard qms tests seed bench scripts)
 	$(BIN)/lint-imports
+
+# Settings (the pydantic plugin, strictness, packages without types) are in pyproject.toml.
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
 
 # Babel skips folders starting with "_" by default, which would miss templates/_macros.
 messages: | $(VENV)/.dev

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import Unit, User
@@ -68,12 +68,12 @@ class DemoWork:
 
     def who(self, username: str) -> Principal:
         if username not in self._principals:
-            user = self.session.execute(select(User).where(User.username == username)).scalar_one()
+            user = self.session.execute(select(User).where(col(User.username) == username)).scalar_one()
             self._principals[username] = principal_for(self.session, user)
         return self._principals[username]
 
     def document(self, code: str) -> Document | None:
-        return self.session.execute(select(Document).where(Document.code == code)).scalar_one_or_none()
+        return self.session.execute(select(Document).where(col(Document.code) == code)).scalar_one_or_none()
 
     def revision(self, plan: dict[str, Any], sources: dict[str, int]) -> bool:
         """Take one new revision of ``plan['code']`` to its stage; False when it was done before."""
@@ -120,7 +120,7 @@ class DemoWork:
         version = self.session.get(Version, document.effective_version_id)
         assert version is not None and version.effective_date is not None
         done = self.session.execute(
-            select(Distribution.id).where(Distribution.version_id == version.id).limit(1)).first()
+            select(col(Distribution.id)).where(col(Distribution.version_id) == version.id).limit(1)).first()
         if done:
             return False
         officer = self.who(QUALITY_OFFICER)
@@ -136,14 +136,16 @@ class DemoWork:
 
     def _top_units(self) -> list[str]:
         return list(self.session.execute(
-            select(Unit.code).where(Unit.parent_id.is_(None), Unit.active).order_by(Unit.code)).scalars())
+            select(col(Unit.code)).where(col(Unit.parent_id).is_(None), col(Unit.active))
+            .order_by(Unit.code)).scalars())
 
     def change_request(self, plan: dict[str, Any]) -> bool:
         document = self.document(plan["code"])
         if document is None:
             return False
         if self.session.execute(
-                select(ChangeRequest.id).where(ChangeRequest.document_id == document.id).limit(1)).first():
+                select(col(ChangeRequest.id)).where(col(ChangeRequest.document_id) == document.id)
+                .limit(1)).first():
             return False
         request = change_requests.create_request(
             self.session, self.who(plan["requested_by"]),

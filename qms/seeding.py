@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.agency import AgencyForm, save_agency_profile
 from qms.accounts.models import AgencyProfile, Unit, User, UserRole
@@ -21,6 +21,7 @@ from qms.accounts.passwords import agency_names, check_policy, hash_password, ve
 from qms.accounts.schemas import UnitCreate, UserCreate
 from qms.audit import service as audit
 from qms.core.clock import local_today
+from qms.core.db import pk
 from qms.core.errors import Conflict
 from qms.core.paths import PROCEDURES_DIR, SEED_DIR
 from qms.core.roles import Role, check_role_combination
@@ -66,12 +67,12 @@ class SeedReport:
 
 
 def _ensure_unit(session: Session, data: UnitCreate) -> tuple[Unit, bool]:
-    unit = session.execute(select(Unit).where(Unit.code == data.code)).scalar_one_or_none()
+    unit = session.execute(select(Unit).where(col(Unit.code) == data.code)).scalar_one_or_none()
     if unit is not None:
         return unit, False
     parent_id = None
     if data.parent:
-        parent_id = session.execute(select(Unit.id).where(Unit.code == data.parent)).scalar_one()
+        parent_id = session.execute(select(col(Unit.id)).where(col(Unit.code) == data.parent)).scalar_one()
     unit = Unit(code=data.code, name=data.name, parent_id=parent_id, sort_order=data.sort_order)
     session.add(unit)
     session.flush()
@@ -81,16 +82,16 @@ def _ensure_unit(session: Session, data: UnitCreate) -> tuple[Unit, bool]:
 
 
 def _ensure_user(session: Session, data: UserCreate, *, must_change: bool) -> bool:
-    if session.execute(select(User.id).where(User.username == data.username)).first():
+    if session.execute(select(col(User.id)).where(col(User.username) == data.username)).first():
         return False
-    unit_id = session.execute(select(Unit.id).where(Unit.code == data.unit)).scalar_one()
+    unit_id = session.execute(select(col(Unit.id)).where(col(Unit.code) == data.unit)).scalar_one()
     user = User(username=data.username, full_name=data.full_name, search_name=fold(data.full_name),
                 title=data.title, unit_id=unit_id, email=data.email,
                 password_hash=hash_password(data.password), must_change_password=must_change)
     session.add(user)
     session.flush()
     check_role_combination(data.roles)
-    session.add_all(UserRole(user_id=user.id, role=Role(role).value) for role in set(data.roles))
+    session.add_all(UserRole(user_id=pk(user), role=Role(role).value) for role in set(data.roles))
     session.flush()
     audit.record(session, actor=None, actor_username=SYSTEM, action="user.create",
                  object_type="user", object_id=user.username,
@@ -102,8 +103,8 @@ def _exempt_demo_accounts(session: Session, usernames: list[str], demo_password:
     """The demo's shared password is shorter than the policy asks: the demo's accounts that
     still have it are not sent to choose another at sign-in. Checked once per account (the
     flag stays), so that an account of the same name with a password of its own is not marked."""
-    rows = session.execute(select(User).where(User.username.in_(usernames),
-                                              User.password_policy_exempt.is_(False))).scalars()
+    rows = session.execute(select(User).where(col(User.username).in_(usernames),
+                                              col(User.password_policy_exempt).is_(False))).scalars()
     for user in rows:
         if verify_password(user.password_hash, demo_password):
             user.password_policy_exempt = True
@@ -121,7 +122,7 @@ def seed_demo(session: Session, zone: ZoneInfo, store: FileStore, path: Path | N
     procedures/README.md)."""
     data = load_demo_data(path)
     report = SeedReport(password=data["demo_password"])
-    if session.execute(select(AgencyProfile.id)).first() is None:
+    if session.execute(select(col(AgencyProfile.id))).first() is None:
         save_agency_profile(session, None, AgencyForm(**data["agency"]))
     for raw in data["units"]:
         _unit, created = _ensure_unit(session, UnitCreate(**raw))
@@ -152,9 +153,10 @@ def _fill_records_registers(session: Session) -> list[str]:
     period gets its records register from it; the others, and any register already kept,
     are left to the quality officer."""
     filled: list[str] = []
-    kept = set(session.execute(select(RecordEntry.document_id).distinct()).scalars())
+    kept = set(session.execute(select(col(RecordEntry.document_id)).distinct()).scalars())
     procedures = session.execute(
-        select(Document).where(Document.kind == "procedure", Document.effective_version_id.is_not(None))
+        select(Document)
+        .where(col(Document.kind) == "procedure", col(Document.effective_version_id).is_not(None))
         .order_by(Document.code)
     ).scalars().all()
     for document in procedures:
@@ -168,7 +170,7 @@ def _fill_records_registers(session: Session) -> list[str]:
 
 def create_first_admin(session: Session, username: str, full_name: str, unit_code: str,
                        unit_name: str, password: str) -> None:
-    if session.execute(select(UserRole.user_id).where(UserRole.role == Role.ADMIN)).first():
+    if session.execute(select(col(UserRole.user_id)).where(col(UserRole.role) == Role.ADMIN)).first():
         raise Conflict("an administrator already exists; sign in as them to add others")
     check_policy(password, username=username, full_name=full_name, agency_names=agency_names(session),
                  field="password")

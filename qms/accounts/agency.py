@@ -57,7 +57,8 @@ def save_agency_profile(session: Session, actor: Principal | None, info: AgencyF
     """Create or replace the profile; ``actor`` None is the seeding command."""
     if actor is not None:
         require_any(actor.roles, MANAGE_ACCOUNTS)
-    row = session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none() or AgencyProfile()
+    row = (session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
+           or AgencyProfile(name=info.name))
     row.name, row.parent_name = info.name, info.parent_name
     row.short_name, row.address = info.short_name, info.address
     session.add(row)

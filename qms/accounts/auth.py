@@ -6,16 +6,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlmodel import Session
+from sqlalchemy.sql.elements import SQLCoreOperations
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, throttle
 from qms.accounts.models import AuthSession, Unit, User, UserRole
 from qms.accounts.passwords import user_policy_problem, verify_password
 from qms.audit import service as audit
 from qms.core.config import Settings
-from qms.core.db import transaction, utcnow
+from qms.core.db import pk, rowcount, transaction, utcnow
 from qms.core.i18n import _
 
 WEB = "web"
@@ -47,7 +49,7 @@ def _token_hash(token: str) -> str:
 
 
 def _roles_of(session: Session, user_id: int) -> frozenset[str]:
-    rows = session.execute(select(UserRole.role).where(UserRole.user_id == user_id)).scalars()
+    rows = session.execute(select(col(UserRole.role)).where(col(UserRole.user_id) == user_id)).scalars()
     return frozenset(rows)
 
 
@@ -95,7 +97,7 @@ def sign_in(
     attempt = throttle.Attempt(username=username[:64], address=address[:64], channel=kind,
                                device=throttle.known_device(secret, device_cookie, username))
     throttle.check(session, settings, attempt)
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         throttle.failed(session, attempt)
@@ -113,7 +115,7 @@ def sign_in(
         audit.record(session, actor=user, action="auth.password_refused_by_policy", object_type="user",
                      object_id=user.username, details={"channel": kind})
     if not user.must_change_password:
-        key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
+        key_wrap.remember_password(session, pk(user), password)
     token = secrets.token_urlsafe(32)
     hours = settings.session_hours if kind == WEB else settings.api_token_hours
     auth_session = AuthSession(
@@ -128,10 +130,11 @@ def sign_in(
                   device_cookie=throttle.remember_device(secret, device_cookie, username))
 
 
-_PRINCIPAL_COLUMNS = (
-    AuthSession.id.label("session_id"), AuthSession.expires_at, User.id, User.username, User.full_name,
-    User.title, User.unit_id, User.email, User.active, User.must_change_password,
-    Unit.code.label("unit_code"), Unit.name.label("unit_name"), UserRole.role,
+_PRINCIPAL_COLUMNS: tuple[SQLCoreOperations[Any], ...] = (
+    col(AuthSession.id).label("session_id"), col(AuthSession.expires_at), col(User.id), col(User.username),
+    col(User.full_name), col(User.title), col(User.unit_id), col(User.email), col(User.active),
+    col(User.must_change_password), col(Unit.code).label("unit_code"), col(Unit.name).label("unit_name"),
+    col(UserRole.role),
 )
 
 
@@ -141,10 +144,10 @@ def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
     Every request asks this, so it is one statement: a row per role of the user."""
     rows = session.execute(
         select(*_PRINCIPAL_COLUMNS)
-        .join(User, User.id == AuthSession.user_id)
-        .join(Unit, Unit.id == User.unit_id)
-        .outerjoin(UserRole, UserRole.user_id == User.id)
-        .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .join(Unit, col(Unit.id) == User.unit_id)
+        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+        .where(col(AuthSession.token_hash) == _token_hash(token), col(AuthSession.kind) == kind)
     ).all()
     if not rows:
         return None
@@ -161,24 +164,24 @@ def resolve_token(session: Session, token: str, kind: str) -> Principal | None:
 
 def sign_out(session: Session, principal: Principal) -> None:
     if principal.session_id is not None:
-        session.execute(delete(AuthSession).where(AuthSession.id == principal.session_id))
+        session.execute(delete(AuthSession).where(col(AuthSession.id) == principal.session_id))
     audit.record(session, actor=principal, action="auth.logout", object_type="user",
                  object_id=principal.username)
 
 
 def end_all_sessions(session: Session, user_id: int, *, keep_session_id: int | None = None) -> None:
-    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    query = delete(AuthSession).where(col(AuthSession.user_id) == user_id)
     if keep_session_id is not None:
-        query = query.where(AuthSession.id != keep_session_id)
+        query = query.where(col(AuthSession.id) != keep_session_id)
     session.execute(query)
 
 
 def purge_expired(session: Session, settings: Settings) -> int:
     """Remove expired sessions and old failed attempts; returns how many sessions went."""
     now = utcnow()
-    removed = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)).rowcount
+    removed = rowcount(session.execute(delete(AuthSession).where(col(AuthSession.expires_at) <= now)))
     throttle.purge(session, settings)
-    return removed or 0
+    return removed
 
 
 def expired_sessions(engine: Engine, settings: Settings, today: date) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import datetime
+from typing import TypedDict
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -37,9 +38,19 @@ from qms.core.db import UTCDateTime, utcnow
 
 _SALT_BYTES = 16
 _NONCE_BYTES = 12
+
+
+class _KdfParams(TypedDict):
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+    hash_len: int
+    type: Type
+
+
 #: Argon2id at OWASP's first recommended setting (19 MiB, two passes): tens of milliseconds,
 #: paid at a first sign-in, a password change and each signature with one's own key.
-_KDF = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1, "hash_len": 32, "type": Type.ID}
+_KDF = _KdfParams(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, type=Type.ID)
 
 
 class WrapKey(SQLModel, table=True):

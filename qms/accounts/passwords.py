@@ -10,7 +10,7 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import AgencyProfile, User
 from qms.core.errors import ValidationFailed
@@ -115,7 +115,7 @@ def check_policy(password: str, *, username: str = "", full_name: str = "",
 
 def agency_names(session: Session) -> tuple[str, ...]:
     """The agency's name and short name, which no password may contain."""
-    row = session.execute(select(AgencyProfile.name, AgencyProfile.short_name).limit(1)).first()
+    row = session.execute(select(col(AgencyProfile.name), col(AgencyProfile.short_name)).limit(1)).first()
     return tuple(name for name in (row or ()) if name)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import LoginAttempt
 from qms.audit import service as audit
@@ -88,7 +88,7 @@ def _wait(session: Session, settings: Settings, condition: ColumnElement[bool], 
           now: datetime) -> int:
     since = now - timedelta(minutes=settings.login_window_minutes)
     failures, latest = session.execute(
-        select(func.count(), func.max(LoginAttempt.at)).where(condition, LoginAttempt.at >= since)
+        select(func.count(), func.max(LoginAttempt.at)).where(condition, col(LoginAttempt.at) >= since)
     ).one()
     delay = delay_after(settings, failures, free)
     if not delay or latest is None:
@@ -101,10 +101,10 @@ def wait_seconds(session: Session, settings: Settings, attempt: Attempt) -> int:
     now = utcnow()
     free_user = settings.login_free_failures_per_user
     if attempt.device:
-        return _wait(session, settings, LoginAttempt.device == attempt.device, free_user, now)
-    wait = _wait(session, settings, LoginAttempt.username == attempt.username, free_user, now)
+        return _wait(session, settings, col(LoginAttempt.device) == attempt.device, free_user, now)
+    wait = _wait(session, settings, col(LoginAttempt.username) == attempt.username, free_user, now)
     if attempt.address:
-        wait = max(wait, _wait(session, settings, LoginAttempt.address == attempt.address,
+        wait = max(wait, _wait(session, settings, col(LoginAttempt.address) == attempt.address,
                                settings.login_free_failures_per_address, now))
     return wait
 
@@ -125,18 +125,18 @@ def succeeded(session: Session, attempt: Attempt) -> None:
     """The right password: the user's own earlier failures (from this device, else from this
     address) no longer count. Failures from elsewhere still do, or each success of the real
     user would give a guesser fresh tries."""
-    query = delete(LoginAttempt).where(LoginAttempt.username == attempt.username)
+    query = delete(LoginAttempt).where(col(LoginAttempt.username) == attempt.username)
     if attempt.device:
-        query = query.where(LoginAttempt.device == attempt.device)
+        query = query.where(col(LoginAttempt.device) == attempt.device)
     elif attempt.address:
-        query = query.where(LoginAttempt.address == attempt.address)
+        query = query.where(col(LoginAttempt.address) == attempt.address)
     session.execute(query)
 
 
 def purge(session: Session, settings: Settings) -> None:
     """Forget failures older than the window."""
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.at) < since))
 
 
 # --- known devices ----------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.schemas import UnitCreate, UnitUpdate
 from qms.audit import service as audit
+from qms.core.db import pk
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import MANAGE_ACCOUNTS, require_any
@@ -25,7 +26,7 @@ class UnitNode:
 
 
 def get_unit(session: Session, code: str) -> Unit:
-    unit = session.execute(select(Unit).where(Unit.code == code.upper())).scalar_one_or_none()
+    unit = session.execute(select(Unit).where(col(Unit.code) == code.upper())).scalar_one_or_none()
     if unit is None:
         raise NotFound(_("Unit %(code)s does not exist.", code=code))
     return unit
@@ -39,7 +40,7 @@ def unit_tree(session: Session, *, include_inactive: bool = True, members: bool 
     if members:
         counts = dict(
             session.execute(
-                select(User.unit_id, func.count()).where(User.active).group_by(User.unit_id)
+                select(col(User.unit_id), func.count()).where(col(User.active)).group_by(col(User.unit_id))
             ).all()
         )
     by_parent: dict[int | None, list[Unit]] = {}
@@ -53,7 +54,7 @@ def unit_tree(session: Session, *, include_inactive: bool = True, members: bool 
         for child in children:
             if include_inactive or child.active:
                 ordered.append(
-                    UnitNode(child, depth, codes.get(child.parent_id), counts.get(child.id, 0))
+                    UnitNode(child, depth, codes.get(child.parent_id), counts.get(pk(child), 0))
                 )
                 walk(child.id, depth + 1)
 
@@ -69,7 +70,7 @@ def unit_choices(session: Session) -> list[UnitNode]:
 def descendant_ids(session: Session, unit_id: int) -> set[int]:
     """The unit and every unit below it."""
     children: dict[int | None, list[int]] = {}
-    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)).all():
+    for uid, parent in session.execute(select(col(Unit.id), col(Unit.parent_id))).all():
         children.setdefault(parent, []).append(uid)
     found, stack = set(), [unit_id]
     while stack:
@@ -82,7 +83,7 @@ def descendant_ids(session: Session, unit_id: int) -> set[int]:
 
 def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
     require_any(actor.roles, MANAGE_ACCOUNTS)
-    if session.execute(select(Unit.id).where(Unit.code == data.code)).first():
+    if session.execute(select(col(Unit.id)).where(col(Unit.code) == data.code)).first():
         raise Conflict(_("A unit with code %(code)s already exists.", code=data.code))
     parent = _parent_or_error(session, data.parent)
     unit = Unit(code=data.code, name=data.name, parent_id=parent.id if parent else None,
@@ -105,7 +106,7 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
     moved = False
     if "parent" in changes:
         parent = _parent_or_error(session, changes["parent"] or None)
-        if parent is not None and parent.id in descendant_ids(session, unit.id):
+        if parent is not None and parent.id in descendant_ids(session, pk(unit)):
             raise ValidationFailed("parent", _("A unit cannot be placed under itself or its own sub-unit."))
         moved = (parent.id if parent else None) != unit.parent_id
         unit.parent_id = parent.id if parent else None
@@ -128,7 +129,7 @@ def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate)
 def _parent_or_error(session: Session, code: str | None) -> Unit | None:
     if not code:
         return None
-    parent = session.execute(select(Unit).where(Unit.code == code.upper())).scalar_one_or_none()
+    parent = session.execute(select(Unit).where(col(Unit.code) == code.upper())).scalar_one_or_none()
     if parent is None:
         raise ValidationFailed("parent", _("Parent unit %(code)s does not exist.", code=code))
     return parent
@@ -147,12 +148,12 @@ def _ensure_active_parent(session: Session, unit: Unit, *, moved: bool) -> None:
 
 def _ensure_can_deactivate(session: Session, unit: Unit) -> None:
     members = session.execute(
-        select(func.count()).where(User.unit_id == unit.id, User.active)
+        select(func.count()).where(col(User.unit_id) == unit.id, col(User.active))
     ).scalar_one()
     if members:
         raise Conflict(_("The unit still has %(n)s active members; move them first.", n=members))
     children = session.execute(
-        select(func.count()).where(Unit.parent_id == unit.id, Unit.active)
+        select(func.count()).where(col(Unit.parent_id) == unit.id, col(Unit.active))
     ).scalar_one()
     if children:
         raise Conflict(_("The unit still has active sub-units; deactivate or move them first."))

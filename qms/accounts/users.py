@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, throttle
 from qms.accounts.auth import Principal, end_all_sessions
@@ -22,7 +22,7 @@ from qms.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
 from qms.core.config import current as current_settings
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
@@ -34,7 +34,7 @@ USER_SORTS = ("username", "full_name", "unit", "title")
 
 def get_user(session: Session, username: str) -> User:
     user = session.execute(
-        select(User).where(User.username == username.lower())
+        select(User).where(col(User.username) == username.lower())
     ).scalar_one_or_none()
     if user is None:
         raise NotFound(_("User %(username)s does not exist.", username=username))
@@ -49,7 +49,7 @@ def roles_by_user(session: Session, user_ids: Sequence[int]) -> dict[int, list[s
     result: dict[int, list[str]] = {uid: [] for uid in user_ids}
     if user_ids:
         rows = session.execute(
-            select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(user_ids))
+            select(col(UserRole.user_id), col(UserRole.role)).where(col(UserRole.user_id).in_(user_ids))
         ).all()
         for uid, role in rows:
             result[uid].append(role)
@@ -91,21 +91,21 @@ def list_users(
 ) -> Page[tuple[User, Unit, list[str]]]:
     require_any(actor.roles, VIEW_USERS)
     limit, offset = clamp(limit, offset)
-    query = select(User, Unit).join(Unit, Unit.id == User.unit_id)
+    query = select(User, Unit).join(Unit, col(Unit.id) == User.unit_id)
     if q:
         folded = fold(q)
-        query = query.where(or_(User.username.contains(folded, autoescape=True),
-                                User.search_name.contains(folded, autoescape=True)))
+        query = query.where(or_(col(User.username).contains(folded, autoescape=True),
+                                col(User.search_name).contains(folded, autoescape=True)))
     if unit:
-        query = query.where(Unit.code == unit.upper())
+        query = query.where(col(Unit.code) == unit.upper())
     if role:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        query = query.where(col(User.id).in_(select(col(UserRole.user_id)).where(col(UserRole.role) == role)))
     if active is not None:
-        query = query.where(User.active == active)
+        query = query.where(col(User.active) == active)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, USER_SORTS, "username")
-    column = {"username": User.username, "full_name": User.search_name, "unit": Unit.name,
-              "title": User.title}[key]
+    column = {"username": col(User.username), "full_name": col(User.search_name), "unit": col(Unit.name),
+              "title": col(User.title)}[key]
     query = query.order_by(column.desc() if descending else column.asc(), User.username)
     rows = session.execute(query.limit(limit).offset(offset)).all()
     roles = roles_by_user(session, [user.id for user, _unit in rows])
@@ -115,7 +115,7 @@ def list_users(
 def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
     require_any(actor.roles, VIEW_USERS)
     rows = session.execute(
-        select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.username)
+        select(User, col(Unit.code)).join(Unit, col(Unit.id) == User.unit_id).order_by(User.username)
     ).all()
     roles = roles_by_user(session, [user.id for user, _code in rows])
     return [to_public(user, code, roles[user.id]) for user, code in rows]
@@ -129,18 +129,18 @@ def view_user(session: Session, actor: Principal, username: str) -> UserPublic:
 
 def user_public(session: Session, user: User) -> UserPublic:
     unit = session.get(Unit, user.unit_id)
-    return to_public(user, unit.code if unit else "", roles_by_user(session, [user.id])[user.id])
+    return to_public(user, unit.code if unit else "", roles_by_user(session, [pk(user)])[pk(user)])
 
 
 def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
     require_any(actor.roles, MANAGE_ACCOUNTS)
-    if session.execute(select(User.id).where(User.username == data.username)).first():
+    if session.execute(select(col(User.id)).where(col(User.username) == data.username)).first():
         raise Conflict(_("The username %(username)s is already taken.", username=data.username))
     check_policy(data.password, username=data.username, full_name=data.full_name,
                  agency_names=agency_names(session), field="password")
     unit = _active_unit(session, data.unit)
     user = User(username=data.username, full_name=data.full_name, title=data.title,
-                unit_id=unit.id, email=data.email, password_hash=hash_password(data.password),
+                unit_id=pk(unit), email=data.email, password_hash=hash_password(data.password),
                 must_change_password=True)
     user.search_name = fold(data.full_name)
     session.add(user)
@@ -167,9 +167,9 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
     if "email" in changes:
         user.email = data.email
     if data.unit:
-        user.unit_id = _active_unit(session, data.unit).id
+        user.unit_id = pk(_active_unit(session, data.unit))
     if data.roles is not None:
-        before = roles_by_user(session, [user.id])[user.id]
+        before = roles_by_user(session, [pk(user)])[pk(user)]
         if {Role(role).value for role in data.roles} != set(before):
             if user.id == actor.id:
                 raise Forbidden(_("Nobody changes their own roles; ask another administrator."))
@@ -180,7 +180,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
             raise ValidationFailed("active", _("You cannot deactivate your own account."))
         user.active = data.active
         if not data.active:
-            end_all_sessions(session, user.id)
+            end_all_sessions(session, pk(user))
     session.add(user)
     session.flush()
     if data.active is False:
@@ -204,8 +204,8 @@ def reset_password(session: Session, actor: Principal, username: str) -> str:
     user.must_change_password = True
     user.password_changed_at = utcnow()
     session.add(user)
-    end_all_sessions(session, user.id)
-    key_wrap.forget(session, user.id)  # type: ignore[arg-type]
+    end_all_sessions(session, pk(user))
+    key_wrap.forget(session, pk(user))
     audit.record(session, actor=actor, action="user.password_reset", object_type="user",
                  object_id=user.username)
     return password
@@ -240,12 +240,12 @@ def change_own_password(
         raise ValidationFailed("new_password", problem)
     if verify_password(user.password_hash, new_password):
         raise ValidationFailed("new_password", _("The new password must differ from the current one."))
-    key_wrap.password_changed(session, user.id, current_password, new_password)  # type: ignore[arg-type]
+    key_wrap.password_changed(session, pk(user), current_password, new_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     user.password_changed_at = utcnow()
     session.add(user)
-    end_all_sessions(session, user.id, keep_session_id=actor.session_id)
+    end_all_sessions(session, pk(user), keep_session_id=actor.session_id)
     audit.record(session, actor=actor, action="user.password_change", object_type="user",
                  object_id=user.username)
 
@@ -265,6 +265,6 @@ def _set_roles(session: Session, user: User, roles: Sequence[Role]) -> None:
     if not wanted:
         raise ValidationFailed("roles", _("A user needs at least one role."))
     check_role_combination(wanted)
-    session.execute(delete(UserRole).where(UserRole.user_id == user.id))
-    session.add_all(UserRole(user_id=user.id, role=role) for role in wanted)
+    session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
+    session.add_all(UserRole(user_id=pk(user), role=role) for role in wanted)
     session.flush()

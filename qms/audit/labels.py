@@ -456,9 +456,10 @@ def describe(details: dict[str, Any] | str, language: str | None = None,
     lang = _language(language)
     if isinstance(details, str):
         try:
-            details = json.loads(details or "{}")
+            parsed = json.loads(details or "{}")
         except ValueError:
             return [details]
+        details = parsed
     if not isinstance(details, dict):
         return [str(details)]
     lines: list[str] = []

@@ -9,14 +9,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -29,12 +29,15 @@ log = logging.getLogger(__name__)
 
 
 class ActorLike(Protocol):
-    id: int | None
-    username: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def username(self) -> str: ...
 
 
 class PrincipalLike(ActorLike, Protocol):
-    roles: frozenset[str]
+    @property
+    def roles(self) -> frozenset[str]: ...
 
 
 def with_before(changes: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
 
 def _locked_head(session: Session) -> AuditHead:
     head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        select(AuditHead).where(col(AuditHead.id) == 1).with_for_update()
     ).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
@@ -111,7 +114,7 @@ def record(
     event.hash = compute_hash(event, anchor.key() if keyed and anchor else None)
     session.add(event)
     session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(last_id=event.id, last_hash=event.hash)
+        update(AuditHead).where(col(AuditHead.id) == 1).values(last_id=event.id, last_hash=event.hash)
     )
     session.expire(head)
     session.flush()
@@ -182,7 +185,8 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
     last_id = 0
     while True:
         batch: Sequence[AuditEvent] = session.execute(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch_size)
+            select(AuditEvent).where(col(AuditEvent.id) > last_id).order_by(col(AuditEvent.id))
+            .limit(batch_size)
         ).scalars().all()
         if not batch:
             break
@@ -252,10 +256,11 @@ def document_clause(code: str) -> Any:
     """Events about the document ``code``, whatever object they were recorded on."""
     code = code.strip().upper()
     return or_(
-        and_(AuditEvent.object_type == "document", AuditEvent.object_id == code),
-        and_(AuditEvent.object_type == "version",
-             AuditEvent.object_id.startswith(code + "/", autoescape=True)),
-        AuditEvent.details.contains(f'"document":{json.dumps(code, ensure_ascii=False)}', autoescape=True),
+        and_(col(AuditEvent.object_type) == "document", col(AuditEvent.object_id) == code),
+        and_(col(AuditEvent.object_type) == "version",
+             col(AuditEvent.object_id).startswith(code + "/", autoescape=True)),
+        col(AuditEvent.details)
+        .contains(f'"document":{json.dumps(code, ensure_ascii=False)}', autoescape=True),
     )
 
 
@@ -272,7 +277,7 @@ def filtered(query: Any, flt: EventFilter) -> Any:
     if flt.document:
         query = query.where(document_clause(flt.document))
     if flt.action:
-        query = query.where(AuditEvent.action.startswith(flt.action, autoescape=True))
+        query = query.where(col(AuditEvent.action).startswith(flt.action, autoescape=True))
     if since:
         query = query.where(AuditEvent.occurred_at >= since)
     if until:
@@ -287,7 +292,7 @@ def list_events(
     require_any(actor.roles, VIEW_AUDIT)
     total = session.execute(filtered(select(func.count()).select_from(AuditEvent), flt)).scalar_one()
     rows = session.execute(
-        filtered(select(AuditEvent), flt).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+        filtered(select(AuditEvent), flt).order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
     ).scalars().all()
     return list(rows), total
 
@@ -296,15 +301,19 @@ def actors(session: Session, actor: PrincipalLike) -> list[str]:
     """Every name the trail records as the one who acted, for the person filter."""
     require_any(actor.roles, VIEW_AUDIT)
     return list(session.execute(
-        select(AuditEvent.actor_username).where(AuditEvent.actor_username != "").distinct()
+        select(col(AuditEvent.actor_username)).where(col(AuditEvent.actor_username) != "").distinct()
         .order_by(AuditEvent.actor_username)).scalars())
 
 
 def first_event_at(session: Session) -> datetime | None:
-    query = select(AuditEvent.occurred_at).order_by(AuditEvent.id).limit(1)
+    query = select(col(AuditEvent.occurred_at)).order_by(col(AuditEvent.id)).limit(1)
     return session.execute(query).scalar_one_or_none()
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """A query time in UTC; one without an offset is taken as UTC.
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.core.clock import add_months
@@ -64,43 +64,43 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
     """Effective versions lacking the drafter's or the approver's signature over their content,
     or a named reviewer's."""
     rows = session.execute(
-        select(Document.code, Version.id, Version.revision, Version.content_hash).join(
-            Version, Version.id == Document.effective_version_id
+        select(col(Document.code), col(Version.id), col(Version.revision), col(Version.content_hash)).join(
+            Version, col(Version.id) == Document.effective_version_id
         )
     ).all()
     signed = {
         (version_id, meaning)
         for version_id, meaning in session.execute(
-            select(Signature.version_id, Signature.meaning)
-            .join(Version, Version.id == Signature.version_id)
+            select(col(Signature.version_id), col(Signature.meaning))
+            .join(Version, col(Version.id) == Signature.version_id)
             .where(
-                Signature.purpose == "issue",
-                Signature.content_hash == Version.content_hash,
-                Signature.review_round == Version.review_round,
-                Version.status == "effective",
+                col(Signature.purpose) == "issue",
+                col(Signature.content_hash) == Version.content_hash,
+                col(Signature.review_round) == Version.review_round,
+                col(Version.status) == "effective",
             )
         ).all()
     }
     reviewers = dict(
         session.execute(
-            select(VersionReviewer.version_id, func.count())
-            .join(Version, Version.id == VersionReviewer.version_id)
-            .where(Version.status == "effective")
-            .group_by(VersionReviewer.version_id)
+            select(col(VersionReviewer.version_id), func.count())
+            .join(Version, col(Version.id) == VersionReviewer.version_id)
+            .where(col(Version.status) == "effective")
+            .group_by(col(VersionReviewer.version_id))
         ).all()
     )
     reviews = dict(
         session.execute(
-            select(Signature.version_id, func.count(func.distinct(Signature.user_id)))
-            .join(Version, Version.id == Signature.version_id)
+            select(col(Signature.version_id), func.count(func.distinct(col(Signature.user_id))))
+            .join(Version, col(Version.id) == Signature.version_id)
             .where(
-                Signature.meaning == "reviewed",
-                Signature.purpose == "issue",
-                Version.status == "effective",
-                Signature.content_hash == Version.content_hash,
-                Signature.review_round == Version.review_round,
+                col(Signature.meaning) == "reviewed",
+                col(Signature.purpose) == "issue",
+                col(Version.status) == "effective",
+                col(Signature.content_hash) == Version.content_hash,
+                col(Signature.review_round) == Version.review_round,
             )
-            .group_by(Signature.version_id)
+            .group_by(col(Signature.version_id))
         ).all()
     )
     findings = []
@@ -124,10 +124,11 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
 
 def _reviews_overdue(session: Session, today: date) -> list[Finding]:
     rows = session.execute(
-        select(Document.code, Document.title, Document.next_review_on, Document.needs_review)
-        .where(Document.effective_version_id.is_not(None))
-        .where((Document.next_review_on < today) | Document.needs_review)
-        .order_by(Document.next_review_on)
+        select(col(Document.code), col(Document.title), col(Document.next_review_on),
+               col(Document.needs_review))
+        .where(col(Document.effective_version_id).is_not(None))
+        .where((col(Document.next_review_on) < today) | col(Document.needs_review))
+        .order_by(col(Document.next_review_on))
     ).all()
     findings = []
     for code, title, due, flagged in rows:
@@ -152,14 +153,15 @@ def _reviews_overdue(session: Session, today: date) -> list[Finding]:
 
 def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> list[Finding]:
     rows = session.execute(
-        select(Document.code, Version.revision, func.count())
+        select(col(Document.code), col(Version.revision), func.count())
         .select_from(Acknowledgement)
-        .join(Version, Version.id == Acknowledgement.version_id)
-        .join(Document, Document.id == Version.document_id)
+        .join(Version, col(Version.id) == Acknowledgement.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
         .where(
-            Acknowledgement.status == "pending", Acknowledgement.due_at < now, Version.status == "effective"
+            col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) < now,
+            col(Version.status) == "effective"
         )
-        .group_by(Document.code, Version.revision)
+        .group_by(col(Document.code), col(Version.revision))
         .order_by(Document.code)
     ).all()
     return [
@@ -176,12 +178,12 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
     """Copies of ended versions still out: flagged for recall, or (issued before the flag
     existed) still marked issued; returned and destroyed copies are back."""
     rows = session.execute(
-        select(Document.code, Version.revision, Version.status, func.count())
+        select(col(Document.code), col(Version.revision), col(Version.status), func.count())
         .select_from(PaperCopy)
-        .join(Version, Version.id == PaperCopy.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(PaperCopy.status.in_(UNRECALLED), Version.status.in_(("superseded", "obsolete")))
-        .group_by(Document.code, Version.revision, Version.status)
+        .join(Version, col(Version.id) == PaperCopy.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(PaperCopy.status).in_(UNRECALLED), col(Version.status).in_(("superseded", "obsolete")))
+        .group_by(col(Document.code), col(Version.revision), col(Version.status))
         .order_by(Document.code)
     ).all()
     return [
@@ -201,15 +203,15 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
 def _changed_external_citations(session: Session, today: date) -> list[Finding]:
     """Documents in force citing an external document that was amended or has expired."""
     changed = session.execute(
-        select(Document.code, ExternalDetails.number, ExternalDetails.status)
+        select(col(Document.code), col(ExternalDetails.number), col(ExternalDetails.status))
         .select_from(ExternalDetails)
-        .join(Document, Document.id == ExternalDetails.document_id)
-        .where(ExternalDetails.status.in_(("amended", "expired")))
+        .join(Document, col(Document.id) == ExternalDetails.document_id)
+        .where(col(ExternalDetails.status).in_(("amended", "expired")))
     ).all()
     flagged = session.execute(
-        select(Document.code, Version.references)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.needs_review)
+        select(col(Document.code), col(Version.references))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.needs_review))
     ).all()
     findings = []
     for code, references in flagged:
@@ -232,11 +234,11 @@ def _changed_external_citations(session: Session, today: date) -> list[Finding]:
 def _obsolete_forms_downloadable(session: Session, today: date) -> list[Finding]:
     """Files of ended versions that a member of staff could still download."""
     rows = session.execute(
-        select(Document.code, Version, Attachment.name)
+        select(col(Document.code), Version, col(Attachment.name))
         .select_from(Attachment)
-        .join(Version, Version.id == Attachment.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(Version.status.in_(("superseded", "obsolete")))
+        .join(Version, col(Version.id) == Attachment.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(Version.status).in_(("superseded", "obsolete")))
     ).all()
     return [
         Finding(
@@ -268,15 +270,16 @@ def _obsolete_forms(session: Session, today: date, zone: ZoneInfo) -> list[Findi
 
 def _records_past_retention(session: Session, today: date) -> list[Finding]:
     rows = session.execute(
-        select(Document.code, RecordEntry.name, RecordEntry.retention_years, Version.ended_at)
+        select(col(Document.code), col(RecordEntry.name), col(RecordEntry.retention_years),
+               col(Version.ended_at))
         .select_from(RecordEntry)
-        .join(Document, Document.id == RecordEntry.document_id)
-        .join(Version, Version.document_id == Document.id)
+        .join(Document, col(Document.id) == RecordEntry.document_id)
+        .join(Version, col(Version.document_id) == Document.id)
         .where(
-            RecordEntry.permanent.is_(False),
-            RecordEntry.retention_years.is_not(None),
-            Version.status == "obsolete",
-            Document.effective_version_id.is_(None),
+            col(RecordEntry.permanent).is_(False),
+            col(RecordEntry.retention_years).is_not(None),
+            col(Version.status) == "obsolete",
+            col(Document.effective_version_id).is_(None),
         )
     ).all()
     findings = []
@@ -331,11 +334,11 @@ CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
 ]
 
 
-def compliance_report(session: Session, actor: Principal, today: date, zone: object,
+def compliance_report(session: Session, actor: Principal, today: date, zone: ZoneInfo,
                       store: FileStore) -> list[ClauseResult]:
     """The findings by clause; ``store`` holds the files whose bytes are checked."""
     require_any(actor.roles, AUDIT_READERS)
-    now = datetime.combine(today, time.min, zone)  # type: ignore[arg-type]
+    now = datetime.combine(today, time.min, zone)
     results = []
     for clause, title, check in CHECKS:
         if check is _overdue_acknowledgements:

@@ -12,7 +12,7 @@ import zipfile
 from datetime import date
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -91,10 +91,10 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
 
     effective = session.execute(
         select(Document, Version)
-        .join(Version, Version.id == Document.effective_version_id)
+        .join(Version, col(Version.id) == Document.effective_version_id)
         .order_by(Document.code)
     ).all()
-    distributed = set(session.execute(select(Distribution.version_id).distinct()).scalars())
+    distributed = set(session.execute(select(col(Distribution.version_id)).distinct()).scalars())
     for document, version in effective:
         if version.id in distributed:
             report = distribution_report(
@@ -147,8 +147,9 @@ def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> 
     data = pack.close()
     # everything above only read: the write transaction begins here, for the events alone
     start_writing(session)
-    for document, version, original in newly_signed if agency_certificate is not None else []:
-        keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
+    if agency_certificate is not None:
+        for document, version, original in newly_signed:
+            keep_signed_original(session, actor, settings, document, version, agency_certificate, original)
     audit.record(
         session,
         actor=actor,
@@ -168,8 +169,9 @@ def _ended_versions(pack: _Pack, session: Session, settings: Settings, storage: 
     """Each superseded or withdrawn version: its signed original when there is one, else a print
     of it (which carries the "no longer in force" mark)."""
     rows = session.execute(
-        select(Document, Version).join(Version, Version.document_id == Document.id)
-        .where(Version.status.in_(tuple(ENDED_FOLDERS))).order_by(Document.code, Version.revision)).all()
+        select(Document, Version).join(Version, col(Version.document_id) == Document.id)
+        .where(col(Version.status).in_(tuple(ENDED_FOLDERS)))
+        .order_by(col(Document.code), col(Version.revision))).all()
     for document, version in rows:
         row = signed_record_of(session, version)
         if row is not None and storage.exists(row.sha256):
@@ -183,10 +185,11 @@ def _ended_versions(pack: _Pack, session: Session, settings: Settings, storage: 
 def _form_files(pack: _Pack, session: Session, storage: FileStore) -> int:
     """The files attached to each issued version (the fillable forms, the annexes), as uploaded."""
     rows = session.execute(
-        select(Document.code, Version.revision, Attachment.name, Attachment.sha256)
-        .join(Version, Version.id == Attachment.version_id).join(Document, Document.id == Version.document_id)
-        .where(Version.status.in_(("effective", *ENDED_FOLDERS)))
-        .order_by(Document.code, Version.revision, Attachment.name)).all()
+        select(col(Document.code), col(Version.revision), col(Attachment.name), col(Attachment.sha256))
+        .join(Version, col(Version.id) == Attachment.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(Version.status).in_(("effective", *ENDED_FOLDERS)))
+        .order_by(col(Document.code), col(Version.revision), col(Attachment.name))).all()
     count = 0
     for code, revision, name, digest in rows:
         if storage.exists(digest):

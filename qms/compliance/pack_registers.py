@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import User
 from qms.core import vietnamese as vn
@@ -32,12 +32,13 @@ def change_requests(session: Session, zone: ZoneInfo, today: date) -> Report:
     """Sổ theo dõi đề nghị sửa đổi tài liệu: every request, oldest first, with its decision."""
     requester, decider, draft = aliased(User), aliased(User), aliased(Version)
     rows = session.execute(
-        select(ChangeRequest, Document.code, requester.full_name, decider.full_name, draft.revision)
-        .join(Document, Document.id == ChangeRequest.document_id)
-        .join(requester, requester.id == ChangeRequest.requested_by_id)
-        .outerjoin(decider, decider.id == ChangeRequest.decided_by_id)
-        .outerjoin(draft, draft.id == ChangeRequest.version_id)
-        .order_by(ChangeRequest.id)).all()
+        select(ChangeRequest, col(Document.code), col(requester.full_name), col(decider.full_name),
+               col(draft.revision))
+        .join(Document, col(Document.id) == ChangeRequest.document_id)
+        .join(requester, col(requester.id) == ChangeRequest.requested_by_id)
+        .outerjoin(decider, col(decider.id) == ChangeRequest.decided_by_id)
+        .outerjoin(draft, col(draft.id) == ChangeRequest.version_id)
+        .order_by(col(ChangeRequest.id))).all()
     table = [[str(n), _when(request.created_at, zone), code, vn.revision_number(request.revision), asker,
               request.reason, request.proposal, REQUEST_STATUS.get(request.status, request.status),
               " – ".join(part for part in (decided_by or "", _when(request.decided_at, zone)) if part),
@@ -56,9 +57,9 @@ def change_requests(session: Session, zone: ZoneInfo, today: date) -> Report:
 def periodic_reviews(session: Session, today: date) -> Report:
     """Hồ sơ rà soát định kỳ: every periodic review, oldest first."""
     rows = session.execute(
-        select(PeriodicReview, Document.code, Document.title)
-        .join(Document, Document.id == PeriodicReview.document_id)
-        .order_by(PeriodicReview.reviewed_at, PeriodicReview.id)).all()
+        select(PeriodicReview, col(Document.code), col(Document.title))
+        .join(Document, col(Document.id) == PeriodicReview.document_id)
+        .order_by(col(PeriodicReview.reviewed_at), col(PeriodicReview.id))).all()
     table = [[str(n), vn.short_date(review.reviewed_at), code, title, vn.revision_number(review.revision),
               ", ".join(part for part in (review.signer_name, review.signer_title) if part),
               REVIEW_OUTCOME.get(review.outcome, review.outcome), review.comment,
@@ -78,11 +79,11 @@ def periodic_reviews(session: Session, today: date) -> Report:
 def recalls(session: Session, zone: ZoneInfo, today: date) -> Report:
     """Sổ theo dõi thu hồi bản giấy: every controlled paper copy of a version no longer in force."""
     rows = session.execute(
-        select(PaperCopy, Document.code, Version.revision)
-        .join(Version, Version.id == PaperCopy.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(PaperCopy.status != "issued")
-        .order_by(Document.code, Version.revision, PaperCopy.number)).all()
+        select(PaperCopy, col(Document.code), col(Version.revision))
+        .join(Version, col(Version.id) == PaperCopy.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(PaperCopy.status) != "issued")
+        .order_by(col(Document.code), col(Version.revision), col(PaperCopy.number))).all()
     table = [[str(n), code, vn.revision_number(revision), f"{copy.number:02d}", copy.holder_name,
               copy.holder_unit, _when(copy.issued_at, zone), _when(copy.recall_requested_at, zone),
               COPY_STATUS.get(copy.status, copy.status), vn.short_date(copy.recalled_on), copy.recall_note]

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit.anchor import anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -49,7 +49,7 @@ def trail_files(session: Session) -> tuple[dict[str, bytes], int]:
                             quoting=csv.QUOTE_ALL)
     writer.writeheader()
     count = 0
-    query = select(AuditEvent).where(AuditEvent.id <= last_id).order_by(AuditEvent.id)
+    query = select(AuditEvent).where(col(AuditEvent.id) <= last_id).order_by(col(AuditEvent.id))
     for event in session.execute(query.execution_options(yield_per=1000)).scalars():
         row = _payload_row(event)
         row["content_sha256"] = hashlib.sha256(verify_trail.payload(row)).hexdigest()

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.deps import PageUser
 from qms.accounts.models import User
@@ -26,8 +26,8 @@ PAGE_SIZE = 50
 
 def _people(session: Session, usernames: list[str]) -> list[tuple[str, str]]:
     """The person filter's choices: each name in the trail, with the full name of its account."""
-    names = dict(session.execute(select(User.username, User.full_name)
-                                 .where(User.username.in_(usernames))).all()) if usernames else {}
+    names = dict(session.execute(select(col(User.username), col(User.full_name))
+                                 .where(col(User.username).in_(usernames))).all()) if usernames else {}
     return [(username, f"{names[username]} ({username})" if username in names else username)
             for username in usernames]
 

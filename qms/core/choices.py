@@ -42,6 +42,6 @@ class Choice(StrEnum):
     def label_of(cls, value: str | None, language: str | None = None, default: str | None = None) -> str:
         """The words of a stored value; an unknown one is shown as it is (or as ``default``)."""
         try:
-            return cls(value).label(language)
+            return cls(value or "").label(language)
         except ValueError:
             return (value or "") if default is None else default

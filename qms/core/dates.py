@@ -82,7 +82,8 @@ def format_day(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = parse_day(value)
+            day = parse_day(value)
         except ValueError:
             return value
+        return day.strftime(DISPLAY_FORMAT)
     return value.strftime(DISPLAY_FORMAT)

@@ -7,9 +7,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Column, DateTime, Engine, ForeignKey, Integer, MetaData, create_engine, event, make_url
+from sqlalchemy import (
+    Column,
+    CursorResult,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Result,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -46,9 +58,28 @@ def one_of(values: tuple[str, ...]) -> str:
 
 
 def foreign_key(target: str, *, nullable: bool = False, ondelete: str = "RESTRICT",
-                index: bool = True) -> Column:
+                index: bool = True) -> Column[int]:
     """An integer column referring to ``target`` (``"table.id"``), indexed unless told not to."""
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: _Row) -> int:
+    """The id of a row already in the database (loaded, or added and flushed): a row's id is
+    None only until its INSERT, and a foreign key or lookup made from that None would be wrong."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: it must be flushed first")
+    return row.id
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE changed, 0 when the driver does not say; the session
+    returns its result typed as a plain Result."""
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount or 0
 
 
 class UTCDateTime(TypeDecorator[datetime]):

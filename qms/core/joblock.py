@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Column, Date, Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from qms.core.db import UTCDateTime, transaction, utcnow
 
@@ -61,10 +61,10 @@ def try_acquire(engine: Engine, name: str, holder: str, *, lease: timedelta = LE
                                         {"name": name, "holder": "", "expires_at": EPOCH}))
         taken = session.execute(
             update(JobLock)
-            .where(JobLock.name == name, or_(JobLock.holder == holder, JobLock.holder == "",
-                                             JobLock.expires_at <= now))
+            .where(col(JobLock.name) == name, or_(col(JobLock.holder) == holder, col(JobLock.holder) == "",
+                                             col(JobLock.expires_at) <= now))
             .values(holder=holder, expires_at=now + lease)
-            .returning(JobLock.name)
+            .returning(col(JobLock.name))
         ).first()
     return taken is not None
 
@@ -72,16 +72,18 @@ def try_acquire(engine: Engine, name: str, holder: str, *, lease: timedelta = LE
 def release(engine: Engine, name: str, holder: str) -> None:
     """Give the lease back at once, if it is still ours."""
     with transaction(engine) as session:
-        session.execute(update(JobLock).where(JobLock.name == name, JobLock.holder == holder)
+        session.execute(update(JobLock).where(col(JobLock.name) == name, col(JobLock.holder) == holder)
                         .values(holder="", expires_at=EPOCH))
 
 
 def last_run_day(engine: Engine, name: str) -> date | None:
     with transaction(engine, write=False) as session:
-        return session.execute(select(JobRun.last_day).where(JobRun.name == name)).scalar_one_or_none()
+        return session.execute(
+            select(col(JobRun.last_day)).where(col(JobRun.name) == name)
+        ).scalar_one_or_none()
 
 
 def remember_run_day(engine: Engine, name: str, day: date) -> None:
     with transaction(engine) as session:
         session.execute(_insert_missing(engine.dialect.name, JobRun, {"name": name, "last_day": day}))
-        session.execute(update(JobRun).where(JobRun.name == name).values(last_day=day))
+        session.execute(update(JobRun).where(col(JobRun.name) == name).values(last_day=day))

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -150,7 +150,7 @@ def render(
     *,
     status_code: int = 200,
     block: str | None = None,
-) -> HTMLResponse:
+) -> Response:
     principal = getattr(request.state, "principal", None)
     flashes = [] if block else _read_flashes(request)
     ctx: dict[str, Any] = {

@@ -126,8 +126,9 @@ def recall_copy(body: RecallRecord, session: SessionDep, user: CurrentUser, sett
                 number: int = Path(ge=1, le=10_000)) -> PaperCopyPublic:
     """Record a controlled copy of a version no longer in force as returned or destroyed."""
     copy = paper.record_recall(session, user, code, rev, number, body, local_today(settings.zone))
-    row = next(c for c in paper.copies_of(session, session.get(Version, copy.version_id))
-               if c.number == number)
+    version = session.get(Version, copy.version_id)
+    assert version is not None  # the copy's foreign key
+    row = next(c for c in paper.copies_of(session, version) if c.number == number)
     return PaperCopyPublic(number=row.label, holder=row.holder, holder_name=row.holder_name,
                            status=row.status, issued_at=row.issued_at.astimezone(settings.zone),
                            recalled_on=row.recalled_on)

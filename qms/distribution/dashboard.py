@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, Select, case, func, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Integer, Label, Select, UnaryExpression, case, func, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
@@ -55,37 +57,40 @@ class UnitTally(Tally):
     name: str
 
 
-def _counts(now: datetime) -> tuple:  # type: ignore[type-arg]
+def _counts(now: datetime) -> tuple[Label[int], Label[int], Label[int], Label[int]]:
     total = func.coalesce(func.sum(AcknowledgementTally.total), 0).cast(Integer)
     acknowledged = func.coalesce(func.sum(AcknowledgementTally.acknowledged), 0).cast(Integer)
     overdue = func.coalesce(func.sum(case(
-        (AcknowledgementTally.due_at < now, AcknowledgementTally.total - AcknowledgementTally.acknowledged),
+        (col(AcknowledgementTally.due_at) < now,
+         col(AcknowledgementTally.total) - col(AcknowledgementTally.acknowledged)),
         else_=0)), 0).cast(Integer)
     late = func.coalesce(func.sum(AcknowledgementTally.late), 0).cast(Integer)
     return (total.label("total"), acknowledged.label("acknowledged"), overdue.label("overdue"),
             late.label("late"))
 
 
-def _order(columns: dict[str, object], sort: str | None, allowed: tuple[str, ...], default: str) -> list:
+def _order(columns: dict[str, ColumnElement[Any] | Mapped[Any]], sort: str | None, allowed: tuple[str, ...],
+           default: str) -> list[UnaryExpression[Any]]:
     key, descending = parse_sort(sort, allowed, default)
     column = columns[key]
-    return [column.desc() if descending else column.asc()]  # type: ignore[attr-defined]
+    return [column.desc() if descending else column.asc()]
 
 
-def by_document_query(now: datetime | None = None, unit_code: str | None = None) -> Select:  # type: ignore[type-arg]
+def by_document_query(now: datetime | None = None, unit_code: str | None = None) -> Select[*tuple[Any, ...]]:
     """Per document in force: recipients, acknowledged, overdue (one GROUP BY over the covering index)."""
     total, acknowledged, overdue, late = _counts(now or utcnow())
     query = (
-        select(Document.code, Document.title, Version.revision, total, acknowledged, overdue, late)
+        select(col(Document.code), col(Document.title), col(Version.revision), total, acknowledged, overdue,
+               late)
         .select_from(Document)
-        .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
-        .join(Version, Version.id == Document.effective_version_id)
-        .group_by(Document.id, Document.code, Document.title, Version.revision)
+        .join(AcknowledgementTally, col(AcknowledgementTally.version_id) == Document.effective_version_id)
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .group_by(col(Document.id), col(Document.code), col(Document.title), col(Version.revision))
         .having(func.sum(AcknowledgementTally.total) > 0)
     )
     if unit_code:
-        query = query.where(AcknowledgementTally.unit_id == select(Unit.id)
-                            .where(Unit.code == unit_code.upper()).scalar_subquery())
+        query = query.where(col(AcknowledgementTally.unit_id) == select(col(Unit.id))
+                            .where(col(Unit.code) == unit_code.upper()).scalar_subquery())
     return query
 
 
@@ -99,7 +104,7 @@ def by_document(session: Session, actor: Principal, *, sort: str | None = None, 
     total, acknowledged, overdue = columns.total, columns.acknowledged, columns.overdue
     pending = total - acknowledged
     rate = acknowledged * 1.0 / total
-    order = _order({"code": Document.code, "title": Document.title, "total": total,
+    order = _order({"code": col(Document.code), "title": col(Document.title), "total": total,
                     "acknowledged": acknowledged, "pending": pending, "overdue": overdue, "rate": rate},
                    sort, DOCUMENT_SORTS, "-overdue")
     # The number of documents comes with the page (a window over the groups): one pass, not two.
@@ -114,16 +119,16 @@ def by_document(session: Session, actor: Principal, *, sort: str | None = None, 
     return Page(items, count, limit, offset)
 
 
-def by_unit_query(now: datetime | None = None) -> Select:  # type: ignore[type-arg]
+def by_unit_query(now: datetime | None = None) -> Select[*tuple[Any, ...]]:
     total, acknowledged, overdue, late = _counts(now or utcnow())
     grouped = (
-        select(AcknowledgementTally.unit_id, total, acknowledged, overdue, late)
+        select(col(AcknowledgementTally.unit_id), total, acknowledged, overdue, late)
         .select_from(Document)
-        .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
-        .group_by(AcknowledgementTally.unit_id)
+        .join(AcknowledgementTally, col(AcknowledgementTally.version_id) == Document.effective_version_id)
+        .group_by(col(AcknowledgementTally.unit_id))
         .having(func.sum(AcknowledgementTally.total) > 0)
     ).subquery()
-    return (select(Unit.code, Unit.name, grouped.c.total, grouped.c.acknowledged, grouped.c.overdue,
+    return (select(col(Unit.code), col(Unit.name), grouped.c.total, grouped.c.acknowledged, grouped.c.overdue,
                    grouped.c.late)
             .join(grouped, grouped.c.unit_id == Unit.id))
 
@@ -148,7 +153,7 @@ def agency_tally(session: Session, actor: Principal, now: datetime | None = None
     total, acknowledged, overdue, late = _counts(now or utcnow())
     row = session.execute(
         select(total, acknowledged, overdue, late).select_from(Document)
-        .join(AcknowledgementTally, AcknowledgementTally.version_id == Document.effective_version_id)
+        .join(AcknowledgementTally, col(AcknowledgementTally.version_id) == Document.effective_version_id)
     ).one()
     return Tally(total=row.total or 0, acknowledged=row.acknowledged or 0, overdue=row.overdue or 0,
                  late=row.late or 0)
@@ -179,27 +184,28 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
     _document, version = load_followed_version(session, actor, code, revision)
     now = now or utcnow()
     limit, offset = clamp(limit, offset)
-    query = (
-        select(User.username, User.full_name, User.title, Unit.code.label("unit_code"),
-               Unit.name.label("unit_name"), Acknowledgement.status, Acknowledgement.due_at,
-               Acknowledgement.acknowledged_at)
+    query: Select[*tuple[Any, ...]] = (
+        select(col(User.username), col(User.full_name), col(User.title), col(Unit.code).label("unit_code"),
+               col(Unit.name).label("unit_name"), col(Acknowledgement.status), col(Acknowledgement.due_at),
+               col(Acknowledgement.acknowledged_at))
         .select_from(Acknowledgement)
-        .join(User, User.id == Acknowledgement.user_id)
-        .join(Unit, Unit.id == Acknowledgement.unit_id)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status != "removed")
+        .join(User, col(User.id) == Acknowledgement.user_id)
+        .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
     )
     if unit:
-        query = query.where(Unit.code == unit.upper())
+        query = query.where(col(Unit.code) == unit.upper())
     if status == "overdue":
-        query = query.where(Acknowledgement.status == "pending", Acknowledgement.due_at < now)
+        query = query.where(col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) < now)
     elif status == "acknowledged_late":
-        query = query.where(Acknowledgement.status == "acknowledged",
-                            Acknowledgement.acknowledged_at > Acknowledgement.due_at)
+        query = query.where(col(Acknowledgement.status) == "acknowledged",
+                            col(Acknowledgement.acknowledged_at) > Acknowledgement.due_at)
     elif status in RECIPIENT_STATES:
-        query = query.where(Acknowledgement.status == status)
+        query = query.where(col(Acknowledgement.status) == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    order = _order({"name": User.full_name, "unit": Unit.name, "status": Acknowledgement.status,
-                    "acknowledged_at": Acknowledgement.acknowledged_at}, sort, RECIPIENT_SORTS, "unit")
+    order = _order({"name": col(User.full_name), "unit": col(Unit.name),
+                    "status": col(Acknowledgement.status),
+                    "acknowledged_at": col(Acknowledgement.acknowledged_at)}, sort, RECIPIENT_SORTS, "unit")
     rows = session.execute(query.order_by(*order, User.full_name, User.username)
                            .limit(limit).offset(offset)).all()
     items = [RecipientRow(row.username, row.full_name, row.title, row.unit_code, row.unit_name, row.status,

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit import service as audit
 from qms.core.config import current as current_settings
-from qms.core.db import utcnow
+from qms.core.db import rowcount, utcnow
 from qms.core.errors import ValidationFailed
 from qms.distribution import service, tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
@@ -26,7 +28,12 @@ from qms.documents.read import version_link
 from qms.notify import notifications
 
 
-def _actor_fields(actor: ActorLike | None) -> dict[str, object]:
+class _ActorFields(TypedDict):
+    actor: ActorLike | None
+    actor_username: str | None
+
+
+def _actor_fields(actor: ActorLike | None) -> _ActorFields:
     return {"actor": actor, "actor_username": None if actor else "system"}
 
 
@@ -34,14 +41,14 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
                                   actor: ActorLike | None) -> None:
     now = utcnow()
     outcome = "superseded" if version.status == Status.SUPERSEDED else "withdrawn"
-    closed = session.execute(
+    closed = rowcount(session.execute(
         update(Acknowledgement)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
         .values(status=outcome, closed_at=now)
-    ).rowcount or 0
+    ))
     copies = session.execute(
-        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.status == "issued")
-        .order_by(PaperCopy.number)
+        select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.status) == "issued")
+        .order_by(col(PaperCopy.number))
     ).scalars().all()
     for copy in copies:
         copy.status = "to_recall"
@@ -68,8 +75,8 @@ def distribute_new_version(session: Session, document: Document, version: Versio
                            previous: Version | None, actor: ActorLike | None) -> None:
     zone = current_settings().zone
     pending = session.execute(
-        select(Acknowledgement.user_id, Acknowledgement.due_at)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status == "pending")
+        select(col(Acknowledgement.user_id), col(Acknowledgement.due_at))
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
     ).all()
     if pending or _distributed(session, version):
         # Distributed while approved: the recipients can read it from today.
@@ -80,7 +87,7 @@ def distribute_new_version(session: Session, document: Document, version: Versio
     if previous is None:
         return
     earlier = session.execute(
-        select(Distribution).where(Distribution.version_id == previous.id).order_by(Distribution.id)
+        select(Distribution).where(col(Distribution.version_id) == previous.id).order_by(col(Distribution.id))
     ).scalars().all()
     if not earlier:
         return
@@ -100,5 +107,5 @@ def distribute_new_version(session: Session, document: Document, version: Versio
 
 def _distributed(session: Session, version: Version) -> bool:
     return session.execute(
-        select(Distribution.id).where(Distribution.version_id == version.id).limit(1)
+        select(col(Distribution.id)).where(col(Distribution.version_id) == version.id).limit(1)
     ).first() is not None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import Row, Select, func, select
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
@@ -42,26 +44,26 @@ class CopyRow:
         return f"{self.number:02d}"
 
 
-def _rows(query) -> list[CopyRow]:  # type: ignore[no-untyped-def]
+def _rows(query: Sequence[Row[*tuple[Any, ...]]]) -> list[CopyRow]:
     return [CopyRow(*row) for row in query]
 
 
-def _select():  # type: ignore[no-untyped-def]
+def _select() -> Select[*tuple[Any, ...]]:
     return (
-        select(Document.code, Document.title, Version.revision, Version.status, PaperCopy.number,
-               User.username, PaperCopy.holder_name, PaperCopy.holder_unit, PaperCopy.status,
-               PaperCopy.issued_at, PaperCopy.recall_requested_at, PaperCopy.recalled_on,
-               PaperCopy.recall_note)
+        select(col(Document.code), col(Document.title), col(Version.revision), col(Version.status),
+               col(PaperCopy.number), col(User.username), col(PaperCopy.holder_name),
+               col(PaperCopy.holder_unit), col(PaperCopy.status), col(PaperCopy.issued_at),
+               col(PaperCopy.recall_requested_at), col(PaperCopy.recalled_on), col(PaperCopy.recall_note))
         .select_from(PaperCopy)
-        .join(Version, Version.id == PaperCopy.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(User, User.id == PaperCopy.holder_id)
+        .join(Version, col(Version.id) == PaperCopy.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .join(User, col(User.id) == PaperCopy.holder_id)
     )
 
 
 def copies_of(session: Session, version: Version) -> list[CopyRow]:
-    return _rows(session.execute(_select().where(PaperCopy.version_id == version.id)
-                                 .order_by(PaperCopy.number)).all())
+    return _rows(session.execute(_select().where(col(PaperCopy.version_id) == version.id)
+                                 .order_by(col(PaperCopy.number))).all())
 
 
 def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
@@ -69,16 +71,17 @@ def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
     """Copies of versions no longer in force that have not come back yet, oldest first."""
     require_any(actor.roles, FOLLOW_UP)
     limit, offset = clamp(limit, offset)
-    query = _select().where(PaperCopy.status == "to_recall")
+    query = _select().where(col(PaperCopy.status) == "to_recall")
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(PaperCopy.recall_requested_at, Document.code, PaperCopy.number)
+    rows = session.execute(query.order_by(col(PaperCopy.recall_requested_at), col(Document.code),
+                                          col(PaperCopy.number))
                            .limit(limit).offset(offset)).all()
     return Page(_rows(rows), total, limit, offset)
 
 
 def to_recall_count(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(PaperCopy).where(PaperCopy.status == "to_recall")
+        select(func.count()).select_from(PaperCopy).where(col(PaperCopy.status) == "to_recall")
     ).scalar_one()
 
 
@@ -88,7 +91,7 @@ def record_recall(session: Session, actor: Principal, code: str, revision: int, 
     require_any(actor.roles, DISTRIBUTE)
     document, version = load_followed_version(session, actor, code, revision)
     copy = session.execute(
-        select(PaperCopy).where(PaperCopy.version_id == version.id, PaperCopy.number == number)
+        select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number)
         .with_for_update()
     ).scalar_one_or_none()
     if copy is None:

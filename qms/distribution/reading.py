@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.core.db import utcnow
@@ -26,19 +26,19 @@ def reading_list(session: Session, actor: Principal, now: datetime | None = None
     earlier = aliased(Version)
     previous = (
         select(func.max(earlier.revision))
-        .where(earlier.document_id == Version.document_id, earlier.revision < Version.revision,
-               earlier.status.in_([status.value for status in ENDED_STATES]))
+        .where(col(earlier.document_id) == Version.document_id, col(earlier.revision) < Version.revision,
+               col(earlier.status).in_([status.value for status in ENDED_STATES]))
         .correlate(Version).scalar_subquery()
     )
-    overdue = Acknowledgement.due_at < now
+    overdue = col(Acknowledgement.due_at) < now
     rows = session.execute(
-        select(Document.code, Document.title, Version.revision, Version.change_summary,
-               Version.effective_date, Acknowledgement.due_at, previous.label("previous"))
-        .join(Version, Version.id == Acknowledgement.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
-               Version.status == Status.EFFECTIVE, visibility_clause(actor))
-        .order_by(overdue.desc(), Acknowledgement.assigned_at.desc(), Document.code)
+        select(col(Document.code), col(Document.title), col(Version.revision), col(Version.change_summary),
+               col(Version.effective_date), col(Acknowledgement.due_at), previous.label("previous"))
+        .join(Version, col(Version.id) == Acknowledgement.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == "pending",
+               col(Version.status) == Status.EFFECTIVE, visibility_clause(actor))
+        .order_by(overdue.desc(), col(Acknowledgement.assigned_at).desc(), Document.code)
     ).all()
     return [ReadingItem(code=row.code, title=row.title, revision=row.revision, due_at=row.due_at,
                         overdue=row.due_at < now, change_summary=row.change_summary,
@@ -49,8 +49,8 @@ def reading_list(session: Session, actor: Principal, now: datetime | None = None
 def open_count(session: Session, actor: Principal) -> int:
     return session.execute(
         select(func.count()).select_from(Acknowledgement)
-        .join(Version, Version.id == Acknowledgement.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(Acknowledgement.user_id == actor.id, Acknowledgement.status == "pending",
-               Version.status == Status.EFFECTIVE, visibility_clause(actor))
+        .join(Version, col(Version.id) == Acknowledgement.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == "pending",
+               col(Version.status) == Status.EFFECTIVE, visibility_clause(actor))
     ).scalar_one()

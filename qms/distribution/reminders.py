@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import User
 from qms.audit import service as audit
@@ -83,13 +83,13 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
     zone: ZoneInfo = settings.zone
     horizon = end_of_day(today + timedelta(days=REMIND_BEFORE_DAYS), zone)
     query = (
-        select(Acknowledgement, Document.code, Document.title, Version.revision)
-        .join(Version, Version.id == Acknowledgement.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(User, User.id == Acknowledgement.user_id)
-        .where(Acknowledgement.status == "pending", Acknowledgement.due_at <= horizon,
-               Version.status == Status.EFFECTIVE, User.active)
-        .order_by(Acknowledgement.user_id, Acknowledgement.due_at, Document.code)
+        select(Acknowledgement, col(Document.code), col(Document.title), col(Version.revision))
+        .join(Version, col(Version.id) == Acknowledgement.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .join(User, col(User.id) == Acknowledgement.user_id)
+        .where(col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) <= horizon,
+               col(Version.status) == Status.EFFECTIVE, col(User.active))
+        .order_by(col(Acknowledgement.user_id), col(Acknowledgement.due_at), col(Document.code))
     )
     by_person: dict[int, list[tuple[Acknowledgement, DigestItem]]] = {}
     base = settings.base_url.rstrip("/")
@@ -101,7 +101,7 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
     run = ReminderRun()
     agency = notifications.agency_name(session)
     users = {user.id: user for user in session.execute(
-        select(User).where(User.id.in_(list(by_person)))).scalars()} if by_person else {}
+        select(User).where(col(User.id).in_(list(by_person)))).scalars()} if by_person else {}
     for user_id, entries in by_person.items():
         if not any(calls_for_reminder(item.due, task.last_reminded_on, today) for task, item in entries):
             continue
@@ -129,7 +129,7 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
             run.mails += queue_mail(session, dedup_key=key, user_id=user_id, to_address=user.email,
                                     subject=subject, body=body)
         session.execute(update(Acknowledgement).where(
-            Acknowledgement.id.in_([task.id for task, _item in entries])
+            col(Acknowledgement.id).in_([task.id for task, _item in entries])
         ).values(last_reminded_on=today, reminders_sent=Acknowledgement.reminders_sent + 1))
     return run
 

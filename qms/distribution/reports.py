@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
@@ -38,11 +39,11 @@ def acknowledgement_summary(session: Session, actor: Principal, code: str, revis
     _document, version = load_followed_version(session, actor, code, revision)
     now = now or utcnow()
     rows = session.execute(
-        select(User.username, Unit.code, Acknowledgement.status, Acknowledgement.due_at)
+        select(col(User.username), col(Unit.code), col(Acknowledgement.status), col(Acknowledgement.due_at))
         .select_from(Acknowledgement)
-        .join(User, User.id == Acknowledgement.user_id)
-        .join(Unit, Unit.id == Acknowledgement.unit_id)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status != "removed")
+        .join(User, col(User.id) == Acknowledgement.user_id)
+        .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
         .order_by(Unit.code, User.username)
     ).all()
     by_unit: dict[str, list[int]] = {}
@@ -100,7 +101,7 @@ class DistributionRecord:
     title: str
     revision: int
     status: str
-    effective_date: object
+    effective_date: date | None
     distributions: list[DistributionEntry] = field(default_factory=list)
     recipients: list[RecipientEntry] = field(default_factory=list)
     paper_copies: list[CopyRow] = field(default_factory=list)
@@ -115,27 +116,30 @@ def distribution_record(session: Session, actor: Principal, code: str, revision:
     record = DistributionRecord(document.code, document.title, version.revision, version.status,
                                 version.effective_date)
     for distribution, name in session.execute(
-        select(Distribution, creator.full_name).outerjoin(creator, creator.id == Distribution.created_by_id)
-        .where(Distribution.version_id == version.id).order_by(Distribution.created_at, Distribution.id)
+        select(Distribution, col(creator.full_name))
+        .outerjoin(creator, col(creator.id) == Distribution.created_by_id)
+        .where(col(Distribution.version_id) == version.id)
+        .order_by(col(Distribution.created_at), col(Distribution.id))
     ).all():
         record.distributions.append(DistributionEntry(
             distribution.created_at, name or "", Targets.from_json(distribution.targets),
             distribution.due_at, distribution.recipients_added, distribution.carried_over_from))
     record.recipients = [RecipientEntry(*row) for row in session.execute(
-        select(User.full_name, User.username, User.title, Unit.code, Unit.name, Acknowledgement.status,
-               Acknowledgement.assigned_at, Acknowledgement.due_at, Acknowledgement.acknowledged_at)
+        select(col(User.full_name), col(User.username), col(User.title), col(Unit.code), col(Unit.name),
+               col(Acknowledgement.status), col(Acknowledgement.assigned_at), col(Acknowledgement.due_at),
+               col(Acknowledgement.acknowledged_at))
         .select_from(Acknowledgement)
-        .join(User, User.id == Acknowledgement.user_id)
-        .join(Unit, Unit.id == Acknowledgement.unit_id)
-        .where(Acknowledgement.version_id == version.id, Acknowledgement.status != "removed")
+        .join(User, col(User.id) == Acknowledgement.user_id)
+        .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
+        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
         .order_by(Unit.name, User.full_name, User.username)
     ).all()]
     record.paper_copies = copies_of(session, version)
-    record.unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
+    record.unit_names = dict(session.execute(select(col(Unit.code), col(Unit.name))).all())
     named = {user for entry in record.distributions for user in entry.targets.users}
     if named:
         record.user_names = dict(session.execute(
-            select(User.username, User.full_name).where(User.username.in_(named))).all())
+            select(col(User.username), col(User.full_name)).where(col(User.username).in_(named))).all())
     return record
 
 
@@ -181,17 +185,19 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
     require_any(actor.roles, FOLLOW_UP)
     chosen = None
     query = (
-        select(Unit.code, Unit.name, Document.code, Document.title, Version.revision, User.full_name,
-               User.username, Acknowledgement.status, Acknowledgement.due_at, Acknowledgement.acknowledged_at)
+        select(col(Unit.code), col(Unit.name), col(Document.code), col(Document.title), col(Version.revision),
+               col(User.full_name), col(User.username), col(Acknowledgement.status),
+               col(Acknowledgement.due_at), col(Acknowledgement.acknowledged_at))
         .select_from(Acknowledgement)
-        .join(Version, Version.id == Acknowledgement.version_id)
-        .join(Document, Document.effective_version_id == Version.id)
-        .join(User, User.id == Acknowledgement.user_id)
-        .join(Unit, Unit.id == Acknowledgement.unit_id)
-        .where(Acknowledgement.status.in_(("pending", "acknowledged")), Version.status == Status.EFFECTIVE)
+        .join(Version, col(Version.id) == Acknowledgement.version_id)
+        .join(Document, col(Document.effective_version_id) == Version.id)
+        .join(User, col(User.id) == Acknowledgement.user_id)
+        .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
+        .where(col(Acknowledgement.status).in_(("pending", "acknowledged")),
+               col(Version.status) == Status.EFFECTIVE)
     )
     if unit:
-        found = session.execute(select(Unit).where(Unit.code == unit.upper())).scalar_one_or_none()
+        found = session.execute(select(Unit).where(col(Unit.code) == unit.upper())).scalar_one_or_none()
         if found is None:
             raise ValidationFailed("unit", _("Unit %(code)s does not exist.", code=unit))
         chosen = (found.code, found.name)
@@ -200,7 +206,7 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
     return AcknowledgementReport(now or utcnow(), chosen, [ReportLine(*row) for row in rows])
 
 
-def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
+def acknowledgement_csv(report: AcknowledgementReport, zone: ZoneInfo) -> bytes:
     """For Excel, through :func:`qms.core.csv_export.csv_bytes` like every export."""
     rows: list[list[str]] = [[_("Unit"), _("Code"), _("Title"), _("Revision"), _("Full name"), _("Username"),
                               _("Status"), _("Due date"), _("Acknowledged at")]]
@@ -208,8 +214,8 @@ def acknowledgement_csv(report: AcknowledgementReport, zone: object) -> bytes:
         status = task_label(line.state(report.generated_at))
         rows.append([
             line.unit_name, line.code, line.title, f"{line.revision:02d}", line.full_name, line.username,
-            status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),  # type: ignore[arg-type]
-            line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+            status, line.due_at.astimezone(zone).strftime("%d/%m/%Y"),
+            line.acknowledged_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
             if line.acknowledged_at else "",
         ])
     return csv_bytes(rows)

@@ -8,17 +8,17 @@ inserts, so a distribution to a thousand people is a handful of statements.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
 from qms.core.clock import local_today
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role, require_any
@@ -75,12 +75,12 @@ def _unit_labels(session: Session, unit_ids: set[int]) -> dict[int, tuple[str, s
     if not unit_ids:
         return {}
     return {row.id: (row.code, row.name) for row in session.execute(
-        select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(list(unit_ids)))).all()}
+        select(col(Unit.id), col(Unit.code), col(Unit.name)).where(col(Unit.id).in_(list(unit_ids)))).all()}
 
 
 def _holders(session: Session, usernames: list[str]) -> list[User]:
     found = {user.username: user for user in session.execute(
-        select(User).where(User.username.in_(usernames))).scalars()} if usernames else {}
+        select(User).where(col(User.username).in_(usernames))).scalars()} if usernames else {}
     holders = []
     for name in usernames:
         user = found.get(name)
@@ -91,7 +91,7 @@ def _holders(session: Session, usernames: list[str]) -> list[User]:
     return holders
 
 
-def _start_day(version: Version, zone: ZoneInfo) -> object:
+def _start_day(version: Version, zone: ZoneInfo) -> date:
     today = local_today(zone)
     if version.effective_date and version.effective_date > today:
         return version.effective_date
@@ -106,8 +106,8 @@ def plan(session: Session, document: Document, version: Version, targets: Target
                          status=_status_word(version.status)))
     expansion: Expansion = expand(session, document, targets)
     existing = dict(session.execute(
-        select(Acknowledgement.user_id, Acknowledgement.status)
-        .where(Acknowledgement.version_id == version.id)).all())
+        select(col(Acknowledgement.user_id), col(Acknowledgement.status))
+        .where(col(Acknowledgement.version_id) == version.id)).all())
     labels = _unit_labels(session, {person.unit_id for person in expansion.people})
     result = Plan(document, version, targets, due_after(_start_day(version, zone), due_days, zone),
                 not_allowed=expansion.not_allowed,
@@ -164,7 +164,7 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
     document, version = planned.document, planned.version
     now = utcnow()
     new = [recipient for recipient in planned.recipients if recipient.new]
-    distribution = Distribution(version_id=version.id, targets=planned.targets.to_json(), due_days=due_days,
+    distribution = Distribution(version_id=pk(version), targets=planned.targets.to_json(), due_days=due_days,
                                 due_at=planned.due_at, recipients_added=len(new),
                                 carried_over_from=carried_over_from,
                                 # A carried-over distribution is the system's, whoever's action caused it.
@@ -175,7 +175,7 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
     reopened = [r.person.id for r in new if r.reopened]
     if reopened:
         session.execute(update(Acknowledgement).where(
-            Acknowledgement.version_id == version.id, Acknowledgement.user_id.in_(reopened)
+            col(Acknowledgement.version_id) == version.id, col(Acknowledgement.user_id).in_(reopened)
         ).values(status="pending", distribution_id=distribution.id, assigned_at=now, due_at=planned.due_at,
                  closed_at=None, acknowledged_at=None, last_reminded_on=None))
     fresh = [r for r in new if not r.reopened]
@@ -215,10 +215,10 @@ def issue_copies(session: Session, actor: Principal | None, version: Version, ho
     holders = _without_copy(session, version, holders)
     if not holders:
         return []
-    last = session.execute(select(PaperCopy.number).where(PaperCopy.version_id == version.id)
-                           .order_by(PaperCopy.number.desc()).limit(1)).scalar_one_or_none() or 0
+    last = session.execute(select(col(PaperCopy.number)).where(col(PaperCopy.version_id) == version.id)
+                           .order_by(col(PaperCopy.number).desc()).limit(1)).scalar_one_or_none() or 0
     labels = _unit_labels(session, {holder.unit_id for holder in holders})
-    copies = [PaperCopy(version_id=version.id, number=last + index, holder_id=holder.id,
+    copies = [PaperCopy(version_id=pk(version), number=last + index, holder_id=pk(holder),
                         holder_name=holder.full_name, holder_unit=labels[holder.unit_id][1],
                         issued_by_id=actor.id if actor else None)
               for index, holder in enumerate(holders, start=1)]
@@ -230,8 +230,9 @@ def issue_copies(session: Session, actor: Principal | None, version: Version, ho
 def _without_copy(session: Session, version: Version, holders: list[User]) -> list[User]:
     """The holders, each once, less those who already hold a copy of ``version`` in force: a
     distribution repeated to the same people issues no second copy."""
-    held = set(session.execute(select(PaperCopy.holder_id).where(
-        PaperCopy.version_id == version.id, PaperCopy.status == "issued")).scalars()) if holders else set()
+    held = set(session.execute(select(col(PaperCopy.holder_id)).where(
+        col(PaperCopy.version_id) == version.id,
+        col(PaperCopy.status) == "issued")).scalars()) if holders else set()
     kept: list[User] = []
     for holder in holders:
         if holder.id not in held:
@@ -244,8 +245,8 @@ def remove_recipient(session: Session, actor: Principal, code: str, revision: in
     """Take someone off the distribution of a version before they acknowledged it."""
     document, version = _load_for_distribution(session, actor, code, revision, lock=True)
     task = session.execute(
-        select(Acknowledgement).join(User, User.id == Acknowledgement.user_id)
-        .where(Acknowledgement.version_id == version.id, User.username == username.lower())
+        select(Acknowledgement).join(User, col(User.id) == Acknowledgement.user_id)
+        .where(col(Acknowledgement.version_id) == version.id, col(User.username) == username.lower())
         .with_for_update(of=Acknowledgement)
     ).scalar_one_or_none()
     if task is None or task.status == "removed":
@@ -270,13 +271,13 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
     the version cannot end, nor its tally be rebuilt, until this commits, and nobody waits
     on anyone in a circle.
     """
-    document = session.execute(select(Document).where(Document.code == code.upper())
+    document = session.execute(select(Document).where(col(Document.code) == code.upper())
                                .with_for_update(read=True)).scalar_one_or_none()
     version = session.execute(select(Version).where(
-        Version.document_id == document.id, Version.revision == revision).with_for_update(read=True)
+        Version.document_id == document.id, col(Version.revision) == revision).with_for_update(read=True)
     ).scalar_one_or_none() if document is not None else None
     task = session.execute(select(Acknowledgement).where(
-        Acknowledgement.version_id == version.id, Acknowledgement.user_id == actor.id
+        Acknowledgement.version_id == version.id, col(Acknowledgement.user_id) == actor.id
     ).with_for_update()).scalar_one_or_none() if version is not None else None
     if task is None or task.status == "removed":
         if document is None or not access.can_see(actor, document, allowed_unit_ids(session, document)):
@@ -310,7 +311,8 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
 def my_task(session: Session, actor: Principal, version: Version) -> Acknowledgement | None:
     """The actor's acknowledgement task for ``version``, if it was distributed to them."""
     task = session.execute(select(Acknowledgement).where(
-        Acknowledgement.version_id == version.id, Acknowledgement.user_id == actor.id)).scalar_one_or_none()
+        col(Acknowledgement.version_id) == version.id,
+        col(Acknowledgement.user_id) == actor.id)).scalar_one_or_none()
     return None if task is None or task.status == "removed" else task
 
 
@@ -340,8 +342,8 @@ def task_view(session: Session, actor: Principal, version: Version) -> TaskView 
     previous = None
     if task.status == "pending":
         previous = session.execute(select(func.max(Version.revision)).where(
-            Version.document_id == version.document_id, Version.revision < version.revision,
-            Version.status.in_((Status.SUPERSEDED, Status.OBSOLETE)))).scalar_one_or_none()
+            col(Version.document_id) == version.document_id, col(Version.revision) < version.revision,
+            col(Version.status).in_((Status.SUPERSEDED, Status.OBSOLETE)))).scalar_one_or_none()
     return TaskView(task.status, task.due_at, task.acknowledged_at, previous)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.distribution.models import Acknowledgement, AcknowledgementTally
 
@@ -21,18 +21,20 @@ COUNTED = ("pending", "acknowledged")
 def rebuild(session: Session | Connection, version_id: int | None = None) -> None:
     """Count again from the acknowledgement rows: of one version, or of all (``version_id=None``)."""
     clear = delete(AcknowledgementTally)
-    acknowledged = func.sum(case((Acknowledgement.status == "acknowledged", 1), else_=0))
-    late = func.sum(case(((Acknowledgement.status == "acknowledged")
-                          & (Acknowledgement.acknowledged_at > Acknowledgement.due_at), 1), else_=0))
+    acknowledged = func.sum(case((col(Acknowledgement.status) == "acknowledged", 1), else_=0))
+    late = func.sum(case(((col(Acknowledgement.status) == "acknowledged")
+                          & (col(Acknowledgement.acknowledged_at) > Acknowledgement.due_at), 1), else_=0))
     grouped = (
-        select(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id,
-               func.max(Acknowledgement.due_at), func.count(), acknowledged, late)
-        .where(Acknowledgement.status.in_(COUNTED))
-        .group_by(Acknowledgement.version_id, Acknowledgement.unit_id, Acknowledgement.distribution_id)
+        select(col(Acknowledgement.version_id), col(Acknowledgement.unit_id),
+               col(Acknowledgement.distribution_id), func.max(col(Acknowledgement.due_at)), func.count(),
+               acknowledged, late)
+        .where(col(Acknowledgement.status).in_(COUNTED))
+        .group_by(col(Acknowledgement.version_id), col(Acknowledgement.unit_id),
+                  col(Acknowledgement.distribution_id))
     )
     if version_id is not None:
-        clear = clear.where(AcknowledgementTally.version_id == version_id)
-        grouped = grouped.where(Acknowledgement.version_id == version_id)
+        clear = clear.where(col(AcknowledgementTally.version_id) == version_id)
+        grouped = grouped.where(col(Acknowledgement.version_id) == version_id)
     session.execute(clear)
     session.execute(insert(AcknowledgementTally).from_select(
         ["version_id", "unit_id", "distribution_id", "due_at", "total", "acknowledged", "late"], grouped))
@@ -41,9 +43,9 @@ def rebuild(session: Session | Connection, version_id: int | None = None) -> Non
 def count_acknowledgement(session: Session, task: Acknowledgement) -> None:
     session.execute(
         update(AcknowledgementTally)
-        .where(AcknowledgementTally.version_id == task.version_id,
-               AcknowledgementTally.unit_id == task.unit_id,
-               AcknowledgementTally.distribution_id == task.distribution_id)
+        .where(col(AcknowledgementTally.version_id) == task.version_id,
+               col(AcknowledgementTally.unit_id) == task.unit_id,
+               col(AcknowledgementTally.distribution_id) == task.distribution_id)
         .values(acknowledged=AcknowledgementTally.acknowledged + 1,
                 late=AcknowledgementTally.late + int(task.acknowledged_at is not None
                                                      and task.acknowledged_at > task.due_at))

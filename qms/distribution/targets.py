@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.units import descendant_ids
@@ -69,7 +69,7 @@ class Expansion:
 def _units(session: Session, codes: tuple[tuple[str, bool], ...]) -> dict[int, bool]:
     wanted = {code.upper(): sub for code, sub in codes}
     found = {unit.code: unit for unit in session.execute(
-        select(Unit).where(Unit.code.in_(list(wanted)))).scalars()}
+        select(Unit).where(col(Unit.code).in_(list(wanted)))).scalars()}
     for code in wanted:
         unit = found.get(code)
         if unit is None or not unit.active:
@@ -93,7 +93,7 @@ def _check_roles(roles: tuple[str, ...]) -> None:
 def _named(session: Session, usernames: tuple[str, ...], field_name: str) -> dict[str, User]:
     wanted = [name.strip().lower() for name in usernames]
     found = {user.username: user for user in session.execute(
-        select(User).where(User.username.in_(wanted))).scalars()}
+        select(User).where(col(User.username).in_(wanted))).scalars()}
     for name in wanted:
         user = found.get(name)
         if user is None or not user.active:
@@ -107,12 +107,12 @@ def allowed_units(session: Session, document: Document) -> set[int] | None:
     if document.confidentiality != "restricted":
         return None
     return set(session.execute(
-        select(DocumentUnit.unit_id).where(DocumentUnit.document_id == document.id)).scalars())
+        select(col(DocumentUnit.unit_id)).where(col(DocumentUnit.document_id) == document.id)).scalars())
 
 
 def _readers_everything(session: Session) -> set[int]:
-    return set(session.execute(select(UserRole.user_id).where(
-        UserRole.role.in_([role.value for role in access.READ_EVERYTHING]))).scalars())
+    return set(session.execute(select(col(UserRole.user_id)).where(
+        col(UserRole.role).in_([role.value for role in access.READ_EVERYTHING]))).scalars())
 
 
 def expand(session: Session, document: Document, targets: Targets) -> Expansion:
@@ -129,16 +129,17 @@ def expand(session: Session, document: Document, targets: Targets) -> Expansion:
                                                   name=user.full_name))
     conditions = []
     if unit_ids:
-        conditions.append(User.unit_id.in_(list(unit_ids)))
+        conditions.append(col(User.unit_id).in_(list(unit_ids)))
     if targets.roles:
-        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(targets.roles))))
+        conditions.append(col(User.id).in_(select(col(UserRole.user_id)).where(col(UserRole.role).in_(targets.roles))))
     if named:
-        conditions.append(User.id.in_([user.id for user in named.values()]))
+        conditions.append(col(User.id).in_([user.id for user in named.values()]))
     if not conditions:
         return Expansion()
     rows = session.execute(
-        select(User.id, User.username, User.full_name, User.unit_id)
-        .where(User.active, or_(*conditions)).order_by(User.unit_id, User.full_name, User.username)
+        select(col(User.id), col(User.username), col(User.full_name), col(User.unit_id))
+        .where(col(User.active), or_(*conditions))
+        .order_by(col(User.unit_id), col(User.full_name), col(User.username))
     ).all()
     expansion = Expansion()
     for row in rows:
@@ -162,10 +163,12 @@ def still_valid(session: Session, targets: Targets) -> Targets:
     """The targets without units, roles or people that no longer exist or are inactive."""
     codes = [code.upper() for code, _sub in targets.units]
     active_units = set(session.execute(
-        select(Unit.code).where(Unit.code.in_(codes), Unit.active)).scalars()) if codes else set()
+        select(col(Unit.code))
+        .where(col(Unit.code).in_(codes), col(Unit.active))).scalars()) if codes else set()
     names = [name.lower() for name in targets.users]
     active_users = set(session.execute(
-        select(User.username).where(User.username.in_(names), User.active)).scalars()) if names else set()
+        select(col(User.username))
+        .where(col(User.username).in_(names), col(User.active))).scalars()) if names else set()
     return Targets(units=tuple((code, sub) for code, sub in targets.units if code.upper() in active_units),
                    roles=tuple(role for role in targets.roles if role in Role._value2member_map_),
                    users=tuple(name for name in targets.users if name.lower() in active_users))

@@ -39,15 +39,16 @@ def _url(code: str, rev: int, suffix: str = "") -> str:
 
 
 def _request_from(form: FormData) -> tuple[dict[str, object], DistributionRequest]:
+    holders = [str(v) for v in form.getlist("holders")]
     values: dict[str, object] = {
         "units": [str(v) for v in form.getlist("units")],
         "include_subunits": form.get("include_subunits") == "1",
         "roles": [str(v) for v in form.getlist("roles")],
         "users": [str(v) for v in form.getlist("users")],
         "due_days": str(form.get("due_days", "") or "7"),
-        "holders": [str(v) for v in form.getlist("holders")],
+        "holders": holders,
     }
-    data = parse(DistributionRequest, {**values, "paper_copies": [{"holder": h} for h in values["holders"]]})
+    data = parse(DistributionRequest, {**values, "paper_copies": [{"holder": h} for h in holders]})
     return values, data
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from sqlalchemy import and_, exists, or_, select
+from sqlmodel import col
 
 from qms.accounts.auth import Principal
 from qms.core.errors import NotFound
@@ -64,14 +65,14 @@ def visibility_for(level: Visibility, unit_id: Any) -> Any:
     if level == "everything":
         return and_(True)
     own_unit = exists(
-        select(DocumentUnit.document_id).where(
-            DocumentUnit.document_id == Document.id, DocumentUnit.unit_id == unit_id
+        select(col(DocumentUnit.document_id)).where(
+            col(DocumentUnit.document_id) == Document.id, DocumentUnit.unit_id == unit_id
         )
     )
-    not_restricted = or_(Document.confidentiality != "restricted", own_unit)
+    not_restricted = or_(col(Document.confidentiality) != "restricted", own_unit)
     if level == "drafts":
         return not_restricted
-    return and_(not_restricted, Document.effective_version_id.is_not(None))
+    return and_(not_restricted, col(Document.effective_version_id).is_not(None))
 
 
 def can_see(actor: Principal, document: Document, allowed_unit_ids: set[int]) -> bool:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, status
 from qms.accounts.deps import CurrentUser
 from qms.core.api_docs import PROTECTED, error_responses
 from qms.core.clock import local_today
+from qms.core.db import pk
 from qms.core.deps import SessionDep, SettingsDep
 from qms.documents import delegation, pending, read, service, workflow
 from qms.documents.content import steps_of
@@ -151,7 +152,7 @@ def diff_version(session: SessionDep, user: CurrentUser, code: str = Code, rev: 
     """The changes of this revision against an earlier one (`against`), section by section and word
     by word."""
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, pk(new)),
                            read.unit_codes(session, old, new))
     return {
         "code": document.code, "revision": result.revision, "against": result.against,

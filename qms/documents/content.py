@@ -7,23 +7,25 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit
+from qms.core.db import pk
 from qms.documents.models import SECTIONS, Version, VersionStep
 from qms.documents.schemas import Step
 
 
 def steps_of(session: Session, version_id: int) -> list[Step]:
     rows = session.execute(
-        select(VersionStep).where(VersionStep.version_id == version_id).order_by(VersionStep.position)
+        select(VersionStep).where(col(VersionStep.version_id) == version_id)
+        .order_by(col(VersionStep.position))
     ).scalars()
     return [Step(step=r.step, responsibility=r.responsibility, task=r.task, duration=r.duration,
                  output=r.output) for r in rows]
 
 
 def replace_steps(session: Session, version_id: int, steps: Sequence[Step]) -> None:
-    session.execute(delete(VersionStep).where(VersionStep.version_id == version_id))
+    session.execute(delete(VersionStep).where(col(VersionStep.version_id) == version_id))
     session.add_all(
         VersionStep(version_id=version_id, position=index, **step.model_dump())
         for index, step in enumerate(steps, start=1)
@@ -95,9 +97,9 @@ def content_hash(code: str, version: Version, steps: Sequence[Step], parts: Mapp
 
 def hash_with(session: Session, code: str, version: Version, scheme: int) -> str:
     """The hash of the version as the database holds it now, computed with ``scheme``."""
-    parts = frozen_parts(session, version.id) if scheme >= 2 else None
+    parts = frozen_parts(session, pk(version)) if scheme >= 2 else None
     metadata = signed_metadata(session, version) if scheme >= 3 else None
-    return content_hash(code, version, steps_of(session, version.id), parts, metadata, scheme=scheme)
+    return content_hash(code, version, steps_of(session, pk(version)), parts, metadata, scheme=scheme)
 
 
 def current_hash(session: Session, code: str, version: Version) -> str:
@@ -127,8 +129,8 @@ def same_content(session: Session, version: Version, other: Version) -> bool:
     The change summary and the effective date are about a revision, not its content."""
     return (
         version.section_map() == other.section_map()
-        and steps_of(session, version.id) == steps_of(session, other.id)
-        and frozen_parts(session, version.id) == frozen_parts(session, other.id)
+        and steps_of(session, pk(version)) == steps_of(session, pk(other))
+        and frozen_parts(session, pk(version)) == frozen_parts(session, pk(other))
         and signed_metadata(session, version) == signed_metadata(session, other)
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import User
 from qms.core.search import fold
@@ -26,11 +26,11 @@ def usual_approver(session: Session, document: Document, approvers: Sequence[tup
         return None
     usernames = [username for username, _title in candidates]
     rows = session.execute(
-        select(User.username,
-               func.max(case((Version.document_id == document.id, Version.revision))),
+        select(col(User.username),
+               func.max(case((col(Version.document_id) == document.id, col(Version.revision)))),
                func.count())
-        .join(Version, Version.approver_id == User.id)
-        .where(Version.approved_at.is_not(None), User.username.in_(usernames))
+        .join(Version, col(Version.approver_id) == User.id)
+        .where(col(Version.approved_at).is_not(None), col(User.username).in_(usernames))
         .group_by(User.username)
     ).all()
     of_this_document = [(revision, username) for username, revision, _count in rows if revision is not None]

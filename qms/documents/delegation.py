@@ -6,12 +6,12 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role
@@ -22,7 +22,7 @@ from qms.documents.signing import reauthenticate
 
 
 def _active_user(session: Session, username: str, field: str) -> User:
-    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username.lower())).scalar_one_or_none()
     if user is None or not user.active:
         raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.",
                                         username=username))
@@ -31,7 +31,7 @@ def _active_user(session: Session, username: str, field: str) -> User:
 
 def _holds(session: Session, user: User, role: Role) -> bool:
     return session.execute(
-        select(UserRole.user_id).where(UserRole.user_id == user.id, UserRole.role == role)
+        select(col(UserRole.user_id)).where(col(UserRole.user_id) == user.id, col(UserRole.role) == role)
     ).first() is not None
 
 
@@ -61,12 +61,12 @@ def create_delegation(
     if data.ends_on < today:
         raise ValidationFailed("ends_on", _("The delegation would already have ended."))
     reauthenticate(session, actor, data.password)
-    delegation = Delegation(delegator_id=delegator.id, delegate_id=delegate.id, starts_on=data.starts_on,
+    delegation = Delegation(delegator_id=pk(delegator), delegate_id=pk(delegate), starts_on=data.starts_on,
                             ends_on=data.ends_on, note=data.note.strip())
     session.add(delegation)
     session.flush()
     audit.record(session, actor=actor, action="delegation.create", object_type="delegation",
-                 object_id=delegation.id,
+                 object_id=pk(delegation),
                  details={"delegator": delegator.username, "delegate": delegate.username,
                           "starts_on": data.starts_on.isoformat(), "ends_on": data.ends_on.isoformat(),
                           "note": delegation.note})
@@ -85,16 +85,16 @@ def revoke_delegation(session: Session, actor: Principal, delegation_id: int) ->
     session.add(delegation)
     session.flush()
     audit.record(session, actor=actor, action="delegation.revoke", object_type="delegation",
-                 object_id=delegation.id)
+                 object_id=pk(delegation))
     return delegation
 
 
 def delegators_for(session: Session, delegate_id: int, day: date) -> set[int]:
     """Whom ``delegate_id`` may sign for on ``day``."""
     return set(session.execute(
-        select(Delegation.delegator_id).where(
-            Delegation.delegate_id == delegate_id, Delegation.revoked_at.is_(None),
-            Delegation.starts_on <= day, Delegation.ends_on >= day,
+        select(col(Delegation.delegator_id)).where(
+            col(Delegation.delegate_id) == delegate_id, col(Delegation.revoked_at).is_(None),
+            col(Delegation.starts_on) <= day, col(Delegation.ends_on) >= day,
         )
     ).scalars())
 
@@ -103,14 +103,15 @@ def list_delegations(session: Session, actor: Principal, today: date) -> list[De
     delegator = aliased(User)
     delegate = aliased(User)
     query = (
-        select(Delegation, delegator.username, delegate.username)
-        .join(delegator, delegator.id == Delegation.delegator_id)
-        .join(delegate, delegate.id == Delegation.delegate_id)
-        .where(Delegation.revoked_at.is_(None))
-        .order_by(Delegation.starts_on.desc(), Delegation.id.desc())
+        select(Delegation, col(delegator.username), col(delegate.username))
+        .join(delegator, col(delegator.id) == Delegation.delegator_id)
+        .join(delegate, col(delegate.id) == Delegation.delegate_id)
+        .where(col(Delegation.revoked_at).is_(None))
+        .order_by(col(Delegation.starts_on).desc(), col(Delegation.id).desc())
     )
     if not actor.has(Role.ADMIN, Role.AUDITOR, Role.QUALITY_OFFICER):
-        query = query.where(or_(Delegation.delegator_id == actor.id, Delegation.delegate_id == actor.id))
+        query = query.where(or_(col(Delegation.delegator_id) == actor.id,
+                                col(Delegation.delegate_id) == actor.id))
     return [
         DelegationPublic(id=d.id, delegator=who, delegate=to, starts_on=d.starts_on, ends_on=d.ends_on,
                          note=d.note, active=d.starts_on <= today <= d.ends_on)

@@ -70,7 +70,7 @@ def word_diff(old: str, new: str) -> list[dict[str, str]]:
     by "hồ sơ" reads as one deletion and one insertion rather than word by word.
     """
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    chunks = [(tag, "".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2
+    chunks: list[tuple[str, str, str]] = [(tag, "".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2
               in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
     merged: list[tuple[str, str, str]] = []
     for index, (tag, before, after) in enumerate(chunks):

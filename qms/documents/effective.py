@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.core.clock import add_months
 from qms.core.config import Settings
-from qms.core.db import transaction, utcnow
+from qms.core.db import pk, transaction, utcnow
 from qms.documents import events, search_index
 from qms.documents.choices import Status
 from qms.documents.lifecycle import Event, transition
@@ -22,7 +22,7 @@ from qms.documents.models import SIGNED_METADATA, Document, RevisionHistory, Ver
 def make_effective(session: Session, actor: Principal | None, document: Document, version: Version) -> None:
     """The version comes into force; the previous effective one is superseded in the same transaction."""
     document = session.execute(
-        select(Document).where(Document.id == document.id).with_for_update()
+        select(Document).where(col(Document.id) == document.id).with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
     now = utcnow()
@@ -49,7 +49,7 @@ def make_effective(session: Session, actor: Principal | None, document: Document
         version.effective_date or now.date(), document.review_interval_months
     )
     document.updated_at = now
-    session.add(RevisionHistory(document_id=document.id, revision=version.revision,
+    session.add(RevisionHistory(document_id=pk(document), revision=version.revision,
                                 effective_date=version.effective_date or now.date(),
                                 change_summary=version.change_summary,
                                 changed_sections=version.changed_sections))
@@ -72,14 +72,15 @@ def make_due_effective(session: Session, today: date) -> list[str]:
     for the first and then finds nothing left to do.
     """
     due = session.execute(
-        select(Version.id, Version.document_id)
-        .where(Version.status == Status.APPROVED, Version.effective_date <= today).order_by(Version.id)
+        select(col(Version.id), col(Version.document_id))
+        .where(col(Version.status) == Status.APPROVED, col(Version.effective_date) <= today)
+        .order_by(col(Version.id))
     ).all()
     if not due:
         return []
     documents = {document.id: document for document in session.execute(
-        select(Document).where(Document.id.in_({document_id for _id, document_id in due}))
-        .order_by(Document.id).with_for_update().execution_options(populate_existing=True)
+        select(Document).where(col(Document.id).in_({document_id for _id, document_id in due}))
+        .order_by(col(Document.id)).with_for_update().execution_options(populate_existing=True)
     ).scalars()}
     done: list[str] = []
     for version_id, document_id in due:

@@ -22,8 +22,10 @@ from qms.documents.models import Document, Version
 
 
 class ActorLike(Protocol):
-    id: int | None
-    username: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def username(self) -> str: ...
 
 
 EffectiveListener = Callable[[Session, Document, Version, Version | None, ActorLike | None], None]

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
 from qms.core.search import fold
@@ -75,8 +75,9 @@ def citing_documents(session: Session, document: Document, details: ExternalDeta
     patterns = [like for like in map(_words_like, identifiers) if like]
     query = (
         select(Document, Version)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.id != document.id, or_(*[Document.search_text.like(like) for like in patterns]))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.id) != document.id,
+               or_(*[col(Document.search_text).like(like) for like in patterns]))
         .order_by(Document.code)
     )
     if actor is not None:
@@ -103,7 +104,7 @@ def save_details(session: Session, actor: Principal | None, document: Document,
         raise ValidationFailed("external", _("Only an external document has these details."))
     existing = session.get(ExternalDetails, document.id)
     before = existing.status if existing else None
-    details = existing or ExternalDetails(document_id=document.id)
+    details = existing or ExternalDetails(document_id=pk(document))
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is not None or name == "issued_on":
             setattr(details, name, value)
@@ -149,9 +150,9 @@ def check_new_version(session: Session, document: Document, version: Version, pr
     if not version.references.strip():
         return
     stale = session.execute(
-        select(Document.code, ExternalDetails.number, ExternalDetails.status)
-        .join(ExternalDetails, ExternalDetails.document_id == Document.id)
-        .where(ExternalDetails.status.in_(NOT_IN_FORCE))
+        select(col(Document.code), col(ExternalDetails.number), col(ExternalDetails.status))
+        .join(ExternalDetails, col(ExternalDetails.document_id) == Document.id)
+        .where(col(ExternalDetails.status).in_(NOT_IN_FORCE))
     ).all()
     for code, number, status in stale:
         if cites(version.references, [code, number]):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.core.pagination import Page, clamp, parse_sort
@@ -32,18 +32,20 @@ def list_external(session: Session, actor: Principal, *, status: str | None = No
                   limit: int | None = None, offset: int | None = None) -> Page[ExternalRow]:
     limit, offset = clamp(limit, offset)
     query = (
-        select(Document.code, Document.title, ExternalDetails.number, ExternalDetails.issuer,
-               ExternalDetails.issued_on, ExternalDetails.status, ExternalDetails.replaced_by,
-               Document.effective_version_id.is_not(None))
-        .outerjoin(ExternalDetails, ExternalDetails.document_id == Document.id)
-        .where(Document.kind == "external", access.visibility_clause(actor))
+        select(col(Document.code), col(Document.title), col(ExternalDetails.number),
+               col(ExternalDetails.issuer),
+               col(ExternalDetails.issued_on), col(ExternalDetails.status), col(ExternalDetails.replaced_by),
+               col(Document.effective_version_id).is_not(None))
+        .outerjoin(ExternalDetails, col(ExternalDetails.document_id) == Document.id)
+        .where(col(Document.kind) == "external", access.visibility_clause(actor))
     )
     if status:
-        query = query.where(ExternalDetails.status == status)
+        query = query.where(col(ExternalDetails.status) == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, SORTS, "code")
-    column = {"code": Document.code, "number": ExternalDetails.number, "issued_on": ExternalDetails.issued_on,
-              "status": ExternalDetails.status, "title": Document.title}[key]
+    column = {"code": col(Document.code), "number": col(ExternalDetails.number),
+              "issued_on": col(ExternalDetails.issued_on), "status": col(ExternalDetails.status),
+              "title": col(Document.title)}[key]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
     rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
     return Page([ExternalRow(code, title, number or "", issuer or "", issued_on, ext_status, replaced or "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -49,7 +50,7 @@ def external_documents(request: Request, session: SessionDep, user: PageUser, ht
     return render(request, "documents/external_list.html", context, block=block)
 
 
-def _form(request: Request, document: object, values: dict[str, object], errors: dict[str, str],
+def _form(request: Request, document: object, values: Mapping[str, object], errors: dict[str, str],
           status_code: int = 200) -> Response:
     return render(request, "documents/external_form.html", {
         "document": document, "values": values, "errors": errors, "statuses": EXTERNAL_STATUSES,

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
+from qms.core.db import pk
 from qms.core.markup import plain_text
 from qms.core.pagination import Page
 from qms.documents.highlight import mark, query_words, snippet
@@ -34,22 +35,22 @@ def _version_texts(session: Session, version_ids: list[int]) -> dict[int, str]:
     if not version_ids:
         return {}
     steps: dict[int, list[str]] = {}
-    for row in session.execute(select(VersionStep).where(VersionStep.version_id.in_(version_ids))
-                               .order_by(VersionStep.version_id, VersionStep.position)).scalars():
+    for row in session.execute(select(VersionStep).where(col(VersionStep.version_id).in_(version_ids))
+                               .order_by(col(VersionStep.version_id), col(VersionStep.position))).scalars():
         line = f"{row.step} {row.responsibility} {row.task} {row.output}"
         steps.setdefault(row.version_id, []).append(line)
     return {
         version.id: " ".join([*(plain_text(getattr(version, name)) for name in SECTIONS),
                               *steps.get(version.id, [])])
-        for version in session.execute(select(Version).where(Version.id.in_(version_ids))).scalars()
+        for version in session.execute(select(Version).where(col(Version.id).in_(version_ids))).scalars()
     }
 
 
 def _external_numbers(session: Session, document_ids: list[int]) -> dict[int, str]:
     if not document_ids:
         return {}
-    return dict(session.execute(select(ExternalDetails.document_id, ExternalDetails.number)
-                                .where(ExternalDetails.document_id.in_(document_ids))).all())
+    return dict(session.execute(select(col(ExternalDetails.document_id), col(ExternalDetails.number))
+                                .where(col(ExternalDetails.document_id).in_(document_ids))).all())
 
 
 def _with_number(number: str | None, text: str) -> str:
@@ -64,13 +65,14 @@ def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[Sear
                for row in rows}
     texts = _version_texts(session, [vid for vid in indexed.values() if vid])
     text_of = {row.document.id: texts.get(indexed[row.document.id] or 0, "") for row in rows}
-    numbers = _external_numbers(session, [row.document.id for row in rows if row.document.kind == "external"])
+    external = [pk(row.document) for row in rows if row.document.kind == "external"]
+    numbers = _external_numbers(session, external)
     return [
         SearchHit(
             code=row.document.code, title=mark(row.document.title, words), kind=row.document.kind,
             revision=row.current_revision, status=row.status, in_progress=row.in_progress,
             effective_date=row.effective_date,
-            snippet=snippet(_with_number(numbers.get(row.document.id), text_of[row.document.id]), words)
+            snippet=snippet(_with_number(numbers.get(pk(row.document)), text_of[row.document.id]), words)
             if words else None,
         )
         for row in rows

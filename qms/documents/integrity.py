@@ -18,11 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy import Select, or_, select
+from sqlmodel import Session, col
 
 from qms.audit.models import AuditEvent
 from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
+from qms.core.db import pk
 from qms.core.errors import Conflict
 from qms.core.i18n import _
 from qms.core.roles import VIEW_AUDIT, require_any
@@ -64,11 +65,11 @@ class StoredBytes:
         return self._seen[sha256]
 
 
-def frozen_versions(version_ids: Collection[int] | None) -> object:
+def frozen_versions(version_ids: Collection[int] | None) -> Select[int | None]:
     """The query of frozen versions (all, or those of ``version_ids``), for store checks."""
-    query = select(Version.id).where(Version.status.in_(_FROZEN))
+    query = select(col(Version.id)).where(col(Version.status).in_(_FROZEN))
     if version_ids is not None:
-        query = query.where(Version.id.in_(list(version_ids)))
+        query = query.where(col(Version.id).in_(list(version_ids)))
     return query
 
 
@@ -88,10 +89,10 @@ def check_versions(session: Session, store: FileStore, version_ids: Collection[i
                    skip: Collection[str] = ()) -> tuple[int, list[VersionFinding]]:
     """(versions checked, those that no longer verify), in code and revision order; ``skip``
     names store checks left out."""
-    query = (select(Document, Version).join(Document, Document.id == Version.document_id)
-             .where(Version.status.in_(_FROZEN)).order_by(Document.code, Version.revision))
+    query = (select(Document, Version).join(Document, col(Document.id) == Version.document_id)
+             .where(col(Version.status).in_(_FROZEN)).order_by(col(Document.code), col(Version.revision)))
     if version_ids is not None:
-        query = query.where(Version.id.in_(list(version_ids)))
+        query = query.where(col(Version.id).in_(list(version_ids)))
     rows = [(document, version) for document, version in session.execute(query).all()]
     problems = _problems(session, store, rows, version_ids, skip)
     findings = [VersionFinding(version.id, document.code, version.revision, tuple(problems[version.id]))
@@ -104,16 +105,16 @@ def _problems(session: Session, store: FileStore, rows: Sequence[tuple[Document,
     problems: dict[int, list[str]] = defaultdict(list)
     for document, version in rows:
         if not version.content_hash or not frozen_hash_matches(session, document.code, version):
-            problems[version.id].append(_("its content is no longer what was signed"))
+            problems[pk(version)].append(_("its content is no longer what was signed"))
     mismatched = (
-        select(Signature.version_id, Signature.signer_name, Signature.meaning)
-        .join(Version, Version.id == Signature.version_id)
-        .where(Version.status.in_(_FROZEN), Signature.review_round == Version.review_round,
-               Signature.content_hash != Version.content_hash)
-        .order_by(Signature.id)
+        select(col(Signature.version_id), col(Signature.signer_name), col(Signature.meaning))
+        .join(Version, col(Version.id) == Signature.version_id)
+        .where(col(Version.status).in_(_FROZEN), col(Signature.review_round) == Version.review_round,
+               col(Signature.content_hash) != Version.content_hash)
+        .order_by(col(Signature.id))
     )
     if version_ids is not None:
-        mismatched = mismatched.where(Version.id.in_(list(version_ids)))
+        mismatched = mismatched.where(col(Version.id).in_(list(version_ids)))
     for version_id, signer, meaning in session.execute(mismatched).all():
         problems[version_id].append(_("the signature of %(signer)s (%(meaning)s) is over other content",
                                       signer=signer, meaning=meaning))
@@ -145,22 +146,22 @@ def _trail_disagreements(session: Session, rows: Sequence[tuple[Document, Versio
     if not rows:
         return []
     by_ref = {version_ref(document, version): version for document, version in rows}
-    events = select(AuditEvent.object_id, AuditEvent.details).where(
-        AuditEvent.object_type == "version",
-        or_(AuditEvent.action.in_(_HASH_EVENTS), AuditEvent.action.like("signature.%")),
-    ).order_by(AuditEvent.id)
+    events = select(col(AuditEvent.object_id), col(AuditEvent.details)).where(
+        col(AuditEvent.object_type) == "version",
+        or_(col(AuditEvent.action).in_(_HASH_EVENTS), col(AuditEvent.action).like("signature.%")),
+    ).order_by(col(AuditEvent.id))
     if len(by_ref) <= _FEW:
-        events = events.where(AuditEvent.object_id.in_(list(by_ref)))
+        events = events.where(col(AuditEvent.object_id).in_(list(by_ref)))
     recorded: dict[str, str] = {}
     for ref, details in session.execute(events).all():
         if ref in by_ref and (content_hash := json.loads(details or "{}").get("content_hash")):
             recorded[ref] = content_hash
-    found = [(by_ref[ref].id, _("its content hash is not the one the audit trail recorded for it"))
+    found = [(pk(by_ref[ref]), _("its content hash is not the one the audit trail recorded for it"))
              for ref, content_hash in recorded.items() if by_ref[ref].content_hash != content_hash]
     for document, version in rows:
         if document.effective_version_id == version.id and any(
                 getattr(document, name) != getattr(version, name) for name in SIGNED_METADATA):
-            found.append((version.id, _("the register shows other details (title, kind, unit or "
+            found.append((pk(version), _("the register shows other details (title, kind, unit or "
                                         "confidentiality) than those %(ref)s signed",
                                         ref=version_ref(document, version))))
     return found

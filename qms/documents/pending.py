@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
+from qms.core.db import pk
 from qms.documents.choices import Status
 from qms.documents.delegation import delegators_for
 from qms.documents.models import Document, Signature, Version, VersionReviewer
@@ -34,21 +35,23 @@ class PendingAction:
 def pending_actions(session: Session, actor: Principal, today: date) -> list[PendingAction]:
     """What waits for the actor's signature ("Việc cần xử lý")."""
     principals = {actor.id} | delegators_for(session, actor.id, today)
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(principals))).all())
+    names = dict(session.execute(select(col(User.id),
+                                        col(User.full_name)).where(col(User.id).in_(principals))).all())
     rows = session.execute(
-        select(Version, Document.code, Document.title)
-        .join(Document, Document.id == Version.document_id)
+        select(Version, col(Document.code), col(Document.title))
+        .join(Document, col(Document.id) == Version.document_id)
         .where(
-            (Version.status == Status.AWAITING_APPROVAL) & Version.approver_id.in_(principals)
-            | (Version.status == Status.EFFECTIVE) & Version.withdrawal_approver_id.in_(principals)
-            | (Version.status == Status.IN_REVIEW) & Version.id.in_(
-                select(VersionReviewer.version_id).where(VersionReviewer.user_id == actor.id))
+            (col(Version.status) == Status.AWAITING_APPROVAL) & col(Version.approver_id).in_(principals)
+            | (col(Version.status) == Status.EFFECTIVE) & col(Version.withdrawal_approver_id).in_(principals)
+            | (col(Version.status) == Status.IN_REVIEW) & col(Version.id).in_(
+                select(col(VersionReviewer.version_id)).where(col(VersionReviewer.user_id) == actor.id))
         )
-        .order_by(Version.submitted_at)
+        .order_by(col(Version.submitted_at))
     ).all()
     reviewed = set(session.execute(
-        select(Signature.version_id, Signature.review_round).where(
-            Signature.user_id == actor.id, Signature.meaning == "reviewed", Signature.purpose == "issue")
+        select(col(Signature.version_id), col(Signature.review_round)).where(
+            col(Signature.user_id) == actor.id, col(Signature.meaning) == "reviewed",
+            col(Signature.purpose) == "issue")
     ).all())
     authored = _authored_by(session, actor, [v for v, _code, _title in rows
                                              if v.status == Status.AWAITING_APPROVAL])
@@ -78,10 +81,10 @@ def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]
     if not versions:
         return set()
     submitted = session.execute(
-        select(Signature.version_id).join(Version, Version.id == Signature.version_id).where(
-            Signature.version_id.in_([v.id for v in versions]), Signature.user_id == actor.id,
-            Signature.meaning == "drafted", Signature.purpose == "issue",
-            Signature.review_round == Version.review_round,
+        select(col(Signature.version_id)).join(Version, col(Version.id) == Signature.version_id).where(
+            col(Signature.version_id).in_([v.id for v in versions]), col(Signature.user_id) == actor.id,
+            col(Signature.meaning) == "drafted", col(Signature.purpose) == "issue",
+            col(Signature.review_round) == Version.review_round,
         )
     ).scalars()
-    return {v.id for v in versions if v.drafter_id == actor.id} | set(submitted)
+    return {pk(v) for v in versions if v.drafter_id == actor.id} | set(submitted)

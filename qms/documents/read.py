@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
+from qms.core.db import pk
 from qms.documents import access, external
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
@@ -40,18 +41,19 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
     effective = next((v for v in versions if v.id == document.effective_version_id), None)
     latest = next((v for v in versions if v.id == document.latest_version_id), None)
     allowed = list(session.execute(
-        select(Unit.code).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
-        .where(DocumentUnit.document_id == document.id).order_by(Unit.code)
+        select(col(Unit.code)).join(DocumentUnit, col(DocumentUnit.unit_id) == Unit.id)
+        .where(col(DocumentUnit.document_id) == document.id).order_by(Unit.code)
     ).scalars())
     forms = list(session.execute(
-        select(Document.code).where(Document.parent_id == document.id).order_by(Document.code)
+        select(col(Document.code)).where(col(Document.parent_id) == document.id).order_by(Document.code)
     ).scalars())
+    current = effective or latest
     return DocumentDetail(
         code=document.code, title=document.title, kind=document.kind,
         owner_unit=unit.code if unit else "", confidentiality=document.confidentiality,
-        current_revision=(effective or latest).revision if (effective or latest) else None,
+        current_revision=current.revision if current else None,
         effective_date=effective.effective_date if effective else None,
-        status=(effective or latest).status if (effective or latest) else None,
+        status=current.status if current else None,
         in_progress=in_progress(effective.revision if effective else None,
                                 latest.revision if latest else None, latest.status if latest else None),
         review_interval_months=document.review_interval_months,
@@ -67,11 +69,11 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
 def signatures_of(session: Session, version: Version) -> list[SignaturePublic]:
     principal = _PRINCIPAL
     rows = session.execute(
-        select(Signature, User.username, principal.username)
-        .join(User, User.id == Signature.user_id)
-        .outerjoin(principal, principal.id == Signature.on_behalf_of_id)
-        .where(Signature.version_id == version.id)
-        .order_by(Signature.signed_at, Signature.id)
+        select(Signature, col(User.username), col(principal.username))
+        .join(User, col(User.id) == Signature.user_id)
+        .outerjoin(principal, col(principal.id) == Signature.on_behalf_of_id)
+        .where(col(Signature.version_id) == version.id)
+        .order_by(col(Signature.signed_at), col(Signature.id))
     ).all()
     return [_signature_public(sig, username, for_whom) for sig, username, for_whom in rows]
 
@@ -88,15 +90,15 @@ def version_detail(session: Session, document: Document, version: Version) -> Ve
     drafter = session.get(User, version.drafter_id)
     approver = session.get(User, version.approver_id) if version.approver_id else None
     reviewers = list(session.execute(
-        select(User.username).join(VersionReviewer, VersionReviewer.user_id == User.id)
-        .where(VersionReviewer.version_id == version.id).order_by(VersionReviewer.position)
+        select(col(User.username)).join(VersionReviewer, col(VersionReviewer.user_id) == User.id)
+        .where(col(VersionReviewer.version_id) == version.id).order_by(col(VersionReviewer.position))
     ).scalars())
     unit = session.get(Unit, version.owner_unit_id) if version.owner_unit_id is not None else None
     return VersionDetail(
         code=document.code, revision=version.revision, status=version.status,
         title=version.title, kind=version.kind, owner_unit=unit.code if unit else "",
         confidentiality=version.confidentiality,
-        sections=version.section_map(), steps=steps_of(session, version.id),
+        sections=version.section_map(), steps=steps_of(session, pk(version)),
         change_summary=version.change_summary, changed_sections=version.changed_sections,
         effective_date=version.effective_date, content_hash=version.content_hash,
         etag=etag_of(version), drafter=drafter.username if drafter else "",
@@ -107,8 +109,8 @@ def version_detail(session: Session, document: Document, version: Version) -> Ve
 
 def revision_history(session: Session, document: Document) -> list[RevisionHistory]:
     return list(session.execute(
-        select(RevisionHistory).where(RevisionHistory.document_id == document.id)
-        .order_by(RevisionHistory.revision)
+        select(RevisionHistory).where(col(RevisionHistory.document_id) == document.id)
+        .order_by(col(RevisionHistory.revision))
     ).scalars())
 
 
@@ -119,15 +121,17 @@ def version_by_id(session: Session, version_id: int) -> Version | None:
 def people_with_roles(session: Session, roles: frozenset[str] | set[str]) -> list[tuple[str, str, str]]:
     """(username, full name, title) of active users holding any of ``roles``, by name."""
     return [tuple(row) for row in session.execute(
-        select(User.username, User.full_name, User.title)
-        .where(User.active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))))
+        select(col(User.username), col(User.full_name), col(User.title))
+        .where(col(User.active),
+               col(User.id).in_(select(col(UserRole.user_id)).where(col(UserRole.role).in_(list(roles)))))
         .order_by(User.full_name)
     ).all()]
 
 
 def procedure_choices(session: Session) -> list[tuple[str, str]]:
     return [tuple(row) for row in session.execute(
-        select(Document.code, Document.title).where(Document.kind != "form").order_by(Document.code)
+        select(col(Document.code), col(Document.title)).where(col(Document.kind) != "form")
+        .order_by(Document.code)
     ).all()]
 
 
@@ -136,15 +140,15 @@ def signatures_by_revision(session: Session, document: Document,
     """Every signature on the versions the actor may read, in one query."""
     principal = _PRINCIPAL
     query = (
-        select(Version.revision, Signature, User.username, principal.username)
-        .join(Version, Version.id == Signature.version_id)
-        .join(User, User.id == Signature.user_id)
-        .outerjoin(principal, principal.id == Signature.on_behalf_of_id)
-        .where(Version.document_id == document.id)
-        .order_by(Signature.signed_at, Signature.id)
+        select(col(Version.revision), Signature, col(User.username), col(principal.username))
+        .join(Version, col(Version.id) == Signature.version_id)
+        .join(User, col(User.id) == Signature.user_id)
+        .outerjoin(principal, col(principal.id) == Signature.on_behalf_of_id)
+        .where(col(Version.document_id) == document.id)
+        .order_by(col(Signature.signed_at), col(Signature.id))
     )
     if not access.reads_drafts(actor):
-        query = query.where(Version.status == "effective")
+        query = query.where(col(Version.status) == "effective")
     result: dict[int, list[SignaturePublic]] = {}
     for revision, sig, username, for_whom in session.execute(query).all():
         result.setdefault(revision, []).append(_signature_public(sig, username, for_whom))
@@ -155,7 +159,8 @@ def full_names(session: Session, usernames: list[str]) -> dict[str, str]:
     wanted = [name for name in usernames if name]
     if not wanted:
         return {}
-    return dict(session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all())
+    return dict(session.execute(select(col(User.username),
+                                       col(User.full_name)).where(col(User.username).in_(wanted))).all())
 
 
 def unit_codes(session: Session, *versions: Version) -> dict[int, str]:

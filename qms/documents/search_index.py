@@ -20,10 +20,12 @@ last one typed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, select, text
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Float, Integer, Subquery, select, text
+from sqlmodel import Session, col
 
+from qms.core.db import pk
 from qms.core.search import words
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, ExternalDetails, Version
@@ -43,7 +45,7 @@ def search_text_for(session: Session, document: Document, version: Version | Non
     parts = [document.code, document.title]
     if version is not None:
         parts += [getattr(version, name) for name in SECTIONS]
-        parts += [f"{s.step} {s.responsibility} {s.task} {s.output}" for s in steps_of(session, version.id)]
+        parts += [f"{s.step} {s.responsibility} {s.task} {s.output}" for s in steps_of(session, pk(version))]
     return " ".join(words(" ".join(parts)))
 
 
@@ -53,7 +55,7 @@ def refresh(session: Session, document: Document) -> None:
     version_id = document.effective_version_id or document.latest_version_id
     version = session.get(Version, version_id) if version_id else None
     number = session.execute(
-        select(ExternalDetails.number).where(ExternalDetails.document_id == document.id)
+        select(col(ExternalDetails.number)).where(col(ExternalDetails.document_id) == document.id)
     ).scalar_one_or_none() if document.id is not None else None
     document.search_code = " ".join(words(f"{document.code} {number or ''}"))
     document.search_title = " ".join(words(document.title))
@@ -118,5 +120,5 @@ def ranked(session: Session, query: str) -> Ranked | None:
     return Ranked(rows)
 
 
-def relevance_order(found: Ranked) -> tuple[object, ...]:
+def relevance_order(found: Ranked) -> tuple[ColumnElement[Any], ...]:
     return (found.rows.c.head.desc(), found.rows.c.score.asc())

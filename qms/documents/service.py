@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, defer
-from sqlmodel import Session
+from sqlalchemy.orm import QueryableAttribute, aliased, defer
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
@@ -71,7 +71,7 @@ def in_progress(effective_revision: int | None, latest_revision: int | None,
 
 
 def _user_by_username(session: Session, username: str, field: str) -> User:
-    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username.lower())).scalar_one_or_none()
     if user is None or not user.active:
         raise ValidationFailed(
             field, _("User %(username)s does not exist or is inactive.", username=username)
@@ -88,7 +88,7 @@ def _unit_or_error(session: Session, code: str, field: str) -> Unit:
 
 
 def load_document(session: Session, actor: Principal, code: str, *, lock: bool = False) -> Document:
-    query = select(Document).where(Document.code == code.upper())
+    query = select(Document).where(col(Document.code) == code.upper())
     if lock:
         query = query.with_for_update()
     document = session.execute(query).scalar_one_or_none()
@@ -101,7 +101,7 @@ def allowed_unit_ids(session: Session, document: Document) -> set[int]:
     if document.confidentiality != "restricted":
         return set()
     return set(session.execute(
-        select(DocumentUnit.unit_id).where(DocumentUnit.document_id == document.id)
+        select(col(DocumentUnit.unit_id)).where(col(DocumentUnit.document_id) == document.id)
     ).scalars())
 
 
@@ -122,30 +122,34 @@ def list_documents(
     latest, effective = _LATEST, _EFFECTIVE
     # Those who do not read drafts know nothing of a revision in preparation: for them the
     # latest version is the one in force.
-    latest_id = Document.latest_version_id if access.reads_drafts(actor) else Document.effective_version_id
+    latest_id = col(Document.latest_version_id if access.reads_drafts(actor)
+                    else Document.effective_version_id)
     filters = [access.visibility_clause(actor)]
     found = search_index.ranked(session, q) if q else None
     if found is not None:
-        filters.append(Document.id.in_(select(found.rows.c.id)))
+        filters.append(col(Document.id).in_(select(found.rows.c.id)))
     if kind:
         filters.append(Document.kind == kind)
     if unit:
-        filters.append(Document.owner_unit_id.in_(select(Unit.id).where(Unit.code == unit.upper())))
+        unit_ids = select(col(Unit.id)).where(col(Unit.code) == unit.upper())
+        filters.append(col(Document.owner_unit_id).in_(unit_ids))
     if status == Status.EFFECTIVE:
-        filters.append(Document.effective_version_id.is_not(None))
+        filters.append(col(Document.effective_version_id).is_not(None))
     elif status:
         # A document is listed under the status of its version in force, or of its latest one.
-        filters.append(Document.effective_version_id.is_(None))
-        filters.append(latest_id.in_(select(Version.id).where(Version.status == status)))
-    total = session.execute(select(func.count(Document.id)).where(*filters)).scalar_one()
+        filters.append(col(Document.effective_version_id).is_(None))
+        filters.append(latest_id.in_(select(col(Version.id)).where(col(Version.status) == status)))
+    total = session.execute(select(func.count(col(Document.id))).where(*filters)).scalar_one()
     query = (
-        select(Document, Unit.code, Unit.name, latest.revision, latest.status, effective.revision,
-               effective.effective_date)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(latest, latest.id == latest_id)
-        .outerjoin(effective, effective.id == Document.effective_version_id)
+        select(Document, col(Unit.code), col(Unit.name), col(latest.revision), col(latest.status),
+               col(effective.revision),
+               col(effective.effective_date))
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .outerjoin(latest, col(latest.id) == latest_id)
+        .outerjoin(effective, col(effective.id) == Document.effective_version_id)
         .where(*filters)
-        .options(defer(Document.search_text), defer(Document.search_code), defer(Document.search_title))
+        .options(*[defer(cast("QueryableAttribute[str]", column))
+                   for column in (Document.search_text, Document.search_code, Document.search_title)])
     )
     key, descending = parse_sort(sort, DOCUMENT_SORTS, "relevance" if found is not None else "code")
     if key == "relevance" and found is not None:
@@ -162,22 +166,22 @@ def _sort_column(key: str, latest: Any, effective: Any, descending: bool) -> Any
     if key == "date":
         key, descending = "effective_date", not descending
     column = {
-        "code": Document.code, "title": Document.title, "kind": Document.kind,
+        "code": col(Document.code), "title": col(Document.title), "kind": col(Document.kind),
         "status": func.coalesce(effective.status, latest.status), "effective_date": effective.effective_date,
-        "updated": Document.updated_at, "relevance": Document.code,
+        "updated": col(Document.updated_at), "relevance": col(Document.code),
     }[key]
     return column.desc().nulls_last() if descending else column.asc().nulls_last()
 
 
 def create_document(session: Session, actor: Principal, data: DocumentCreate) -> Document:
     access.require_manager(actor)
-    if session.execute(select(Document.id).where(Document.code == data.code)).first():
+    if session.execute(select(col(Document.id)).where(col(Document.code) == data.code)).first():
         raise Conflict(_("A document with code %(code)s already exists.", code=data.code))
     unit = _unit_or_error(session, data.owner_unit, "owner_unit")
     parent = None
     if data.parent_code:
         parent = session.execute(
-            select(Document).where(Document.code == data.parent_code.upper())
+            select(Document).where(col(Document.code) == data.parent_code.upper())
         ).scalar_one_or_none()
         if parent is None:
             raise ValidationFailed(
@@ -187,7 +191,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
         raise ValidationFailed("parent_code", _("A form must belong to a procedure."))
     drafter = _user_by_username(session, data.drafter, "drafter") if data.drafter else None
     document = Document(
-        code=data.code, title=data.title, kind=data.kind, owner_unit_id=unit.id,
+        code=data.code, title=data.title, kind=data.kind, owner_unit_id=pk(unit),
         confidentiality=data.confidentiality, review_interval_months=data.review_interval_months,
         parent_id=parent.id if parent else None,
     )
@@ -195,7 +199,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
     session.flush()
     _set_allowed_units(session, document, data.allowed_units)
     external.save_details(session, actor, document, data.external)
-    version = Version(document_id=document.id, revision=1, drafter_id=drafter.id if drafter else actor.id)
+    version = Version(document_id=pk(document), revision=1, drafter_id=pk(drafter) if drafter else actor.id)
     version.take_metadata(document)
     session.add(version)
     session.flush()
@@ -209,14 +213,16 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
 
 def _set_allowed_units(session: Session, document: Document, codes: list[str],
                        draft: Version | None = None) -> None:
-    session.execute(DocumentUnit.__table__.delete().where(DocumentUnit.document_id == document.id))
+    # __table__ comes from SQLAlchemy's mapping, which SQLModel's class does not declare
+    session.execute(DocumentUnit.__table__.delete()  # type: ignore[attr-defined]
+                    .where(col(DocumentUnit.document_id) == document.id))
     units = [_unit_or_error(session, code, "allowed_units") for code in dict.fromkeys(codes)]
     restricted = "restricted" in (document.confidentiality, draft.confidentiality if draft else None)
     if restricted and not units:
         raise ValidationFailed(
             "allowed_units", _("A restricted document needs at least one unit allowed to read it.")
         )
-    session.add_all(DocumentUnit(document_id=document.id, unit_id=unit.id) for unit in units)
+    session.add_all(DocumentUnit(document_id=pk(document), unit_id=pk(unit)) for unit in units)
     session.flush()
 
 
@@ -288,8 +294,8 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
         current = data.allowed_units
         if current is None:
             current = [u.code for u in session.execute(
-                select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
-                .where(DocumentUnit.document_id == document.id)).scalars()]
+                select(Unit).join(DocumentUnit, col(DocumentUnit.unit_id) == Unit.id)
+                .where(col(DocumentUnit.document_id) == document.id)).scalars()]
         _set_allowed_units(session, document, current, draft)
     external.save_details(session, actor, document, data.external)
     document.updated_at = utcnow()
@@ -302,7 +308,7 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
 
 def versions_of(session: Session, document: Document) -> list[Version]:
     return list(session.execute(
-        select(Version).where(Version.document_id == document.id).order_by(Version.revision.desc())
+        select(Version).where(col(Version.document_id) == document.id).order_by(col(Version.revision).desc())
     ).scalars())
 
 
@@ -311,7 +317,7 @@ def load_version(session: Session, actor: Principal, code: str, revision: int, *
     """With ``lock``, the document's row first, then the version's: the order every writer
     follows, and before the audit chain's lock, so that two writers never wait on each other."""
     document = load_document(session, actor, code, lock=lock)
-    query = select(Version).where(Version.document_id == document.id, Version.revision == revision)
+    query = select(Version).where(col(Version.document_id) == document.id, col(Version.revision) == revision)
     if lock:
         query = query.with_for_update()
     version = session.execute(query).scalar_one_or_none()
@@ -342,8 +348,8 @@ def load_versions_to_compare(session: Session, actor: Principal, code: str, revi
     is no longer in force (what changed since the revision they knew), never from a draft.
     """
     document, new = load_version(session, actor, code, revision)
-    old = session.execute(select(Version).where(Version.document_id == document.id,
-                                                Version.revision == against)).scalar_one_or_none()
+    old = session.execute(select(Version).where(col(Version.document_id) == document.id,
+                                                col(Version.revision) == against)).scalar_one_or_none()
     earlier_ended = old is not None and old.revision < new.revision and old.status in (
         Status.SUPERSEDED, Status.OBSOLETE)
     if old is None or not (can_read_version(actor, old) or earlier_ended):
@@ -362,8 +368,8 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
                          rev=f"{latest.revision:02d}", code=document.code,
                          status=_status_word(latest.status)))
     drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
-    version = Version(document_id=document.id, revision=(latest.revision + 1) if latest else 1,
-                      drafter_id=drafter_user.id if drafter_user else actor.id)
+    version = Version(document_id=pk(document), revision=(latest.revision + 1) if latest else 1,
+                      drafter_id=pk(drafter_user) if drafter_user else actor.id)
     version.take_metadata(document)
     if latest is not None:
         for name in SECTIONS:
@@ -371,7 +377,7 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     session.add(version)
     session.flush()
     if latest is not None:
-        replace_steps(session, version.id, steps_of(session, latest.id))
+        replace_steps(session, pk(version), steps_of(session, pk(latest)))
     document.latest_version_id = version.id
     document.updated_at = utcnow()
     session.add(document)
@@ -407,7 +413,7 @@ def update_version(session: Session, actor: Principal, code: str, revision: int,
                 changed.append(name)
         _check_typesettable(version)
     if data.steps is not None:
-        replace_steps(session, version.id, [step for step in data.steps if not step.is_blank()])
+        replace_steps(session, pk(version), [step for step in data.steps if not step.is_blank()])
         changed.append("steps")
     for field in ("change_summary", "changed_sections"):
         value = getattr(data, field)
@@ -448,7 +454,7 @@ def library_counts(session: Session) -> dict[str, int]:
     latest version (one query)."""
     shown = func.coalesce(Document.effective_version_id, Document.latest_version_id)
     rows = session.execute(
-        select(Version.status, func.count())
+        select(col(Version.status), func.count())
         .join(Document, shown == Version.id)
         .group_by(Version.status)
     ).all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import throttle
 from qms.accounts.auth import Principal
@@ -11,6 +11,7 @@ from qms.accounts.models import User
 from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
 from qms.core.config import current as current_settings
+from qms.core.db import pk
 from qms.core.errors import Forbidden, QMSError, RecordedFailure
 from qms.core.i18n import _
 from qms.core.roles import Role
@@ -87,7 +88,7 @@ def sign(
     assert version.content_hash, "only frozen content can be signed"
     require_signer(actor)
     signature = Signature(
-        version_id=version.id, user_id=actor.id, meaning=meaning, purpose=purpose,
+        version_id=pk(version), user_id=actor.id, meaning=meaning, purpose=purpose,
         review_round=version.review_round, comment=comment.strip(), content_hash=version.content_hash,
         signer_name=actor.full_name, signer_title=actor.title,
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
@@ -107,8 +108,8 @@ def sign(
 
 def round_signers(session: Session, version: Version, meaning: str) -> set[int]:
     return set(session.execute(
-        select(Signature.user_id).where(
-            Signature.version_id == version.id, Signature.review_round == version.review_round,
-            Signature.meaning == meaning, Signature.purpose == "issue",
+        select(col(Signature.user_id)).where(
+            col(Signature.version_id) == version.id, col(Signature.review_round) == version.review_round,
+            col(Signature.meaning) == meaning, col(Signature.purpose) == "issue",
         )
     ).scalars())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Annotated
 
@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from qms.accounts.deps import PageUser
 from qms.core.clock import local_today
-from qms.core.db import roll_back
+from qms.core.db import pk, roll_back
 from qms.core.deps import SessionDep, SettingsDep
 from qms.core.errors import NotFound, QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
@@ -50,7 +50,7 @@ def _steps_from_form(form: FormData) -> list[Step]:
 
 def _version_page(request: Request, session: SessionDep, user: PageUser, code: str, rev: int,
                   errors: dict[str, str] | None = None, action_error: str | None = None,
-                  values: dict[str, object] | None = None, status_code: int = 200) -> Response:
+                  values: Mapping[str, object] | None = None, status_code: int = 200) -> Response:
     document, version = service.load_version(session, user, code, rev)
     detail = read.version_detail(session, document, version)
     today = local_today(request.app.state.settings.zone)
@@ -98,7 +98,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
                              "changed_sections": version.changed_sections,
                              "effective_date": version.effective_date.isoformat()
                              if version.effective_date else ""},
-        "steps": steps if steps is not None else steps_of(session, version.id),
+        "steps": steps if steps is not None else steps_of(session, pk(version)),
         "etag": etag or etag_of(version), "errors": errors or {}, "stale": stale,
         "code": document.code, "rev": version.revision, "focus": focus,
     }, status_code=status_code)
@@ -247,7 +247,7 @@ def withdraw(code: str, rev: int, request: Request, session: SessionDep, user: P
 def diff_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
               against: int = Query(..., ge=1, le=10_000)) -> Response:
     document, new, old = service.load_versions_to_compare(session, user, code, rev, against)
-    result = diff_versions(old, steps_of(session, old.id), new, steps_of(session, new.id),
+    result = diff_versions(old, steps_of(session, pk(old)), new, steps_of(session, pk(new)),
                            read.unit_codes(session, old, new))
     return render(request, "documents/diff.html", {"document": document, "new": new, "old": old,
                                                    "diff": result})

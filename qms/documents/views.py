@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -115,7 +116,7 @@ def withdrawn_page(request: Request, session: SessionDep, user: PageUser, code: 
 
 
 def render_document_page(request: Request, session: SessionDep, user: PageUser, code: str, *,
-                         errors: dict[str, str] | None = None, values: dict[str, object] | None = None,
+                         errors: dict[str, str] | None = None, values: Mapping[str, object] | None = None,
                          status_code: int = 200) -> Response:
     """A document's page; ``errors`` and ``values`` give a refused form of a panel back as typed."""
     document = service.load_document(session, user, code)

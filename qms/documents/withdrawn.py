@@ -10,15 +10,18 @@ the form was withdrawn and whom to ask, instead of "not found".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
+from qms.core.db import pk
 from qms.documents import access
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
 
@@ -38,23 +41,25 @@ class WithdrawnForm:
     owner_unit: str
 
 
-def _withdrawn_forms():  # type: ignore[no-untyped-def]
+def _withdrawn_forms() -> Select[*tuple[Any, ...]]:
     requester, requester_unit, owner = aliased(User), aliased(Unit), aliased(Unit)
     return (
-        select(Document.id, Document.code, Document.title, Document.parent_id, Document.confidentiality,
-               Version.revision, Version.ended_at, Version.withdrawal_reason, requester.full_name,
-               requester_unit.name, owner.name)
-        .join(Version, Version.id == Document.latest_version_id)
-        .join(owner, owner.id == Document.owner_unit_id)
-        .outerjoin(requester, requester.id == Version.withdrawal_requested_by_id)
-        .outerjoin(requester_unit, requester_unit.id == requester.unit_id)
-        .where(Document.kind == "form", Document.effective_version_id.is_(None), Version.status == "obsolete")
+        select(col(Document.id), col(Document.code), col(Document.title), col(Document.parent_id),
+               col(Document.confidentiality), col(Version.revision), col(Version.ended_at),
+               col(Version.withdrawal_reason), col(requester.full_name), col(requester_unit.name),
+               col(owner.name))
+        .join(Version, col(Version.id) == Document.latest_version_id)
+        .join(owner, col(owner.id) == Document.owner_unit_id)
+        .outerjoin(requester, col(requester.id) == Version.withdrawal_requested_by_id)
+        .outerjoin(requester_unit, col(requester_unit.id) == requester.unit_id)
+        .where(col(Document.kind) == "form", col(Document.effective_version_id).is_(None),
+               col(Version.status) == "obsolete")
         .order_by(Document.code)
     )
 
 
-def _forms(rows) -> list[WithdrawnForm]:  # type: ignore[no-untyped-def]
-    return [WithdrawnForm(*row[:7], row[7] or "", row[8] or "", row[9] or "", row[10] or "") for row in rows]
+def _forms(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[WithdrawnForm]:
+    return [WithdrawnForm(*row[:7], *(text or "" for text in row[7:])) for row in rows]
 
 
 def _names(code: str, text: str) -> bool:
@@ -74,9 +79,9 @@ def linked_by(session: Session, document: Document, version: Version | None) -> 
     forms = _forms(session.execute(_withdrawn_forms()).all())
     if not forms:
         return []
-    outputs = session.execute(select(VersionStep.output)
-                              .where(VersionStep.version_id == version.id)).scalars()
-    return _linked(forms, document.id, "\n".join([version.forms, *outputs]))
+    outputs = session.execute(select(col(VersionStep.output))
+                              .where(col(VersionStep.version_id) == version.id)).scalars()
+    return _linked(forms, pk(document), "\n".join([version.forms, *outputs]))
 
 
 def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
@@ -86,15 +91,16 @@ def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
     if not forms:
         return []
     documents = session.execute(
-        select(Document.id, Document.code, Version.id, Version.revision, Version.forms)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.kind != "form").order_by(Document.code)
+        select(col(Document.id), col(Document.code), col(Version.id), col(Version.revision),
+               col(Version.forms))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.kind) != "form").order_by(Document.code)
     ).all()
     outputs: dict[int, list[str]] = {}
     for version_id, output in session.execute(
-            select(VersionStep.version_id, VersionStep.output)
-            .join(Document, Document.effective_version_id == VersionStep.version_id)
-            .where(Document.kind != "form", VersionStep.output != "")):
+            select(col(VersionStep.version_id), col(VersionStep.output))
+            .join(Document, col(Document.effective_version_id) == VersionStep.version_id)
+            .where(col(Document.kind) != "form", col(VersionStep.output) != "")):
         outputs.setdefault(version_id, []).append(output)
     return [(code, revision, form)
             for document_id, code, version_id, revision, forms_text in documents
@@ -104,13 +110,13 @@ def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
 def withdrawn_notice(session: Session, actor: Principal, code: str) -> WithdrawnForm | None:
     """The withdrawn form ``code`` as a reader who may no longer open it is told about it, or
     None when there is no such form or the reader may not know of it (restricted elsewhere)."""
-    row = session.execute(_withdrawn_forms().where(Document.code == code.upper())).first()
+    row = session.execute(_withdrawn_forms().where(col(Document.code) == code.upper())).first()
     if row is None:
         return None
     (form,) = _forms([row])
     if form.confidentiality == "restricted" and not access.reads_everything(actor):
-        allowed = session.execute(select(DocumentUnit.unit_id).where(
-            DocumentUnit.document_id == form.id, DocumentUnit.unit_id == actor.unit_id)).first()
+        allowed = session.execute(select(col(DocumentUnit.unit_id)).where(
+            col(DocumentUnit.document_id) == form.id, col(DocumentUnit.unit_id) == actor.unit_id)).first()
         if allowed is None:
             return None
     return form
@@ -118,6 +124,8 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
 
 def procedures_linking(session: Session, actor: Principal, form: WithdrawnForm) -> list[str]:
     """Codes of the documents in force the reader may see that still link ``form``."""
-    visible = set(session.execute(select(Document.code).where(access.visibility_clause(actor))).scalars())
+    visible = set(session.execute(
+        select(col(Document.code)).where(access.visibility_clause(actor))
+    ).scalars())
     return sorted({code for code, _revision, linked in links_in_force(session)
                    if linked.id == form.id and code in visible})

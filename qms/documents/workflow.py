@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal, principal_for
 from qms.accounts.models import User, UserRole
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role, require_not_read_only
@@ -40,11 +40,11 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
                       roles: set[str]) -> list[User]:
     found: list[User] = []
     for username in dict.fromkeys(name.strip().lower() for name in usernames if name.strip()):
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
         if user is None or not user.active:
             raise ValidationFailed(field, _("User %(username)s does not exist or is inactive.",
                                             username=username))
-        held = set(session.execute(select(UserRole.role).where(UserRole.user_id == user.id)).scalars())
+        held = set(session.execute(select(col(UserRole.role)).where(UserRole.user_id == user.id)).scalars())
         if held.isdisjoint(roles):
             raise ValidationFailed(field, _("%(name)s does not hold the role needed for this step.",
                                             name=user.full_name))
@@ -92,8 +92,8 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     version.review_round += 1
     version.approver_id = approver.id
     version.submitted_at = utcnow()
-    session.execute(delete(VersionReviewer).where(VersionReviewer.version_id == version.id))
-    session.add_all(VersionReviewer(version_id=version.id, user_id=user.id, position=index)
+    session.execute(delete(VersionReviewer).where(col(VersionReviewer.version_id) == version.id))
+    session.add_all(VersionReviewer(version_id=pk(version), user_id=pk(user), position=index)
                     for index, user in enumerate(reviewers))
     freeze(session, document.code, version)
     transition(version, event)
@@ -143,7 +143,7 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
     if version.status != Status.IN_REVIEW:
         raise Conflict(_("This version is not in review."))
     reviewer_ids = set(session.execute(
-        select(VersionReviewer.user_id).where(VersionReviewer.version_id == version.id)
+        select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
     ).scalars())
     if actor.id not in reviewer_ids:
         raise Forbidden(_("You are not one of the reviewers of this version."))

@@ -39,7 +39,8 @@ def content_disposition(name: str) -> str:
 class Download(Protocol):
     """A stored file being downloaded, with the status of the version it belongs to."""
 
-    data: bytes
+    @property
+    def data(self) -> bytes: ...
 
     @property
     def name(self) -> str: ...

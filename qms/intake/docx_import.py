@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.core.config import Settings
+from qms.core.db import pk
 from qms.core.errors import ValidationFailed
 from qms.core.forms import parse
 from qms.core.i18n import _
@@ -78,7 +79,7 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
     parsed = read_upload(settings, filename, data)
     code = _code(parsed, code)
     title = parsed.title or _("Procedure %(code)s", code=code)
-    existing = session.execute(select(Document).where(Document.code == code)).scalar_one_or_none()
+    existing = session.execute(select(Document).where(col(Document.code) == code)).scalar_one_or_none()
     if existing is None:
         document = create_document(session, actor, parse(DocumentCreate, {
             "code": code, "title": title[:300], "kind": "procedure",
@@ -123,6 +124,6 @@ def _history(session: Session, document: Document, version: Version, parsed: Par
                         _("in the change-history table"))
             continue
         seen.add(line.revision)
-        session.add(RevisionHistory(document_id=document.id, revision=line.revision,
+        session.add(RevisionHistory(document_id=pk(document), revision=line.revision,
                                     effective_date=line.effective_date, change_summary=line.change_summary))
     session.flush()

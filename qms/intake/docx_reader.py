@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
@@ -228,7 +229,7 @@ def _run_bold(run: BaseOxmlElement) -> bool:
 
 def _marked(pieces: list[tuple[str, bool]]) -> str:
     """Runs as Markdown, the bold ones between ** (spaces kept outside the markers)."""
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for piece, strong in pieces:
         if merged and merged[-1][1] == strong:
             merged[-1][0] += piece

@@ -16,13 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit, User
 from qms.audit import service as audit
+from qms.core.db import pk
 from qms.core.errors import QMSError
 from qms.documents import external, search_index
 from qms.documents.content import (
@@ -61,7 +63,7 @@ class FileReport:
 
 
 def _user(session: Session, username: str, line: int) -> User:
-    user = session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.username) == username.lower())).scalar_one_or_none()
     if user is None:
         raise SourceError(line, f"unknown user {username!r}")
     return user
@@ -99,7 +101,7 @@ def _read_files(source: ProcedureSource, files_dir: Path) -> list[SourceFile]:
 
 def _attach(session: Session, store: FileStore, version: Version, files: list[SourceFile]) -> None:
     session.add_all(
-        Attachment(version_id=version.id, name=file.name, sha256=store.put(file.data), size=len(file.data),
+        Attachment(version_id=pk(version), name=file.name, sha256=store.put(file.data), size=len(file.data),
                    media_type=file.media_type, uploaded_by_id=version.drafter_id)
         for file in files
     )
@@ -113,15 +115,15 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     drafter = _user(session, entry.drafted_by, lines.get("drafted_by", 1))
     reviewers = [_user(session, name, lines.get("reviewed_by", 1)) for name in entry.reviewed_by]
     approver = _user(session, entry.approved_by, lines.get("approved_by", 1))
-    version = Version(document_id=document.id, revision=entry.revision, drafter_id=drafter.id,
+    sections: dict[str, Any] = {name: source.sections[name] for name in SECTIONS}  # Version's own fields
+    version = Version(document_id=pk(document), revision=entry.revision, drafter_id=pk(drafter),
                       approver_id=approver.id, change_summary=entry.change_summary,
                       changed_sections=entry.changed_sections, effective_date=entry.effective_date,
                       review_round=1, title=source.title, kind=source.kind, owner_unit_id=unit.id,
-                      confidentiality=source.confidentiality,
-                      **{name: source.sections[name] for name in SECTIONS})
+                      confidentiality=source.confidentiality, **sections)
     session.add(version)
     session.flush()
-    replace_steps(session, version.id, source.steps)
+    replace_steps(session, pk(version), source.steps)
     _attach(session, store, version, files)
     freeze(session, document.code, version)
     version.submitted_at = version.approved_at = _signed_at(entry, zone, 8)
@@ -129,11 +131,13 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     if reviewers:
         transition(version, Event.REVIEWS_COMPLETE)
     transition(version, Event.APPROVE)
+    frozen_hash = version.content_hash
+    assert frozen_hash is not None  # set by freeze()
     signers = [(drafter, "drafted", 8), *[(user, "reviewed", 9) for user in reviewers],
                (approver, "approved", 10)]
     session.add_all(
-        Signature(version_id=version.id, user_id=user.id, meaning=meaning, review_round=1,
-                  signed_at=_signed_at(entry, zone, hour), content_hash=version.content_hash,
+        Signature(version_id=pk(version), user_id=pk(user), meaning=meaning, review_round=1,
+                  signed_at=_signed_at(entry, zone, hour), content_hash=frozen_hash,
                   signer_name=user.full_name, signer_title=user.title)
         for user, meaning, hour in signers
     )
@@ -146,10 +150,11 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
 
 def _history(session: Session, document: Document, source: ProcedureSource) -> None:
     known = set(session.execute(
-        select(RevisionHistory.revision).where(RevisionHistory.document_id == document.id)
+        select(col(RevisionHistory.revision)).where(col(RevisionHistory.document_id) == document.id)
     ).scalars())
     session.add_all(
-        RevisionHistory(document_id=document.id, revision=entry.revision, effective_date=entry.effective_date,
+        RevisionHistory(document_id=pk(document), revision=entry.revision,
+                        effective_date=entry.effective_date,
                         change_summary=entry.change_summary, changed_sections=entry.changed_sections)
         for entry in source.revisions[:-1] if entry.revision not in known
     )
@@ -159,15 +164,17 @@ def import_source(session: Session, source: ProcedureSource, zone: ZoneInfo, sto
                   files_dir: Path) -> str:
     """Create or revise one document from its source, with the files it names from
     ``files_dir``; returns created, revised or unchanged."""
-    unit = session.execute(select(Unit).where(Unit.code == source.unit)).scalar_one_or_none()
+    unit = session.execute(select(Unit).where(col(Unit.code) == source.unit)).scalar_one_or_none()
     if unit is None:
         raise SourceError(source.key_lines.get("unit", 1), f"unknown unit {source.unit!r}")
     parent = None
     if source.parent:
-        parent = session.execute(select(Document).where(Document.code == source.parent)).scalar_one_or_none()
+        parent = session.execute(
+            select(Document).where(col(Document.code) == source.parent)
+        ).scalar_one_or_none()
         if parent is None:
             raise SourceError(source.key_lines.get("parent", 1), f"unknown parent document {source.parent!r}")
-    document = session.execute(select(Document).where(Document.code == source.code)).scalar_one_or_none()
+    document = session.execute(select(Document).where(col(Document.code) == source.code)).scalar_one_or_none()
     action = "revised"
     if document is None:
         action = "created"
@@ -219,10 +226,10 @@ def _source_hashes(session: Session, code: str, latest: Version, source: Procedu
     the version imported from it, and as imported before the place of the steps table was kept
     in the content (an earlier import is the same revision)."""
     scheme = latest.hash_scheme or CURRENT_SCHEME
-    parts = frozen_parts(session, latest.id)
+    parts = frozen_parts(session, pk(latest))
     metadata = signed_metadata(session, latest)
 
-    def digest(sections: dict[str, str]) -> str:
+    def digest(sections: dict[str, Any]) -> str:
         return content_hash(code, Version(revision=latest.revision, **sections,
                                           change_summary=source.current.change_summary,
                                           changed_sections=source.current.changed_sections), source.steps,

@@ -221,8 +221,8 @@ def parse_source(text: str) -> ProcedureSource:
         meta = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) + 1 if match else 1
-        raise SourceError(line, f"front matter is not valid TOML: {str(exc).split(' (at')[0]}") from None
+        at = int(match.group(1)) + 1 if match else 1
+        raise SourceError(at, f"front matter is not valid TOML: {str(exc).split(' (at')[0]}") from None
     code = _require(meta, "code", str, line_of).strip().upper()
     kind = _require(meta, "kind", str, line_of)
     if kind not in KINDS:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from qms.accounts.deps import CurrentUser
 from qms.core.api_docs import PROTECTED, error_responses
 from qms.core.clock import local_today
+from qms.core.db import pk
 from qms.core.deps import SessionDep, SettingsDep
 from qms.documents.service import load_version
 from qms.files.downloads import file_response, read_limited
@@ -59,7 +60,7 @@ def list_attachments(session: SessionDep, user: CurrentUser, code: str = Code,
     _document, version = load_version(session, user, code, rev)
     if not attachments.can_download(user, version):
         return []
-    return [_public(a) for a in attachments.attachments_of(session, [version.id])[version.id]]
+    return [_public(a) for a in attachments.attachments_of(session, [pk(version)])[pk(version)]]
 
 
 @router.get("/documents/{code}/versions/{rev}/attachments/{name}",

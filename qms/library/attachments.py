@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.core.config import Settings
+from qms.core.db import pk
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
 from qms.core.roles import Role
@@ -74,7 +75,7 @@ def attachments_of(session: Session, version_ids: list[int]) -> dict[int, list[A
     if not version_ids:
         return found
     for attachment in session.execute(
-        select(Attachment).where(Attachment.version_id.in_(version_ids)).order_by(Attachment.name)
+        select(Attachment).where(col(Attachment.version_id).in_(version_ids)).order_by(Attachment.name)
     ).scalars():
         found[attachment.version_id].append(attachment)
     return found
@@ -92,15 +93,15 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
     kind = detect(data, allow_macros=settings.upload_allow_macros)
     name = display_name(filename, kind)
     count = session.execute(
-        select(func.count()).select_from(Attachment).where(Attachment.version_id == version.id)
+        select(func.count()).select_from(Attachment).where(col(Attachment.version_id) == version.id)
     ).scalar_one()
     if count >= MAX_PER_VERSION:
         raise Conflict(_("A version can have at most %(n)s files.", n=MAX_PER_VERSION))
-    if session.execute(select(Attachment.id).where(Attachment.version_id == version.id,
-                                                   Attachment.name == name)).first():
+    if session.execute(select(col(Attachment.id)).where(col(Attachment.version_id) == version.id,
+                                                   col(Attachment.name) == name)).first():
         raise Conflict(_("This revision already has a file named %(name)s; delete it first to replace it.",
                          name=name))
-    attachment = Attachment(version_id=version.id, name=name, sha256="", size=len(data),
+    attachment = Attachment(version_id=pk(version), name=name, sha256="", size=len(data),
                             media_type=kind.media_type, uploaded_by_id=actor.id)
     attachment.sha256 = store.put(data)
     session.add(attachment)
@@ -114,7 +115,7 @@ def add_attachment(session: Session, actor: Principal, store: FileStore, setting
 
 def _find(session: Session, version: Version, name: str) -> Attachment:
     attachment = session.execute(
-        select(Attachment).where(Attachment.version_id == version.id, Attachment.name == name)
+        select(Attachment).where(col(Attachment.version_id) == version.id, col(Attachment.name) == name)
     ).scalar_one_or_none()
     if attachment is None:
         raise NotFound(_("This revision has no file named %(name)s.", name=name))
@@ -162,8 +163,8 @@ def carry_over(session: Session, document: Document, version: Version, copied_fr
     """A new draft revision starts with the files of the revision it was copied from."""
     if copied_from is None:
         return
-    for attachment in attachments_of(session, [copied_from.id])[copied_from.id]:
-        session.add(Attachment(version_id=version.id, name=attachment.name, sha256=attachment.sha256,
+    for attachment in attachments_of(session, [pk(copied_from)])[pk(copied_from)]:
+        session.add(Attachment(version_id=pk(version), name=attachment.name, sha256=attachment.sha256,
                                size=attachment.size, media_type=attachment.media_type,
                                uploaded_by_id=attachment.uploaded_by_id))
     session.flush()

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import User, UserRole
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
@@ -59,22 +60,22 @@ _DECIDER = aliased(User, name="decider")
 _DRAFT = aliased(Version, name="draft_version")
 
 
-def _query() -> Select:
+def _query() -> Select[*tuple[Any, ...]]:
     requester, decider, draft = _REQUESTER, _DECIDER, _DRAFT
     return (
-        select(ChangeRequest, Document.code, Document.title, requester.username, requester.full_name,
-               decider.username, decider.full_name, draft.revision)
-        .join(Document, Document.id == ChangeRequest.document_id)
-        .join(requester, requester.id == ChangeRequest.requested_by_id)
-        .outerjoin(decider, decider.id == ChangeRequest.decided_by_id)
-        .outerjoin(draft, draft.id == ChangeRequest.version_id)
+        select(ChangeRequest, col(Document.code), col(Document.title), col(requester.username),
+               col(requester.full_name), col(decider.username), col(decider.full_name), col(draft.revision))
+        .join(Document, col(Document.id) == ChangeRequest.document_id)
+        .join(requester, col(requester.id) == ChangeRequest.requested_by_id)
+        .outerjoin(decider, col(decider.id) == ChangeRequest.decided_by_id)
+        .outerjoin(draft, col(draft.id) == ChangeRequest.version_id)
     )
 
 
-def _visible(query: Select, actor: Principal) -> Select:
+def _visible(query: Select[*tuple[Any, ...]], actor: Principal) -> Select[*tuple[Any, ...]]:
     if actor.has(*SEE_ALL):
         return query
-    return query.where(ChangeRequest.requested_by_id == actor.id)
+    return query.where(col(ChangeRequest.requested_by_id) == actor.id)
 
 
 def create_request(session: Session, actor: Principal, data: ChangeRequestCreate) -> ChangeRequest:
@@ -83,16 +84,16 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
     current_id = document.effective_version_id or (
         document.latest_version_id if access.reads_drafts(actor) else None)
     current = session.get(Version, current_id) if current_id else None
-    request = ChangeRequest(document_id=document.id, revision=current.revision if current else None,
+    request = ChangeRequest(document_id=pk(document), revision=current.revision if current else None,
                             requested_by_id=actor.id, reason=data.reason, proposal=data.proposal)
     session.add(request)
     session.flush()
     audit.record(session, actor=actor, action="change_request.create", object_type="change_request",
-                 object_id=request.id, details={"document": document.code, "revision": request.revision,
+                 object_id=pk(request), details={"document": document.code, "revision": request.revision,
                                                 "reason": data.reason, "proposal": data.proposal})
     officers = session.execute(
-        select(UserRole.user_id).join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == Role.QUALITY_OFFICER, User.active, User.id != actor.id)
+        select(col(UserRole.user_id)).join(User, col(User.id) == UserRole.user_id)
+        .where(col(UserRole.role) == Role.QUALITY_OFFICER, col(User.active), col(User.id) != actor.id)
     ).scalars().all()
     notify.send(session, officers, notify.CHANGE_REQUEST,
                 {"code": document.code, "id": request.id, "name": actor.full_name}, _link(request),
@@ -103,7 +104,7 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
 def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequestDecision) -> ChangeRequest:
     access.require_manager(actor)
     request = session.execute(
-        select(ChangeRequest).where(ChangeRequest.id == request_id).with_for_update()
+        select(ChangeRequest).where(col(ChangeRequest.id) == request_id).with_for_update()
     ).scalar_one_or_none()
     if request is None:
         raise NotFound(_("Change request no. %(id)s does not exist.", id=request_id))
@@ -140,8 +141,8 @@ def close_requests_in_force(session: Session, document: Document, version: Versi
     """The requests that opened ``version`` are done now that it is in force."""
     requests = session.execute(
         select(ChangeRequest)
-        .where(ChangeRequest.version_id == version.id, ChangeRequest.status == "accepted")
-        .order_by(ChangeRequest.id).with_for_update()
+        .where(col(ChangeRequest.version_id) == version.id, col(ChangeRequest.status) == "accepted")
+        .order_by(col(ChangeRequest.id)).with_for_update()
     ).scalars().all()
     for request in requests:
         request.status = "closed"
@@ -159,7 +160,7 @@ def close_requests_in_force(session: Session, document: Document, version: Versi
 
 def get_request(session: Session, actor: Principal, request_id: int) -> RequestRow:
     row = session.execute(_visible(_query(), actor).where(
-        ChangeRequest.id == request_id)).first()
+        col(ChangeRequest.id) == request_id)).first()
     if row is None:
         raise NotFound(_("Change request no. %(id)s does not exist.", id=request_id))
     return RequestRow(*row)
@@ -171,30 +172,31 @@ def list_requests(session: Session, actor: Principal, *, status: str | None = No
     limit, offset = clamp(limit, offset)
     query = _visible(_query(), actor)
     if status:
-        query = query.where(ChangeRequest.status == status)
+        query = query.where(col(ChangeRequest.status) == status)
     if document_code:
-        query = query.where(Document.code == document_code.upper())
+        query = query.where(col(Document.code) == document_code.upper())
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, REQUEST_SORTS, "-created")
-    column = {"created": ChangeRequest.created_at, "code": Document.code, "status": ChangeRequest.status}[key]
+    column = {"created": col(ChangeRequest.created_at), "code": col(Document.code),
+              "status": col(ChangeRequest.status)}[key]
     ordered = column.desc() if descending else column.asc()
-    rows = session.execute(query.order_by(ordered, ChangeRequest.id.desc())
+    rows = session.execute(query.order_by(ordered, col(ChangeRequest.id).desc())
                            .limit(limit).offset(offset)).all()
     return Page([RequestRow(*row) for row in rows], total, limit, offset)
 
 
 def requests_for_document(session: Session, actor: Principal, document: Document) -> Sequence[RequestRow]:
-    query = _visible(_query(), actor).where(ChangeRequest.document_id == document.id)
+    query = _visible(_query(), actor).where(col(ChangeRequest.document_id) == document.id)
     return [RequestRow(*row) for row in session.execute(
-        query.order_by(ChangeRequest.created_at.desc(), ChangeRequest.id.desc()).limit(50)).all()]
+        query.order_by(col(ChangeRequest.created_at).desc(), col(ChangeRequest.id).desc()).limit(50)).all()]
 
 
 def requests_for_version(session: Session, actor: Principal, version: Version) -> Sequence[RequestRow]:
-    query = _visible(_query(), actor).where(ChangeRequest.version_id == version.id)
-    return [RequestRow(*row) for row in session.execute(query.order_by(ChangeRequest.id)).all()]
+    query = _visible(_query(), actor).where(col(ChangeRequest.version_id) == version.id)
+    return [RequestRow(*row) for row in session.execute(query.order_by(col(ChangeRequest.id))).all()]
 
 
 def open_count(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(ChangeRequest).where(ChangeRequest.status == "open")
+        select(func.count()).select_from(ChangeRequest).where(col(ChangeRequest.status) == "open")
     ).scalar_one()

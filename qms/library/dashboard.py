@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.documents.external import NOT_IN_FORCE
@@ -29,15 +29,15 @@ class LibraryHealth:
 def library_health(session: Session, actor: Principal, today: date) -> LibraryHealth | None:
     if not actor.has(*SEE_REVIEWS):
         return None
-    in_force = Document.effective_version_id.is_not(None)
+    in_force = col(Document.effective_version_id).is_not(None)
     due, overdue, flagged = session.execute(
         select(
-            func.count().filter(Document.next_review_on <= today + timedelta(days=DUE_WINDOW_DAYS)),
-            func.count().filter(Document.next_review_on < today),
-            func.count().filter(Document.needs_review),
+            func.count().filter(col(Document.next_review_on) <= today + timedelta(days=DUE_WINDOW_DAYS)),
+            func.count().filter(col(Document.next_review_on) < today),
+            func.count().filter(col(Document.needs_review)),
         ).where(in_force)
     ).one()
     changed = session.execute(
-        select(func.count()).select_from(ExternalDetails).where(ExternalDetails.status.in_(NOT_IN_FORCE))
+        select(func.count()).select_from(ExternalDetails).where(col(ExternalDetails.status).in_(NOT_IN_FORCE))
     ).scalar_one()
     return LibraryHealth(due, overdue, flagged, open_count(session), changed)

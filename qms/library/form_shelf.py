@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, select
-from sqlmodel import Session
+from sqlalchemy import BindParameter, Select, bindparam, case, func, select
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.documents import access
@@ -42,21 +42,22 @@ class FormShelf:
 
 @cache
 def _statement(level: access.Visibility) -> Select[Any]:
-    unit_id = bindparam("unit_id")
-    rank = case((Document.owner_unit_id == unit_id, 0), else_=1)
+    unit_id: BindParameter[int] = bindparam("unit_id")
+    rank = case((col(Document.owner_unit_id) == unit_id, 0), else_=1)
     shelf = (
-        select(Document.code, Document.title, Version.id.label("version_id"), Version.revision,
+        select(col(Document.code), col(Document.title), col(Version.id).label("version_id"),
+               col(Version.revision),
                rank.label("rank"), func.count().over().label("total"))
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(Document.kind == "form", access.visibility_for(level, unit_id))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.kind) == "form", access.visibility_for(level, unit_id))
         .order_by(rank, Document.code)
         .limit(bindparam("limit"))
         .subquery()
     )
     return (
         select(shelf.c.code, shelf.c.title, shelf.c.revision, shelf.c.total,
-               Attachment.name, Attachment.size, Attachment.media_type)
-        .outerjoin(Attachment, Attachment.version_id == shelf.c.version_id)
+               col(Attachment.name), col(Attachment.size), col(Attachment.media_type))
+        .outerjoin(Attachment, col(Attachment.version_id) == shelf.c.version_id)
         .order_by(shelf.c.rank, shelf.c.code, Attachment.name)
     )
 

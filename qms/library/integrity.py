@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.core.i18n import _
 from qms.documents.integrity import StoredBytes, frozen_versions
@@ -22,9 +22,9 @@ def attachment_bytes(session: Session, store: FileStore,
     files = StoredBytes(store)
     problems: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
-        select(Attachment.version_id, Attachment.name, Attachment.sha256)
-        .where(Attachment.version_id.in_(frozen_versions(version_ids)))
-        .order_by(Attachment.version_id, Attachment.name)
+        select(col(Attachment.version_id), col(Attachment.name), col(Attachment.sha256))
+        .where(col(Attachment.version_id).in_(frozen_versions(version_ids)))
+        .order_by(col(Attachment.version_id), col(Attachment.name))
     ).all()
     for version_id, name, sha256 in rows:
         found = files.problem(sha256)

@@ -4,9 +4,10 @@ periodic review (registered by its door). Each provider runs a fixed number of q
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
+from qms.core.db import pk
 from qms.core.roles import Role
 from qms.documents import access, panels
 from qms.documents.defaults import usual_approver
@@ -20,10 +21,10 @@ from qms.library.models import Attachment
 def _form_files(session: Session, document: Document) -> list[tuple[str, str, int, Attachment]]:
     """(code, title, revision, file) of the files of the forms in force that belong to ``document``."""
     rows = session.execute(
-        select(Document.code, Document.title, Version.revision, Attachment)
-        .join(Version, Version.id == Document.effective_version_id)
-        .join(Attachment, Attachment.version_id == Version.id)
-        .where(Document.parent_id == document.id)
+        select(col(Document.code), col(Document.title), col(Version.revision), Attachment)
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .join(Attachment, col(Attachment.version_id) == Version.id)
+        .where(col(Document.parent_id) == document.id)
         .order_by(Document.code, Attachment.name)
     ).all()
     return [tuple(row) for row in rows]
@@ -31,7 +32,7 @@ def _form_files(session: Session, document: Document) -> list[tuple[str, str, in
 
 def files_panel(session: Session, actor: Principal, document: Document,
                 version: Version | None) -> panels.Panel | None:
-    files = attachments_of(session, [version.id])[version.id] if version is not None and can_download(
+    files = attachments_of(session, [pk(version)])[pk(version)] if version is not None and can_download(
         actor, version) else []
     forms = _form_files(session, document) if document.kind != "form" else []
     if not files and not forms:
@@ -69,7 +70,7 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
         return None
     editable = version.status == "draft" and access.edits(actor, version)
     readable = can_download(actor, version)
-    files = attachments_of(session, [version.id])[version.id] if readable else []
+    files = attachments_of(session, [pk(version)])[pk(version)] if readable else []
     if not files and not editable:
         return None
     return panels.Panel("library/_version_files.html", {

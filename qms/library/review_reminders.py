@@ -14,7 +14,7 @@ import json
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import User, UserRole
 from qms.core.config import Settings
@@ -32,18 +32,18 @@ NOTICE_DAYS = 30
 def queue_review_reminders(session: Session, today: date) -> str:
     horizon = today + timedelta(days=NOTICE_DAYS)
     rows = session.execute(
-        select(Document.code, Document.title, Document.next_review_on, Version.drafter_id)
-        .join(Version, Version.id == Document.effective_version_id)
-        .where(or_(Document.next_review_on <= horizon, Document.needs_review))
-        .order_by(Document.next_review_on, Document.code)
+        select(col(Document.code), col(Document.title), col(Document.next_review_on), col(Version.drafter_id))
+        .join(Version, col(Version.id) == Document.effective_version_id)
+        .where(or_(col(Document.next_review_on) <= horizon, col(Document.needs_review)))
+        .order_by(col(Document.next_review_on), col(Document.code))
     ).all()
     if not rows:
         return "periodic reviews due within 30 days: none"
     due = [(code, title, day) for code, title, day, _drafter in rows]
     overdue = sum(1 for _code, _title, day in due if day is not None and day < today)
     officers = session.execute(
-        select(User.id, User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.QUALITY_OFFICER, User.active)
+        select(col(User.id), col(User.email)).join(UserRole, col(UserRole.user_id) == User.id)
+        .where(col(UserRole.role) == Role.QUALITY_OFFICER, col(User.active))
     ).all()
     for code, title, day, drafter_id in rows:
         if drafter_id is not None and drafter_id not in {user_id for user_id, _email in officers}:

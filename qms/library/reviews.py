@@ -15,12 +15,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.audit import service as audit
 from qms.core.clock import add_months
+from qms.core.db import pk
 from qms.core.errors import Conflict, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
@@ -67,16 +68,19 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
     effective = aliased(Version)
     latest = aliased(Version)
     query = (
-        select(Document.code, Document.title, Document.kind, Unit.code, effective.revision,
-               Document.next_review_on, Document.needs_review, latest.revision, latest.status)
-        .join(effective, effective.id == Document.effective_version_id)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(latest, (latest.id == Document.latest_version_id) & (latest.id != effective.id))
-        .where(or_(Document.next_review_on <= horizon, Document.needs_review))
+        select(col(Document.code), col(Document.title), col(Document.kind), col(Unit.code),
+               col(effective.revision),
+               col(Document.next_review_on), col(Document.needs_review), col(latest.revision),
+               col(latest.status))
+        .join(effective, col(effective.id) == Document.effective_version_id)
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .outerjoin(latest, (col(latest.id) == Document.latest_version_id) & (col(latest.id) != effective.id))
+        .where(or_(col(Document.next_review_on) <= horizon, col(Document.needs_review)))
     )
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     key, descending = parse_sort(sort, REVIEW_SORTS, "next_review_on")
-    column = {"next_review_on": Document.next_review_on, "code": Document.code, "title": Document.title}[key]
+    column = {"next_review_on": col(Document.next_review_on), "code": col(Document.code),
+              "title": col(Document.title)}[key]
     ordered = column.desc().nulls_last() if descending else column.asc().nulls_last()
     rows = session.execute(query.order_by(ordered, Document.code).limit(limit).offset(offset)).all()
     items = [DueReview(code, title, kind, unit, revision, next_on, needs,
@@ -87,8 +91,8 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
 
 def reviews_of(session: Session, document: Document, limit: int = 20) -> list[PeriodicReview]:
     return list(session.execute(
-        select(PeriodicReview).where(PeriodicReview.document_id == document.id)
-        .order_by(PeriodicReview.reviewed_at.desc(), PeriodicReview.id.desc()).limit(limit)
+        select(PeriodicReview).where(col(PeriodicReview.document_id) == document.id)
+        .order_by(col(PeriodicReview.reviewed_at).desc(), col(PeriodicReview.id).desc()).limit(limit)
     ).scalars())
 
 
@@ -100,7 +104,7 @@ def record_review(session: Session, actor: Principal, code: str, data: ReviewOut
     if effective is None:
         raise Conflict(_("%(code)s has no version in force to review.", code=document.code))
     review = PeriodicReview(
-        document_id=document.id, revision=effective.revision, outcome=data.outcome,
+        document_id=pk(document), revision=effective.revision, outcome=data.outcome,
         comment=data.comment.strip(), due_on=document.next_review_on, reviewed_by_id=actor.id,
         signer_name=actor.full_name, signer_title=actor.title, signed=True,
     )

@@ -21,7 +21,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from sqlalchemy import Engine, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit import service as audit
 from qms.core.config import Settings
@@ -102,9 +102,10 @@ class MailRun:
 
 
 def _claim(session: Session, now: datetime) -> list[Outgoing]:
-    due = ((MailOutbox.status == "queued") | (MailOutbox.status == "sending")) & (
-        MailOutbox.next_attempt_at <= now)
-    query = select(MailOutbox).where(due).order_by(MailOutbox.next_attempt_at, MailOutbox.id).limit(BATCH)
+    due = ((col(MailOutbox.status) == "queued") | (col(MailOutbox.status) == "sending")) & (
+        col(MailOutbox.next_attempt_at) <= now)
+    query = select(MailOutbox).where(due).order_by(col(MailOutbox.next_attempt_at),
+                                                   col(MailOutbox.id)).limit(BATCH)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).scalars().all()
@@ -201,7 +202,7 @@ def _record(session: Session, item: Outgoing, error: str | None, now: datetime, 
 
 def waiting_count(session: Session) -> int:
     return session.execute(select(func.count()).select_from(MailOutbox).where(
-        MailOutbox.status.in_(("queued", "sending")))).scalar_one()
+        col(MailOutbox.status).in_(("queued", "sending")))).scalar_one()
 
 
 def send_due_mail(engine: Engine, settings: Settings, *, transport: Transport | None = None,

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile, User
 from qms.core import i18n
 from qms.core.config import Settings, current
-from qms.core.db import transaction, utcnow
+from qms.core.db import rowcount, transaction, utcnow
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp
 from qms.core.web import templates
@@ -124,7 +124,7 @@ def notify_many(session: Session, user_ids: Iterable[int], kind: str, params: di
 def unread_count(session: Session, actor: Principal) -> int:
     return session.execute(
         select(func.count()).select_from(Notification)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
     ).scalar_one()
 
 
@@ -141,12 +141,13 @@ class NotificationRow:
 def list_notifications(session: Session, actor: Principal, *, limit: int | None = None,
                        offset: int | None = None, unread: bool = False) -> Page[NotificationRow]:
     limit, offset = clamp(limit, offset)
-    query = select(Notification).where(Notification.user_id == actor.id)
+    query = select(Notification).where(col(Notification.user_id) == actor.id)
     if unread:
-        query = query.where(Notification.read_at.is_(None))
+        query = query.where(col(Notification.read_at).is_(None))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows: Sequence[Notification] = session.execute(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).offset(offset)
+        query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit)
+        .offset(offset)
     ).scalars().all()
     items = [NotificationRow(n.id or 0, n.kind, message(n.kind, json.loads(n.params or "{}")), n.link,
                              n.created_at, n.read_at is not None) for n in rows]
@@ -157,12 +158,13 @@ def mark_read(session: Session, actor: Principal, *, link: str | None = None,
               ids: Sequence[int] | None = None) -> int:
     """Mark the actor's notifications read (only those pointing at ``link``, or with these
     ``ids``, when given); others' notifications are never touched."""
-    query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    query = update(Notification).where(col(Notification.user_id) == actor.id,
+                                       col(Notification.read_at).is_(None))
     if link is not None:
-        query = query.where(Notification.link == link)
+        query = query.where(col(Notification.link) == link)
     if ids is not None:
-        query = query.where(Notification.id.in_(list(ids)))
-    return session.execute(query.values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+        query = query.where(col(Notification.id).in_(list(ids)))
+    return rowcount(session.execute(query.values(read_at=utcnow(), digest_pending=False)))
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,11 @@ class TurnItem:
 def your_turn(session: Session, actor: Principal, limit: int = 8) -> list[TurnItem]:
     """The unread notifications that ask the reader to act, newest first, in one statement."""
     rows = session.execute(
-        select(Notification.kind, Notification.params, Notification.link, Notification.created_at)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None),
-               Notification.kind.in_(TASK_KINDS))
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+        select(col(Notification.kind), col(Notification.params), col(Notification.link),
+               col(Notification.created_at))
+        .where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None),
+               col(Notification.kind).in_(TASK_KINDS))
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit)
     ).all()
     return [TurnItem(kind, message(kind, json.loads(params or "{}")), link, created_at)
             for kind, params, link, created_at in rows]
@@ -201,9 +204,11 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return []
-    people = {row.id: Recipient(row.id, row.full_name, row.email, row.notification_mail)
-              for row in session.execute(select(User.id, User.full_name, User.email, User.notification_mail)
-                                         .where(User.id.in_(ids), User.active))}
+    found = session.execute(
+        select(col(User.id), col(User.full_name), col(User.email), col(User.notification_mail))
+        .where(col(User.id).in_(ids), col(User.active))
+    )
+    people = {row.id: Recipient(row.id, row.full_name, row.email, row.notification_mail) for row in found}
     if not people:
         return []
     now = utcnow()
@@ -215,7 +220,7 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
     builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     told = list(session.execute(builder(Notification).values(rows)
                                 .on_conflict_do_nothing(index_elements=["dedup_key"])
-                                .returning(Notification.user_id)).scalars())
+                                .returning(col(Notification.user_id))).scalars())
     mailed = [people[user_id] for user_id in told if people[user_id].email and people[user_id].mail != DAILY]
     if mailed:
         settings = current()
@@ -234,10 +239,10 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
 def complete(session: Session, key: str, user_id: int | None = None) -> int:
     """Mark read what asked for a task now done: the notifications keyed ``{key}:…`` (only
     ``user_id``'s when given)."""
-    match = (Notification.dedup_key == f"{key}:{user_id}" if user_id is not None
-             else Notification.dedup_key.startswith(f"{key}:", autoescape=True))
-    return session.execute(update(Notification).where(match, Notification.read_at.is_(None))
-                           .values(read_at=utcnow(), digest_pending=False)).rowcount or 0
+    match = (col(Notification.dedup_key) == f"{key}:{user_id}" if user_id is not None
+             else col(Notification.dedup_key).startswith(f"{key}:", autoescape=True))
+    return rowcount(session.execute(update(Notification).where(match, col(Notification.read_at).is_(None))
+                                    .values(read_at=utcnow(), digest_pending=False)))
 
 
 def absolute(link: str) -> str:
@@ -275,11 +280,11 @@ def queue_digests(session: Session, today: date) -> DigestRun:
     """One e-mail a day to each person who chose the digest, listing what they were told and
     have not read since; the key (person, day) keeps it to one, whichever host runs it."""
     pending = session.execute(
-        select(Notification, User.full_name, User.email)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.digest_pending, Notification.read_at.is_(None), User.active,
-               User.email.is_not(None))
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+        select(Notification, col(User.full_name), col(User.email))
+        .join(User, col(User.id) == Notification.user_id)
+        .where(col(Notification.digest_pending), col(Notification.read_at).is_(None), col(User.active),
+               col(User.email).is_not(None))
+        .order_by(col(Notification.user_id), col(Notification.created_at), col(Notification.id))
     ).all()
     by_person: dict[int, list[tuple[Notification, str, str]]] = {}
     for note, full_name, address in pending:
@@ -298,7 +303,7 @@ def queue_digests(session: Session, today: date) -> DigestRun:
         if not queue_mail(session, dedup_key=f"digest:{user_id}:{today.isoformat()}", user_id=user_id,
                           to_address=address, subject=subject, body=body, html=html):
             continue  # today's digest went already; these wait for tomorrow's
-        session.execute(update(Notification).where(Notification.id.in_([n.id for n, _a, _b in entries]))
+        session.execute(update(Notification).where(col(Notification.id).in_([n.id for n, _a, _b in entries]))
                         .values(digest_pending=False))
         run.people += 1
     return run

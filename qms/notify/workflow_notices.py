@@ -16,7 +16,7 @@ never tells anyone twice.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import User, UserRole
 from qms.core.clock import local_today
@@ -51,9 +51,9 @@ def _ask_approval(session: Session, step: events.Step) -> None:
                        key=key)
     today = local_today(current_settings().zone)
     deputies = session.execute(
-        select(Delegation.delegate_id).where(
-            Delegation.delegator_id == version.approver_id, Delegation.revoked_at.is_(None),
-            Delegation.starts_on <= today, Delegation.ends_on >= today)
+        select(col(Delegation.delegate_id)).where(
+            col(Delegation.delegator_id) == version.approver_id, col(Delegation.revoked_at).is_(None),
+            col(Delegation.starts_on) <= today, col(Delegation.ends_on) >= today)
     ).scalars().all()
     if deputies:
         approver = session.get(User, version.approver_id)
@@ -66,8 +66,8 @@ def tell_whose_turn(session: Session, step: events.Step) -> None:
     if step.name == "submitted":
         notifications.complete(session, f"{notifications.RETURNED}:{version.id}")
         reviewers = session.execute(
-            select(VersionReviewer.user_id).where(VersionReviewer.version_id == version.id)
-            .order_by(VersionReviewer.position)
+            select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
+            .order_by(col(VersionReviewer.position))
         ).scalars().all()
         if reviewers:
             notifications.send(session, reviewers, notifications.REVIEW_REQUESTED, _params(step), link,
@@ -89,7 +89,7 @@ def tell_whose_turn(session: Session, step: events.Step) -> None:
     elif step.name == "approved":
         notifications.complete(session, _round(notifications.APPROVAL_REQUESTED, version))
         officers = session.execute(
-            select(UserRole.user_id).where(UserRole.role == Role.QUALITY_OFFICER)
+            select(col(UserRole.user_id)).where(col(UserRole.role) == Role.QUALITY_OFFICER)
         ).scalars().all()
         effective = version.effective_date.strftime("%d/%m/%Y") if version.effective_date else ""
         people = [version.drafter_id, *officers] if version.drafter_id else list(officers)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlmodel import Session, col
 
 from qms.accounts.models import Unit
 from qms.core.clock import local_today
@@ -19,8 +21,8 @@ from qms.records.document_record import Variant
 from qms.records.service import render_version, signed_record_of
 
 
-def _public() -> object:
-    return (Document.confidentiality == "public") & Document.effective_version_id.is_not(None)
+def _public() -> ColumnElement[bool]:
+    return (col(Document.confidentiality) == "public") & col(Document.effective_version_id).is_not(None)
 
 
 def public_documents(session: Session, *, q: str | None = None, sort: str | None = None,
@@ -29,10 +31,10 @@ def public_documents(session: Session, *, q: str | None = None, sort: str | None
     "code" or "date" (the newest in force first)."""
     limit, offset = clamp(limit, offset)
     query = (
-        select(Document, Unit.code, Unit.name, Version.revision, Version.status, Version.revision,
-               Version.effective_date)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .join(Version, Version.id == Document.effective_version_id)
+        select(Document, col(Unit.code), col(Unit.name), col(Version.revision), col(Version.status),
+               col(Version.revision), col(Version.effective_date))
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .join(Version, col(Version.id) == Document.effective_version_id)
         .where(_public())
     )
     found = search_index.ranked(session, q) if q else None
@@ -40,7 +42,7 @@ def public_documents(session: Session, *, q: str | None = None, sort: str | None
         query = query.join(found.rows, found.rows.c.id == Document.id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     if sort == "date":
-        ordering: tuple[object, ...] = (Version.effective_date.desc(),)
+        ordering: tuple[ColumnElement[Any], ...] = (col(Version.effective_date).desc(),)
     elif sort == "code" or found is None:
         ordering = ()
     else:
@@ -52,8 +54,8 @@ def public_documents(session: Session, *, q: str | None = None, sort: str | None
 def public_document(session: Session, code: str) -> tuple[Document, Version]:
     """The effective version of a public document; anything else is "not found"."""
     row = session.execute(
-        select(Document, Version).join(Version, Version.id == Document.effective_version_id)
-        .where(Document.code == code.upper(), _public())
+        select(Document, Version).join(Version, col(Version.id) == Document.effective_version_id)
+        .where(col(Document.code) == code.upper(), _public())
     ).first()
     if row is None:
         raise NotFound(_("There is no public document %(code)s.", code=code))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
@@ -77,7 +77,8 @@ def proposal(session: Session, document: Document) -> Proposal:
     version = session.get(Version, version_id) if version_id else None
     if version is None:
         return Proposal(None)
-    units = [(code, fold(name)) for code, name in session.execute(select(Unit.code, Unit.name)).all()]
+    names = session.execute(select(col(Unit.code), col(Unit.name))).all()
+    units = [(code, fold(name)) for code, name in names]
     owner = session.get(Unit, document.owner_unit_id)
     known = retention.categories(session)
     lines: list[ProposedRecord] = []

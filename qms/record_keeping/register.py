@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.accounts.units import get_unit
 from qms.audit import service as audit
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role, require_any
@@ -76,10 +76,10 @@ def _row(entry: RecordEntry, code: str, title: str, unit_code: str, unit_name: s
 
 def entries_of(session: Session, document: Document) -> list[RecordsListRow]:
     rows = session.execute(
-        select(RecordEntry, Unit.code, Unit.name)
-        .join(Unit, Unit.id == RecordEntry.keeping_unit_id)
-        .where(RecordEntry.document_id == document.id)
-        .order_by(RecordEntry.position, RecordEntry.id)
+        select(RecordEntry, col(Unit.code), col(Unit.name))
+        .join(Unit, col(Unit.id) == RecordEntry.keeping_unit_id)
+        .where(col(RecordEntry.document_id) == document.id)
+        .order_by(col(RecordEntry.position), col(RecordEntry.id))
     ).all()
     categories = retention.categories(session)
     return [_row(entry, document.code, document.title, code, name, categories) for entry, code, name in rows]
@@ -110,10 +110,11 @@ def write_entries(session: Session, document: Document, entries: Sequence[Record
             raise ValidationFailed(f"entries.{index}.keeping_unit",
                                    _("Unit %(code)s does not exist.", code=entry.keeping_unit)) from None
         kept = retention.resolve(known, entry.retention, f"entries.{index}.retention")
-        rows.append(RecordEntry(document_id=document.id, position=index + 1, name=entry.name,
-                                keeping_unit_id=unit.id, permanent=kept.permanent, retention_years=kept.years,
+        rows.append(RecordEntry(document_id=pk(document), position=index + 1, name=entry.name,
+                                keeping_unit_id=pk(unit), permanent=kept.permanent,
+                                retention_years=kept.years,
                                 category=kept.category, medium=entry.medium, disposal=entry.disposal))
-    session.execute(delete(RecordEntry).where(RecordEntry.document_id == document.id))
+    session.execute(delete(RecordEntry).where(col(RecordEntry.document_id) == document.id))
     session.add_all(rows)
     document.updated_at = utcnow()
     session.add(document)
@@ -127,11 +128,11 @@ def records_list_rows(session: Session) -> list[RecordsListRow]:
     """Every record of the documents in force, by keeping unit, then document, in order
     (one query): what the records-list report prints."""
     rows = session.execute(
-        select(RecordEntry, Document.code, Document.title, Unit.code, Unit.name)
-        .join(Document, Document.id == RecordEntry.document_id)
-        .join(Unit, Unit.id == RecordEntry.keeping_unit_id)
-        .where(Document.effective_version_id.is_not(None))
-        .order_by(Unit.code, Document.code, RecordEntry.position, RecordEntry.id)
+        select(RecordEntry, col(Document.code), col(Document.title), col(Unit.code), col(Unit.name))
+        .join(Document, col(Document.id) == RecordEntry.document_id)
+        .join(Unit, col(Unit.id) == RecordEntry.keeping_unit_id)
+        .where(col(Document.effective_version_id).is_not(None))
+        .order_by(col(Unit.code), col(Document.code), col(RecordEntry.position), col(RecordEntry.id))
     ).all()
     categories = retention.categories(session)
     return [_row(entry, code, title, unit_code, unit_name, categories)
@@ -147,8 +148,8 @@ def rows_hash(rows: Sequence[RecordsListRow]) -> str:
 
 def latest_approval(session: Session, year: int) -> RecordsListApproval | None:
     return session.execute(
-        select(RecordsListApproval).where(RecordsListApproval.year == year)
-        .order_by(RecordsListApproval.approved_at.desc(), RecordsListApproval.id.desc()).limit(1)
+        select(RecordsListApproval).where(col(RecordsListApproval.year) == year)
+        .order_by(col(RecordsListApproval.approved_at).desc(), col(RecordsListApproval.id).desc()).limit(1)
     ).scalar_one_or_none()
 
 

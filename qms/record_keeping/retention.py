@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
@@ -129,14 +129,16 @@ def remove_category(session: Session, actor: Principal, code: str) -> None:
     access.require_manager(actor)
     code = code.strip().upper()
     row = session.execute(
-        select(RetentionCategory).where(RetentionCategory.code == code)
+        select(RetentionCategory).where(col(RetentionCategory.code) == code)
     ).scalar_one_or_none()
     if row is None:
         if code in shipped_categories():
             raise Conflict(_("Category %(code)s is shipped with the software and cannot be removed.",
                              code=code))
         raise NotFound(_("Retention category %(code)s does not exist.", code=code))
-    used = session.execute(select(func.count()).select_from(RecordEntry).where(RecordEntry.category == code))
+    used = session.execute(
+        select(func.count()).select_from(RecordEntry).where(col(RecordEntry.category) == code)
+    )
     if used.scalar_one():
         raise Conflict(_("Category %(code)s is used by the records register; change those records first.",
                          code=code))

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from qms.audit import service as audit
 from qms.core.config import ConfigError, Settings
 from qms.core.config import chosen as chosen_settings
-from qms.core.db import start_writing, utcnow
+from qms.core.db import pk, start_writing, utcnow
 from qms.documents import events
 from qms.documents.choices import Status
 from qms.documents.models import Document, Version, version_ref
@@ -68,7 +68,7 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     settings = chosen_settings()
     if settings is None:
         return
-    unlocked = personal_certificates.unlock(session, signed.actor.id, signed.password)  # type: ignore[arg-type]
+    unlocked = personal_certificates.unlock(session, pk(signed.actor), signed.password)
     if unlocked is None:
         return
     try:
@@ -78,7 +78,7 @@ def open_approvers_key(session: Session, signed: events.ApprovalSigned) -> None:
     key = PersonalKey(unlocked.key, unlocked.certificate, unlocked.chain,
                       personal_certificates.trusted_roots(settings), demo=demo,
                       subject_name=unlocked.subject_name)
-    image = personal_certificates.signature_image_of(session, signed.actor.id)  # type: ignore[arg-type]
+    image = personal_certificates.signature_image_of(session, pk(signed.actor))
     session.info.setdefault(OPENED, {})[signed.version.id] = ApproverKey(
         key, signed.actor.username, signed.signer_title, signed.on_behalf_of_title,
         image.png if image is not None else None)
@@ -162,7 +162,7 @@ def _sign(session: Session, settings: Settings, document: Document, version: Ver
         location=load_agency(session).name, tsa_url=settings.tsa_url,
         tsa_timeout=settings.tsa_timeout_seconds, crls=certificates.held_crls(settings))
     return ApproverSignedOriginal(
-        version_id=version.id, sha256=get_storage(settings).put(data),
+        version_id=pk(version), sha256=get_storage(settings).put(data),
         agency_box=" ".join(str(v) for v in agency_box),
         signer=opened.key.subject_name[:200],
         certificate_sha256=opened.key.certificate.fingerprint(hashes.SHA256()).hex(), signed_at=signed_at)

@@ -306,7 +306,8 @@ def demo_crl(data_dir: Path, now: dt.datetime | None = None) -> bytes | None:
             previous = None
         if (previous is not None and previous.next_update_utc is not None
                 and previous.next_update_utc - now > CRL_RENEW
-                and previous.is_signature_valid(ca_cert.public_key())):
+                and isinstance(ca_public := ca_cert.public_key(), rsa.RSAPublicKey)
+                and previous.is_signature_valid(ca_public)):
             return path.read_bytes()
     builder = (
         x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)

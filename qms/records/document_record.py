@@ -8,10 +8,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.models import AgencyProfile, User
 from qms.core import vietnamese as vn
+from qms.core.db import pk
 from qms.documents import choices
 from qms.documents.content import steps_of
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version, VersionReviewer
@@ -94,7 +95,7 @@ def _users(session: Session, ids: list[int]) -> dict[int, User]:
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
-    return {user.id: user for user in session.execute(select(User).where(User.id.in_(wanted))).scalars()}
+    return {user.id: user for user in session.execute(select(User).where(col(User.id).in_(wanted))).scalars()}
 
 
 def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approver: bool) -> L.Signer:
@@ -117,16 +118,16 @@ def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approve
 def sign_off(session: Session, version: Version, zone: ZoneInfo) -> L.SignOff:
     """Who drafted, reviewed and approved this content, from the signatures on its hash."""
     signatures = list(session.execute(
-        select(Signature).where(Signature.version_id == version.id, Signature.purpose == "issue")
-        .order_by(Signature.signed_at, Signature.id)
+        select(Signature).where(col(Signature.version_id) == version.id, col(Signature.purpose) == "issue")
+        .order_by(col(Signature.signed_at), col(Signature.id))
     ).scalars())
     current = [s for s in signatures if version.content_hash and s.content_hash == version.content_hash]
     latest: dict[tuple[int, str], Signature] = {}
     for sig in current:
         latest[(sig.user_id, sig.meaning)] = sig
     reviewer_ids = list(session.execute(
-        select(VersionReviewer.user_id).where(VersionReviewer.version_id == version.id)
-        .order_by(VersionReviewer.position)
+        select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
+        .order_by(col(VersionReviewer.position))
     ).scalars())
     people = _users(session, [version.drafter_id, version.approver_id or 0, *reviewer_ids])
 
@@ -149,9 +150,9 @@ def sign_off(session: Session, version: Version, zone: ZoneInfo) -> L.SignOff:
 
 def history_table(session: Session, document: Document, version: Version) -> L.Table:
     rows = list(session.execute(
-        select(RevisionHistory).where(RevisionHistory.document_id == document.id,
-                                      RevisionHistory.revision <= version.revision)
-        .order_by(RevisionHistory.revision)
+        select(RevisionHistory).where(col(RevisionHistory.document_id) == document.id,
+                                      col(RevisionHistory.revision) <= version.revision)
+        .order_by(col(RevisionHistory.revision))
     ).scalars())
     cells = [[L.runs(vn.short_date(r.effective_date)), L.runs(r.changed_sections or "Toàn bộ tài liệu"),
               L.runs(r.change_summary), L.runs(vn.revision_number(r.revision))] for r in rows]
@@ -202,7 +203,7 @@ def header_for(agency: Agency, document: Document, version: Version) -> L.PageHe
 def version_record(session: Session, document: Document, version: Version, *, variant: Variant,
                    zone: ZoneInfo, verify_url: str) -> L.Record:
     agency = load_agency(session)
-    steps = steps_of(session, version.id)
+    steps = steps_of(session, pk(version))
     effective = (f"Ngày hiệu lực: {vn.long_date(version.effective_date)}" if version.effective_date
                  else "Chưa ban hành")
     cover: list[L.Block] = [

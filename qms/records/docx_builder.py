@@ -8,18 +8,21 @@ watermark is a Word text watermark in the header; table header rows repeat.
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document as new_document
+from docx.blkcntnr import BlockItemContainer
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from qms.records import layout as L
@@ -39,7 +42,7 @@ RED = RGBColor(0xB8, 0x0D, 0x0D)
 NAVY = RGBColor(0x1A, 0x33, 0x80)
 
 
-def _fonts(element, size: float | None = None) -> None:  # type: ignore[no-untyped-def]
+def _fonts(element: Any, size: float | None = None) -> None:
     """Times New Roman for every script (ascii, hAnsi, cs, eastAsia), as Word wants it."""
     rpr = element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -126,14 +129,14 @@ def _red_border(cell: _Cell) -> None:
     cell._tc.get_or_add_tcPr().append(borders)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
 
 
-def _no_split(row) -> None:  # type: ignore[no-untyped-def]
+def _no_split(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
@@ -181,7 +184,7 @@ def _run_xml(run: L.Run, half_points: int) -> str:
     return f"<w:r>{properties}{body}</w:r>"
 
 
-def _body_rows(block: L.Table, widths_mm: list[float], size: float) -> list:  # type: ignore[type-arg]
+def _body_rows(block: L.Table, widths_mm: list[float], size: float) -> list[BaseOxmlElement]:
     """The body rows of a table as WordprocessingML, parsed in one go: python-docx builds
     element by element, which takes seconds for a report of a few thousand rows."""
     half_points = round(size * 2)
@@ -235,7 +238,7 @@ class _Builder:
         self._end.addprevious(element)
         return DocxParagraph(element, self.doc._body)
 
-    def _body_table(self, rows: int, cols: int, style=None) -> DocxTable:  # type: ignore[no-untyped-def]
+    def _body_table(self, rows: int, cols: int, style: str | None = None) -> DocxTable:
         element = CT_Tbl.new_tbl(rows, cols, Mm(self.text_w))
         self._end.addprevious(element)
         table = DocxTable(element, self.doc._body)
@@ -244,7 +247,8 @@ class _Builder:
 
     def paragraph(self, items: list[L.Run] | str, *, size: float | None = None, align: str = "justify",
                   bold: bool = False, italic: bool = False, before: float = 0, after: float = 4,
-                  container=None, color: RGBColor | None = None) -> DocxParagraph:  # type: ignore[no-untyped-def]
+                  container: BlockItemContainer | None = None,
+                  color: RGBColor | None = None) -> DocxParagraph:
         paragraph = container.add_paragraph() if container is not None else self._body_paragraph()
         paragraph.alignment = _ALIGN[align]
         _spacing(paragraph, before, after)
@@ -349,7 +353,7 @@ class _Builder:
         size = block.size or self.table_size
         if block.title:
             self.block(L.Heading(block.title, level=2))
-        table = self._body_table(1, len(block.columns), self.doc.styles["Table Grid"])
+        table = self._body_table(1, len(block.columns), "Table Grid")
         _cell_margins(table)
         head = table.rows[0]
         _repeat_header(head)
@@ -365,7 +369,7 @@ class _Builder:
 
     def _sign_off(self, block: L.SignOff) -> None:
         size = self.table_size
-        table = self._body_table(2, len(block.columns), self.doc.styles["Table Grid"])
+        table = self._body_table(2, len(block.columns), "Table Grid")
         _cell_margins(table, top=60, bottom=120)
         for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
             _shade(cell)

@@ -6,6 +6,8 @@ are those the app or command runs with (``qms.core.config.chosen``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from sqlalchemy import event
 from sqlmodel import Session
@@ -17,7 +19,7 @@ from qms.records import integrity as record_integrity
 from qms.records import panels as record_panels
 
 
-def _on_session(name: str, listener: object) -> None:
+def _on_session(name: str, listener: Callable[..., object]) -> None:
     if not event.contains(Session, name, listener):
         event.listen(Session, name, listener)
 

@@ -63,7 +63,7 @@ def register_reportlab_fonts() -> None:
         for key, path in FACES.items():
             bold, italic = "bold" in key, "italic" in key
             pdfmetrics.registerFont(TTFont(face_name(bold, italic), str(path)))
-        for bold in (0, 1):
-            for italic in (0, 1):
-                addMapping(FAMILY, bold, italic, face_name(bool(bold), bool(italic)))
+        for bold in (False, True):
+            for italic in (False, True):
+                addMapping(FAMILY, int(bold), int(italic), face_name(bold, italic))
         _registered = True

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.audit.models import AuditEvent
 from qms.core.i18n import _
@@ -24,10 +24,10 @@ def _signed_in_trail(session: Session, refs: list[str]) -> dict[str, str]:
     signed: dict[str, str] = {}
     for start in range(0, len(refs), 500):
         events = session.execute(
-            select(AuditEvent.object_id, AuditEvent.details)
-            .where(AuditEvent.action == "record.sign", AuditEvent.object_type == "version",
-                   AuditEvent.object_id.in_(refs[start:start + 500]))
-            .order_by(AuditEvent.id)
+            select(col(AuditEvent.object_id), col(AuditEvent.details))
+            .where(col(AuditEvent.action) == "record.sign", col(AuditEvent.object_type) == "version",
+                   col(AuditEvent.object_id).in_(refs[start:start + 500]))
+            .order_by(col(AuditEvent.id))
         ).all()
         for ref, details in events:
             digest = json.loads(details).get("sha256")
@@ -41,10 +41,11 @@ def signed_record_bytes(session: Session, store: FileStore,
     files = StoredBytes(store)
     problems: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
-        select(SignedRecord.version_id, SignedRecord.sha256, Document.code, Version.revision)
-        .join(Version, Version.id == SignedRecord.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(SignedRecord.version_id.in_(frozen_versions(version_ids)))
+        select(col(SignedRecord.version_id), col(SignedRecord.sha256), col(Document.code),
+               col(Version.revision))
+        .join(Version, col(Version.id) == SignedRecord.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(SignedRecord.version_id).in_(frozen_versions(version_ids)))
     ).all()
     signed = _signed_in_trail(session, [f"{code}/{revision}" for _id, _sha, code, revision in rows])
     for version_id, sha256, code, revision in rows:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts import key_wrap
 from qms.accounts.auth import Principal
@@ -29,7 +29,7 @@ from qms.accounts.passwords import verify_password
 from qms.audit import service as audit
 from qms.core.config import ConfigError, Settings
 from qms.core.dates import format_day
-from qms.core.db import utcnow
+from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.documents.signing import require_signer
@@ -187,7 +187,9 @@ def _keep(session: Session, wrap: key_wrap.WrapKey, key: rsa.RSAPrivateKey | ec.
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (certificate, *chain)).decode("ascii")
-    record = session.get(PersonalCertificate, wrap.user_id) or PersonalCertificate(user_id=wrap.user_id)
+    # a new row's other fields are all set below
+    record = (session.get(PersonalCertificate, wrap.user_id)
+              or PersonalCertificate(user_id=wrap.user_id))  # type: ignore[call-arg]
     record.subject = certificate.subject.rfc4514_string()[:500]
     record.issuer = certificate.issuer.rfc4514_string()[:500]
     record.serial = format(certificate.serial_number, "x")[:64]
@@ -213,7 +215,7 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
     and still has the demo ``password`` (which seals the key); returns who got one."""
     given = []
     organisation = load_agency(session).name
-    for user in session.execute(select(User).where(User.username.in_(usernames))).scalars():
+    for user in session.execute(select(User).where(col(User.username).in_(usernames))).scalars():
         if session.get(PersonalCertificate, user.id) is not None or not verify_password(user.password_hash,
                                                                                          password):
             continue
@@ -222,7 +224,7 @@ def give_demo_certificates(session: Session, settings: Settings, usernames: list
         if issued is None:
             break
         key, certificate, ca = issued
-        wrap = key_wrap.remember_password(session, user.id, password)  # type: ignore[arg-type]
+        wrap = key_wrap.remember_password(session, pk(user), password)
         _keep(session, wrap, key, certificate, [ca], actor=None, username=user.username)
         given.append(user.username)
     return given
@@ -290,7 +292,8 @@ def save_signature_image(session: Session, actor: Principal, data: bytes, filena
     checked like the seal (a PNG whose background is transparent)."""
     require_signer(actor)
     width, height = check_transparent_png(data, filename, _("your signature"), MAX_SIGNATURE_IMAGE_BYTES)
-    image = session.get(SignatureImage, actor.id) or SignatureImage(user_id=actor.id)
+    image = (session.get(SignatureImage, actor.id)
+             or SignatureImage(user_id=actor.id, png=data, width=width, height=height))
     image.png, image.width, image.height, image.uploaded_at = data, width, height, utcnow()
     session.add(image)
     session.flush()

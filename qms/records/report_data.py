@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
@@ -58,10 +58,11 @@ class Report:
 def _visible_documents(actor: Principal):  # type: ignore[no-untyped-def]
     effective = aliased(Version)
     query = (
-        select(Document.code, Document.title, Document.kind, Unit.name, effective.revision,
-               effective.effective_date, Document.id)
-        .join(Unit, Unit.id == Document.owner_unit_id)
-        .outerjoin(effective, effective.id == Document.effective_version_id)
+        select(col(Document.code), col(Document.title), col(Document.kind), col(Unit.name),
+               col(effective.revision),
+               col(effective.effective_date), col(Document.id))
+        .join(Unit, col(Unit.id) == Document.owner_unit_id)
+        .outerjoin(effective, col(effective.id) == Document.effective_version_id)
         .where(access.visibility_clause(actor))
         .order_by(Document.code)
     )
@@ -72,7 +73,7 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
     """Danh mục tài liệu nội bộ: every internal document in force, by code."""
     query, _effective = _visible_documents(actor)
     rows = session.execute(
-        query.where(Document.kind != "external", Document.effective_version_id.is_not(None))).all()
+        query.where(Document.kind != "external", col(Document.effective_version_id).is_not(None))).all()
     table = [[str(n), code, title, choices.Kind.label_of(kind, "vi"), vn.revision_number(rev),
               vn.short_date(day), unit]
              for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
@@ -91,9 +92,10 @@ def _external_details(session: Session, ids: list[int]) -> dict[int, tuple[str, 
         from qms.documents.models import ExternalDetails
     except ImportError:  # the library of external documents is not installed
         return {}
-    rows = session.execute(select(ExternalDetails.document_id, ExternalDetails.number, ExternalDetails.issuer,
-                                  ExternalDetails.issued_on, ExternalDetails.status)
-                           .where(ExternalDetails.document_id.in_(ids))).all()
+    rows = session.execute(select(col(ExternalDetails.document_id), col(ExternalDetails.number),
+                                  col(ExternalDetails.issuer),
+                                  col(ExternalDetails.issued_on), col(ExternalDetails.status))
+                           .where(col(ExternalDetails.document_id).in_(ids))).all()
     return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
 
@@ -137,7 +139,7 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
     in a section of their own that says they are not approved."""
     query, effective = _visible_documents(actor)
     documents = session.execute(
-        query.add_columns(effective.records).where(Document.effective_version_id.is_not(None))).all()
+        query.add_columns(effective.records).where(col(Document.effective_version_id).is_not(None))).all()
     visible = {row[0] for row in documents}
     try:
         from qms.record_keeping import register as records_register
@@ -164,7 +166,9 @@ def records_list(session: Session, actor: Principal, today: date) -> Report:
                       notes=notes, landscape=True)
     signed = records_register.approved_rows(approval)
     intact = records_register.rows_hash(signed) == approval.content_hash
-    readable = set(session.execute(select(Document.code).where(access.visibility_clause(actor))).scalars())
+    readable = set(session.execute(
+        select(col(Document.code)).where(access.visibility_clause(actor))
+    ).scalars())
     approved = [_line(row) for row in signed if row.document_code in readable] if intact else []
     pending = [row for row in current if row not in approved]
     approved_on = vn.short_date(approval.approved_at)

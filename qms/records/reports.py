@@ -174,7 +174,7 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
         ],
         notes=[f"{record.code} – {record.title}",
                f"Lần ban hành {vn.revision_number(record.revision)}"
-               + (f", hiệu lực từ {vn.short_date(record.effective_date)}" if record.effective_date else "")  # type: ignore[arg-type]
+               + (f", hiệu lực từ {vn.short_date(record.effective_date)}" if record.effective_date else "")
                + f"; tình trạng: {choices.Status.label_of(record.status, 'vi').lower()}."],
         landscape=True,
     )

@@ -18,13 +18,13 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.audit import service as audit
 from qms.core.clock import local_today
 from qms.core.config import Settings
-from qms.core.db import start_writing, utcnow
+from qms.core.db import pk, start_writing, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
 from qms.documents import access
@@ -102,13 +102,14 @@ def copy_issued(session: Session, version: Version, number: int) -> bool:
         from qms.distribution.models import PaperCopy
     except ImportError:
         return False
-    return session.execute(select(PaperCopy.id).where(
-        PaperCopy.version_id == version.id, PaperCopy.number == number, PaperCopy.status == "issued")
+    return session.execute(select(col(PaperCopy.id)).where(
+        col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number,
+        col(PaperCopy.status) == "issued")
     ).first() is not None
 
 
 def signed_record_of(session: Session, version: Version) -> SignedRecord | None:
-    query = select(SignedRecord).where(SignedRecord.version_id == version.id)
+    query = select(SignedRecord).where(col(SignedRecord.version_id) == version.id)
     return session.execute(query).scalar_one_or_none()
 
 
@@ -135,6 +136,7 @@ def make_signed_original(session: Session, settings: Settings, document: Documen
     started = time.perf_counter()
     approved = approver_signing.approver_signed_file(session, version)
     seal_image = seal.current_seal(settings.data_dir)
+    box: approver_signing.Box | None
     if approved is not None:  # the agency signs the file its approver signed, after them
         unsigned, box = approved
     else:
@@ -170,7 +172,8 @@ def keep_signed_original(session: Session, actor: Principal | None, settings: Se
         session.delete(current)
         session.flush()
     digest = original.sha256
-    row = SignedRecord(version_id=version.id, sha256=digest, size=original.size, signed_at=original.signed_at,
+    row = SignedRecord(version_id=pk(version), sha256=digest, size=original.size,
+                       signed_at=original.signed_at,
                        signer=agency.subject_name, certificate_sha256=agency.fingerprint, demo=agency.demo)
     try:
         with session.begin_nested():

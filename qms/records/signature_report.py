@@ -11,10 +11,12 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -98,14 +100,15 @@ def inspect_pdf(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> FileR
     return FileReport(readable=True, signatures=tuple(reports), keywords=keywords[:200])
 
 
-def _one(signature: object, number: int, total: int, revisions: int, roots: list) -> SignatureReport:
-    byte_range = [int(n) for n in signature.byte_range]  # type: ignore[attr-defined]
+def _one(signature: EmbeddedPdfSignature, number: int, total: int, revisions: int,
+         roots: list[asn1_x509.Certificate]) -> SignatureReport:
+    byte_range = [int(n) for n in signature.byte_range]
     signed_bytes = byte_range[2] + byte_range[3] if len(byte_range) == 4 else 0
-    base = {"number": number, "total": total, "revisions": revisions,
-            "revision": int(signature.signed_revision) + 1,  # type: ignore[attr-defined]
-            "signed_bytes": signed_bytes}
+    base: dict[str, Any] = {"number": number, "total": total, "revisions": revisions,
+                            "revision": int(signature.signed_revision) + 1, "signed_bytes": signed_bytes}
     cert = getattr(signature, "signer_cert", None)
-    who = {"signer": _name_part(cert, "common_name"), "organisation": _name_part(cert, "organization_name")}
+    who: dict[str, Any] = {"signer": _name_part(cert, "common_name"),
+                           "organisation": _name_part(cert, "organization_name")}
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = off_event_loop(lambda: validate_pdf_signature(signature, context))

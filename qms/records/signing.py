@@ -19,8 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
@@ -59,17 +60,23 @@ STAMP_FONT_SIZE = 8
 FIELD_NAME = "ChuKySoCoQuan"
 
 
-def _side_by_side(width: float) -> dict[str, SimpleBoxLayoutRule]:
+class _StampLayout(TypedDict, total=False):
+    background_layout: SimpleBoxLayoutRule
+    inner_content_layout: SimpleBoxLayoutRule
+
+
+def _side_by_side(width: float) -> _StampLayout:
     """A signature image in the left two fifths of a stamp ``width`` points wide, the text in
     the rest."""
     split = width * 2 / 5
+    # pyHanko annotates margins as int; they are points, and a fraction of one is kept.
     return {
         "background_layout": SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
-            margins=Margins(left=4, right=width - split, top=4, bottom=4)),
+            margins=Margins(left=4, right=width - split, top=4, bottom=4)),  # type: ignore[arg-type]
         "inner_content_layout": SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
-            margins=Margins(left=split + 4, right=4, top=4, bottom=4)),
+            margins=Margins(left=split + 4, right=4, top=4, bottom=4)),  # type: ignore[arg-type]
     }
 
 
@@ -117,12 +124,16 @@ class SigningKey(Protocol):
     """A key that signs, with its certificate, the rest of its chain and the CAs to check it by:
     the agency's (:class:`AgencyCertificate`) or a person's own."""
 
-    key: object
-    certificate: x509.Certificate
-    chain: tuple[x509.Certificate, ...]
-    trust_roots: tuple[x509.Certificate, ...]
-    demo: bool
-
+    @property
+    def key(self) -> object: ...
+    @property
+    def certificate(self) -> x509.Certificate: ...
+    @property
+    def chain(self) -> tuple[x509.Certificate, ...]: ...
+    @property
+    def trust_roots(self) -> tuple[x509.Certificate, ...]: ...
+    @property
+    def demo(self) -> bool: ...
     @property
     def subject_name(self) -> str: ...
 
@@ -234,7 +245,7 @@ def sign_pdf(data: bytes, agency: SigningKey, *, box: tuple[int, float, float, f
                 font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
                 font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
             border_width=1, border_color=(0.72, 0.05, 0.05), background=picture, background_opacity=1.0,
-            **(_side_by_side(x2 - x1) if picture else {}),
+            **(_side_by_side(x2 - x1) if picture else _StampLayout()),
         )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
@@ -301,7 +312,7 @@ def validate(data: bytes, trust_roots: tuple[x509.Certificate, ...]) -> Verdict:
     statuses = []
     for embedded in signatures:
         try:
-            statuses.append(off_event_loop(lambda e=embedded: validate_pdf_signature(e, context)))
+            statuses.append(off_event_loop(partial(validate_pdf_signature, embedded, context)))
         except (SigningError, ValueError, KeyError, TypeError) as exc:
             return Verdict(signed=True, problem=f"the signature cannot be checked ({exc})")
         except Exception as exc:

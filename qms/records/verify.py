@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.core.config import Settings
 from qms.core.errors import NotFound, ValidationFailed
@@ -45,8 +45,9 @@ class RevisionStatus:
 
 def revision_status(session: Session, code: str, revision: int) -> RevisionStatus:
     row = session.execute(
-        select(Document, Version).join(Version, Version.document_id == Document.id)
-        .where(Document.code == code.upper(), Version.revision == revision, Version.status.in_(ISSUED))
+        select(Document, Version).join(Version, col(Version.document_id) == Document.id)
+        .where(col(Document.code) == code.upper(), col(Version.revision) == revision,
+               col(Version.status).in_(ISSUED))
     ).first()
     if row is None:
         raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=f"{revision:02d}",
@@ -116,10 +117,10 @@ def check_upload(session: Session, settings: Settings, data: bytes) -> UploadChe
     prefixes = {certificates.sha256_hex(data[:sig.signed_bytes]) for sig in report.signatures
                 if 0 < sig.signed_bytes < len(data)}
     rows = session.execute(
-        select(SignedRecord, Document.code, Version.revision)
-        .join(Version, Version.id == SignedRecord.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .where(SignedRecord.sha256.in_([whole, *prefixes]))
+        select(SignedRecord, col(Document.code), col(Version.revision))
+        .join(Version, col(Version.id) == SignedRecord.version_id)
+        .join(Document, col(Document.id) == Version.document_id)
+        .where(col(SignedRecord.sha256).in_([whole, *prefixes]))
     ).all()
     for record, code, revision in sorted(rows, key=lambda row: row[0].sha256 != whole):
         return UploadCheck(verdict, issued_by_agency=record.sha256 == whole,

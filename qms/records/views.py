@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlmodel import col
 
 from qms.accounts.deps import PageUser
 from qms.accounts.models import Unit
@@ -49,7 +50,8 @@ def report_entries(user: PageUser) -> list[dict[str, object]]:
 
 @router.get("/reports")
 def reports_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
-    units = list(session.execute(select(Unit.code, Unit.name).where(Unit.active).order_by(Unit.name)).all())
+    units = list(session.execute(select(col(Unit.code),
+                                        col(Unit.name)).where(col(Unit.active)).order_by(Unit.name)).all())
     shows_certificate = user.has("admin", "quality_officer", "auditor")
     agency = certificates.agency_certificate(settings) if shows_certificate else None
     return render(request, "records/reports.html", {
