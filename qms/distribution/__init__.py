@@ -1,1 +1,1 @@
-"""Distribution of versions, acknowledgement by staff, paper copies, notifications and reminders."""
+"""Distribution of versions, acknowledgement by staff, paper copies and their recall, reminders."""

@@ -1,0 +1,1 @@
+"""Uploaded files: the checks an upload passes, the content-addressed store, downloads."""

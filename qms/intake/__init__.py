@@ -1,0 +1,1 @@
+"""Bringing existing procedures in: the procedure library's source files and Word documents."""

@@ -1,2 +1,2 @@
-"""The document library: forms and attachments, external documents, the records register,
-periodic review, change requests and Word import."""
+"""The document library around the documents: the files of a version, periodic review and
+change requests."""

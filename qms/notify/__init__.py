@@ -1,0 +1,1 @@
+"""Telling people: in-app notifications, the bell, e-mail through the outbox, daily digests."""

@@ -1,2 +1,3 @@
-"""Official records: the controlled document and the reports as PDF, DOCX and CSV, the
-agency's digital signature on approved versions, and the public verify page."""
+"""Generated records: the controlled document and the reports as PDF, DOCX and CSV, the
+approver's and the agency's digital signatures, and the public verify pages (not the
+records register, which is record_keeping)."""
