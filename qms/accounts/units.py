@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from qms.accounts import policy
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.schemas import UnitCreate, UnitUpdate
 from qms.audit import service as audit
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import MANAGE_ACCOUNTS, require_any
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def descendant_ids(session: Session, unit_id: int) -> set[int]:
 
 
 def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     if session.execute(select(Unit.id).where(Unit.code == data.code)).first():
         raise Conflict(_("A unit with code %(code)s already exists.", code=data.code))
     parent = _parent_or_error(session, data.parent)
@@ -96,7 +96,7 @@ def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
 
 
 def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate) -> Unit:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     unit = get_unit(session, code)
     changes = data.model_dump(exclude_unset=True)
     parent_before = session.get(Unit, unit.parent_id) if unit.parent_id else None

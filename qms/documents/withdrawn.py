@@ -21,6 +21,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.documents import access
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
+from qms.documents.policy import can_read_everything
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
     if row is None:
         return None
     (form,) = _forms([row])
-    if form.confidentiality == "restricted" and not access.reads_everything(actor):
+    if form.confidentiality == "restricted" and not can_read_everything(actor):
         allowed = session.execute(select(DocumentUnit.unit_id).where(
             DocumentUnit.document_id == form.id, DocumentUnit.unit_id == actor.unit_id)).first()
         if allowed is None:
