@@ -1,8 +1,10 @@
-"""Named permissions (qms.core.policy)."""
+"""Named permissions (qms.core.policy) and the capabilities' use of them."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from qms.core.errors import Forbidden
 from qms.core.i18n import N_, in_language
 from qms.core.policy import Permission
 from qms.core.roles import Role
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -71,3 +75,15 @@ def test_works_with_the_signed_in_principal():
 
 
 
+
+def test_no_code_outside_the_policies_checks_roles():
+    """Services and views ask a named permission; only ``policy.py`` modules say which roles."""
+    offenders = []
+    for path in sorted((ROOT / "qms").rglob("*.py")):
+        if path.name == "policy.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func if isinstance(node, ast.Call) else None
+            if isinstance(called, ast.Attribute) and called.attr == "has":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
