@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from qms.accounts import units, users
+from qms.accounts import policy, units, users
 from qms.accounts.agency import AgencyForm, agency_profile, save_agency_profile
 from qms.accounts.deps import PageUser
 from qms.accounts.schemas import UnitCreate, UnitUpdate, UserCreate, UserUpdate
@@ -17,7 +17,7 @@ from qms.core.deps import IsHtmx, SessionDep
 from qms.core.errors import Conflict, ValidationFailed
 from qms.core.forms import form_data, parse, present
 from qms.core.i18n import _
-from qms.core.roles import MANAGE_ACCOUNTS, Role, check_role_combination, require_any
+from qms.core.roles import Role, check_role_combination
 from qms.core.web import flash, redirect, refused, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -46,7 +46,7 @@ def users_page(
         "page": result, "q": q or "", "unit": unit or "", "role": role or "",
         "status": status or "active", "sort": sort or "username",
         "units": units.unit_choices(session), "roles": list(Role),
-        "can_manage": user.has(*MANAGE_ACCOUNTS),
+        "can_manage": policy.can_manage_accounts(user),
     }
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
     return render(request, "admin/users.html", context, block=block)
@@ -54,7 +54,7 @@ def users_page(
 
 @router.get("/users/new")
 def new_user_page(request: Request, session: SessionDep, user: PageUser) -> Response:
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(user)
     return render(request, "admin/user_form.html", {
         "values": {"roles": [Role.STAFF.value]}, "errors": {}, "units": units.unit_choices(session),
         "roles": list(Role), "editing": None,
@@ -103,7 +103,7 @@ def edit_user_page(username: str, request: Request, session: SessionDep, user: P
     return render(request, "admin/user_form.html", {
         "values": public.model_dump(), "errors": errors, "units": units.unit_choices(session),
         "roles": list(Role), "editing": public.username,
-        "can_manage": user.has(*MANAGE_ACCOUNTS), "is_self": public.username == user.username,
+        "can_manage": policy.can_manage_accounts(user), "is_self": public.username == user.username,
     })
 
 
@@ -144,7 +144,7 @@ def units_page(request: Request, session: SessionDep, user: PageUser) -> Respons
     users.require_view(user)
     return render(request, "admin/units.html", {
         "tree": units.unit_tree(session), "values": {}, "errors": {},
-        "can_manage": user.has(*MANAGE_ACCOUNTS),
+        "can_manage": policy.can_manage_accounts(user),
     })
 
 
@@ -165,7 +165,7 @@ def create_unit(request: Request, session: SessionDep, user: PageUser, form: For
 
 @router.get("/units/{code}")
 def edit_unit_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(user)
     unit = units.get_unit(session, code)
     parent = next((n.unit.code for n in units.unit_tree(session) if n.unit.id == unit.parent_id), "")
     return render(request, "admin/unit_form.html", {
@@ -209,7 +209,7 @@ def set_unit_active(code: str, request: Request, session: SessionDep, user: Page
 
 @router.get("/agency")
 def agency_page(request: Request, user: PageUser) -> Response:
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(user)
     return render(request, "admin/agency.html",
                   {"values": agency_profile(request.app.state.engine).__dict__, "errors": {}})
 

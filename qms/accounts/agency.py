@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from qms.accounts import policy
 from qms.accounts.auth import Principal
 from qms.accounts.models import AgencyProfile
 from qms.audit import service as audit
-from qms.core.roles import MANAGE_ACCOUNTS, require_any
 from qms.core.text import Text
 
 _CACHE_SECONDS = 30.0
@@ -56,7 +56,7 @@ def agency_profile(engine: Engine, session: Session | None = None) -> AgencyInfo
 def save_agency_profile(session: Session, actor: Principal | None, info: AgencyForm) -> None:
     """Create or replace the profile; ``actor`` None is the seeding command."""
     if actor is not None:
-        require_any(actor.roles, MANAGE_ACCOUNTS)
+        policy.can_manage_accounts.require(actor)
     row = (session.execute(select(AgencyProfile).limit(1)).scalar_one_or_none()
            or AgencyProfile(name=info.name))
     row.name, row.parent_name = info.name, info.parent_name

@@ -1,11 +1,11 @@
 """How accounts plug in: sign-in and administration pages, the API, the agency's name on every
-page and the daily removal of expired sessions."""
+page, its permissions for the templates and the daily removal of expired sessions."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 
-from qms.accounts import admin_views, api, auth, views
+from qms.accounts import admin_views, api, auth, policy, views
 from qms.accounts.agency import AgencyInfo, agency_profile
 from qms.core import jobs, web
 
@@ -16,6 +16,7 @@ def _agency(request: Request) -> AgencyInfo:
 
 def setup(app: FastAPI | None) -> None:
     web.add_page_context("agency", _agency)
+    web.add_template_globals(policy.TEMPLATE_GLOBALS)
     jobs.register(jobs.Job("sessions", auth.expired_sessions))
     if app is not None:
         web.include_routers(app, views.router, admin_views.router, api.router)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from qms.accounts import policy
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.accounts.schemas import UnitCreate, UnitUpdate
@@ -14,7 +15,6 @@ from qms.audit import service as audit
 from qms.core.db import pk
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import MANAGE_ACCOUNTS, require_any
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def descendant_ids(session: Session, unit_id: int) -> set[int]:
 
 
 def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     if session.execute(select(col(Unit.id)).where(col(Unit.code) == data.code)).first():
         raise Conflict(_("A unit with code %(code)s already exists.", code=data.code))
     parent = _parent_or_error(session, data.parent)
@@ -97,7 +97,7 @@ def create_unit(session: Session, actor: Principal, data: UnitCreate) -> Unit:
 
 
 def update_unit(session: Session, actor: Principal, code: str, data: UnitUpdate) -> Unit:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     unit = get_unit(session, code)
     changes = data.model_dump(exclude_unset=True)
     parent_before = session.get(Unit, unit.parent_id) if unit.parent_id else None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session, col
 
-from qms.accounts import key_wrap, throttle
+from qms.accounts import key_wrap, policy, throttle
 from qms.accounts.auth import Principal, end_all_sessions
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import (
@@ -26,7 +26,7 @@ from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, RecordedFailure, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
-from qms.core.roles import MANAGE_ACCOUNTS, VIEW_USERS, Role, check_role_combination, require_any
+from qms.core.roles import Role, check_role_combination
 from qms.core.search import fold
 
 USER_SORTS = ("username", "full_name", "unit", "title")
@@ -42,7 +42,7 @@ def get_user(session: Session, username: str) -> User:
 
 
 def require_view(actor: Principal) -> None:
-    require_any(actor.roles, VIEW_USERS)
+    policy.can_view_users.require(actor)
 
 
 def roles_by_user(session: Session, user_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -89,7 +89,7 @@ def list_users(
     limit: int | None = None,
     offset: int | None = None,
 ) -> Page[tuple[User, Unit, list[str]]]:
-    require_any(actor.roles, VIEW_USERS)
+    policy.can_view_users.require(actor)
     limit, offset = clamp(limit, offset)
     query = select(User, Unit).join(Unit, col(Unit.id) == User.unit_id)
     if q:
@@ -113,7 +113,7 @@ def list_users(
 
 
 def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
-    require_any(actor.roles, VIEW_USERS)
+    policy.can_view_users.require(actor)
     rows = session.execute(
         select(User, col(Unit.code)).join(Unit, col(Unit.id) == User.unit_id).order_by(User.username)
     ).all()
@@ -123,7 +123,7 @@ def all_users_public(session: Session, actor: Principal) -> list[UserPublic]:
 
 def view_user(session: Session, actor: Principal, username: str) -> UserPublic:
     """One account as the API shows it, for those who may see the list of users."""
-    require_any(actor.roles, VIEW_USERS)
+    policy.can_view_users.require(actor)
     return user_public(session, get_user(session, username))
 
 
@@ -133,7 +133,7 @@ def user_public(session: Session, user: User) -> UserPublic:
 
 
 def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     if session.execute(select(col(User.id)).where(col(User.username) == data.username)).first():
         raise Conflict(_("The username %(username)s is already taken.", username=data.username))
     check_policy(data.password, username=data.username, full_name=data.full_name,
@@ -153,7 +153,7 @@ def create_user(session: Session, actor: Principal, data: UserCreate) -> User:
 
 
 def update_user(session: Session, actor: Principal, username: str, data: UserUpdate) -> User:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     user = get_user(session, username)
     changes = data.model_dump(exclude_unset=True, mode="json")
     unit_before = session.get(Unit, user.unit_id) if "unit" in changes else None
@@ -196,7 +196,7 @@ def update_user(session: Session, actor: Principal, username: str, data: UserUpd
 
 def reset_password(session: Session, actor: Principal, username: str) -> str:
     """Give the user a one-time password to change at next sign-in; returns it once."""
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    policy.can_manage_accounts.require(actor)
     user = get_user(session, username)
     password = temporary_password(username=user.username, full_name=user.full_name,
                                   agency_names=agency_names(session))

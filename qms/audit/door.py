@@ -1,14 +1,16 @@
 """How the audit trail plugs in: the anchor of the installation's data folder for the app's
 database. Every capability records its events through :func:`qms.audit.service.record`; the
-trail's page and API are the auditor's, in compliance."""
+trail's page and API are the auditor's, in compliance; who reads them is asked in templates too."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from qms.audit import anchor
+from qms.audit import anchor, policy
+from qms.core import web
 
 
 def setup(app: FastAPI | None) -> None:
+    web.add_template_globals(policy.TEMPLATE_GLOBALS)
     if app is not None:
         anchor.bind(app.state.engine, app.state.settings)

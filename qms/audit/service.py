@@ -20,10 +20,10 @@ from sqlmodel import Session, col
 
 from qms.audit.anchor import AuditAnchor, JournalState, anchor_for
 from qms.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from qms.audit.policy import can_read_trail
 from qms.core.db import utcnow
 from qms.core.i18n import _
 from qms.core.middleware import client_address
-from qms.core.roles import VIEW_AUDIT, require_any
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def verify_chain(session: Session, batch_size: int = 2000, anchor: AuditAnchor |
 
 
 def check_chain(session: Session, actor: PrincipalLike) -> ChainStatus:
-    require_any(actor.roles, VIEW_AUDIT)
+    can_read_trail.require(actor)
     return verify_chain(session)
 
 
@@ -289,7 +289,7 @@ def list_events(
     session: Session, actor: PrincipalLike, flt: EventFilter, *, limit: int = 100, offset: int = 0
 ) -> tuple[list[AuditEvent], int]:
     """Newest first, with the total that matches the filter."""
-    require_any(actor.roles, VIEW_AUDIT)
+    can_read_trail.require(actor)
     total = session.execute(filtered(select(func.count()).select_from(AuditEvent), flt)).scalar_one()
     rows = session.execute(
         filtered(select(AuditEvent), flt).order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
@@ -299,7 +299,7 @@ def list_events(
 
 def actors(session: Session, actor: PrincipalLike) -> list[str]:
     """Every name the trail records as the one who acted, for the person filter."""
-    require_any(actor.roles, VIEW_AUDIT)
+    can_read_trail.require(actor)
     return list(session.execute(
         select(col(AuditEvent.actor_username)).where(col(AuditEvent.actor_username) != "").distinct()
         .order_by(AuditEvent.actor_username)).scalars())

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
+from qms.compliance.policy import can_read_compliance
 from qms.core.clock import add_months
 from qms.core.i18n import _
-from qms.core.roles import Role, require_any
+from qms.core.roles import Role
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents import withdrawn
 from qms.documents.integrity import check_versions
@@ -30,7 +31,6 @@ from qms.library.models import Attachment
 from qms.record_keeping.models import RecordEntry
 
 UNRECALLED = ("issued", "to_recall")
-AUDIT_READERS = frozenset({Role.AUDITOR, Role.QUALITY_OFFICER})
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.
 _STAFF_PROBE = Principal(
     id=0,
@@ -337,7 +337,7 @@ CHECKS: list[tuple[str, Callable[[], str], Callable[..., list[Finding]]]] = [
 def compliance_report(session: Session, actor: Principal, today: date, zone: ZoneInfo,
                       store: FileStore) -> list[ClauseResult]:
     """The findings by clause; ``store`` holds the files whose bytes are checked."""
-    require_any(actor.roles, AUDIT_READERS)
+    can_read_compliance.require(actor)
     now = datetime.combine(today, time.min, zone)
     results = []
     for clause, title, check in CHECKS:

@@ -19,10 +19,10 @@ from qms.audit import service as audit
 from qms.compliance import pack_registers as registers
 from qms.compliance.checks import compliance_report
 from qms.compliance.pack_trail import trail_files
+from qms.compliance.policy import can_download_pack
 from qms.core.clock import local_today
 from qms.core.config import Settings
 from qms.core.db import start_writing
-from qms.core.roles import Role, require_any
 from qms.distribution.models import Distribution
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
@@ -41,7 +41,6 @@ from qms.records.service import (
     signed_record_of,
 )
 
-PACK_READERS = frozenset({Role.AUDITOR})
 REPORTS = ("master-list", "external-documents", "records-list", "acknowledgements", "audit-trail")
 
 
@@ -73,7 +72,7 @@ def _report_files(
 def build_audit_pack(session: Session, actor: Principal, settings: Settings) -> tuple[bytes, dict[str, int]]:
     """The zip and what went into it; one audit event records the download. The pack is made
     with no write transaction open (it takes seconds); the events are written at the end."""
-    require_any(actor.roles, PACK_READERS)
+    can_download_pack.require(actor)
     today = local_today(settings.zone)
     agency = load_agency(session).header_lines()
     pack = _Pack()

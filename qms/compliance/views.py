@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from qms.accounts.deps import PageUser
 from qms.compliance.checks import compliance_report
+from qms.compliance.policy import can_download_pack
 from qms.core.clock import local_today
 from qms.core.deps import SessionDep, SettingsDep
 from qms.core.web import render
@@ -21,5 +22,5 @@ def compliance_page(request: Request, session: SessionDep, user: PageUser, setti
     clauses = compliance_report(session, user, today, settings.zone, file_store(settings))
     return render(request, "compliance/report.html", {
         "clauses": clauses, "today": today, "total": sum(len(c.findings) for c in clauses),
-        "can_pack": user.has("auditor"),
+        "can_pack": can_download_pack(user),
     })

@@ -1,7 +1,8 @@
-"""Roles, their names in the UI, and which roles may do what.
+"""Roles and their names in the UI.
 
-Services call :func:`require_any` with one of the sets below; the HTML and API
-routes never check roles themselves.
+Which roles may do what is decided by the named permissions of each capability's
+``policy.py`` (:class:`qms.core.policy.Permission`); only the rules about roles themselves
+(which combine, who only reads) are here.
 """
 
 from __future__ import annotations
@@ -27,21 +28,9 @@ def role_label(role: str) -> str:
     return Role.label_of(role)
 
 
-MANAGE_ACCOUNTS = frozenset({Role.ADMIN})
 #: The roles of the document library. Whoever administers accounts (gives roles, resets
 #: passwords) holds none of them, so that they can never sign or stand in for a signer.
 LIBRARY_ROLES = frozenset({Role.DRAFTER, Role.REVIEWER, Role.APPROVER, Role.QUALITY_OFFICER, Role.AUDITOR})
-VIEW_USERS = frozenset({Role.ADMIN, Role.QUALITY_OFFICER, Role.AUDITOR})
-VIEW_AUDIT = frozenset({Role.ADMIN, Role.AUDITOR})
-
-
-def has_any(roles: Iterable[str], allowed: Iterable[Role]) -> bool:
-    return not set(roles).isdisjoint(allowed)
-
-
-def require_any(roles: Iterable[str], allowed: frozenset[Role]) -> None:
-    if not has_any(roles, allowed):
-        raise Forbidden(_("Your role does not allow this action."))
 
 
 def check_role_combination(roles: Iterable[str]) -> None:

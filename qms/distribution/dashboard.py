@@ -19,9 +19,9 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.core.db import utcnow
 from qms.core.pagination import Page, clamp, parse_sort
-from qms.core.roles import require_any
 from qms.distribution.models import Acknowledgement, AcknowledgementTally, task_state
-from qms.distribution.service import FOLLOW_UP, load_followed_version
+from qms.distribution.policy import can_follow_distribution
+from qms.distribution.service import load_followed_version
 from qms.documents.models import Document, Version
 
 DOCUMENT_SORTS = ("code", "title", "total", "acknowledged", "pending", "overdue", "rate")
@@ -97,7 +97,7 @@ def by_document_query(now: datetime | None = None, unit_code: str | None = None)
 def by_document(session: Session, actor: Principal, *, sort: str | None = None, limit: int | None = None,
                 offset: int | None = None, unit_code: str | None = None,
                 now: datetime | None = None) -> Page[DocumentTally]:
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     limit, offset = clamp(limit, offset)
     query = by_document_query(now, unit_code)
     columns = query.selected_columns
@@ -136,7 +136,7 @@ def by_unit_query(now: datetime | None = None) -> Select[*tuple[Any, ...]]:
 def by_unit(session: Session, actor: Principal, *, sort: str | None = None,
             now: datetime | None = None) -> list[UnitTally]:
     """Every unit with recipients, over all versions in force (a short list: one row per unit)."""
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     rows = session.execute(by_unit_query(now)).all()
     items = [UnitTally(total=row.total, acknowledged=row.acknowledged, overdue=row.overdue, late=row.late,
                        code=row.code, name=row.name) for row in rows]
@@ -149,7 +149,7 @@ def by_unit(session: Session, actor: Principal, *, sort: str | None = None,
 
 def agency_tally(session: Session, actor: Principal, now: datetime | None = None) -> Tally:
     """One line for the whole agency: the head's "at a glance"."""
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     total, acknowledged, overdue, late = _counts(now or utcnow())
     row = session.execute(
         select(total, acknowledged, overdue, late).select_from(Document)

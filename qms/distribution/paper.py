@@ -16,10 +16,10 @@ from qms.audit import service as audit
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp
-from qms.core.roles import require_any
 from qms.distribution.models import PaperCopy
+from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import RecallRecord
-from qms.distribution.service import DISTRIBUTE, FOLLOW_UP, load_followed_version
+from qms.distribution.service import load_followed_version
 from qms.documents.models import Document, Version, version_ref
 
 
@@ -69,7 +69,7 @@ def copies_of(session: Session, version: Version) -> list[CopyRow]:
 def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
                 offset: int | None = None) -> Page[CopyRow]:
     """Copies of versions no longer in force that have not come back yet, oldest first."""
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     limit, offset = clamp(limit, offset)
     query = _select().where(col(PaperCopy.status) == "to_recall")
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -88,7 +88,7 @@ def to_recall_count(session: Session) -> int:
 def record_recall(session: Session, actor: Principal, code: str, revision: int, number: int,
                   data: RecallRecord, today: date) -> PaperCopy:
     """The quality officer records a copy as returned or destroyed, with the date."""
-    require_any(actor.roles, DISTRIBUTE)
+    can_distribute.require(actor)
     document, version = load_followed_version(session, actor, code, revision)
     copy = session.execute(
         select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number)

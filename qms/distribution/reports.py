@@ -23,12 +23,12 @@ from qms.core.csv_export import csv_bytes
 from qms.core.db import utcnow
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import require_any
 from qms.distribution.labels import task_label
 from qms.distribution.models import Acknowledgement, Distribution, task_state
 from qms.distribution.paper import CopyRow, copies_of
+from qms.distribution.policy import can_follow_distribution
 from qms.distribution.schemas import AcknowledgementSummary, UnitTally
-from qms.distribution.service import FOLLOW_UP, load_followed_version
+from qms.distribution.service import load_followed_version
 from qms.distribution.targets import Targets
 from qms.documents.choices import Status
 from qms.documents.models import Document, Version
@@ -182,7 +182,7 @@ class AcknowledgementReport:
 def acknowledgement_report(session: Session, actor: Principal, unit: str | None = None,
                            now: datetime | None = None) -> AcknowledgementReport:
     """Per unit (all units, or ``unit`` only), each recipient of each document in force."""
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     chosen = None
     query = (
         select(col(Unit.code), col(Unit.name), col(Document.code), col(Document.title), col(Version.revision),

@@ -21,9 +21,9 @@ from qms.core.clock import local_today
 from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import Role, require_any
 from qms.distribution import tally
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
+from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import Expansion, Person, Targets, due_after, expand
 from qms.documents import access
@@ -33,9 +33,6 @@ from qms.documents.read import version_link
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.notify import notifications
 
-DISTRIBUTE = frozenset({Role.QUALITY_OFFICER})
-#: Who follows acknowledgements: the quality officer, the head of agency and deputies, auditors.
-FOLLOW_UP = frozenset({Role.QUALITY_OFFICER, Role.APPROVER, Role.AUDITOR})
 DISTRIBUTABLE = (Status.APPROVED, Status.EFFECTIVE)
 
 
@@ -132,12 +129,12 @@ def _status_word(status: str) -> str:
 
 
 def require_distributor(actor: Principal) -> None:
-    require_any(actor.roles, DISTRIBUTE)
+    can_distribute.require(actor)
 
 
 def _load_for_distribution(session: Session, actor: Principal, code: str, revision: int,
                            lock: bool = False) -> tuple[Document, Version]:
-    require_any(actor.roles, DISTRIBUTE)
+    can_distribute.require(actor)
     return load_version(session, actor, code, revision, lock=lock)
 
 
@@ -350,5 +347,5 @@ def task_view(session: Session, actor: Principal, version: Version) -> TaskView 
 def load_followed_version(session: Session, actor: Principal, code: str,
                           revision: int) -> tuple[Document, Version]:
     """A version whose distribution the actor may follow (quality officer, head, auditor)."""
-    require_any(actor.roles, FOLLOW_UP)
+    can_follow_distribution.require(actor)
     return load_version(session, actor, code, revision)

@@ -15,8 +15,8 @@ from qms.accounts.units import descendant_ids
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role
-from qms.documents import access
 from qms.documents.models import Document, DocumentUnit
+from qms.documents.policy import can_read_everything
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def allowed_units(session: Session, document: Document) -> set[int] | None:
 
 def _readers_everything(session: Session) -> set[int]:
     return set(session.execute(select(col(UserRole.user_id)).where(
-        col(UserRole.role).in_([role.value for role in access.READ_EVERYTHING]))).scalars())
+        col(UserRole.role).in_(list(can_read_everything.roles)))).scalars())
 
 
 def expand(session: Session, document: Document, targets: Targets) -> Expansion:

@@ -17,7 +17,7 @@ from qms.core.deps import IsHtmx, SessionDep, SettingsDep
 from qms.core.errors import Forbidden, NotFound, QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
 from qms.core.i18n import _
-from qms.core.roles import Role, require_any, role_label
+from qms.core.roles import Role, role_label
 from qms.core.web import redirect, refused, render
 from qms.distribution import (
     dashboard,
@@ -25,6 +25,7 @@ from qms.distribution import (
     reports,
     service,
 )
+from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import DistributionRequest, RecallRecord
 from qms.documents import read
 
@@ -115,7 +116,7 @@ def distribution_page(code: str, rev: int, request: Request, session: SessionDep
                                   sort=sort, limit=RECIPIENTS_PAGE, offset=(page - 1) * RECIPIENTS_PAGE)
     context = {
         "record": record, "summary": summary, "people": people, "unit": (unit or "").upper(),
-        "status": status or "", "sort": sort or "unit", "can_distribute": user.has(*service.DISTRIBUTE),
+        "status": status or "", "sort": sort or "unit", "can_distribute": can_distribute(user),
         "states": dashboard.RECIPIENT_STATES, "today": local_today(request.app.state.settings.zone),
     }
     block = "recipients" if htmx and request.headers.get("hx-target") == "recipients" else None
@@ -176,7 +177,7 @@ async def dashboard_page(request: Request, session: SessionDep, user: PageUser, 
 def unit_page(unit_code: str, request: Request, session: SessionDep, user: PageUser,
               sort: str | None = Query(None, max_length=30),
               page: int = Query(1, ge=1, le=100_000)) -> Response:
-    require_any(user.roles, service.FOLLOW_UP)
+    can_follow_distribution.require(user)
     unit = get_unit(session, unit_code)
     documents = dashboard.by_document(session, user, sort=sort, unit_code=unit.code, limit=PAGE_SIZE,
                                       offset=(page - 1) * PAGE_SIZE)
@@ -189,7 +190,7 @@ def recalls_page(request: Request, session: SessionDep, user: PageUser, settings
     copies = paper.recall_list(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(request, "distribution/recalls.html", {
         "page": copies, "today": local_today(settings.zone).isoformat(),
-        "can_record": user.has(*service.DISTRIBUTE),
+        "can_record": can_distribute(user),
     })
 
 

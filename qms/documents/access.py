@@ -1,11 +1,13 @@
-"""Who may see which documents, and who may act on them.
+"""Who may see which documents.
 
-- The quality officer, internal auditors and approvers read everything, drafts and
-  restricted documents included.
-- Drafters and reviewers also read drafts, except restricted documents of units
-  other than their own.
+- Whoever :data:`~qms.documents.policy.can_read_everything` (the quality officer, internal
+  auditors and approvers) reads everything, drafts and restricted documents included.
+- Whoever :data:`~qms.documents.policy.can_read_drafts` (drafters and reviewers too) also
+  reads drafts, except restricted documents of units other than their own.
 - Everybody else reads documents that are in force (an effective version), except
   restricted documents of units other than their own.
+
+Who may act on them is in :mod:`qms.documents.policy`.
 """
 
 from __future__ import annotations
@@ -18,40 +20,17 @@ from sqlmodel import col
 from qms.accounts.auth import Principal
 from qms.core.errors import NotFound
 from qms.core.i18n import _
-from qms.core.roles import Role, require_any
-from qms.documents.models import Document, DocumentUnit, Version
-
-MANAGE_DOCUMENTS = frozenset({Role.QUALITY_OFFICER})
-READ_EVERYTHING = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})
-READ_DRAFTS = READ_EVERYTHING | {Role.DRAFTER, Role.REVIEWER}
-EDIT_DRAFTS = frozenset({Role.QUALITY_OFFICER, Role.DRAFTER})
-
-
-def require_manager(actor: Principal) -> None:
-    require_any(actor.roles, MANAGE_DOCUMENTS)
-
-
-def reads_everything(actor: Principal) -> bool:
-    return actor.has(*READ_EVERYTHING)
-
-
-def reads_drafts(actor: Principal) -> bool:
-    return actor.has(*READ_DRAFTS)
-
-
-def edits(actor: Principal, version: Version) -> bool:
-    """The quality officer edits any version; a drafter, the versions they are the drafter of."""
-    return actor.has(*MANAGE_DOCUMENTS) or (actor.id == version.drafter_id and actor.has(*EDIT_DRAFTS))
-
+from qms.documents.models import Document, DocumentUnit
+from qms.documents.policy import can_read_drafts, can_read_everything
 
 Visibility = Literal["everything", "drafts", "in_force"]
 
 
 def visibility(actor: Principal) -> Visibility:
     """How much of the library ``actor`` sees: everything, drafts too, or what is in force."""
-    if reads_everything(actor):
+    if can_read_everything(actor):
         return "everything"
-    return "drafts" if reads_drafts(actor) else "in_force"
+    return "drafts" if can_read_drafts(actor) else "in_force"
 
 
 def visibility_clause(actor: Principal) -> Any:
@@ -76,11 +55,11 @@ def visibility_for(level: Visibility, unit_id: Any) -> Any:
 
 
 def can_see(actor: Principal, document: Document, allowed_unit_ids: set[int]) -> bool:
-    if reads_everything(actor):
+    if can_read_everything(actor):
         return True
     if document.confidentiality == "restricted" and actor.unit_id not in allowed_unit_ids:
         return False
-    return reads_drafts(actor) or document.effective_version_id is not None
+    return can_read_drafts(actor) or document.effective_version_id is not None
 
 
 def not_found(code: str) -> NotFound:

@@ -14,8 +14,8 @@ from qms.audit import service as audit
 from qms.core.db import pk, utcnow
 from qms.core.errors import Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import Role
-from qms.documents import events
+from qms.core.policy import Permission
+from qms.documents import events, policy
 from qms.documents.models import Delegation
 from qms.documents.schemas import DelegationCreate, DelegationPublic
 from qms.documents.signing import reauthenticate
@@ -29,9 +29,11 @@ def _active_user(session: Session, username: str, field: str) -> User:
     return user
 
 
-def _holds(session: Session, user: User, role: Role) -> bool:
+def _holds(session: Session, user: User, permission: Permission) -> bool:
+    """Whether ``user`` (not the signed-in person) is granted ``permission`` by their roles."""
     return session.execute(
-        select(col(UserRole.user_id)).where(col(UserRole.user_id) == user.id, col(UserRole.role) == role)
+        select(col(UserRole.user_id)).where(col(UserRole.user_id) == user.id,
+                                            col(UserRole.role).in_(permission.roles))
     ).first() is not None
 
 
@@ -43,17 +45,16 @@ def create_delegation(
     if data.delegator and data.delegator.strip().lower() != actor.username:
         raise Forbidden(_("Only the approver who delegates may record the delegation, signed with "
                           "their own password."))
-    if not actor.has(Role.APPROVER):
-        raise Forbidden(_("Only an approver can delegate approval."))
+    policy.can_delegate.require(actor)
     delegator = _active_user(session, actor.username, "delegator")
     delegate = _active_user(session, data.delegate, "delegate")
     if delegate.id == delegator.id:
         raise ValidationFailed("delegate", _("A person cannot delegate to themselves."))
-    if not _holds(session, delegate, Role.APPROVER):
+    if not _holds(session, delegate, policy.can_approve):
         # Without the role the deputy could not even open the versions waiting for approval.
         raise ValidationFailed("delegate", _("%(name)s does not hold the role needed for this step.",
                                              name=delegate.full_name))
-    if _holds(session, delegate, Role.ADMIN):
+    if _holds(session, delegate, policy.barred_from_signing):
         raise ValidationFailed("delegate", _("%(name)s is an administrator and cannot sign.",
                                              name=delegate.full_name))
     if data.ends_on < data.starts_on:
@@ -79,7 +80,7 @@ def revoke_delegation(session: Session, actor: Principal, delegation_id: int) ->
     delegation = session.get(Delegation, delegation_id)
     if delegation is None or delegation.revoked_at is not None:
         raise NotFound(_("This delegation does not exist or was already revoked."))
-    if delegation.delegator_id != actor.id and not actor.has(Role.ADMIN):
+    if not policy.can_revoke_delegation(actor, delegation.delegator_id):
         raise Forbidden(_("Only the person who delegated, or an administrator, may revoke it."))
     delegation.revoked_at = utcnow()
     session.add(delegation)
@@ -109,7 +110,7 @@ def list_delegations(session: Session, actor: Principal, today: date) -> list[De
         .where(col(Delegation.revoked_at).is_(None))
         .order_by(col(Delegation.starts_on).desc(), col(Delegation.id).desc())
     )
-    if not actor.has(Role.ADMIN, Role.AUDITOR, Role.QUALITY_OFFICER):
+    if not policy.can_see_all_delegations(actor):
         query = query.where(or_(col(Delegation.delegator_id) == actor.id,
                                 col(Delegation.delegate_id) == actor.id))
     return [

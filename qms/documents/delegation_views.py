@@ -15,9 +15,8 @@ from qms.core.deps import SessionDep, SettingsDep
 from qms.core.errors import QMSError
 from qms.core.forms import form_data, parse, present, refusal_fields
 from qms.core.i18n import _
-from qms.core.roles import Role
 from qms.core.web import redirect, refused, render
-from qms.documents import delegation, read
+from qms.documents import delegation, policy, read
 from qms.documents.schemas import DelegationCreate
 
 router = APIRouter(include_in_schema=False)
@@ -27,12 +26,12 @@ FormDep = Annotated[FormData, Depends(form_data)]
 def _page(request: Request, session: SessionDep, user: PageUser, values: dict[str, object],
           errors: dict[str, str], status_code: int = 200) -> Response:
     today = local_today(request.app.state.settings.zone)
+    approvers = read.people_with_roles(session, policy.can_approve.roles)
     return render(request, "documents/delegations.html", {
         "delegations": delegation.list_delegations(session, user, today),
-        "deputies": [p for p in read.people_with_roles(session, {Role.APPROVER}) if p[0] != user.username],
-        "names": dict((username, name) for username, name, _title in
-                      read.people_with_roles(session, {Role.APPROVER})),
-        "values": values, "errors": errors, "can_delegate": user.has(Role.APPROVER),
+        "deputies": [p for p in approvers if p[0] != user.username],
+        "names": dict((username, name) for username, name, _title in approvers),
+        "values": values, "errors": errors, "can_delegate": policy.can_delegate(user),
         "today": today.isoformat(),
     }, status_code=status_code)
 

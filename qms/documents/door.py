@@ -1,5 +1,5 @@
 """How documents plug in: the register, versions, signing, delegation, search and external
-documents (pages and API), the words of its templates, the panel of an external document,
+documents (pages and API), the words of its templates and its permissions, the panel of an external document,
 the review flag of a version citing a law no longer in force, and the daily coming into force."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from qms.documents import (
     external_views,
     labels,
     panels,
+    policy,
     search_views,
     version_views,
     views,
@@ -26,6 +27,7 @@ from qms.documents import (
 
 def setup(app: FastAPI | None) -> None:
     web.add_template_globals(labels.TEMPLATE_GLOBALS)
+    web.add_template_globals(policy.TEMPLATE_GLOBALS)
     audit_labels.add_value_words(choices.value_words())
     events.on_effective(external.check_new_version)
     panels.on_document_page(external_views.external_panel)

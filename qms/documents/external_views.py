@@ -18,9 +18,10 @@ from qms.core.errors import ValidationFailed
 from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _, ngettext
 from qms.core.web import redirect, refused, render
-from qms.documents import access, external, panels
+from qms.documents import external, panels
 from qms.documents.external_list import list_external
 from qms.documents.models import EXTERNAL_STATUSES, Document, Version
+from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import DocumentUpdate, ExternalInfo
 from qms.documents.service import load_document, update_document
 
@@ -45,7 +46,7 @@ def external_documents(request: Request, session: SessionDep, user: PageUser, ht
     result = list_external(session, user, status=status or None, sort=sort, limit=PAGE_SIZE,
                            offset=(page - 1) * PAGE_SIZE)
     context = {"page": result, "status": status or "", "sort": sort or "code", "statuses": EXTERNAL_STATUSES,
-               "can_manage": user.has(*access.MANAGE_DOCUMENTS)}
+               "can_manage": can_manage_documents(user)}
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
     return render(request, "documents/external_list.html", context, block=block)
 
@@ -59,7 +60,7 @@ def _form(request: Request, document: object, values: Mapping[str, object], erro
 
 @router.get("/documents/{code}/external")
 def edit_external(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     document = load_document(session, user, code)
     if document.kind != "external":
         return redirect(f"/documents/{document.code}", request,
@@ -97,5 +98,5 @@ def external_panel(session: Session, actor: Principal, document: Document,
     details = external.details_of(session, document)
     return panels.Panel("documents/_external.html", {
         "details": details, "cited_by": external.cited_by(session, actor, document),
-        "can_manage": actor.has(*access.MANAGE_DOCUMENTS),
+        "can_manage": can_manage_documents(actor),
     }, slot="top")

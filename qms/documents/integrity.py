@@ -22,11 +22,11 @@ from sqlalchemy import Select, or_, select
 from sqlmodel import Session, col
 
 from qms.audit.models import AuditEvent
+from qms.audit.policy import can_read_trail
 from qms.audit.service import ChainStatus, PrincipalLike, verify_chain
 from qms.core.db import pk
 from qms.core.errors import Conflict
 from qms.core.i18n import _
-from qms.core.roles import VIEW_AUDIT, require_any
 from qms.documents.content import frozen_hash_matches
 from qms.documents.lifecycle import FROZEN_STATES
 from qms.documents.models import SIGNED_METADATA, Document, Signature, Version, version_ref
@@ -211,7 +211,7 @@ class IntegrityReport:
 
 
 def check_integrity(session: Session, actor: PrincipalLike, store: FileStore) -> IntegrityReport:
-    require_any(actor.roles, VIEW_AUDIT)
+    can_read_trail.require(actor)
     return verify_integrity(session, store)
 
 

@@ -9,9 +9,10 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
 from qms.core.db import pk
-from qms.documents import access, external
+from qms.documents import external
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
+from qms.documents.policy import can_read_drafts
 from qms.documents.schemas import (
     DocumentDetail,
     DocumentSummary,
@@ -36,7 +37,7 @@ def summary(row: DocumentRow) -> DocumentSummary:
 def document_detail(session: Session, actor: Principal, document: Document) -> DocumentDetail:
     unit = session.get(Unit, document.owner_unit_id)
     parent = session.get(Document, document.parent_id) if document.parent_id else None
-    versions = [v for v in versions_of(session, document) if access.reads_drafts(actor)
+    versions = [v for v in versions_of(session, document) if can_read_drafts(actor)
                 or v.status == "effective"]
     effective = next((v for v in versions if v.id == document.effective_version_id), None)
     latest = next((v for v in versions if v.id == document.latest_version_id), None)
@@ -147,7 +148,7 @@ def signatures_by_revision(session: Session, document: Document,
         .where(col(Version.document_id) == document.id)
         .order_by(col(Signature.signed_at), col(Signature.id))
     )
-    if not access.reads_drafts(actor):
+    if not can_read_drafts(actor):
         query = query.where(col(Version.status) == "effective")
     result: dict[int, list[SignaturePublic]] = {}
     for revision, sig, username, for_whom in session.execute(query).all():

@@ -24,6 +24,7 @@ from qms.documents.choices import Status
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
+from qms.documents.policy import can_edit, can_manage_documents, can_read_drafts
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
 
 # Built once: a fresh alias per call costs more than the query itself on a busy page.
@@ -122,7 +123,7 @@ def list_documents(
     latest, effective = _LATEST, _EFFECTIVE
     # Those who do not read drafts know nothing of a revision in preparation: for them the
     # latest version is the one in force.
-    latest_id = col(Document.latest_version_id if access.reads_drafts(actor)
+    latest_id = col(Document.latest_version_id if can_read_drafts(actor)
                     else Document.effective_version_id)
     filters = [access.visibility_clause(actor)]
     found = search_index.ranked(session, q) if q else None
@@ -174,7 +175,7 @@ def _sort_column(key: str, latest: Any, effective: Any, descending: bool) -> Any
 
 
 def create_document(session: Session, actor: Principal, data: DocumentCreate) -> Document:
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     if session.execute(select(col(Document.id)).where(col(Document.code) == data.code)).first():
         raise Conflict(_("A document with code %(code)s already exists.", code=data.code))
     unit = _unit_or_error(session, data.owner_unit, "owner_unit")
@@ -261,7 +262,7 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
     with each revision: they change only in an open draft (and on the document while that
     draft is all it has, or at once when the draft restricts who may read); other details
     change on the document at any time."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     document = load_document(session, actor, code, lock=True)
     changes = data.model_dump(exclude_unset=True, mode="json")
     draft = open_draft(session, document)
@@ -331,13 +332,13 @@ def load_version_to_edit(session: Session, actor: Principal, code: str, revision
                          lock: bool = False) -> tuple[Document, Version]:
     """A version the actor may edit: they are the quality officer or its drafter."""
     document, version = load_version(session, actor, code, revision, lock=lock)
-    if not access.edits(actor, version):
+    if not can_edit(actor, version):
         raise Forbidden(_("Only the drafter of this version or the quality officer may edit it."))
     return document, version
 
 
 def can_read_version(actor: Principal, version: Version) -> bool:
-    return access.reads_drafts(actor) or version.status == Status.EFFECTIVE
+    return can_read_drafts(actor) or version.status == Status.EFFECTIVE
 
 
 def load_versions_to_compare(session: Session, actor: Principal, code: str, revision: int,
@@ -360,7 +361,7 @@ def load_versions_to_compare(session: Session, actor: Principal, code: str, revi
 
 def create_version(session: Session, actor: Principal, code: str, drafter: str | None = None) -> Version:
     """A new draft revision copied from the latest version."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     document = load_document(session, actor, code, lock=True)
     latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
     if latest is not None and latest.status in OPEN_STATES:

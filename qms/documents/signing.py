@@ -14,8 +14,8 @@ from qms.core.config import current as current_settings
 from qms.core.db import pk
 from qms.core.errors import Forbidden, QMSError, RecordedFailure
 from qms.core.i18n import _
-from qms.core.roles import Role
 from qms.documents.models import Signature, Version
+from qms.documents.policy import can_sign
 
 
 class WrongPassword(RecordedFailure):
@@ -47,7 +47,7 @@ class PasswordRequired(QMSError):
 def require_signer(actor: Principal) -> None:
     """An administrator manages accounts and never signs: whoever can give roles and reset
     passwords must not also be able to put a signature on the record."""
-    if actor.has(Role.ADMIN):
+    if not can_sign(actor):
         raise Forbidden(_("An administrator account cannot sign. Sign with your own account that "
                           "holds the role for this step."))
 

@@ -18,14 +18,14 @@ from qms.core.errors import NotFound, QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
 from qms.core.i18n import _
 from qms.core.markup import render_markdown
-from qms.core.roles import Role
 from qms.core.web import redirect, refused, render
-from qms.documents import access, defaults, panels, read, service, steps_editing, workflow
+from qms.documents import defaults, panels, read, service, steps_editing, workflow
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.integrity import version_problems
 from qms.documents.models import SECTIONS
 from qms.documents.pending import pending_actions
+from qms.documents.policy import can_approve, can_edit, can_manage_documents, can_review
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
 from qms.documents.views import withdrawn_page
 from qms.files.storage import file_store
@@ -57,17 +57,17 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
     pending = {(a.code, a.revision, a.kind): a for a in pending_actions(session, user, today)}
     previous = max((v.revision for v in read.document_detail(session, user, document).versions
                     if v.revision < version.revision), default=None)
-    approvers = read.people_with_roles(session, {Role.APPROVER})
+    approvers = read.people_with_roles(session, can_approve.roles)
     return render(request, "documents/version.html", {
         "document": document, "version": version, "detail": detail,
         "version_unit_name": read.unit_name(session, version.owner_unit_id) if version.owner_unit_id else "",
         "previous_revision": previous,
-        "can_edit": version.status == "draft" and access.edits(user, version),
-        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+        "can_edit": version.status == "draft" and can_edit(user, version),
+        "can_manage": can_manage_documents(user),
         "my_review": pending.get((document.code, version.revision, "review")),
         "my_approval": pending.get((document.code, version.revision, "approval")),
         "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
-        "reviewer_choices": read.people_with_roles(session, {Role.REVIEWER, Role.APPROVER}),
+        "reviewer_choices": read.people_with_roles(session, can_review.roles),
         "approver_choices": approvers,
         "usual_approver": defaults.usual_approver(session, document, approvers, drafter=detail.drafter),
         "errors": errors or {}, "action_error": action_error, "values": values or {},

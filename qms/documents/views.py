@@ -21,6 +21,7 @@ from qms.documents import access, panels, read, service, withdrawn
 from qms.documents.choices import Status
 from qms.documents.external_views import details_from_form
 from qms.documents.models import CONFIDENTIALITY, EXTERNAL_STATUSES, KINDS
+from qms.documents.policy import can_edit_own_drafts, can_manage_documents, can_read_drafts
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,7 @@ async def documents_page(
         "sort": sort or ("relevance" if (q or "").strip() else "code"),
         "kinds": KINDS, "statuses": list(Status),
         "units": unit_choices(session),
-        "can_manage": user.has(*access.MANAGE_DOCUMENTS), "reads_drafts": access.reads_drafts(user),
+        "can_manage": can_manage_documents(user), "reads_drafts": can_read_drafts(user),
     }
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
     return render(request, "documents/list.html", context, block=block)
@@ -62,7 +63,7 @@ def _document_form(request: Request, session: SessionDep, values: dict[str, obje
         "values": values, "errors": errors, "editing": editing, "draft_revision": draft_revision,
         "kinds": KINDS,
         "levels": CONFIDENTIALITY, "units": unit_choices(session),
-        "drafters": read.people_with_roles(session, access.EDIT_DRAFTS),
+        "drafters": read.people_with_roles(session, can_edit_own_drafts.roles),
         "procedures": read.procedure_choices(session), "external_statuses": EXTERNAL_STATUSES,
     }, status_code=status_code)
 
@@ -70,7 +71,7 @@ def _document_form(request: Request, session: SessionDep, values: dict[str, obje
 @router.get("/documents/new")
 def new_document_page(request: Request, session: SessionDep, user: PageUser,
                       kind: str | None = Query(None, max_length=20)) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     return _document_form(request, session, {"kind": kind if kind in KINDS else "procedure",
                                              "confidentiality": "internal", "review_interval_months": 12,
                                              "owner_unit": user.unit_code, "drafter": user.username}, {})
@@ -122,7 +123,7 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
     document = service.load_document(session, user, code)
     detail = read.document_detail(session, user, document)
     current = document.effective_version_id or (
-        document.latest_version_id if access.reads_drafts(user) else None)
+        document.latest_version_id if can_read_drafts(user) else None)
     version = read.version_by_id(session, current) if current else None
     return render(request, "documents/detail.html", {
         "document": document, "detail": detail, "version": version,
@@ -132,7 +133,7 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
         "panels": panels.document_panels(session, user, document, version),
         "withdrawn_forms": withdrawn.linked_by(session, document, version),
         "signatures_by_revision": read.signatures_by_revision(session, document, user),
-        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+        "can_manage": can_manage_documents(user),
         "open_revision": next((v.revision for v in detail.versions if v.status in
                                ("draft", "in_review", "awaiting_approval", "approved")), None),
         "errors": errors or {}, "values": values or {},
@@ -141,7 +142,7 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
 
 @router.get("/documents/{code}/edit")
 def edit_document_page(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     document = service.load_document(session, user, code)
     detail = read.document_detail(session, user, document)
     draft = service.open_draft(session, document)

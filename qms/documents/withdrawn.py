@@ -24,6 +24,7 @@ from qms.accounts.models import Unit, User
 from qms.core.db import pk
 from qms.documents import access
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
+from qms.documents.policy import can_read_everything
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
     if row is None:
         return None
     (form,) = _forms([row])
-    if form.confidentiality == "restricted" and not access.reads_everything(actor):
+    if form.confidentiality == "restricted" and not can_read_everything(actor):
         allowed = session.execute(select(col(DocumentUnit.unit_id)).where(
             col(DocumentUnit.document_id) == form.id, col(DocumentUnit.unit_id) == actor.unit_id)).first()
         if allowed is None:

@@ -17,7 +17,7 @@ from qms.audit import service as audit
 from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import Role, require_not_read_only
+from qms.core.roles import require_not_read_only
 from qms.documents import access, events, search_index
 from qms.documents.choices import Status
 from qms.documents.content import freeze, frozen_hash_matches, same_content
@@ -31,13 +31,14 @@ from qms.documents.models import (
     VersionReviewer,
     version_ref,
 )
+from qms.documents.policy import barred_from_signing, can_approve, can_edit, can_manage_documents, can_review
 from qms.documents.schemas import Decision, Submission, WithdrawalRequest
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.documents.signing import reauthenticate, round_signers, sign
 
 
 def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
-                      roles: set[str]) -> list[User]:
+                      roles: frozenset[str]) -> list[User]:
     found: list[User] = []
     for username in dict.fromkeys(name.strip().lower() for name in usernames if name.strip()):
         user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
@@ -48,7 +49,7 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
         if held.isdisjoint(roles):
             raise ValidationFailed(field, _("%(name)s does not hold the role needed for this step.",
                                             name=user.full_name))
-        if Role.ADMIN in held:
+        if not held.isdisjoint(barred_from_signing.roles):
             raise ValidationFailed(field, _("%(name)s is an administrator and cannot sign.",
                                             name=user.full_name))
         found.append(user)
@@ -58,7 +59,7 @@ def _users_with_roles(session: Session, usernames: Sequence[str], field: str,
 def submit(session: Session, actor: Principal, code: str, revision: int, data: Submission) -> Version:
     require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
-    if not access.edits(actor, version):
+    if not can_edit(actor, version):
         raise Forbidden(_("Only the drafter of this version or the quality officer may submit it."))
     event = Event.SUBMIT if data.reviewers else Event.SUBMIT_FOR_APPROVAL
     next_status(version.status, event)
@@ -73,8 +74,8 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
             "This revision is identical to revision %(rev)s in force: change its content before "
             "submitting it, or keep the revision in force as it is.", rev=f"{in_force.revision:02d}"))
     authors = {version.drafter_id, actor.id}
-    reviewers = _users_with_roles(session, data.reviewers, "reviewers", {Role.REVIEWER, Role.APPROVER})
-    (approver,) = _users_with_roles(session, [data.approver], "approver", {Role.APPROVER}) or (None,)
+    reviewers = _users_with_roles(session, data.reviewers, "reviewers", can_review.roles)
+    (approver,) = _users_with_roles(session, [data.approver], "approver", can_approve.roles) or (None,)
     if approver is None:
         raise ValidationFailed("approver", _("Choose the approver."))
     if any(user.id in authors for user in reviewers):
@@ -260,13 +261,13 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
 
 def _request_withdrawal(session: Session, actor: Principal, document: Document, version: Version,
                         data: WithdrawalRequest) -> Version:
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     next_status(version.status, Event.WITHDRAW)
     if version.withdrawal_approver_id is not None:
         raise Conflict(_("A withdrawal of this version is already waiting for signature."))
     if not (data.reason or "").strip():
         raise ValidationFailed("reason", _("Give the reason for the withdrawal."))
-    (approver,) = _users_with_roles(session, [data.approver or ""], "approver", {Role.APPROVER}) or (None,)
+    (approver,) = _users_with_roles(session, [data.approver or ""], "approver", can_approve.roles) or (None,)
     if approver is None:
         raise ValidationFailed("approver", _("Choose the approver."))
     if approver.id == actor.id:

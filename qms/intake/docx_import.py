@@ -23,9 +23,9 @@ from qms.core.db import pk
 from qms.core.errors import ValidationFailed
 from qms.core.forms import parse
 from qms.core.i18n import _
-from qms.documents import access
 from qms.documents.content import etag_of
 from qms.documents.models import Document, RevisionHistory, Version
+from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import CODE_PATTERN, DocumentCreate, Sections, VersionUpdate
 from qms.documents.service import create_document, create_version, update_version
 from qms.files.storage import sha256_of
@@ -75,7 +75,7 @@ def _code(parsed: ParsedProcedure, given: str | None) -> str:
 
 def import_docx(session: Session, actor: Principal, settings: Settings, filename: str, data: bytes, *,
                 code: str | None = None, owner_unit: str | None = None) -> Imported:
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     parsed = read_upload(settings, filename, data)
     code = _code(parsed, code)
     title = parsed.title or _("Procedure %(code)s", code=code)

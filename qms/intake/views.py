@@ -16,7 +16,7 @@ from qms.core.errors import QMSError, ValidationFailed
 from qms.core.forms import form_data
 from qms.core.i18n import _
 from qms.core.web import render
-from qms.documents import access
+from qms.documents.policy import can_manage_documents
 from qms.files.downloads import read_limited
 from qms.intake import docx_import
 
@@ -43,7 +43,7 @@ def _page(request: Request, session: SessionDep, user: PageUser, outcomes: list[
 
 @router.get("/import")
 def import_page(request: Request, session: SessionDep, user: PageUser) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     return _page(request, session, user, [], user.unit_code)
 
 
@@ -54,7 +54,7 @@ def import_files(request: Request, session: SessionDep, user: PageUser, settings
 
     A typed code wins over the one on the cover; it names one document, so it goes with one
     file. A file whose cover shows no code is not imported and the code field says so."""
-    access.require_manager(user)
+    can_manage_documents.require(user)
     owner_unit = str(form.get("owner_unit", "")) or user.unit_code
     code = str(form.get("code", "")).strip()[:40]
     uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename]

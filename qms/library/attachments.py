@@ -20,18 +20,17 @@ from qms.core.config import Settings
 from qms.core.db import pk
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
-from qms.core.roles import Role
-from qms.documents import access
 from qms.documents.choices import Status
 from qms.documents.models import Document, Version, version_ref
+from qms.documents.policy import can_edit, can_read_drafts
 from qms.documents.service import load_version
 from qms.files.storage import FileStore
 from qms.files.uploads import check_size, detect, display_name
 from qms.library.models import Attachment
+from qms.library.policy import can_read_withdrawn_files
 
 MAX_PER_VERSION = 20
 ENDED = (Status.SUPERSEDED, Status.OBSOLETE)
-READ_OBSOLETE_FILES = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class Download:
 
 
 def _require_editable(actor: Principal, version: Version) -> None:
-    if not access.edits(actor, version):
+    if not can_edit(actor, version):
         raise Forbidden(_("Only the drafter of this version or the quality officer may change its files."))
     if version.status != Status.DRAFT:
         raise Conflict(_("Files can be changed only in a draft; this version is frozen."))
@@ -135,8 +134,8 @@ def remove_attachment(session: Session, actor: Principal, code: str, revision: i
 
 def can_download(actor: Principal, version: Version) -> bool:
     if version.status in ENDED:
-        return actor.has(*READ_OBSOLETE_FILES)
-    return access.reads_drafts(actor) or version.status == Status.EFFECTIVE
+        return can_read_withdrawn_files(actor)
+    return can_read_drafts(actor) or version.status == Status.EFFECTIVE
 
 
 def download(session: Session, actor: Principal, store: FileStore, code: str, revision: int,

@@ -24,17 +24,17 @@ from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
-from qms.core.roles import Role, require_not_read_only
-from qms.documents import access
+from qms.core.roles import require_not_read_only
 from qms.documents.choices import Status
 from qms.documents.events import ActorLike
 from qms.documents.models import Document, Version, version_ref
+from qms.documents.policy import can_manage_documents, can_read_drafts
 from qms.documents.service import create_version, load_document
 from qms.library import notify
 from qms.library.models import ChangeRequest
+from qms.library.policy import can_see_all_change_requests
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
 
-SEE_ALL = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR})
 REQUEST_SORTS = ("created", "code", "status")
 
 
@@ -73,7 +73,7 @@ def _query() -> Select[*tuple[Any, ...]]:
 
 
 def _visible(query: Select[*tuple[Any, ...]], actor: Principal) -> Select[*tuple[Any, ...]]:
-    if actor.has(*SEE_ALL):
+    if can_see_all_change_requests(actor):
         return query
     return query.where(col(ChangeRequest.requested_by_id) == actor.id)
 
@@ -82,7 +82,7 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
     require_not_read_only(actor.roles)
     document = load_document(session, actor, data.document_code)
     current_id = document.effective_version_id or (
-        document.latest_version_id if access.reads_drafts(actor) else None)
+        document.latest_version_id if can_read_drafts(actor) else None)
     current = session.get(Version, current_id) if current_id else None
     request = ChangeRequest(document_id=pk(document), revision=current.revision if current else None,
                             requested_by_id=actor.id, reason=data.reason, proposal=data.proposal)
@@ -93,7 +93,7 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
                                                 "reason": data.reason, "proposal": data.proposal})
     officers = session.execute(
         select(col(UserRole.user_id)).join(User, col(User.id) == UserRole.user_id)
-        .where(col(UserRole.role) == Role.QUALITY_OFFICER, col(User.active), col(User.id) != actor.id)
+        .where(col(UserRole.role).in_(can_manage_documents.roles), col(User.active), col(User.id) != actor.id)
     ).scalars().all()
     notify.send(session, officers, notify.CHANGE_REQUEST,
                 {"code": document.code, "id": request.id, "name": actor.full_name}, _link(request),
@@ -102,7 +102,7 @@ def create_request(session: Session, actor: Principal, data: ChangeRequestCreate
 
 
 def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequestDecision) -> ChangeRequest:
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     request = session.execute(
         select(ChangeRequest).where(col(ChangeRequest.id) == request_id).with_for_update()
     ).scalar_one_or_none()

@@ -12,7 +12,7 @@ from qms.accounts.auth import Principal
 from qms.documents.external import NOT_IN_FORCE
 from qms.documents.models import Document, ExternalDetails
 from qms.library.change_requests import open_count
-from qms.library.reviews import SEE_REVIEWS
+from qms.library.policy import can_see_reviews
 
 DUE_WINDOW_DAYS = 30
 
@@ -27,7 +27,7 @@ class LibraryHealth:
 
 
 def library_health(session: Session, actor: Principal, today: date) -> LibraryHealth | None:
-    if not actor.has(*SEE_REVIEWS):
+    if not can_see_reviews(actor):
         return None
     in_force = col(Document.effective_version_id).is_not(None)
     due, overdue, flagged = session.execute(

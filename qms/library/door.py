@@ -1,6 +1,6 @@
 """How the library plugs in: the files of a version (kept and signed with it, carried to the
 next draft, checked in the store), change requests and periodic reviews (pages, API, panels
-of the document pages, notices and the daily review reminders)."""
+of the document pages, notices and the daily review reminders) and who sees the reviews."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from qms.library import (
     change_requests,
     labels,
     notify,
+    policy,
     request_views,
     review_reminders,
     review_views,
@@ -26,6 +27,7 @@ from qms.notify import notifications
 
 def setup(app: FastAPI | None) -> None:
     web.add_template_globals(labels.TEMPLATE_GLOBALS)
+    web.add_template_globals(policy.TEMPLATE_GLOBALS)
     content.frozen_part("attachments")(attachments.signed_files)
     integrity.stored_files_check("attachments")(attachment_integrity.attachment_bytes)
     events.on_created(attachments.carry_over)

@@ -8,14 +8,15 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.core.db import pk
-from qms.core.roles import Role
-from qms.documents import access, panels
+from qms.documents import panels
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
+from qms.documents.policy import can_approve, can_edit, can_manage_documents
 from qms.documents.read import people_with_roles
 from qms.library import change_requests, reviews
 from qms.library.attachments import attachments_of, can_download
 from qms.library.models import Attachment
+from qms.library.policy import can_see_reviews
 
 
 def _form_files(session: Session, document: Document) -> list[tuple[str, str, int, Attachment]]:
@@ -45,16 +46,16 @@ def requests_panel(session: Session, actor: Principal, document: Document,
                    version: Version | None) -> panels.Panel | None:
     return panels.Panel("library/_document_requests.html", {
         "requests": change_requests.requests_for_document(session, actor, document),
-        "can_decide": actor.has(*access.MANAGE_DOCUMENTS),
+        "can_decide": can_manage_documents(actor),
     })
 
 
 def review_panel(session: Session, actor: Principal, document: Document,
                  version: Version | None) -> panels.Panel | None:
-    if not actor.has(*reviews.SEE_REVIEWS) or document.effective_version_id is None:
+    if not can_see_reviews(actor) or document.effective_version_id is None:
         return None
-    can_record = actor.has(*access.MANAGE_DOCUMENTS)
-    approvers = people_with_roles(session, {Role.APPROVER}) if can_record else []
+    can_record = can_manage_documents(actor)
+    approvers = people_with_roles(session, can_approve.roles) if can_record else []
     return panels.Panel("library/_periodic_review.html", {
         "reviews": reviews.reviews_of(session, document, limit=5),
         "can_record": can_record,
@@ -68,7 +69,7 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
                         version: Version | None) -> panels.Panel | None:
     if version is None:
         return None
-    editable = version.status == "draft" and access.edits(actor, version)
+    editable = version.status == "draft" and can_edit(actor, version)
     readable = can_download(actor, version)
     files = attachments_of(session, [pk(version)])[pk(version)] if readable else []
     if not files and not editable:

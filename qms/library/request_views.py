@@ -15,9 +15,10 @@ from qms.core.errors import QMSError, ValidationFailed
 from qms.core.forms import form_data, parse
 from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
-from qms.documents import access
+from qms.documents.policy import can_manage_documents
 from qms.library import change_requests
 from qms.library.models import REQUEST_STATUSES
+from qms.library.policy import can_see_all_change_requests
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +37,7 @@ def requests_page(request: Request, session: SessionDep, user: PageUser, htmx: I
     block = "results" if htmx and request.headers.get("hx-target") == "results" else None
     return render(request, "library/requests.html", {
         "page": result, "status": chosen or "", "statuses": REQUEST_STATUSES, "sort": sort or "-created",
-        "sees_all": user.has(*change_requests.SEE_ALL),
+        "sees_all": can_see_all_change_requests(user),
     }, block=block)
 
 
@@ -61,7 +62,7 @@ def _detail(request: Request, session: SessionDep, user: PageUser, request_id: i
             error: str | None = None, status_code: int = 200) -> Response:
     row = change_requests.get_request(session, user, request_id)
     return render(request, "library/request.html", {
-        "row": row, "can_decide": user.has(*access.MANAGE_DOCUMENTS) and row.request.status == "open",
+        "row": row, "can_decide": can_manage_documents(user) and row.request.status == "open",
         "error": error,
     }, status_code=status_code)
 

@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 from qms.accounts.models import User, UserRole
 from qms.core.config import Settings
 from qms.core.db import transaction, utcnow
-from qms.core.roles import Role
 from qms.documents.models import Document, Version
+from qms.documents.policy import can_manage_documents
 from qms.library.notify import REVIEW_DUE
 from qms.notify import notifications
 from qms.notify.mail import insert_ignoring_duplicates, queue_mail
@@ -43,7 +43,7 @@ def queue_review_reminders(session: Session, today: date) -> str:
     overdue = sum(1 for _code, _title, day in due if day is not None and day < today)
     officers = session.execute(
         select(col(User.id), col(User.email)).join(UserRole, col(UserRole.user_id) == User.id)
-        .where(col(UserRole.role) == Role.QUALITY_OFFICER, col(User.active))
+        .where(col(UserRole.role).in_(can_manage_documents.roles), col(User.active))
     ).all()
     for code, title, day, drafter_id in rows:
         if drafter_id is not None and drafter_id not in {user_id for user_id, _email in officers}:

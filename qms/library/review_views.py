@@ -16,7 +16,7 @@ from qms.core.errors import Forbidden, NotFound, QMSError
 from qms.core.forms import form_data, parse, refusal_fields
 from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
-from qms.documents import access
+from qms.documents.policy import can_manage_documents
 from qms.documents.views import render_document_page
 from qms.library import reviews
 from qms.library.schemas import ReviewOutcome
@@ -55,7 +55,7 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
         raise  # the error page: no such document for them
     except QMSError as exc:
         roll_back(session, exc)
-        if isinstance(exc, Forbidden) and not user.has(*access.MANAGE_DOCUMENTS):
+        if isinstance(exc, Forbidden) and not can_manage_documents(user):
             raise  # not theirs to record: the error page
         errors = refusal_fields(exc) | {"_form": "periodic-review"}
         return refused(render_document_page(request, session, user, code, errors=errors, values=values),

@@ -25,16 +25,16 @@ from qms.core.db import pk
 from qms.core.errors import Conflict, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
-from qms.core.roles import Role, require_any
-from qms.documents import access, workflow
+from qms.documents import workflow
 from qms.documents.models import Document, Version
+from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import WithdrawalRequest
 from qms.documents.service import create_version, load_document
 from qms.documents.signing import reauthenticate
 from qms.library.models import PeriodicReview
+from qms.library.policy import can_see_reviews
 from qms.library.schemas import ReviewOutcome
 
-SEE_REVIEWS = frozenset({Role.QUALITY_OFFICER, Role.AUDITOR, Role.APPROVER})
 REVIEW_SORTS = ("next_review_on", "code", "title")
 MAX_WINDOW_DAYS = 3660
 
@@ -62,7 +62,7 @@ def due_reviews(session: Session, actor: Principal, today: date, within_days: in
                 offset: int | None = None) -> Page[DueReview]:
     """Documents in force due for review within ``within_days`` (overdue ones included), and
     those flagged as needing review; one query for the page and one for the total."""
-    require_any(actor.roles, SEE_REVIEWS)
+    can_see_reviews.require(actor)
     limit, offset = clamp(limit, offset)
     horizon = today + timedelta(days=max(0, min(within_days, MAX_WINDOW_DAYS)))
     effective = aliased(Version)
@@ -98,7 +98,7 @@ def reviews_of(session: Session, document: Document, limit: int = 20) -> list[Pe
 
 def record_review(session: Session, actor: Principal, code: str, data: ReviewOutcome,
                   today: date) -> PeriodicReview:
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     document = load_document(session, actor, code, lock=True)
     effective = session.get(Version, document.effective_version_id) if document.effective_version_id else None
     if effective is None:

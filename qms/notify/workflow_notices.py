@@ -21,9 +21,9 @@ from sqlmodel import Session, col
 from qms.accounts.models import User, UserRole
 from qms.core.clock import local_today
 from qms.core.config import current as current_settings
-from qms.core.roles import Role
 from qms.documents import events
 from qms.documents.models import Delegation, Version, VersionReviewer
+from qms.documents.policy import can_manage_documents
 from qms.documents.read import version_link
 from qms.notify import notifications
 
@@ -89,7 +89,7 @@ def tell_whose_turn(session: Session, step: events.Step) -> None:
     elif step.name == "approved":
         notifications.complete(session, _round(notifications.APPROVAL_REQUESTED, version))
         officers = session.execute(
-            select(col(UserRole.user_id)).where(col(UserRole.role) == Role.QUALITY_OFFICER)
+            select(col(UserRole.user_id)).where(col(UserRole.role).in_(can_manage_documents.roles))
         ).scalars().all()
         effective = version.effective_date.strftime("%d/%m/%Y") if version.effective_date else ""
         people = [version.drafter_id, *officers] if version.drafter_id else list(officers)

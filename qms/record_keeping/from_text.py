@@ -20,8 +20,8 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.core.errors import ValidationFailed
 from qms.core.search import fold
-from qms.documents import access
 from qms.documents.models import Document, Version
+from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_document
 from qms.record_keeping import retention
 from qms.record_keeping.section import listed_records
@@ -68,7 +68,7 @@ def _unit(units: list[tuple[str, str]], written: str, default: str) -> str:
 
 def proposed_for(session: Session, actor: Principal, code: str) -> Proposal:
     """What the quality officer is offered for the records register of ``code``."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     return proposal(session, load_document(session, actor, code))
 
 

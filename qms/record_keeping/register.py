@@ -20,13 +20,13 @@ from qms.audit import service as audit
 from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import Role, require_any
-from qms.documents import access
 from qms.documents.models import Document
+from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_document
 from qms.documents.signing import reauthenticate
 from qms.record_keeping import retention
 from qms.record_keeping.models import RecordEntry, RecordsListApproval
+from qms.record_keeping.policy import can_approve_records_list
 from qms.record_keeping.schemas import RecordEntryIn, RecordsApprovalIn
 
 MAX_ENTRIES = 100
@@ -88,7 +88,7 @@ def entries_of(session: Session, document: Document) -> list[RecordsListRow]:
 def replace_entries(session: Session, actor: Principal, code: str,
                     entries: Sequence[RecordEntryIn]) -> list[RecordsListRow]:
     """Set the records a document produces (the whole list, in order)."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     document = load_document(session, actor, code, lock=True)
     write_entries(session, document, entries, actor=actor)
     return entries_of(session, document)
@@ -166,7 +166,7 @@ def approved_rows(approval: RecordsListApproval) -> list[RecordsListRow]:
 
 def approve_records_list(session: Session, actor: Principal, data: RecordsApprovalIn) -> RecordsListApproval:
     """The head of agency signs the records list of a year with their password."""
-    require_any(actor.roles, frozenset({Role.APPROVER}))
+    can_approve_records_list.require(actor)
     current = records_list(session, data.year)
     if not current.rows:
         raise Conflict(_("The records list is empty: no document in force lists its records yet."))

@@ -20,7 +20,7 @@ from qms.audit import service as audit
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.search import fold
-from qms.documents import access
+from qms.documents.policy import can_manage_documents
 from qms.record_keeping.models import RecordEntry, RetentionCategory
 from qms.record_keeping.schemas import RetentionCategoryIn
 
@@ -106,7 +106,7 @@ def resolve(known: Mapping[str, Category], value: str, field: str = "retention")
 
 def add_category(session: Session, actor: Principal, data: RetentionCategoryIn) -> Category:
     """The quality officer adds a category; its code may not be taken, nor read as a period."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     if data.permanent == (data.years is not None):
         raise ValidationFailed("years", _("Give either a number of years or \"permanent\", not both."))
     if data.code in categories(session):
@@ -126,7 +126,7 @@ def add_category(session: Session, actor: Principal, data: RetentionCategoryIn) 
 
 def remove_category(session: Session, actor: Principal, code: str) -> None:
     """Only a category the agency added, and only while no record of the register uses it."""
-    access.require_manager(actor)
+    can_manage_documents.require(actor)
     code = code.strip().upper()
     row = session.execute(
         select(RetentionCategory).where(col(RetentionCategory.code) == code)

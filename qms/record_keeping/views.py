@@ -21,13 +21,15 @@ from qms.core.errors import QMSError, ValidationFailed
 from qms.core.forms import form_data, parse, refusal_fields
 from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
-from qms.documents import access, panels
+from qms.documents import panels
 from qms.documents.models import Document, Version
+from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_document
 from qms.record_keeping import from_text as records_from_text
 from qms.record_keeping import register as records_register
 from qms.record_keeping import retention
 from qms.record_keeping.models import DISPOSALS, MEDIA
+from qms.record_keeping.policy import can_approve_records_list
 from qms.record_keeping.retention import categories
 from qms.record_keeping.schemas import RecordEntryIn, RecordsApprovalIn, RetentionCategoryIn
 
@@ -48,7 +50,7 @@ def _editor(request: Request, session: SessionDep, document: object, rows: list[
 
 @router.get("/documents/{code}/records")
 def edit_records(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     document = load_document(session, user, code)
     rows = [{"name": r.name, "keeping_unit": r.keeping_unit_code,
              "retention": retention.as_typed(retention.Retention(r.permanent, r.retention_years, r.category)),
@@ -90,7 +92,8 @@ def register_page(request: Request, session: SessionDep, user: PageUser, setting
     chosen = year or local_today(settings.zone).year
     listing = records_register.records_list(session, chosen)
     return render(request, "record_keeping/records_register.html", {
-        "listing": listing, "year": chosen, "can_approve": user.has("approver"), "errors": {}, "values": {},
+        "listing": listing, "year": chosen, "can_approve": can_approve_records_list(user), "errors": {},
+        "values": {},
     })
 
 
@@ -105,7 +108,7 @@ def approve(request: Request, session: SessionDep, user: PageUser, form: FormDep
         year = int(str(values["year"])) if str(values["year"]).isdigit() else 2000
         listing = records_register.records_list(session, max(2000, min(year, 2100)))
         return refused(render(request, "record_keeping/records_register.html", {
-            "listing": listing, "year": listing.year, "can_approve": user.has("approver"),
+            "listing": listing, "year": listing.year, "can_approve": can_approve_records_list(user),
             "errors": refusal_fields(exc, "approve"), "values": values,
         }), exc)
     return redirect(f"/records-register?year={approval.year}", request,
@@ -119,7 +122,7 @@ def _categories_page(request: Request, session: SessionDep, user: PageUser, valu
                      errors: dict[str, str], status_code: int = 200) -> Response:
     return render(request, "record_keeping/retention_categories.html", {
         "categories": list(retention.categories(session).values()), "values": values, "errors": errors,
-        "can_manage": user.has(*access.MANAGE_DOCUMENTS),
+        "can_manage": can_manage_documents(user),
     }, status_code=status_code)
 
 
@@ -130,7 +133,7 @@ def categories_page(request: Request, session: SessionDep, user: PageUser) -> Re
 
 @router.post("/retention-categories")
 def add_category(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     values = {name: str(form.get(name, "")) for name in CATEGORY_FIELDS}
     permanent = values["period"] == "permanent"
     try:
@@ -149,7 +152,7 @@ def add_category(request: Request, session: SessionDep, user: PageUser, form: Fo
 
 @router.post("/retention-categories/{code}/delete")
 def remove_category(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
-    access.require_manager(user)
+    can_manage_documents.require(user)
     try:
         retention.remove_category(session, user, code)
     except QMSError as exc:
@@ -165,7 +168,7 @@ def records_panel(session: Session, actor: Principal, document: Document,
     if document.kind in records_register.NO_RECORDS_KINDS:
         return None
     rows = records_register.entries_of(session, document)
-    can_manage = actor.has(*access.MANAGE_DOCUMENTS)
+    can_manage = can_manage_documents(actor)
     if not rows and not can_manage:
         return None
     return panels.Panel("record_keeping/_records.html", {"rows": rows, "can_manage": can_manage})

@@ -18,9 +18,9 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.audit import labels
 from qms.audit.models import AuditEvent
+from qms.audit.policy import can_read_trail
 from qms.audit.service import EventFilter, aware, filtered
 from qms.core import vietnamese as vn
-from qms.core.roles import VIEW_AUDIT, require_any
 from qms.documents import access, choices
 from qms.documents.models import Document, Version
 from qms.record_keeping.section import listed_records
@@ -200,7 +200,7 @@ def audit_trail(session: Session, actor: Principal, since: datetime | None, zone
                 today: date, flt: EventFilter | None = None) -> Report:
     """An extract of the audit trail in words, oldest first (up to 20,000 events): since a
     moment (by default the 1st of this month), narrowed as the page narrows it."""
-    require_any(actor.roles, VIEW_AUDIT)
+    can_read_trail.require(actor)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=zone)  # a date or time without offset is the agency's
     start = aware(since) if since else datetime(today.year, today.month, 1, tzinfo=zone).astimezone(UTC)

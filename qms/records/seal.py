@@ -20,10 +20,10 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from qms.accounts.auth import Principal
+from qms.accounts.policy import can_manage_accounts
 from qms.audit import service as audit
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import MANAGE_ACCOUNTS, require_any
 from qms.records.certificates import DEMO_FOLDER, sha256_hex
 
 SEAL_FILE = "agency-seal.png"
@@ -97,7 +97,7 @@ def check_transparent_png(data: bytes, filename: str, subject: str, max_bytes: i
 
 
 def save_seal(session: Session, actor: Principal, data_dir: Path, data: bytes, filename: str) -> SealImage:
-    require_any(actor.roles, MANAGE_ACCOUNTS)
+    can_manage_accounts.require(actor)
     width, height = check_seal(data, filename)
     path = seal_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,9 +27,9 @@ from qms.core.config import Settings
 from qms.core.db import pk, start_writing, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
-from qms.documents import access
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.models import Document, Version, version_ref
+from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_version
 from qms.files.storage import get_storage
 from qms.records import approver_signing, certificates, seal, signing
@@ -72,7 +72,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
     """The controlled document: a numbered controlled copy, or an uncontrolled print of today."""
     document, version = load_version(session, actor, code, revision)
     if copy is not None:
-        if not actor.has(*access.MANAGE_DOCUMENTS):
+        if not can_manage_documents(actor):
             raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
         if version.status != "effective":
             raise Conflict(_("A controlled copy can only be printed of the version in force."))

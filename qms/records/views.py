@@ -9,24 +9,26 @@ from sqlmodel import col
 
 from qms.accounts.deps import PageUser
 from qms.accounts.models import Unit
+from qms.accounts.policy import can_manage_accounts
+from qms.audit.policy import can_read_trail
 from qms.core.config import ConfigError
 from qms.core.db import roll_back
 from qms.core.deps import SessionDep, SettingsDep
 from qms.core.errors import NotFound, QMSError, ValidationFailed
 from qms.core.i18n import _
-from qms.core.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, require_any
 from qms.core.web import redirect, refused, render
-from qms.documents import access, service
+from qms.distribution.policy import can_follow_distribution
+from qms.documents import service
+from qms.documents.policy import can_manage_documents
 from qms.records import certificates, personal_certificates, seal, verify
 from qms.records import service as records
+from qms.records.policy import can_see_agency_certificate
 
 router = APIRouter(include_in_schema=False)
 
 
 def report_entries(user: PageUser) -> list[dict[str, object]]:
     """The reports this user may make, each with its formats."""
-    from qms.distribution.service import FOLLOW_UP
-
     entries: list[dict[str, object]] = [
         {"name": "master-list", "title": _("Master list of internal documents"),
          "help": _("Every internal document in force, with its revision and effective date."),
@@ -37,11 +39,11 @@ def report_entries(user: PageUser) -> list[dict[str, object]]:
          "help": _("The records each procedure in force keeps, where and for how long."),
          "formats": ("pdf", "docx", "csv")},
     ]
-    if user.has(*FOLLOW_UP):
+    if can_follow_distribution(user):
         entries.append({"name": "acknowledgements", "title": _("Acknowledgements by unit"),
                         "help": _("Who has read and acknowledged each document in force."),
                         "formats": ("pdf", "docx", "csv"), "by_unit": True})
-    if user.has(*VIEW_AUDIT):
+    if can_read_trail(user):
         entries.append({"name": "audit-trail", "title": _("Audit trail extract"),
                         "help": _("Every recorded action since the date you choose."),
                         "formats": ("pdf", "docx", "csv"), "since": True})
@@ -52,7 +54,7 @@ def report_entries(user: PageUser) -> list[dict[str, object]]:
 def reports_page(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     units = list(session.execute(select(col(Unit.code),
                                         col(Unit.name)).where(col(Unit.active)).order_by(Unit.name)).all())
-    shows_certificate = user.has("admin", "quality_officer", "auditor")
+    shows_certificate = can_see_agency_certificate(user)
     agency = certificates.agency_certificate(settings) if shows_certificate else None
     return render(request, "records/reports.html", {
         "reports": report_entries(user), "units": units, "certificate": agency,
@@ -71,7 +73,7 @@ def print_record(code: str, rev: int, request: Request, session: SessionDep, use
     target = f"/api/v1/documents/{document.code}/versions/{version.revision}/record.{fmt}"
     if kind != "controlled":
         return RedirectResponse(target, status_code=303)
-    if not user.has(*access.MANAGE_DOCUMENTS):
+    if not can_manage_documents(user):
         return redirect(back, request, _("Only the quality officer prints numbered controlled copies."),
                         "error")
     if not copy.strip().isdigit() or not 1 <= int(copy) <= 999:
@@ -124,7 +126,7 @@ def verify_upload(request: Request, session: SessionDep, settings: SettingsDep,
 def certificate_page(request: Request, user: PageUser, settings: SettingsDep, error: str = "") -> Response:
     """The agency's signing certificate as the administrator checks it: who, issued by whom, until
     when; and the seal image its signature shows."""
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    can_manage_accounts.require(user)
     try:
         agency = certificates.agency_certificate(settings)
         problem = ""
@@ -140,7 +142,7 @@ def certificate_page(request: Request, user: PageUser, settings: SettingsDep, er
 @router.post("/admin/certificate/seal")
 def upload_seal(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
                 file: UploadFile | None = File(None)) -> Response:
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    can_manage_accounts.require(user)
     try:
         data = file.file.read(seal.MAX_SEAL_BYTES + 1) if file is not None else b""
         seal.save_seal(session, user, settings.data_dir, data, (file.filename or "") if file else "")
@@ -152,7 +154,7 @@ def upload_seal(request: Request, session: SessionDep, user: PageUser, settings:
 
 @router.get("/admin/certificate/seal.png")
 def seal_image(user: PageUser, settings: SettingsDep) -> Response:
-    require_any(user.roles, MANAGE_ACCOUNTS)
+    can_manage_accounts.require(user)
     current = seal.current_seal(settings.data_dir)
     if current is None:
         raise NotFound(_("No seal image has been uploaded."))
