@@ -21,9 +21,10 @@ from qms.core.i18n import _
 from qms.core.roles import Role
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents import withdrawn
+from qms.documents.choices import Status
 from qms.documents.integrity import check_versions
 from qms.documents.labels import external_status_label, role_in_signoff
-from qms.documents.lifecycle import status_label
+from qms.documents.lifecycle import ENDED_STATES, status_label
 from qms.documents.models import Document, ExternalDetails, Signature, Version, VersionReviewer
 from qms.files.storage import FileStore
 from qms.library.attachments import can_download
@@ -77,7 +78,7 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
                 col(Signature.purpose) == "issue",
                 col(Signature.content_hash) == Version.content_hash,
                 col(Signature.review_round) == Version.review_round,
-                col(Version.status) == "effective",
+                col(Version.status) == Status.EFFECTIVE,
             )
         ).all()
     }
@@ -85,7 +86,7 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
         session.execute(
             select(col(VersionReviewer.version_id), func.count())
             .join(Version, col(Version.id) == VersionReviewer.version_id)
-            .where(col(Version.status) == "effective")
+            .where(col(Version.status) == Status.EFFECTIVE)
             .group_by(col(VersionReviewer.version_id))
         ).all()
     )
@@ -96,7 +97,7 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
             .where(
                 col(Signature.meaning) == "reviewed",
                 col(Signature.purpose) == "issue",
-                col(Version.status) == "effective",
+                col(Version.status) == Status.EFFECTIVE,
                 col(Signature.content_hash) == Version.content_hash,
                 col(Signature.review_round) == Version.review_round,
             )
@@ -159,7 +160,7 @@ def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> l
         .join(Document, col(Document.id) == Version.document_id)
         .where(
             col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) < now,
-            col(Version.status) == "effective"
+            col(Version.status) == Status.EFFECTIVE
         )
         .group_by(col(Document.code), col(Version.revision))
         .order_by(Document.code)
@@ -182,7 +183,7 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
         .select_from(PaperCopy)
         .join(Version, col(Version.id) == PaperCopy.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(PaperCopy.status).in_(UNRECALLED), col(Version.status).in_(("superseded", "obsolete")))
+        .where(col(PaperCopy.status).in_(UNRECALLED), col(Version.status).in_(ENDED_STATES))
         .group_by(col(Document.code), col(Version.revision), col(Version.status))
         .order_by(Document.code)
     ).all()
@@ -238,7 +239,7 @@ def _obsolete_forms_downloadable(session: Session, today: date) -> list[Finding]
         .select_from(Attachment)
         .join(Version, col(Version.id) == Attachment.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(Version.status).in_(("superseded", "obsolete")))
+        .where(col(Version.status).in_(ENDED_STATES))
     ).all()
     return [
         Finding(
@@ -278,7 +279,7 @@ def _records_past_retention(session: Session, today: date) -> list[Finding]:
         .where(
             col(RecordEntry.permanent).is_(False),
             col(RecordEntry.retention_years).is_not(None),
-            col(Version.status) == "obsolete",
+            col(Version.status) == Status.OBSOLETE,
             col(Document.effective_version_id).is_(None),
         )
     ).all()

@@ -29,4 +29,5 @@ def local_date(context: Any, value: datetime | None) -> str:
     return value.astimezone(zone).strftime("%d/%m/%Y")
 
 
-TEMPLATE_GLOBALS = {"task_label": task_label, "copy_label": copy_label, "local_date": local_date}
+TEMPLATE_GLOBALS = {"task_label": task_label, "copy_label": copy_label, "local_date": local_date,
+                    "TaskState": TaskState}

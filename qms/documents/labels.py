@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from qms.core.i18n import _
-from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section, Status
 from qms.documents.lifecycle import status_label
 from qms.documents.placement import split_at_steps
 from qms.documents.schemas import InProgress
@@ -71,4 +71,5 @@ TEMPLATE_GLOBALS = {
     "status_label": status_label,
     "role_in_signoff": role_in_signoff,
     "external_status_label": external_status_label,
+    "Status": Status,
 }

@@ -50,6 +50,8 @@ OPEN_STATES = frozenset({Status.DRAFT, Status.IN_REVIEW, Status.AWAITING_APPROVA
 FROZEN_STATES = frozenset(Status) - {Status.DRAFT}
 #: Versions that are no longer in force.
 ENDED_STATES = frozenset({Status.SUPERSEDED, Status.OBSOLETE})
+#: Versions that were issued: in force now or before.
+ISSUED_STATES = frozenset({Status.EFFECTIVE, *ENDED_STATES})
 
 
 def allowed_targets(status: Status) -> set[Status]:

@@ -10,6 +10,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
 from qms.core.db import pk
 from qms.documents import external
+from qms.documents.choices import Status
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.policy import can_read_drafts
@@ -149,7 +150,7 @@ def signatures_by_revision(session: Session, document: Document,
         .order_by(col(Signature.signed_at), col(Signature.id))
     )
     if not can_read_drafts(actor):
-        query = query.where(col(Version.status) == "effective")
+        query = query.where(col(Version.status) == Status.EFFECTIVE)
     result: dict[int, list[SignaturePublic]] = {}
     for revision, sig, username, for_whom in session.execute(query).all():
         result.setdefault(revision, []).append(_signature_public(sig, username, for_whom))

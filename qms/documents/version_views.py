@@ -20,6 +20,7 @@ from qms.core.i18n import _
 from qms.core.markup import render_markdown
 from qms.core.web import redirect, refused, render
 from qms.documents import defaults, panels, read, service, steps_editing, workflow
+from qms.documents.choices import Status
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.integrity import version_problems
@@ -62,7 +63,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "document": document, "version": version, "detail": detail,
         "version_unit_name": read.unit_name(session, version.owner_unit_id) if version.owner_unit_id else "",
         "previous_revision": previous,
-        "can_edit": version.status == "draft" and can_edit(user, version),
+        "can_edit": version.status == Status.DRAFT and can_edit(user, version),
         "can_manage": can_manage_documents(user),
         "my_review": pending.get((document.code, version.revision, "review")),
         "my_approval": pending.get((document.code, version.revision, "approval")),
@@ -107,7 +108,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
 @router.get("/documents/{code}/versions/{rev}/edit")
 def edit_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     _document, version = service.load_version_to_edit(session, user, code, rev)
-    if version.status != "draft":
+    if version.status != Status.DRAFT:
         return redirect(_url(code.upper(), rev), request,
                         _("Only a draft can be edited; this version is frozen."), "warning")
     return _editor(request, session, user, code, rev)
@@ -124,7 +125,7 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
         # A row button of the steps table pressed without JavaScript: the page comes back with
         # the rows changed and everything typed kept; saving stays a separate, deliberate step.
         _document, version = service.load_version_to_edit(session, user, code, rev)
-        if version.status != "draft":
+        if version.status != Status.DRAFT:
             return redirect(_url(code.upper(), rev), request,
                             _("Only a draft can be edited; this version is frozen."), "warning")
         edited = steps_editing.apply(steps, op)

@@ -23,6 +23,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.core.db import pk
 from qms.documents import access
+from qms.documents.choices import Status
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
 from qms.documents.policy import can_read_everything
 
@@ -54,7 +55,7 @@ def _withdrawn_forms() -> Select[*tuple[Any, ...]]:
         .outerjoin(requester, col(requester.id) == Version.withdrawal_requested_by_id)
         .outerjoin(requester_unit, col(requester_unit.id) == requester.unit_id)
         .where(col(Document.kind) == "form", col(Document.effective_version_id).is_(None),
-               col(Version.status) == "obsolete")
+               col(Version.status) == Status.OBSOLETE)
         .order_by(Document.code)
     )
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.core.db import pk
 from qms.documents import panels
+from qms.documents.choices import Status
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
 from qms.documents.policy import can_approve, can_edit, can_manage_documents
@@ -69,14 +70,14 @@ def version_files_panel(session: Session, actor: Principal, document: Document,
                         version: Version | None) -> panels.Panel | None:
     if version is None:
         return None
-    editable = version.status == "draft" and can_edit(actor, version)
+    editable = version.status == Status.DRAFT and can_edit(actor, version)
     readable = can_download(actor, version)
     files = attachments_of(session, [pk(version)])[pk(version)] if readable else []
     if not files and not editable:
         return None
     return panels.Panel("library/_version_files.html", {
         "files": files, "editable": editable, "readable": readable,
-        "obsolete": version.status in ("superseded", "obsolete"),
+        "obsolete": version.status in (Status.SUPERSEDED, Status.OBSOLETE),
     }, slot="top")
 
 

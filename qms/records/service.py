@@ -27,7 +27,9 @@ from qms.core.config import Settings
 from qms.core.db import pk, start_writing, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
+from qms.documents.choices import Status
 from qms.documents.integrity import StoredBytes, require_intact
+from qms.documents.lifecycle import ISSUED_STATES
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_version
@@ -46,7 +48,6 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv; charset=utf-8",
 }
-ISSUED = ("effective", "superseded", "obsolete")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def download_record(session: Session, actor: Principal, settings: Settings, code
     if copy is not None:
         if not can_manage_documents(actor):
             raise Forbidden(_("Only the quality officer prints numbered controlled copies."))
-        if version.status != "effective":
+        if version.status != Status.EFFECTIVE:
             raise Conflict(_("A controlled copy can only be printed of the version in force."))
         if not copy_issued(session, version, copy):
             raise NotFound(copy_not_issued(document, version, copy))
@@ -194,7 +195,7 @@ def keep_signed_original(session: Session, actor: Principal | None, settings: Se
 def download_signed(session: Session, actor: Principal, settings: Settings, code: str,
                     revision: int) -> RecordFile:
     document, version = load_version(session, actor, code, revision)
-    if version.status not in ISSUED:
+    if version.status not in ISSUED_STATES:
         raise Conflict(_("Only an issued version has a signed original; this one is not issued yet."))
     row = signed_record_of(session, version)
     storage = get_storage(settings)
@@ -204,7 +205,7 @@ def download_signed(session: Session, actor: Principal, settings: Settings, code
     if row is None or not storage.exists(row.sha256):
         # the agency never signs content its signers did not
         require_intact(session, storage, document, version)
-        if version.status != "effective":
+        if version.status != Status.EFFECTIVE:
             raise Conflict(_("This version ended before the agency certificate was set up; "
                              "it has no signed original."))
         agency = certificates.agency_certificate(settings)

@@ -21,11 +21,11 @@ from sqlmodel import Session, col
 from qms.core.config import Settings
 from qms.core.errors import NotFound, ValidationFailed
 from qms.core.i18n import _
+from qms.documents.lifecycle import ISSUED_STATES
 from qms.documents.models import Document, Version
 from qms.records import certificates, signature_report, signing
 from qms.records.models import SignedRecord
 
-ISSUED = ("effective", "superseded", "obsolete")
 #: The /Keywords our records carry: "QT-01, lần ban hành 02".
 RECORD_KEYWORDS = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9.\-/_]{0,39}),\s*lần ban hành\s+(\d{1,5})\b")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -47,7 +47,7 @@ def revision_status(session: Session, code: str, revision: int) -> RevisionStatu
     row = session.execute(
         select(Document, Version).join(Version, col(Version.document_id) == Document.id)
         .where(col(Document.code) == code.upper(), col(Version.revision) == revision,
-               col(Version.status).in_(ISSUED))
+               col(Version.status).in_(ISSUED_STATES))
     ).first()
     if row is None:
         raise NotFound(_("No issued revision %(rev)s of a document %(code)s exists.", rev=f"{revision:02d}",
