@@ -76,6 +76,15 @@ def test_the_button_is_only_for_recipients(api, client, published):
     assert "Tôi đã đọc và hiểu" not in client.get(VERSION).text
 
 
+def test_those_who_follow_distribution_find_its_link_on_both_pages_without_a_task(client, published):
+    link = 'href="/documents/QT-01/versions/1/distribution"'
+    login(client, "iso")
+    assert link in client.get(VERSION).text
+    assert link in client.get("/documents/QT-01").text
+    login(client, "vp1")
+    assert link not in client.get(VERSION).text
+
+
 def test_the_dashboard_counts_and_drills_down(api, client, published):
     distribute(api, units=["CCHC", "VP"], include_subunits=True)
     api.post("nhanvien", f"/api/v1{VERSION}/acknowledge")
