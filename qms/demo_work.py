@@ -27,7 +27,7 @@ from qms.distribution.models import Distribution
 from qms.distribution.schemas import DistributionRequest
 from qms.distribution.targets import due_after
 from qms.documents import workflow
-from qms.documents.choices import Status
+from qms.documents.choices import Meaning, Status
 from qms.documents.content import etag_of
 from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
@@ -38,7 +38,7 @@ from qms.library.models import ChangeRequest
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
 
 QUALITY_OFFICER = "iso"
-STAGES = ("draft", "in_review", "awaiting_approval", "effective")
+STAGES = (Status.DRAFT, Status.IN_REVIEW, Status.AWAITING_APPROVAL, Status.EFFECTIVE)
 
 
 def date_shifter(settings: dict[str, Any], today: date,
@@ -95,20 +95,20 @@ class DemoWork:
                        VersionUpdate(sections=sections, change_summary=plan["change_summary"],
                                      changed_sections=plan.get("changed_sections", "")),
                        etag_of(version))
-        if stage == "draft":
+        if stage == Status.DRAFT:
             return True
         workflow.submit(self.session, drafter, code, version.revision,
                         Submission(reviewers=plan.get("reviewers", []), approver=plan["approver"],
                                    password=self.password))
-        if stage == "in_review":
+        if stage == Status.IN_REVIEW:
             return True
         for reviewer in plan.get("reviewers", []):
             workflow.review(self.session, self.who(reviewer), code, version.revision,
-                            Decision(decision="reviewed", password=self.password))
-        if stage == "awaiting_approval":
+                            Decision(decision=Meaning.REVIEWED, password=self.password))
+        if stage == Status.AWAITING_APPROVAL:
             return True
         workflow.approve(self.session, self.who(plan["approver"]), code, version.revision,
-                         Decision(decision="approved", password=self.password), self.today)
+                         Decision(decision=Meaning.APPROVED, password=self.password), self.today)
         return True
 
     def distribution(self, plan: dict[str, Any]) -> bool:

@@ -27,6 +27,7 @@ from qms.core.paths import PROCEDURES_DIR, SEED_DIR
 from qms.core.roles import Role, check_role_combination
 from qms.core.search import fold
 from qms.demo_work import add_demo_work, date_shifter
+from qms.documents.choices import Kind
 from qms.documents.models import Document
 from qms.files.storage import FileStore
 from qms.intake.procedures import FileReport, import_directory
@@ -156,7 +157,7 @@ def _fill_records_registers(session: Session) -> list[str]:
     kept = set(session.execute(select(col(RecordEntry.document_id)).distinct()).scalars())
     procedures = session.execute(
         select(Document)
-        .where(col(Document.kind) == "procedure", col(Document.effective_version_id).is_not(None))
+        .where(col(Document.kind) == Kind.PROCEDURE, col(Document.effective_version_id).is_not(None))
         .order_by(Document.code)
     ).scalars().all()
     for document in procedures:

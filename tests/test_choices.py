@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import CheckConstraint
 
 import qms
+from qms.accounts.choices import NotificationMail
 from qms.core.choices import Choice
 from qms.core.i18n import current_language, set_language
 from qms.core.roles import Role, role_label
+from qms.distribution.choices import CopyState, TaskState
 from qms.distribution.labels import task_label
-from qms.documents.choices import Kind, Status
+from qms.documents.choices import ExternalStatus, Kind, Meaning, Status
 from qms.documents.labels import kind_label
 from qms.documents.lifecycle import status_label
 from qms.documents.models import Document
@@ -43,7 +45,7 @@ def vietnamese():
 
 def test_every_capability_declares_its_lists_with_words_in_both_languages():
     lists = {kind.__module__.split(".")[1] for kind in _all_choices()}
-    assert {"core", "documents", "distribution", "library", "record_keeping"} <= lists
+    assert {"core", "accounts", "documents", "distribution", "library", "record_keeping"} <= lists
     for kind in _all_choices():
         for member in kind:
             assert member.en.strip() and member.vi.strip(), f"{kind.__name__}.{member.name} lacks words"
@@ -65,6 +67,24 @@ def test_an_unknown_value_is_shown_as_it_is():
     assert Kind.label_of("scroll") == "scroll"
     assert Status.label_of(None) == ""
     assert Kind.label_of("scroll", "vi", default="Tài liệu") == "Tài liệu"
+
+
+def test_a_record_writes_its_own_words_where_it_says_a_value_more_formally():
+    assert CopyState.RETURNED.vi == "Đã trả lại" and CopyState.record_of("returned") == "Đã thu hồi"
+    assert Meaning.record_of("approved") == "Phê duyệt ban hành"
+    assert TaskState.record_of("pending") == TaskState.PENDING.vi  # the page's words when no other
+    assert ExternalStatus.record_of("in_force") == "Còn hiệu lực"
+    assert Meaning.record_of("countersigned") == "countersigned"
+
+
+def test_the_api_takes_the_values_of_a_list_and_refuses_others(client, api):
+    chosen = client.patch("/api/v1/me", json={"notification_mail": "daily"}, headers=api.as_("nhanvien"))
+    assert chosen.status_code == 200
+    assert chosen.json()["notification_mail"] == NotificationMail.DAILY
+    refused = client.patch("/api/v1/me", json={"notification_mail": "weekly"}, headers=api.as_("nhanvien"))
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "notification_mail",
+                                         "reason": "Giá trị không nằm trong danh sách cho phép."}]
 
 
 def test_the_database_accepts_exactly_the_declared_values():

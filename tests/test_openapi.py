@@ -54,15 +54,39 @@ def test_refusals_are_documented_with_the_detail_model(spec):
     assert "413" in upload
 
 
+def enum_of(schemas, prop):
+    """The values a property accepts, written in place or as a named list of the components."""
+    for option in [prop, *prop.get("anyOf", [])]:
+        if "enum" in option:
+            return option["enum"]
+        if "$ref" in option:
+            return schemas[option["$ref"].rsplit("/", 1)[1]]["enum"]
+    raise AssertionError(f"no fixed values in {prop}")
+
+
 def test_fixed_choices_are_enumerated(spec):
     schemas = spec["components"]["schemas"]
     assert schemas["Decision"]["properties"]["decision"]["enum"] == ["reviewed", "approved", "rejected"]
     assert set(schemas["RecallRecord"]["properties"]["outcome"]["enum"]) == {"returned", "destroyed"}
     summary = schemas["DocumentSummary"]["properties"]
-    assert "procedure" in summary["kind"]["enum"]
-    assert set(summary["confidentiality"]["enum"]) == {"public", "internal", "restricted"}
+    assert "procedure" in enum_of(schemas, summary["kind"])
+    assert set(enum_of(schemas, summary["confidentiality"])) == {"public", "internal", "restricted"}
     assert {"$ref": "#/components/schemas/Status"} in summary["status"]["anyOf"]
     assert {"draft", "in_review", "effective", "obsolete"} <= set(schemas["Status"]["enum"])
+
+
+def test_each_fixed_list_is_one_named_list_with_the_stored_values(spec):
+    from qms.distribution.choices import CopyState
+    from qms.documents.choices import ExternalStatus, Kind
+    from qms.library.choices import ReviewOutcome
+    from qms.record_keeping.choices import Disposal, Medium
+
+    schemas = spec["components"]["schemas"]
+    for choice in (Kind, ExternalStatus, ReviewOutcome, Medium, Disposal, CopyState):
+        assert schemas[choice.__name__]["enum"] == list(choice.values()), choice.__name__
+    properties = {name: schemas[name]["properties"] for name in ("RecordEntryIn", "PeriodicReviewIn")}
+    assert enum_of(schemas, properties["RecordEntryIn"]["medium"]) == list(Medium.values())
+    assert enum_of(schemas, properties["PeriodicReviewIn"]["outcome"]) == list(ReviewOutcome.values())
 
 
 def test_the_docs_page_loads_nothing_from_elsewhere(client):

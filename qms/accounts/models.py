@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, text
 from sqlmodel import Field, SQLModel
 
+from qms.accounts.choices import NotificationMail
 from qms.core.db import UTCDateTime, utcnow
 from qms.core.roles import Role
 
@@ -58,8 +59,8 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     #: ``immediate``: one e-mail per notification; ``daily``: one digest e-mail a day.
-    notification_mail: str = Field(default="immediate", max_length=10,
-                                   sa_column_kwargs={"server_default": "immediate"})
+    notification_mail: str = Field(default=NotificationMail.IMMEDIATE, max_length=10,
+                                   sa_column_kwargs={"server_default": NotificationMail.IMMEDIATE.value})
 
 
 class UserRole(SQLModel, table=True):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from qms.accounts.choices import NotificationMail
 from qms.core.roles import Role
 
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
@@ -83,13 +83,13 @@ class UserPublic(BaseModel):
     email: str | None = None
     active: bool = True
     #: ``immediate`` (an e-mail per notification) or ``daily`` (one digest a day).
-    notification_mail: str = "immediate"
+    notification_mail: NotificationMail = NotificationMail.IMMEDIATE
 
 
 class MeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    notification_mail: Literal["immediate", "daily"] | None = None
+    notification_mail: NotificationMail | None = None
 
 
 class UnitCreate(BaseModel):

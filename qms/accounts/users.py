@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from qms.accounts import key_wrap, policy, throttle
 from qms.accounts.auth import Principal, end_all_sessions
+from qms.accounts.choices import NotificationMail
 from qms.accounts.models import Unit, User, UserRole
 from qms.accounts.passwords import (
     agency_names,
@@ -65,7 +66,7 @@ def to_public(user: User, unit_code: str, roles: list[str]) -> UserPublic:
 
 def choose_notification_mail(session: Session, actor: Principal, choice: str) -> User:
     """Each person chooses for themself: an e-mail per notification, or one digest a day."""
-    if choice not in ("immediate", "daily"):
+    if choice not in NotificationMail.values():
         raise ValidationFailed("notification_mail", _("Choose immediate e-mails or a daily digest."))
     user = get_user(session, actor.username)
     if user.notification_mail != choice:

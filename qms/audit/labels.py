@@ -272,8 +272,6 @@ VALUES: dict[str, Words] = {
     "email": ("e-mail", "thư điện tử"),
     "bad_credentials": ("wrong user name or password", "sai tên đăng nhập hoặc mật khẩu"),
     "inactive": ("account locked", "tài khoản đã bị khóa"),
-    "immediate": ("at once", "ngay khi có"),
-    "daily": ("once a day", "mỗi ngày một lần"),
     "no_change": ("no change", "không cần sửa đổi"),
     "revise": ("revise", "cần sửa đổi"),
     "withdraw": ("withdraw", "đề nghị hủy bỏ"),

@@ -13,7 +13,6 @@ from typing import Any, Protocol, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col
@@ -127,8 +126,7 @@ def record(
 _TAILS = "qms_audit_tails"
 
 
-@orm_event.listens_for(OrmSession, "after_commit")
-def _journal_committed_head(session: OrmSession) -> None:
+def journal_committed_head(session: OrmSession) -> None:
     """Once the events are committed, their last one goes into the journal."""
     tails = session.info.pop(_TAILS, None)
     if tails:
@@ -139,8 +137,7 @@ def _journal_committed_head(session: OrmSession) -> None:
             log.exception("could not append head %s to the audit journal", event_id)
 
 
-@orm_event.listens_for(OrmSession, "after_soft_rollback")
-def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> None:
+def forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> None:
     """Events of a rolled-back transaction, or savepoint, never reach the journal."""
     tails = session.info.get(_TAILS)
     if not tails:

@@ -19,9 +19,10 @@ from qms.compliance.policy import can_read_compliance
 from qms.core.clock import add_months
 from qms.core.i18n import _
 from qms.core.roles import Role
+from qms.distribution.choices import CopyState, TaskState
 from qms.distribution.models import Acknowledgement, PaperCopy
-from qms.documents import withdrawn
-from qms.documents.choices import Status
+from qms.documents import external, withdrawn
+from qms.documents.choices import Meaning, Status
 from qms.documents.integrity import check_versions
 from qms.documents.labels import external_status_label, role_in_signoff
 from qms.documents.lifecycle import ENDED_STATES, status_label
@@ -31,7 +32,7 @@ from qms.library.attachments import can_download
 from qms.library.models import Attachment
 from qms.record_keeping.models import RecordEntry
 
-UNRECALLED = ("issued", "to_recall")
+UNRECALLED = (CopyState.ISSUED, CopyState.TO_RECALL)
 #: Someone with no role but staff, to ask the access rules what ordinary staff may do.
 _STAFF_PROBE = Principal(
     id=0,
@@ -95,7 +96,7 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
             select(col(Signature.version_id), func.count(func.distinct(col(Signature.user_id))))
             .join(Version, col(Version.id) == Signature.version_id)
             .where(
-                col(Signature.meaning) == "reviewed",
+                col(Signature.meaning) == Meaning.REVIEWED,
                 col(Signature.purpose) == "issue",
                 col(Version.status) == Status.EFFECTIVE,
                 col(Signature.content_hash) == Version.content_hash,
@@ -106,10 +107,10 @@ def _unsigned_effective(session: Session, today: date) -> list[Finding]:
     )
     findings = []
     for code, version_id, revision, content_hash in rows:
-        missing = [role_in_signoff(meaning) for meaning in ("drafted", "approved")
+        missing = [role_in_signoff(meaning) for meaning in (Meaning.DRAFTED, Meaning.APPROVED)
                    if (version_id, meaning) not in signed]
         if reviews.get(version_id, 0) < reviewers.get(version_id, 0):
-            missing.append(role_in_signoff("reviewed"))
+            missing.append(role_in_signoff(Meaning.REVIEWED))
         if not content_hash:
             missing.append(_("content hash"))
         if missing:
@@ -159,7 +160,7 @@ def _overdue_acknowledgements(session: Session, today: date, now: datetime) -> l
         .join(Version, col(Version.id) == Acknowledgement.version_id)
         .join(Document, col(Document.id) == Version.document_id)
         .where(
-            col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) < now,
+            col(Acknowledgement.status) == TaskState.PENDING, col(Acknowledgement.due_at) < now,
             col(Version.status) == Status.EFFECTIVE
         )
         .group_by(col(Document.code), col(Version.revision))
@@ -207,7 +208,7 @@ def _changed_external_citations(session: Session, today: date) -> list[Finding]:
         select(col(Document.code), col(ExternalDetails.number), col(ExternalDetails.status))
         .select_from(ExternalDetails)
         .join(Document, col(Document.id) == ExternalDetails.document_id)
-        .where(col(ExternalDetails.status).in_(("amended", "expired")))
+        .where(col(ExternalDetails.status).in_(external.NOT_IN_FORCE))
     ).all()
     flagged = session.execute(
         select(col(Document.code), col(Version.references))

@@ -24,6 +24,7 @@ from qms.core.clock import local_today
 from qms.core.config import Settings
 from qms.core.db import start_writing
 from qms.distribution.models import Distribution
+from qms.documents.choices import Status
 from qms.documents.integrity import verify_integrity, version_problems
 from qms.documents.models import Document, Version
 from qms.files.storage import FileStore, get_storage
@@ -187,7 +188,7 @@ def _form_files(pack: _Pack, session: Session, storage: FileStore) -> int:
         select(col(Document.code), col(Version.revision), col(Attachment.name), col(Attachment.sha256))
         .join(Version, col(Version.id) == Attachment.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(Version.status).in_(("effective", *ENDED_FOLDERS)))
+        .where(col(Version.status).in_((Status.EFFECTIVE, *ENDED_FOLDERS)))
         .order_by(col(Document.code), col(Version.revision), col(Attachment.name))).all()
     count = 0
     for code, revision, name, digest in rows:

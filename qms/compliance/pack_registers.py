@@ -12,16 +12,13 @@ from sqlmodel import Session, col
 
 from qms.accounts.models import User
 from qms.core import vietnamese as vn
+from qms.distribution.choices import CopyState
 from qms.distribution.models import PaperCopy
 from qms.documents.models import Document, Version
+from qms.library.choices import RequestStatus, ReviewOutcome
 from qms.library.models import ChangeRequest, PeriodicReview
 from qms.records.layout import Column
 from qms.records.report_data import Report, Section
-from qms.records.reports import COPY_STATUS
-
-REQUEST_STATUS = {"open": "Chờ xử lý", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận",
-                  "closed": "Đã hoàn thành (bản sửa đổi có hiệu lực)"}
-REVIEW_OUTCOME = {"no_change": "Không cần sửa đổi", "revise": "Cần sửa đổi", "withdraw": "Đề nghị hủy bỏ"}
 
 
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
@@ -40,7 +37,7 @@ def change_requests(session: Session, zone: ZoneInfo, today: date) -> Report:
         .outerjoin(draft, col(draft.id) == ChangeRequest.version_id)
         .order_by(col(ChangeRequest.id))).all()
     table = [[str(n), _when(request.created_at, zone), code, vn.revision_number(request.revision), asker,
-              request.reason, request.proposal, REQUEST_STATUS.get(request.status, request.status),
+              request.reason, request.proposal, RequestStatus.record_of(request.status),
               " – ".join(part for part in (decided_by or "", _when(request.decided_at, zone)) if part),
               request.decision_comment, vn.revision_number(revision)]
              for n, (request, code, asker, decided_by, revision) in enumerate(rows, start=1)]
@@ -62,7 +59,7 @@ def periodic_reviews(session: Session, today: date) -> Report:
         .order_by(col(PeriodicReview.reviewed_at), col(PeriodicReview.id))).all()
     table = [[str(n), vn.short_date(review.reviewed_at), code, title, vn.revision_number(review.revision),
               ", ".join(part for part in (review.signer_name, review.signer_title) if part),
-              REVIEW_OUTCOME.get(review.outcome, review.outcome), review.comment,
+              ReviewOutcome.record_of(review.outcome), review.comment,
               vn.short_date(review.due_on),
               vn.short_date(review.next_review_on), "Có" if review.signed else "Không"]
              for n, (review, code, title) in enumerate(rows, start=1)]
@@ -82,13 +79,13 @@ def recalls(session: Session, zone: ZoneInfo, today: date) -> Report:
         select(PaperCopy, col(Document.code), col(Version.revision))
         .join(Version, col(Version.id) == PaperCopy.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(PaperCopy.status) != "issued")
+        .where(col(PaperCopy.status) != CopyState.ISSUED)
         .order_by(col(Document.code), col(Version.revision), col(PaperCopy.number))).all()
     table = [[str(n), code, vn.revision_number(revision), f"{copy.number:02d}", copy.holder_name,
               copy.holder_unit, _when(copy.issued_at, zone), _when(copy.recall_requested_at, zone),
-              COPY_STATUS.get(copy.status, copy.status), vn.short_date(copy.recalled_on), copy.recall_note]
+              CopyState.record_of(copy.status), vn.short_date(copy.recalled_on), copy.recall_note]
              for n, (copy, code, revision) in enumerate(rows, start=1)]
-    waiting = sum(copy.status == "to_recall" for copy, _code, _rev in rows)
+    waiting = sum(copy.status == CopyState.TO_RECALL for copy, _code, _rev in rows)
     columns = [Column("TT", 0.04, "center"), Column("Tài liệu", 0.09), Column("Lần BH", 0.05, "center"),
                Column("Bản số", 0.05, "center"), Column("Người giữ", 0.13), Column("Đơn vị", 0.15),
                Column("Ngày cấp", 0.08, "center"), Column("Ngày yêu cầu thu hồi", 0.09, "center"),

@@ -6,9 +6,11 @@ A capability's ``choices.py`` declares its lists as :class:`Choice` enums::
         PROCEDURE = "procedure", "Procedure", "Quy trình"
 
 The member is the stored string (``Kind.PROCEDURE == "procedure"``); models build their
-CHECK constraints from :meth:`Choice.values`, pages show :meth:`Choice.label` in the reader's
-language, and records, always in Vietnamese, write ``.vi``. One table per list, so the page,
-the record and the audit trail cannot disagree.
+CHECK constraints from :meth:`Choice.values`, schemas take the enum (or a ``Literal`` of some
+of its members), pages show :meth:`Choice.label` in the reader's language, and records, always
+in Vietnamese, write :meth:`Choice.record_of`. A value may give a fourth wording when a record
+says it more formally than a page (``"returned", "Returned", "Đã trả lại", "Đã thu hồi"``).
+One table per list, so the page, the record and the audit trail cannot disagree.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from qms.core.i18n import current_language
 class Choice(StrEnum):
     en: str
     vi: str
+    #: The words of a record (Vietnamese), by default ``vi``.
+    record: str
 
-    def __new__(cls, value: str, en: str = "", vi: str = "") -> Self:
+    def __new__(cls, value: str, en: str = "", vi: str = "", record: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.en = en or value
         member.vi = vi or member.en
+        member.record = record or member.vi
         return member
 
     def label(self, language: str | None = None) -> str:
@@ -45,3 +50,11 @@ class Choice(StrEnum):
             return cls(value or "").label(language)
         except ValueError:
             return (value or "") if default is None else default
+
+    @classmethod
+    def record_of(cls, value: str | None) -> str:
+        """The words a record writes for a stored value; an unknown one is written as it is."""
+        try:
+            return cls(value or "").record
+        except ValueError:
+            return value or ""

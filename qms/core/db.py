@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,3 +189,10 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def on_sessions(name: str, listener: Callable[..., object]) -> None:
+    """Have ``listener`` follow every session's ``name`` event (``after_commit``, …): the
+    doors call this; again is harmless."""
+    if not event.contains(Session, name, listener):
+        event.listen(Session, name, listener)

@@ -19,6 +19,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.core.db import utcnow
 from qms.core.pagination import Page, clamp, parse_sort
+from qms.distribution.choices import TaskState
 from qms.distribution.models import Acknowledgement, AcknowledgementTally, task_state
 from qms.distribution.policy import can_follow_distribution
 from qms.distribution.service import load_followed_version
@@ -174,7 +175,8 @@ class RecipientRow:
 
 
 RECIPIENT_SORTS = ("name", "unit", "status", "acknowledged_at")
-RECIPIENT_STATES = ("pending", "overdue", "acknowledged", "acknowledged_late", "superseded", "withdrawn")
+RECIPIENT_STATES = (TaskState.PENDING, TaskState.OVERDUE, TaskState.ACKNOWLEDGED, TaskState.ACKNOWLEDGED_LATE,
+                    TaskState.SUPERSEDED, TaskState.WITHDRAWN)
 
 
 def recipients(session: Session, actor: Principal, code: str, revision: int, *, unit: str | None = None,
@@ -191,14 +193,16 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
         .select_from(Acknowledgement)
         .join(User, col(User.id) == Acknowledgement.user_id)
         .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
-        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
+        .where(col(Acknowledgement.version_id) == version.id,
+               col(Acknowledgement.status) != TaskState.REMOVED)
     )
     if unit:
         query = query.where(col(Unit.code) == unit.upper())
-    if status == "overdue":
-        query = query.where(col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) < now)
-    elif status == "acknowledged_late":
-        query = query.where(col(Acknowledgement.status) == "acknowledged",
+    if status == TaskState.OVERDUE:
+        query = query.where(col(Acknowledgement.status) == TaskState.PENDING,
+                            col(Acknowledgement.due_at) < now)
+    elif status == TaskState.ACKNOWLEDGED_LATE:
+        query = query.where(col(Acknowledgement.status) == TaskState.ACKNOWLEDGED,
                             col(Acknowledgement.acknowledged_at) > Acknowledgement.due_at)
     elif status in RECIPIENT_STATES:
         query = query.where(col(Acknowledgement.status) == status)
@@ -210,6 +214,6 @@ def recipients(session: Session, actor: Principal, code: str, revision: int, *, 
                            .limit(limit).offset(offset)).all()
     items = [RecipientRow(row.username, row.full_name, row.title, row.unit_code, row.unit_name, row.status,
                           row.due_at, row.acknowledged_at,
-                          row.status == "pending" and row.due_at < now,
+                          row.status == TaskState.PENDING and row.due_at < now,
                           task_state(row.status, row.due_at, row.acknowledged_at, now)) for row in rows]
     return Page(items, total, limit, offset)

@@ -30,4 +30,4 @@ def local_date(context: Any, value: datetime | None) -> str:
 
 
 TEMPLATE_GLOBALS = {"task_label": task_label, "copy_label": copy_label, "local_date": local_date,
-                    "TaskState": TaskState}
+                    "TaskState": TaskState, "CopyState": CopyState}

@@ -19,6 +19,7 @@ from qms.core.config import current as current_settings
 from qms.core.db import rowcount, utcnow
 from qms.core.errors import ValidationFailed
 from qms.distribution import service, tally
+from qms.distribution.choices import CopyState, TaskState
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy
 from qms.distribution.targets import Targets, still_valid
 from qms.documents.choices import Status
@@ -43,15 +44,17 @@ def close_tasks_and_recall_copies(session: Session, document: Document, version:
     outcome = "superseded" if version.status == Status.SUPERSEDED else "withdrawn"
     closed = rowcount(session.execute(
         update(Acknowledgement)
-        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
+        .where(col(Acknowledgement.version_id) == version.id,
+               col(Acknowledgement.status) == TaskState.PENDING)
         .values(status=outcome, closed_at=now)
     ))
     copies = session.execute(
-        select(PaperCopy).where(col(PaperCopy.version_id) == version.id, col(PaperCopy.status) == "issued")
+        select(PaperCopy)
+        .where(col(PaperCopy.version_id) == version.id, col(PaperCopy.status) == CopyState.ISSUED)
         .order_by(col(PaperCopy.number))
     ).scalars().all()
     for copy in copies:
-        copy.status = "to_recall"
+        copy.status = CopyState.TO_RECALL
         copy.recall_requested_at = now
     session.add_all(copies)
     session.flush()
@@ -76,7 +79,8 @@ def distribute_new_version(session: Session, document: Document, version: Versio
     zone = current_settings().zone
     pending = session.execute(
         select(col(Acknowledgement.user_id), col(Acknowledgement.due_at))
-        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) == "pending")
+        .where(col(Acknowledgement.version_id) == version.id,
+               col(Acknowledgement.status) == TaskState.PENDING)
     ).all()
     if pending or _distributed(session, version):
         # Distributed while approved: the recipients can read it from today.

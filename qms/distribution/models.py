@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
-from qms.distribution.choices import STORED_TASK_STATES, CopyState
+from qms.distribution.choices import STORED_TASK_STATES, CopyState, TaskState
 
 #: An acknowledgement task is open while ``pending``; the others are final.
 TASK_STATES = tuple(state.value for state in STORED_TASK_STATES)
@@ -27,10 +27,10 @@ COPY_STATES = CopyState.values()
 def task_state(status: str, due_at: datetime, acknowledged_at: datetime | None, now: datetime) -> str:
     """What a task is shown as: ``overdue`` while pending past its due time, ``acknowledged_late``
     when acknowledged after it, else its status."""
-    if status == "pending" and due_at < now:
-        return "overdue"
-    if status == "acknowledged" and acknowledged_at is not None and acknowledged_at > due_at:
-        return "acknowledged_late"
+    if status == TaskState.PENDING and due_at < now:
+        return TaskState.OVERDUE
+    if status == TaskState.ACKNOWLEDGED and acknowledged_at is not None and acknowledged_at > due_at:
+        return TaskState.ACKNOWLEDGED_LATE
     return status
 
 

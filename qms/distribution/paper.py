@@ -16,6 +16,7 @@ from qms.audit import service as audit
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp
+from qms.distribution.choices import CopyState
 from qms.distribution.models import PaperCopy
 from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import RecallRecord
@@ -71,7 +72,7 @@ def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
     """Copies of versions no longer in force that have not come back yet, oldest first."""
     can_follow_distribution.require(actor)
     limit, offset = clamp(limit, offset)
-    query = _select().where(col(PaperCopy.status) == "to_recall")
+    query = _select().where(col(PaperCopy.status) == CopyState.TO_RECALL)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.order_by(col(PaperCopy.recall_requested_at), col(Document.code),
                                           col(PaperCopy.number))
@@ -81,7 +82,7 @@ def recall_list(session: Session, actor: Principal, *, limit: int | None = None,
 
 def to_recall_count(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(PaperCopy).where(col(PaperCopy.status) == "to_recall")
+        select(func.count()).select_from(PaperCopy).where(col(PaperCopy.status) == CopyState.TO_RECALL)
     ).scalar_one()
 
 
@@ -97,10 +98,10 @@ def record_recall(session: Session, actor: Principal, code: str, revision: int, 
     if copy is None:
         raise NotFound(_("Controlled copy no. %(number)s of %(code)s revision %(rev)s does not exist.",
                          number=f"{number:02d}", code=document.code, rev=f"{revision:02d}"))
-    if copy.status in ("returned", "destroyed"):
+    if copy.status in (CopyState.RETURNED, CopyState.DESTROYED):
         raise Conflict(_("Controlled copy no. %(number)s was already recorded as recalled.",
                          number=f"{number:02d}"))
-    if copy.status != "to_recall":
+    if copy.status != CopyState.TO_RECALL:
         raise Conflict(_("Controlled copy no. %(number)s belongs to a version in force; it is recalled "
                          "when the version ends.", number=f"{number:02d}"))
     if data.on > today:

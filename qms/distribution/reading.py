@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.core.db import utcnow
+from qms.distribution.choices import TaskState
 from qms.distribution.models import Acknowledgement
 from qms.distribution.schemas import ReadingItem
 from qms.documents.access import visibility_clause
@@ -36,7 +37,7 @@ def reading_list(session: Session, actor: Principal, now: datetime | None = None
                col(Version.effective_date), col(Acknowledgement.due_at), previous.label("previous"))
         .join(Version, col(Version.id) == Acknowledgement.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == "pending",
+        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == TaskState.PENDING,
                col(Version.status) == Status.EFFECTIVE, visibility_clause(actor))
         .order_by(overdue.desc(), col(Acknowledgement.assigned_at).desc(), Document.code)
     ).all()
@@ -51,6 +52,6 @@ def open_count(session: Session, actor: Principal) -> int:
         select(func.count()).select_from(Acknowledgement)
         .join(Version, col(Version.id) == Acknowledgement.version_id)
         .join(Document, col(Document.id) == Version.document_id)
-        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == "pending",
+        .where(col(Acknowledgement.user_id) == actor.id, col(Acknowledgement.status) == TaskState.PENDING,
                col(Version.status) == Status.EFFECTIVE, visibility_clause(actor))
     ).scalar_one()

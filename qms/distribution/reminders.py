@@ -24,6 +24,7 @@ from qms.core import i18n
 from qms.core.config import Settings
 from qms.core.db import transaction, utcnow
 from qms.core.web import templates
+from qms.distribution.choices import TaskState
 from qms.distribution.models import Acknowledgement
 from qms.distribution.targets import end_of_day
 from qms.documents.choices import Status
@@ -87,7 +88,7 @@ def queue_reminders(session: Session, settings: Settings, today: date) -> Remind
         .join(Version, col(Version.id) == Acknowledgement.version_id)
         .join(Document, col(Document.id) == Version.document_id)
         .join(User, col(User.id) == Acknowledgement.user_id)
-        .where(col(Acknowledgement.status) == "pending", col(Acknowledgement.due_at) <= horizon,
+        .where(col(Acknowledgement.status) == TaskState.PENDING, col(Acknowledgement.due_at) <= horizon,
                col(Version.status) == Status.EFFECTIVE, col(User.active))
         .order_by(col(Acknowledgement.user_id), col(Acknowledgement.due_at), col(Document.code))
     )

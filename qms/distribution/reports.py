@@ -23,6 +23,7 @@ from qms.core.csv_export import csv_bytes
 from qms.core.db import utcnow
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
+from qms.distribution.choices import TaskState
 from qms.distribution.labels import task_label
 from qms.distribution.models import Acknowledgement, Distribution, task_state
 from qms.distribution.paper import CopyRow, copies_of
@@ -43,7 +44,8 @@ def acknowledgement_summary(session: Session, actor: Principal, code: str, revis
         .select_from(Acknowledgement)
         .join(User, col(User.id) == Acknowledgement.user_id)
         .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
-        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
+        .where(col(Acknowledgement.version_id) == version.id,
+               col(Acknowledgement.status) != TaskState.REMOVED)
         .order_by(Unit.code, User.username)
     ).all()
     by_unit: dict[str, list[int]] = {}
@@ -51,9 +53,9 @@ def acknowledgement_summary(session: Session, actor: Principal, code: str, revis
     for username, unit, status, due_at in rows:
         tally = by_unit.setdefault(unit, [0, 0])
         tally[0] += 1
-        if status == "acknowledged":
+        if status == TaskState.ACKNOWLEDGED:
             tally[1] += 1
-        elif status == "pending":
+        elif status == TaskState.PENDING:
             pending.append(username)
             if due_at < now:
                 overdue.append(username)
@@ -89,7 +91,8 @@ class RecipientEntry:
     @property
     def late(self) -> bool:
         """Acknowledged after the due date."""
-        return task_state(self.status, self.due_at, self.acknowledged_at, self.due_at) == "acknowledged_late"
+        state = task_state(self.status, self.due_at, self.acknowledged_at, self.due_at)
+        return state == TaskState.ACKNOWLEDGED_LATE
 
     def state(self, now: datetime) -> str:
         return task_state(self.status, self.due_at, self.acknowledged_at, now)
@@ -131,7 +134,8 @@ def distribution_record(session: Session, actor: Principal, code: str, revision:
         .select_from(Acknowledgement)
         .join(User, col(User.id) == Acknowledgement.user_id)
         .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
-        .where(col(Acknowledgement.version_id) == version.id, col(Acknowledgement.status) != "removed")
+        .where(col(Acknowledgement.version_id) == version.id,
+               col(Acknowledgement.status) != TaskState.REMOVED)
         .order_by(Unit.name, User.full_name, User.username)
     ).all()]
     record.paper_copies = copies_of(session, version)
@@ -159,7 +163,7 @@ class ReportLine:
     acknowledged_at: datetime | None
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.status == "pending" and self.due_at < now
+        return self.status == TaskState.PENDING and self.due_at < now
 
     def state(self, now: datetime) -> str:
         """pending, overdue, acknowledged or acknowledged_late (:func:`models.task_state`)."""
@@ -193,7 +197,7 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None 
         .join(Document, col(Document.effective_version_id) == Version.id)
         .join(User, col(User.id) == Acknowledgement.user_id)
         .join(Unit, col(Unit.id) == Acknowledgement.unit_id)
-        .where(col(Acknowledgement.status).in_(("pending", "acknowledged")),
+        .where(col(Acknowledgement.status).in_((TaskState.PENDING, TaskState.ACKNOWLEDGED)),
                col(Version.status) == Status.EFFECTIVE)
     )
     if unit:

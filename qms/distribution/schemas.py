@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.core.dates import Day
 from qms.core.text import Text
+from qms.distribution.choices import CopyState, TaskState
 
 
 class PaperCopyRequest(BaseModel):
@@ -51,7 +52,7 @@ class PaperCopyPublic(BaseModel):
     number: str
     holder: str
     holder_name: str
-    status: str
+    status: CopyState
     issued_at: datetime
     recalled_on: date | None = None
 
@@ -70,7 +71,7 @@ class ReadingItem(BaseModel):
 class AcknowledgementPublic(BaseModel):
     code: str
     revision: int
-    status: str
+    status: TaskState
     acknowledged_at: datetime | None
 
 
@@ -89,7 +90,7 @@ class AcknowledgementSummary(BaseModel):
 
 
 class RecallRecord(BaseModel):
-    outcome: Literal["returned", "destroyed"]
+    outcome: Literal[CopyState.RETURNED, CopyState.DESTROYED]
     on: Day
     note: Text = Field("", max_length=500)
 

@@ -22,6 +22,7 @@ from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from qms.core.i18n import _
 from qms.distribution import tally
+from qms.distribution.choices import CopyState, TaskState
 from qms.distribution.models import Acknowledgement, Distribution, PaperCopy, task_state
 from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import DistributionRequest
@@ -110,8 +111,8 @@ def plan(session: Session, document: Document, version: Version, targets: Target
                 not_allowed=expansion.not_allowed,
                 copy_holders=_without_copy(session, version, _holders(session, holders)))
     result.recipients = [
-        Recipient(person, *labels[person.unit_id], new=existing.get(person.id) in (None, "removed"),
-                  reopened=existing.get(person.id) == "removed")
+        Recipient(person, *labels[person.unit_id], new=existing.get(person.id) in (None, TaskState.REMOVED),
+                  reopened=existing.get(person.id) == TaskState.REMOVED)
         for person in expansion.people
     ]
     if not result.recipients and not result.copy_holders:
@@ -173,13 +174,13 @@ def issue(session: Session, actor: Principal | None, planned: Plan, due_days: in
     if reopened:
         session.execute(update(Acknowledgement).where(
             col(Acknowledgement.version_id) == version.id, col(Acknowledgement.user_id).in_(reopened)
-        ).values(status="pending", distribution_id=distribution.id, assigned_at=now, due_at=planned.due_at,
-                 closed_at=None, acknowledged_at=None, last_reminded_on=None))
+        ).values(status=TaskState.PENDING, distribution_id=distribution.id, assigned_at=now,
+                 due_at=planned.due_at, closed_at=None, acknowledged_at=None, last_reminded_on=None))
     fresh = [r for r in new if not r.reopened]
     if fresh:
         session.execute(insert(Acknowledgement), [
             {"version_id": version.id, "user_id": r.person.id, "unit_id": r.person.unit_id,
-             "distribution_id": distribution.id, "status": "pending", "assigned_at": now,
+             "distribution_id": distribution.id, "status": TaskState.PENDING, "assigned_at": now,
              "due_at": planned.due_at, "reminders_sent": 0}
             for r in fresh
         ])
@@ -229,7 +230,7 @@ def _without_copy(session: Session, version: Version, holders: list[User]) -> li
     distribution repeated to the same people issues no second copy."""
     held = set(session.execute(select(col(PaperCopy.holder_id)).where(
         col(PaperCopy.version_id) == version.id,
-        col(PaperCopy.status) == "issued")).scalars()) if holders else set()
+        col(PaperCopy.status) == CopyState.ISSUED)).scalars()) if holders else set()
     kept: list[User] = []
     for holder in holders:
         if holder.id not in held:
@@ -246,12 +247,12 @@ def remove_recipient(session: Session, actor: Principal, code: str, revision: in
         .where(col(Acknowledgement.version_id) == version.id, col(User.username) == username.lower())
         .with_for_update(of=Acknowledgement)
     ).scalar_one_or_none()
-    if task is None or task.status == "removed":
+    if task is None or task.status == TaskState.REMOVED:
         raise NotFound(_("%(username)s is not among the recipients of this version.", username=username))
-    if task.status != "pending":
+    if task.status != TaskState.PENDING:
         raise Conflict(_("%(username)s has already acknowledged this version; the record is kept.",
                          username=username))
-    task.status = "removed"
+    task.status = TaskState.REMOVED
     task.closed_at = utcnow()
     session.add(task)
     session.flush()
@@ -276,7 +277,7 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
     task = session.execute(select(Acknowledgement).where(
         Acknowledgement.version_id == version.id, col(Acknowledgement.user_id) == actor.id
     ).with_for_update()).scalar_one_or_none() if version is not None else None
-    if task is None or task.status == "removed":
+    if task is None or task.status == TaskState.REMOVED:
         if document is None or not access.can_see(actor, document, allowed_unit_ids(session, document)):
             raise access.not_found(code)
         if version is None:
@@ -290,9 +291,9 @@ def acknowledge(session: Session, actor: Principal, code: str, revision: int) ->
                              rev=f"{revision:02d}", code=document.code))
         raise Conflict(_("Revision %(rev)s of %(code)s is no longer in force; read the current one.",
                          rev=f"{revision:02d}", code=document.code))
-    if task.status == "acknowledged":
+    if task.status == TaskState.ACKNOWLEDGED:
         return task
-    task.status = "acknowledged"
+    task.status = TaskState.ACKNOWLEDGED
     task.acknowledged_at = utcnow()
     session.add(task)
     session.flush()
@@ -310,7 +311,7 @@ def my_task(session: Session, actor: Principal, version: Version) -> Acknowledge
     task = session.execute(select(Acknowledgement).where(
         col(Acknowledgement.version_id) == version.id,
         col(Acknowledgement.user_id) == actor.id)).scalar_one_or_none()
-    return None if task is None or task.status == "removed" else task
+    return None if task is None or task.status == TaskState.REMOVED else task
 
 
 @dataclass(frozen=True)
@@ -323,12 +324,13 @@ class TaskView:
 
     @property
     def overdue(self) -> bool:
-        return self.status == "pending" and self.due_at < utcnow()
+        return self.status == TaskState.PENDING and self.due_at < utcnow()
 
     @property
     def late(self) -> bool:
         """Acknowledged, but after the due date."""
-        return task_state(self.status, self.due_at, self.acknowledged_at, utcnow()) == "acknowledged_late"
+        state = task_state(self.status, self.due_at, self.acknowledged_at, utcnow())
+        return state == TaskState.ACKNOWLEDGED_LATE
 
 
 def task_view(session: Session, actor: Principal, version: Version) -> TaskView | None:
@@ -337,7 +339,7 @@ def task_view(session: Session, actor: Principal, version: Version) -> TaskView 
     if task is None:
         return None
     previous = None
-    if task.status == "pending":
+    if task.status == TaskState.PENDING:
         previous = session.execute(select(func.max(Version.revision)).where(
             col(Version.document_id) == version.document_id, col(Version.revision) < version.revision,
             col(Version.status).in_((Status.SUPERSEDED, Status.OBSOLETE)))).scalar_one_or_none()

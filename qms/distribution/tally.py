@@ -13,16 +13,17 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
+from qms.distribution.choices import TaskState
 from qms.distribution.models import Acknowledgement, AcknowledgementTally
 
-COUNTED = ("pending", "acknowledged")
+COUNTED = (TaskState.PENDING, TaskState.ACKNOWLEDGED)
 
 
 def rebuild(session: Session | Connection, version_id: int | None = None) -> None:
     """Count again from the acknowledgement rows: of one version, or of all (``version_id=None``)."""
     clear = delete(AcknowledgementTally)
-    acknowledged = func.sum(case((col(Acknowledgement.status) == "acknowledged", 1), else_=0))
-    late = func.sum(case(((col(Acknowledgement.status) == "acknowledged")
+    acknowledged = func.sum(case((col(Acknowledgement.status) == TaskState.ACKNOWLEDGED, 1), else_=0))
+    late = func.sum(case(((col(Acknowledgement.status) == TaskState.ACKNOWLEDGED)
                           & (col(Acknowledgement.acknowledged_at) > Acknowledgement.due_at), 1), else_=0))
     grouped = (
         select(col(Acknowledgement.version_id), col(Acknowledgement.unit_id),

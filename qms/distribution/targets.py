@@ -15,6 +15,7 @@ from qms.accounts.units import descendant_ids
 from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import Role
+from qms.documents.choices import Confidentiality
 from qms.documents.models import Document, DocumentUnit
 from qms.documents.policy import can_read_everything
 
@@ -104,7 +105,7 @@ def _named(session: Session, usernames: tuple[str, ...], field_name: str) -> dic
 
 def allowed_units(session: Session, document: Document) -> set[int] | None:
     """The units whose members may read a restricted document; None when it is not restricted."""
-    if document.confidentiality != "restricted":
+    if document.confidentiality != Confidentiality.RESTRICTED:
         return None
     return set(session.execute(
         select(col(DocumentUnit.unit_id)).where(col(DocumentUnit.document_id) == document.id)).scalars())

@@ -25,6 +25,7 @@ from qms.distribution import (
     reports,
     service,
 )
+from qms.distribution.choices import CopyState
 from qms.distribution.policy import can_distribute, can_follow_distribution
 from qms.distribution.schemas import DistributionRequest, RecallRecord
 from qms.documents import read
@@ -147,7 +148,7 @@ def recall_copy(code: str, rev: int, number: int, request: Request, session: Ses
     except QMSError as exc:
         roll_back(session, exc)
         return redirect(back, request, exc.detail, "error")
-    if data.outcome == "returned":
+    if data.outcome == CopyState.RETURNED:
         message = _("Controlled copy no. %(number)s of %(code)s was recorded as returned.",
                     number=f"{number:02d}", code=code.upper())
     else:

@@ -20,6 +20,7 @@ from sqlmodel import col
 from qms.accounts.auth import Principal
 from qms.core.errors import NotFound
 from qms.core.i18n import _
+from qms.documents.choices import Confidentiality
 from qms.documents.models import Document, DocumentUnit
 from qms.documents.policy import can_read_drafts, can_read_everything
 
@@ -48,7 +49,7 @@ def visibility_for(level: Visibility, unit_id: Any) -> Any:
             col(DocumentUnit.document_id) == Document.id, DocumentUnit.unit_id == unit_id
         )
     )
-    not_restricted = or_(col(Document.confidentiality) != "restricted", own_unit)
+    not_restricted = or_(col(Document.confidentiality) != Confidentiality.RESTRICTED, own_unit)
     if level == "drafts":
         return not_restricted
     return and_(not_restricted, col(Document.effective_version_id).is_not(None))
@@ -57,7 +58,7 @@ def visibility_for(level: Visibility, unit_id: Any) -> Any:
 def can_see(actor: Principal, document: Document, allowed_unit_ids: set[int]) -> bool:
     if can_read_everything(actor):
         return True
-    if document.confidentiality == "restricted" and actor.unit_id not in allowed_unit_ids:
+    if document.confidentiality == Confidentiality.RESTRICTED and actor.unit_id not in allowed_unit_ids:
         return False
     return can_read_drafts(actor) or document.effective_version_id is not None
 

@@ -54,13 +54,19 @@ class Section(Choice):
 class ExternalStatus(Choice):
     """Whether an external document (a law, a standard) still applies."""
 
-    IN_FORCE = "in_force", "In force", "Đang có hiệu lực"
+    IN_FORCE = "in_force", "In force", "Đang có hiệu lực", "Còn hiệu lực"
     AMENDED = "amended", "Amended", "Đã được sửa đổi"
     EXPIRED = "expired", "Expired", "Hết hiệu lực"
 
 
-#: What a signature stands for, as a record's sign-off block writes it.
-MEANING_WORDS = {"drafted": "Soạn thảo", "reviewed": "Xem xét", "approved": "Phê duyệt ban hành"}
+class Meaning(Choice):
+    """What a signature says its signer did, as the pages show it; a record's sign-off block
+    writes what the signature stands for."""
+
+    DRAFTED = "drafted", "Drafted", "Đã soạn thảo", "Soạn thảo"
+    REVIEWED = "reviewed", "Reviewed", "Đã xem xét", "Xem xét"
+    APPROVED = "approved", "Approved", "Đã phê duyệt", "Phê duyệt ban hành"
+    REJECTED = "rejected", "Sent back", "Trả lại"
 
 
 def value_words() -> dict[str, tuple[str, str]]:

@@ -25,10 +25,11 @@ from qms.core.errors import ValidationFailed
 from qms.core.i18n import _
 from qms.core.search import fold
 from qms.documents import access
+from qms.documents.choices import ExternalStatus, Kind
 from qms.documents.models import Document, ExternalDetails, Version
 from qms.documents.schemas import ExternalInfo
 
-NOT_IN_FORCE = ("amended", "expired")
+NOT_IN_FORCE = (ExternalStatus.AMENDED, ExternalStatus.EXPIRED)
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -58,7 +59,7 @@ def _words_like(identifier: str) -> str | None:
 
 
 def details_of(session: Session, document: Document) -> ExternalDetails | None:
-    return session.get(ExternalDetails, document.id) if document.kind == "external" else None
+    return session.get(ExternalDetails, document.id) if document.kind == Kind.EXTERNAL else None
 
 
 def info(details: ExternalDetails | None) -> ExternalInfo | None:
@@ -87,7 +88,7 @@ def citing_documents(session: Session, document: Document, details: ExternalDeta
 
 
 def cited_by(session: Session, actor: Principal, document: Document) -> list[Citation]:
-    if document.kind != "external":
+    if document.kind != Kind.EXTERNAL:
         return []
     return [Citation(doc.code, doc.title, version.revision)
             for doc, version in citing_documents(session, document, details_of(session, document), actor)]
@@ -100,7 +101,7 @@ def save_details(session: Session, actor: Principal | None, document: Document,
     name ``actor_username``."""
     if data is None:
         return []
-    if document.kind != "external":
+    if document.kind != Kind.EXTERNAL:
         raise ValidationFailed("external", _("Only an external document has these details."))
     existing = session.get(ExternalDetails, document.id)
     before = existing.status if existing else None
@@ -111,12 +112,12 @@ def save_details(session: Session, actor: Principal | None, document: Document,
     if not details.number:
         raise ValidationFailed("external.number", _("Give the number of the external document "
                                                     "(e.g. 30/2020/NĐ-CP)."))
-    details.status = details.status or "in_force"
+    details.status = details.status or ExternalStatus.IN_FORCE
     details.replaced_by = details.replaced_by or ""
     details.issuer = details.issuer or ""
     session.add(details)
     session.flush()
-    if before == details.status or (before is None and details.status == "in_force"):
+    if before == details.status or (before is None and details.status == ExternalStatus.IN_FORCE):
         return []
     details.status_changed_at = utcnow()
     audit.record(session, actor=actor, actor_username=actor_username, action="external.status",

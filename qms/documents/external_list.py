@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access
+from qms.documents.choices import Kind
 from qms.documents.models import Document, ExternalDetails
 
 SORTS = ("code", "number", "issued_on", "status", "title")
@@ -37,7 +38,7 @@ def list_external(session: Session, actor: Principal, *, status: str | None = No
                col(ExternalDetails.issued_on), col(ExternalDetails.status), col(ExternalDetails.replaced_by),
                col(Document.effective_version_id).is_not(None))
         .outerjoin(ExternalDetails, col(ExternalDetails.document_id) == Document.id)
-        .where(col(Document.kind) == "external", access.visibility_clause(actor))
+        .where(col(Document.kind) == Kind.EXTERNAL, access.visibility_clause(actor))
     )
     if status:
         query = query.where(col(ExternalDetails.status) == status)

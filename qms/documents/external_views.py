@@ -19,6 +19,7 @@ from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _, ngettext
 from qms.core.web import redirect, refused, render
 from qms.documents import external, panels
+from qms.documents.choices import ExternalStatus, Kind
 from qms.documents.external_list import list_external
 from qms.documents.models import EXTERNAL_STATUSES, Document, Version
 from qms.documents.policy import can_manage_documents
@@ -62,11 +63,11 @@ def _form(request: Request, document: object, values: Mapping[str, object], erro
 def edit_external(code: str, request: Request, session: SessionDep, user: PageUser) -> Response:
     can_manage_documents.require(user)
     document = load_document(session, user, code)
-    if document.kind != "external":
+    if document.kind != Kind.EXTERNAL:
         return redirect(f"/documents/{document.code}", request,
                         _("Only an external document has these details."), "warning")
     info = external.info(external.details_of(session, document))
-    values = info.model_dump(mode="json") if info else {"status": "in_force"}
+    values = info.model_dump(mode="json") if info else {"status": ExternalStatus.IN_FORCE}
     return _form(request, document, values, {})
 
 
@@ -93,7 +94,7 @@ def save_external(code: str, request: Request, session: SessionDep, user: PageUs
 
 def external_panel(session: Session, actor: Principal, document: Document,
                    version: Version | None) -> panels.Panel | None:
-    if document.kind != "external":
+    if document.kind != Kind.EXTERNAL:
         return None
     details = external.details_of(session, document)
     return panels.Panel("documents/_external.html", {

@@ -13,6 +13,7 @@ from qms.accounts.auth import Principal
 from qms.core.db import pk
 from qms.core.markup import plain_text
 from qms.core.pagination import Page
+from qms.documents.choices import Kind
 from qms.documents.highlight import mark, query_words, snippet
 from qms.documents.models import SECTIONS, ExternalDetails, Version, VersionStep
 from qms.documents.schemas import InProgress
@@ -65,7 +66,7 @@ def hits_for(session: Session, rows: list[DocumentRow], query: str) -> list[Sear
                for row in rows}
     texts = _version_texts(session, [vid for vid in indexed.values() if vid])
     text_of = {row.document.id: texts.get(indexed[row.document.id] or 0, "") for row in rows}
-    external = [pk(row.document) for row in rows if row.document.kind == "external"]
+    external = [pk(row.document) for row in rows if row.document.kind == Kind.EXTERNAL]
     numbers = _external_numbers(session, external)
     return [
         SearchHit(

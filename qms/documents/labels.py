@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from qms.core.i18n import _
-from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section, Status
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Meaning, Section, Status
 from qms.documents.lifecycle import status_label
 from qms.documents.placement import split_at_steps
 from qms.documents.schemas import InProgress
@@ -25,19 +25,16 @@ def section_label(section: str) -> str:
 
 def meaning_label(meaning: str, purpose: str = "issue") -> str:
     if purpose == "withdrawal":
-        return {"approved": _("Approved the withdrawal"), "rejected": _("Refused the withdrawal")}.get(
-            meaning, meaning)
-    return {
-        "drafted": _("Drafted"),
-        "reviewed": _("Reviewed"),
-        "approved": _("Approved"),
-        "rejected": _("Sent back"),
-    }.get(meaning, meaning)
+        said: dict[str, str] = {Meaning.APPROVED: _("Approved the withdrawal"),
+                                Meaning.REJECTED: _("Refused the withdrawal")}
+        return said.get(meaning, meaning)
+    return Meaning.label_of(meaning)
 
 
 def role_in_signoff(meaning: str) -> str:
-    return {"drafted": _("Drafted by"), "reviewed": _("Reviewed by"), "approved": _("Approved by")}.get(
-        meaning, meaning)
+    by: dict[str, str] = {Meaning.DRAFTED: _("Drafted by"), Meaning.REVIEWED: _("Reviewed by"),
+                          Meaning.APPROVED: _("Approved by")}
+    return by.get(meaning, meaning)
 
 
 def status_badge(status: str | None) -> Markup:
@@ -72,4 +69,8 @@ TEMPLATE_GLOBALS = {
     "role_in_signoff": role_in_signoff,
     "external_status_label": external_status_label,
     "Status": Status,
+    "Kind": Kind,
+    "Confidentiality": Confidentiality,
+    "ExternalStatus": ExternalStatus,
+    "Meaning": Meaning,
 }

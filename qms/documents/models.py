@@ -17,13 +17,13 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from qms.core.db import UTCDateTime, foreign_key, one_of, utcnow
-from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Section, Status
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Meaning, Section, Status
 from qms.documents.lifecycle import OPEN_STATES
 
 KINDS = Kind.values()
 CONFIDENTIALITY = Confidentiality.values()
 SECTIONS = Section.values()
-MEANINGS = ("drafted", "reviewed", "approved", "rejected")
+MEANINGS = Meaning.values()
 #: What each version keeps a copy of and signs with its content. The review interval, the parent,
 #: the readers of a restricted document and the external details stay on the document: they are
 #: settings of how the library manages it, not part of the text a signer vouches for.
@@ -46,7 +46,7 @@ class Document(SQLModel, table=True):
     title: str = Field(max_length=300)
     kind: str = Field(max_length=20, index=True)
     owner_unit_id: int = Field(sa_column=foreign_key("unit.id"))
-    confidentiality: str = Field(default="internal", max_length=12)
+    confidentiality: str = Field(default=Confidentiality.INTERNAL, max_length=12)
     review_interval_months: int = Field(default=12)
     parent_id: int | None = Field(default=None, sa_column=foreign_key("document.id", nullable=True))
     latest_version_id: int | None = Field(
@@ -272,6 +272,6 @@ class ExternalDetails(SQLModel, table=True):
     number: str = Field(default="", max_length=80, index=True)
     issuer: str = Field(default="", max_length=200)
     issued_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    status: str = Field(default="in_force", max_length=12)
+    status: str = Field(default=ExternalStatus.IN_FORCE, max_length=12)
     replaced_by: str = Field(default="", max_length=120)
     status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
 from qms.core.db import pk
-from qms.documents.choices import Status
+from qms.documents.choices import Meaning, Status
 from qms.documents.delegation import delegators_for
 from qms.documents.models import Document, Signature, Version, VersionReviewer
 
@@ -50,7 +50,7 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
     ).all()
     reviewed = set(session.execute(
         select(col(Signature.version_id), col(Signature.review_round)).where(
-            col(Signature.user_id) == actor.id, col(Signature.meaning) == "reviewed",
+            col(Signature.user_id) == actor.id, col(Signature.meaning) == Meaning.REVIEWED,
             col(Signature.purpose) == "issue")
     ).all())
     authored = _authored_by(session, actor, [v for v, _code, _title in rows
@@ -83,7 +83,7 @@ def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]
     submitted = session.execute(
         select(col(Signature.version_id)).join(Version, col(Version.id) == Signature.version_id).where(
             col(Signature.version_id).in_([v.id for v in versions]), col(Signature.user_id) == actor.id,
-            col(Signature.meaning) == "drafted", col(Signature.purpose) == "issue",
+            col(Signature.meaning) == Meaning.DRAFTED, col(Signature.purpose) == "issue",
             col(Signature.review_round) == Version.review_round,
         )
     ).scalars()

@@ -10,7 +10,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User, UserRole
 from qms.core.db import pk
 from qms.documents import external
-from qms.documents.choices import Status
+from qms.documents.choices import Kind, Status
 from qms.documents.content import etag_of, steps_of
 from qms.documents.models import Document, DocumentUnit, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.policy import can_read_drafts
@@ -39,7 +39,7 @@ def document_detail(session: Session, actor: Principal, document: Document) -> D
     unit = session.get(Unit, document.owner_unit_id)
     parent = session.get(Document, document.parent_id) if document.parent_id else None
     versions = [v for v in versions_of(session, document) if can_read_drafts(actor)
-                or v.status == "effective"]
+                or v.status == Status.EFFECTIVE]
     effective = next((v for v in versions if v.id == document.effective_version_id), None)
     latest = next((v for v in versions if v.id == document.latest_version_id), None)
     allowed = list(session.execute(
@@ -132,7 +132,7 @@ def people_with_roles(session: Session, roles: frozenset[str] | set[str]) -> lis
 
 def procedure_choices(session: Session) -> list[tuple[str, str]]:
     return [tuple(row) for row in session.execute(
-        select(col(Document.code), col(Document.title)).where(col(Document.kind) != "form")
+        select(col(Document.code), col(Document.title)).where(col(Document.kind) != Kind.FORM)
         .order_by(Document.code)
     ).all()]
 

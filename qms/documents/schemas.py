@@ -12,12 +12,7 @@ from qms.core.dates import Day, OptionalDay
 from qms.core.i18n import _
 from qms.core.markup import nfc
 from qms.core.text import Text
-from qms.documents.choices import Status
-
-Kind = Literal["manual", "policy", "objectives", "procedure", "work_instruction", "form", "external",
-               "other"]
-Confidentiality = Literal["public", "internal", "restricted"]
-Meaning = Literal["drafted", "reviewed", "approved", "rejected"]
+from qms.documents.choices import Confidentiality, ExternalStatus, Kind, Meaning, Status
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
 MAX_SECTION = 200_000
@@ -36,7 +31,7 @@ class ExternalInfo(BaseModel):
     number: Text | None = Field(default=None, max_length=80)
     issuer: Text | None = Field(default=None, max_length=200)
     issued_on: OptionalDay = None
-    status: Literal["in_force", "amended", "expired"] | None = None
+    status: ExternalStatus | None = None
     replaced_by: Text | None = Field(default=None, max_length=120)
 
     @field_validator("number", "issuer", "replaced_by")
@@ -52,7 +47,7 @@ class DocumentCreate(BaseModel):
     title: Text = Field(min_length=3, max_length=300)
     kind: Kind
     owner_unit: str = Field(min_length=1, max_length=32)
-    confidentiality: Confidentiality = "internal"
+    confidentiality: Confidentiality = Confidentiality.INTERNAL
     review_interval_months: int = Field(default=12, ge=1, le=120)
     parent_code: str | None = Field(default=None, max_length=40)
     allowed_units: list[str] = Field(default_factory=list, max_length=100)
@@ -145,7 +140,7 @@ class Submission(BaseModel):
 class Decision(BaseModel):
     #: A review answers reviewed or rejected, an approval approved or rejected (the service
     #: refuses the other with 422 naming ``decision``).
-    decision: Literal["reviewed", "approved", "rejected"]
+    decision: Literal[Meaning.REVIEWED, Meaning.APPROVED, Meaning.REJECTED]
     comment: Text = Field(default="", max_length=5000)
     #: Optional here so that a missing password is refused by the signing check with 401.
     password: str | None = Field(default=None, max_length=256)
@@ -156,7 +151,7 @@ class WithdrawalRequest(BaseModel):
 
     reason: Text | None = Field(default=None, max_length=5000)
     approver: str | None = Field(default=None, max_length=64)
-    decision: Literal["approved", "rejected"] | None = None
+    decision: Literal[Meaning.APPROVED, Meaning.REJECTED] | None = None
     comment: Text = Field(default="", max_length=5000)
     password: str | None = Field(default=None, max_length=256)
 

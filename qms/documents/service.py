@@ -20,7 +20,7 @@ from qms.core.i18n import _
 from qms.core.markup import MAX_TEXT_BLOCKS, flow_blocks, nfc
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access, events, external, search_index
-from qms.documents.choices import Status
+from qms.documents.choices import Confidentiality, Kind, Status
 from qms.documents.content import etag_matches, replace_steps, steps_of
 from qms.documents.lifecycle import OPEN_STATES, status_label
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
@@ -99,7 +99,7 @@ def load_document(session: Session, actor: Principal, code: str, *, lock: bool =
 
 
 def allowed_unit_ids(session: Session, document: Document) -> set[int]:
-    if document.confidentiality != "restricted":
+    if document.confidentiality != Confidentiality.RESTRICTED:
         return set()
     return set(session.execute(
         select(col(DocumentUnit.unit_id)).where(col(DocumentUnit.document_id) == document.id)
@@ -188,7 +188,7 @@ def create_document(session: Session, actor: Principal, data: DocumentCreate) ->
             raise ValidationFailed(
                 "parent_code", _("Document %(code)s does not exist.", code=data.parent_code)
             )
-    if data.kind == "form" and parent is None:
+    if data.kind == Kind.FORM and parent is None:
         raise ValidationFailed("parent_code", _("A form must belong to a procedure."))
     drafter = _user_by_username(session, data.drafter, "drafter") if data.drafter else None
     document = Document(
@@ -218,7 +218,8 @@ def _set_allowed_units(session: Session, document: Document, codes: list[str],
     session.execute(DocumentUnit.__table__.delete()  # type: ignore[attr-defined]
                     .where(col(DocumentUnit.document_id) == document.id))
     units = [_unit_or_error(session, code, "allowed_units") for code in dict.fromkeys(codes)]
-    restricted = "restricted" in (document.confidentiality, draft.confidentiality if draft else None)
+    restricted = Confidentiality.RESTRICTED in (document.confidentiality,
+                                                draft.confidentiality if draft else None)
     if restricted and not units:
         raise ValidationFailed(
             "allowed_units", _("A restricted document needs at least one unit allowed to read it.")
@@ -250,10 +251,10 @@ def _signed_changes(session: Session, holder: Document | Version, data: Document
 
 
 def _check_kind(document: Document, before: str, after: str) -> None:
-    if "external" in (before, after):
+    if Kind.EXTERNAL in (before, after):
         raise ValidationFailed("kind", _("An external document stays external, and another document cannot "
                                          "become one; create a new document instead."))
-    if after == "form" and document.parent_id is None:
+    if after == Kind.FORM and document.parent_id is None:
         raise ValidationFailed("kind", _("A form must belong to a procedure."))
 
 
@@ -286,9 +287,9 @@ def update_document(session: Session, actor: Principal, code: str, data: Documen
         if document.effective_version_id is None:
             for name, value in signed.items():
                 setattr(document, name, value)
-        elif signed.get("confidentiality") == "restricted":
+        elif signed.get("confidentiality") == Confidentiality.RESTRICTED:
             # Who may read is decided now; the version in force keeps the mark it signed.
-            document.confidentiality = "restricted"
+            document.confidentiality = Confidentiality.RESTRICTED
     if data.review_interval_months is not None:
         document.review_interval_months = data.review_interval_months
     if data.allowed_units is not None or "confidentiality" in signed:

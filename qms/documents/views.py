@@ -18,8 +18,9 @@ from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
 from qms.documents import access, panels, read, service, withdrawn
-from qms.documents.choices import Status
+from qms.documents.choices import Confidentiality, Kind, Status
 from qms.documents.external_views import details_from_form
+from qms.documents.lifecycle import OPEN_STATES
 from qms.documents.models import CONFIDENTIALITY, EXTERNAL_STATUSES, KINDS
 from qms.documents.policy import can_edit_own_drafts, can_manage_documents, can_read_drafts
 from qms.documents.schemas import DocumentCreate, DocumentUpdate
@@ -72,8 +73,9 @@ def _document_form(request: Request, session: SessionDep, values: dict[str, obje
 def new_document_page(request: Request, session: SessionDep, user: PageUser,
                       kind: str | None = Query(None, max_length=20)) -> Response:
     can_manage_documents.require(user)
-    return _document_form(request, session, {"kind": kind if kind in KINDS else "procedure",
-                                             "confidentiality": "internal", "review_interval_months": 12,
+    return _document_form(request, session, {"kind": kind if kind in KINDS else Kind.PROCEDURE,
+                                             "confidentiality": Confidentiality.INTERNAL,
+                                             "review_interval_months": 12,
                                              "owner_unit": user.unit_code, "drafter": user.username}, {})
 
 
@@ -85,7 +87,7 @@ DOCUMENT_FIELDS = ("code", "title", "kind", "owner_unit", "confidentiality", "re
 def create_document(request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
     values = present(form, *DOCUMENT_FIELDS)
     values["allowed_units"] = form.getlist("allowed_units")
-    details = details_from_form(form) if values.get("kind") == "external" else None
+    details = details_from_form(form) if values.get("kind") == Kind.EXTERNAL else None
     try:
         data = parse(DocumentCreate, {**values, "external": details})
         document = service.create_document(session, user, data)
@@ -135,7 +137,7 @@ def render_document_page(request: Request, session: SessionDep, user: PageUser, 
         "signatures_by_revision": read.signatures_by_revision(session, document, user),
         "can_manage": can_manage_documents(user),
         "open_revision": next((v.revision for v in detail.versions if v.status in
-                               ("draft", "in_review", "awaiting_approval", "approved")), None),
+                               OPEN_STATES), None),
         "errors": errors or {}, "values": values or {},
     }, status_code=status_code)
 

@@ -23,7 +23,7 @@ from qms.accounts.auth import Principal
 from qms.accounts.models import Unit, User
 from qms.core.db import pk
 from qms.documents import access
-from qms.documents.choices import Status
+from qms.documents.choices import Confidentiality, Kind, Status
 from qms.documents.models import Document, DocumentUnit, Version, VersionStep
 from qms.documents.policy import can_read_everything
 
@@ -54,7 +54,7 @@ def _withdrawn_forms() -> Select[*tuple[Any, ...]]:
         .join(owner, col(owner.id) == Document.owner_unit_id)
         .outerjoin(requester, col(requester.id) == Version.withdrawal_requested_by_id)
         .outerjoin(requester_unit, col(requester_unit.id) == requester.unit_id)
-        .where(col(Document.kind) == "form", col(Document.effective_version_id).is_(None),
+        .where(col(Document.kind) == Kind.FORM, col(Document.effective_version_id).is_(None),
                col(Version.status) == Status.OBSOLETE)
         .order_by(Document.code)
     )
@@ -76,7 +76,7 @@ def _linked(forms: list[WithdrawnForm], document_id: int, text: str) -> list[Wit
 def linked_by(session: Session, document: Document, version: Version | None) -> list[WithdrawnForm]:
     """The withdrawn forms ``document`` still links, when ``version`` is its version in force
     (two statements)."""
-    if version is None or version.id != document.effective_version_id or document.kind == "form":
+    if version is None or version.id != document.effective_version_id or document.kind == Kind.FORM:
         return []
     forms = _forms(session.execute(_withdrawn_forms()).all())
     if not forms:
@@ -96,13 +96,13 @@ def links_in_force(session: Session) -> list[tuple[str, int, WithdrawnForm]]:
         select(col(Document.id), col(Document.code), col(Version.id), col(Version.revision),
                col(Version.forms))
         .join(Version, col(Version.id) == Document.effective_version_id)
-        .where(col(Document.kind) != "form").order_by(Document.code)
+        .where(col(Document.kind) != Kind.FORM).order_by(Document.code)
     ).all()
     outputs: dict[int, list[str]] = {}
     for version_id, output in session.execute(
             select(col(VersionStep.version_id), col(VersionStep.output))
             .join(Document, col(Document.effective_version_id) == VersionStep.version_id)
-            .where(col(Document.kind) != "form", col(VersionStep.output) != "")):
+            .where(col(Document.kind) != Kind.FORM, col(VersionStep.output) != "")):
         outputs.setdefault(version_id, []).append(output)
     return [(code, revision, form)
             for document_id, code, version_id, revision, forms_text in documents
@@ -116,7 +116,7 @@ def withdrawn_notice(session: Session, actor: Principal, code: str) -> Withdrawn
     if row is None:
         return None
     (form,) = _forms([row])
-    if form.confidentiality == "restricted" and not can_read_everything(actor):
+    if form.confidentiality == Confidentiality.RESTRICTED and not can_read_everything(actor):
         allowed = session.execute(select(col(DocumentUnit.unit_id)).where(
             col(DocumentUnit.document_id) == form.id, col(DocumentUnit.unit_id) == actor.unit_id)).first()
         if allowed is None:

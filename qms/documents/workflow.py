@@ -19,7 +19,7 @@ from qms.core.errors import Conflict, Forbidden, ValidationFailed
 from qms.core.i18n import _
 from qms.core.roles import require_not_read_only
 from qms.documents import access, events, search_index
-from qms.documents.choices import Status
+from qms.documents.choices import Meaning, Status
 from qms.documents.content import freeze, frozen_hash_matches, same_content
 from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
@@ -100,7 +100,7 @@ def submit(session: Session, actor: Principal, code: str, revision: int, data: S
     transition(version, event)
     session.add(version)
     session.flush()
-    sign(session, actor, version, document.code, "drafted", comment=data.comment)
+    sign(session, actor, version, document.code, Meaning.DRAFTED, comment=data.comment)
     audit.record(session, actor=actor, action="version.submit", object_type="version",
                  object_id=version_ref(document, version),
                  details={"reviewers": [u.username for u in reviewers], "approver": approver.username,
@@ -114,7 +114,7 @@ def _check_decision(data: Decision, allowed: tuple[str, str]) -> None:
     if data.decision not in allowed:
         raise ValidationFailed("decision", _("The decision must be one of: %(values)s.",
                                              values=", ".join(allowed)))
-    if data.decision == "rejected" and not data.comment.strip():
+    if data.decision == Meaning.REJECTED and not data.comment.strip():
         raise ValidationFailed("comment", _("Say why the version is sent back."))
 
 
@@ -139,8 +139,8 @@ def _send_back(session: Session, actor: Principal, document: Document, version: 
 def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
     require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
-    _check_decision(data, ("reviewed", "rejected"))
-    next_status(version.status, Event.REVIEWS_COMPLETE if data.decision == "reviewed" else Event.REJECT)
+    _check_decision(data, (Meaning.REVIEWED, Meaning.REJECTED))
+    next_status(version.status, Event.REVIEWS_COMPLETE if data.decision == Meaning.REVIEWED else Event.REJECT)
     if version.status != Status.IN_REVIEW:
         raise Conflict(_("This version is not in review."))
     reviewer_ids = set(session.execute(
@@ -148,16 +148,16 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
     ).scalars())
     if actor.id not in reviewer_ids:
         raise Forbidden(_("You are not one of the reviewers of this version."))
-    if actor.id in round_signers(session, version, "reviewed"):
+    if actor.id in round_signers(session, version, Meaning.REVIEWED):
         raise Conflict(_("You have already reviewed this version."))
     reauthenticate(session, actor, data.password)
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment)
-    if data.decision == "rejected":
+    if data.decision == Meaning.REJECTED:
         _send_back(session, actor, document, version, data.comment)
         return version
-    events.step_done(session, events.Step("reviewed", document, version, actor, data.comment))
-    if reviewer_ids <= round_signers(session, version, "reviewed"):
+    events.step_done(session, events.Step(Meaning.REVIEWED, document, version, actor, data.comment))
+    if reviewer_ids <= round_signers(session, version, Meaning.REVIEWED):
         transition(version, Event.REVIEWS_COMPLETE)
         session.add(version)
         session.flush()
@@ -182,21 +182,21 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
             today: date) -> Version:
     require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
-    _check_decision(data, ("approved", "rejected"))
-    next_status(version.status, Event.APPROVE if data.decision == "approved" else Event.REJECT)
+    _check_decision(data, (Meaning.APPROVED, Meaning.REJECTED))
+    next_status(version.status, Event.APPROVE if data.decision == Meaning.APPROVED else Event.REJECT)
     if version.status != Status.AWAITING_APPROVAL:
         raise Conflict(_("This version is not awaiting approval."))
     on_behalf_of = _signing_for(session, actor, version.approver_id, today)
-    if actor.id == version.drafter_id or actor.id in round_signers(session, version, "drafted"):
+    if actor.id == version.drafter_id or actor.id in round_signers(session, version, Meaning.DRAFTED):
         raise Conflict(_("The drafter of a version cannot approve it."))
-    if actor.id in round_signers(session, version, "reviewed"):
+    if actor.id in round_signers(session, version, Meaning.REVIEWED):
         # A deputy who reviewed the version may not then approve it on the head's behalf.
         raise Conflict(_("A reviewer of this version cannot also approve it."))
     reauthenticate(session, actor, data.password)
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment,
          on_behalf_of=on_behalf_of)
-    if data.decision == "rejected":
+    if data.decision == Meaning.REJECTED:
         _send_back(session, actor, document, version, data.comment)
         return version
     events.approval_signed(session, events.ApprovalSigned(
@@ -212,7 +212,7 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     audit.record(session, actor=actor, action="version.approve", object_type="version",
                  object_id=version_ref(document, version),
                  details={"effective_date": version.effective_date.isoformat()})
-    events.step_done(session, events.Step("approved", document, version, actor, data.comment))
+    events.step_done(session, events.Step(Meaning.APPROVED, document, version, actor, data.comment))
     if version.effective_date <= today:
         make_effective(session, actor, document, version)
     return version
@@ -229,12 +229,12 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
     if version.withdrawal_approver_id is None:
         raise Conflict(_("No withdrawal has been requested for this version."))
     on_behalf_of = _signing_for(session, actor, version.withdrawal_approver_id, today)
-    if data.decision == "rejected" and not data.comment.strip():
+    if data.decision == Meaning.REJECTED and not data.comment.strip():
         raise ValidationFailed("comment", _("Say why the withdrawal is refused."))
     reauthenticate(session, actor, data.password)
     sign(session, actor, version, document.code, data.decision, comment=data.comment,
          purpose="withdrawal", on_behalf_of=on_behalf_of)
-    if data.decision == "rejected":
+    if data.decision == Meaning.REJECTED:
         version.withdrawal_reason = None
         version.withdrawal_requested_by_id = None
         version.withdrawal_approver_id = None

@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 from qms.accounts.deps import CurrentUser
 from qms.core.api_docs import PROTECTED, ErrorDetail, error_responses
 from qms.core.deps import SessionDep, SettingsDep
+from qms.documents.choices import Status
 from qms.files.downloads import read_limited
 from qms.intake import docx_import
 from qms.intake.schemas import ImportResult
@@ -27,5 +28,6 @@ def import_docx(session: SessionDep, user: CurrentUser, settings: SettingsDep, f
     data = read_limited(file, settings)
     imported = docx_import.import_docx(session, user, settings, file.filename or "", data, code=code or None,
                                        owner_unit=owner_unit or None)
-    return ImportResult(code=imported.code, revision=imported.revision, status="draft", title=imported.title,
+    return ImportResult(code=imported.code, revision=imported.revision, status=Status.DRAFT,
+                        title=imported.title,
                         unmapped=[str(line) for line in imported.unmapped])

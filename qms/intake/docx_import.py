@@ -23,6 +23,7 @@ from qms.core.db import pk
 from qms.core.errors import ValidationFailed
 from qms.core.forms import parse
 from qms.core.i18n import _
+from qms.documents.choices import Kind
 from qms.documents.content import etag_of
 from qms.documents.models import Document, RevisionHistory, Version
 from qms.documents.policy import can_manage_documents
@@ -82,7 +83,7 @@ def import_docx(session: Session, actor: Principal, settings: Settings, filename
     existing = session.execute(select(Document).where(col(Document.code) == code)).scalar_one_or_none()
     if existing is None:
         document = create_document(session, actor, parse(DocumentCreate, {
-            "code": code, "title": title[:300], "kind": "procedure",
+            "code": code, "title": title[:300], "kind": Kind.PROCEDURE,
             "owner_unit": owner_unit or actor.unit_code,
         }))
         version = session.get(Version, document.latest_version_id)

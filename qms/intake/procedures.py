@@ -27,6 +27,7 @@ from qms.audit import service as audit
 from qms.core.db import pk
 from qms.core.errors import QMSError
 from qms.documents import external, search_index
+from qms.documents.choices import Meaning
 from qms.documents.content import (
     CURRENT_SCHEME,
     content_hash,
@@ -133,8 +134,8 @@ def _new_version(session: Session, source: ProcedureSource, document: Document, 
     transition(version, Event.APPROVE)
     frozen_hash = version.content_hash
     assert frozen_hash is not None  # set by freeze()
-    signers = [(drafter, "drafted", 8), *[(user, "reviewed", 9) for user in reviewers],
-               (approver, "approved", 10)]
+    signers = [(drafter, Meaning.DRAFTED, 8), *[(user, Meaning.REVIEWED, 9) for user in reviewers],
+               (approver, Meaning.APPROVED, 10)]
     session.add_all(
         Signature(version_id=pk(version), user_id=pk(user), meaning=meaning, review_round=1,
                   signed_at=_signed_at(entry, zone, hour), content_hash=frozen_hash,

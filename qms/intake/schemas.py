@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from qms.documents.choices import Status
+
 
 class ImportResult(BaseModel):
     code: str
     revision: int
-    status: str
+    status: Status
     title: str
     unmapped: list[str]

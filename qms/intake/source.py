@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qms.documents.choices import Confidentiality, Kind
 from qms.documents.models import CONFIDENTIALITY, KINDS, SECTIONS
 from qms.documents.placement import drop_trailing_marker, heading_key, is_steps_marker
 from qms.documents.schemas import ExternalInfo, Step
@@ -134,11 +135,11 @@ def _external(meta: dict[str, Any], kind: str, line_of: dict[str, int]) -> Exter
     raw = meta.get("external")
     line = line_of.get("[external]", 1)
     if raw is None:
-        if kind == "external":
+        if kind == Kind.EXTERNAL:
             raise SourceError(1, "front matter: an external document needs an [external] table "
                                  "with its number")
         return None
-    if kind != "external":
+    if kind != Kind.EXTERNAL:
         raise SourceError(line, "front matter: only a document of kind 'external' has an [external] table")
     if not isinstance(raw, dict):
         raise SourceError(line, "front matter: 'external' must be a table")
@@ -227,7 +228,7 @@ def parse_source(text: str) -> ProcedureSource:
     kind = _require(meta, "kind", str, line_of)
     if kind not in KINDS:
         raise SourceError(line_of.get("kind", 1), f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
-    confidentiality = meta.get("confidentiality", "internal")
+    confidentiality = meta.get("confidentiality", Confidentiality.INTERNAL)
     if confidentiality not in CONFIDENTIALITY:
         raise SourceError(line_of.get("confidentiality", 1), f"unknown confidentiality {confidentiality!r}")
     interval = meta.get("review_interval_months", 12)

@@ -24,7 +24,7 @@ from qms.library.schemas import (
     ChangeRequestList,
     ChangeRequestPublic,
     DueReviewList,
-    ReviewOutcome,
+    PeriodicReviewIn,
     ReviewOutcomePublic,
 )
 
@@ -127,8 +127,8 @@ def due_reviews(session: SessionDep, user: CurrentUser, settings: SettingsDep,
 
 
 @router.post("/documents/{code}/periodic-review", response_model=ReviewOutcomePublic)
-def record_periodic_review(body: ReviewOutcome, session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                           code: str = Code) -> ReviewOutcomePublic:
+def record_periodic_review(body: PeriodicReviewIn, session: SessionDep, user: CurrentUser,
+                           settings: SettingsDep, code: str = Code) -> ReviewOutcomePublic:
     """Record the outcome of a periodic review (quality officer, with the password): `no_change`,
     `revise` (a draft) or `withdraw` (the withdrawal request)."""
     review = reviews.record_review(session, user, code, body, local_today(settings.zone))

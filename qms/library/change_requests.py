@@ -31,6 +31,7 @@ from qms.documents.models import Document, Version, version_ref
 from qms.documents.policy import can_manage_documents, can_read_drafts
 from qms.documents.service import create_version, load_document
 from qms.library import notify
+from qms.library.choices import RequestStatus
 from qms.library.models import ChangeRequest
 from qms.library.policy import can_see_all_change_requests
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
@@ -108,13 +109,13 @@ def decide(session: Session, actor: Principal, request_id: int, data: ChangeRequ
     ).scalar_one_or_none()
     if request is None:
         raise NotFound(_("Change request no. %(id)s does not exist.", id=request_id))
-    if request.status != "open":
+    if request.status != RequestStatus.OPEN:
         raise Conflict(_("This change request has already been decided."))
-    if data.decision == "rejected" and not data.comment:
+    if data.decision == RequestStatus.REJECTED and not data.comment:
         raise ValidationFailed("comment", _("Say why the request is rejected."))
     document = session.get(Document, request.document_id)
     assert document is not None
-    if data.decision == "accepted":
+    if data.decision == RequestStatus.ACCEPTED:
         latest = session.get(Version, document.latest_version_id) if document.latest_version_id else None
         if latest is not None and latest.status == Status.DRAFT:
             request.version_id = latest.id
@@ -141,11 +142,12 @@ def close_requests_in_force(session: Session, document: Document, version: Versi
     """The requests that opened ``version`` are done now that it is in force."""
     requests = session.execute(
         select(ChangeRequest)
-        .where(col(ChangeRequest.version_id) == version.id, col(ChangeRequest.status) == "accepted")
+        .where(col(ChangeRequest.version_id) == version.id,
+               col(ChangeRequest.status) == RequestStatus.ACCEPTED)
         .order_by(col(ChangeRequest.id)).with_for_update()
     ).scalars().all()
     for request in requests:
-        request.status = "closed"
+        request.status = RequestStatus.CLOSED
         session.add(request)
         session.flush()
         audit.record(session, actor=actor, actor_username="" if actor else "system",
@@ -153,7 +155,7 @@ def close_requests_in_force(session: Session, document: Document, version: Versi
                      details={"document": document.code, "revision": version.revision,
                               "version": version_ref(document, version)})
         notify.send(session, [request.requested_by_id], notify.CHANGE_REQUEST,
-                    {"code": document.code, "id": request.id, "decision": "closed",
+                    {"code": document.code, "id": request.id, "decision": RequestStatus.CLOSED,
                      "revision": version.revision}, _link(request),
                     key=f"{notify.CHANGE_REQUEST}:{request.id}:closed")
 
@@ -198,5 +200,5 @@ def requests_for_version(session: Session, actor: Principal, version: Version) -
 
 def open_count(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(ChangeRequest).where(col(ChangeRequest.status) == "open")
+        select(func.count()).select_from(ChangeRequest).where(col(ChangeRequest.status) == RequestStatus.OPEN)
     ).scalar_one()

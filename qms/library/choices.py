@@ -8,15 +8,15 @@ from qms.core.choices import Choice
 class RequestStatus(Choice):
     """Where a change request stands."""
 
-    OPEN = "open", "Awaiting decision", "Chờ quyết định"
+    OPEN = "open", "Awaiting decision", "Chờ quyết định", "Chờ xử lý"
     ACCEPTED = "accepted", "Accepted", "Đã chấp nhận"
     REJECTED = "rejected", "Rejected", "Không chấp nhận"
-    CLOSED = "closed", "Closed", "Đã hoàn thành"
+    CLOSED = "closed", "Closed", "Đã hoàn thành", "Đã hoàn thành (bản sửa đổi có hiệu lực)"
 
 
 class ReviewOutcome(Choice):
     """The outcome of a periodic review."""
 
     NO_CHANGE = "no_change", "No change needed", "Không cần sửa đổi"
-    REVISE = "revise", "Revise", "Sửa đổi"
-    WITHDRAW = "withdraw", "Withdraw", "Hủy bỏ"
+    REVISE = "revise", "Revise", "Sửa đổi", "Cần sửa đổi"
+    WITHDRAW = "withdraw", "Withdraw", "Hủy bỏ", "Đề nghị hủy bỏ"

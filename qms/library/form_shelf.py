@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
 from qms.documents import access
+from qms.documents.choices import Kind
 from qms.documents.models import Document, Version
 from qms.library.models import Attachment
 
@@ -49,7 +50,7 @@ def _statement(level: access.Visibility) -> Select[Any]:
                col(Version.revision),
                rank.label("rank"), func.count().over().label("total"))
         .join(Version, col(Version.id) == Document.effective_version_id)
-        .where(col(Document.kind) == "form", access.visibility_for(level, unit_id))
+        .where(col(Document.kind) == Kind.FORM, access.visibility_for(level, unit_id))
         .order_by(rank, Document.code)
         .limit(bindparam("limit"))
         .subquery()

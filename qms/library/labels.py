@@ -13,4 +13,5 @@ def outcome_label(outcome: str) -> str:
     return ReviewOutcome.label_of(outcome)
 
 
-TEMPLATE_GLOBALS = {"request_status_label": request_status_label, "outcome_label": outcome_label}
+TEMPLATE_GLOBALS = {"request_status_label": request_status_label, "outcome_label": outcome_label,
+                    "RequestStatus": RequestStatus, "ReviewOutcome": ReviewOutcome}

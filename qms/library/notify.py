@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from qms.core.i18n import _
+from qms.library.choices import RequestStatus
 from qms.notify import notifications
 
 CHANGE_REQUEST = "change_request"
@@ -19,11 +20,11 @@ def text(kind: str, params: dict[str, Any]) -> str:
         return _("%(name)s asks for a change to %(code)s (request no. %(id)s).", name=params.get("name", ""),
                  code=params.get("code", ""), id=params.get("id", ""))
     if kind == CHANGE_REQUEST:
-        if params.get("decision") == "closed":
+        if params.get("decision") == RequestStatus.CLOSED:
             return _("Your change request no. %(id)s for %(code)s is done: revision %(rev)s is in force.",
                      id=params.get("id", ""), code=params.get("code", ""),
                      rev=notifications.revision_text(int(params.get("revision", 0))))
-        if params.get("decision") == "accepted":
+        if params.get("decision") == RequestStatus.ACCEPTED:
             return _("Your change request no. %(id)s for %(code)s was accepted; a new revision is being "
                      "drafted.", id=params.get("id", ""), code=params.get("code", ""))
         return _("Your change request no. %(id)s for %(code)s was rejected.", id=params.get("id", ""),

@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.core.db import pk
 from qms.documents import panels
-from qms.documents.choices import Status
+from qms.documents.choices import Kind, Status
 from qms.documents.defaults import usual_approver
 from qms.documents.models import Document, Version
 from qms.documents.policy import can_approve, can_edit, can_manage_documents
@@ -36,7 +36,7 @@ def files_panel(session: Session, actor: Principal, document: Document,
                 version: Version | None) -> panels.Panel | None:
     files = attachments_of(session, [pk(version)])[pk(version)] if version is not None and can_download(
         actor, version) else []
-    forms = _form_files(session, document) if document.kind != "form" else []
+    forms = _form_files(session, document) if document.kind != Kind.FORM else []
     if not files and not forms:
         return None
     return panels.Panel("library/_document_files.html", {"files": files, "version": version, "forms": forms},

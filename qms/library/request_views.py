@@ -17,6 +17,7 @@ from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
 from qms.documents.policy import can_manage_documents
 from qms.library import change_requests
+from qms.library.choices import RequestStatus
 from qms.library.models import REQUEST_STATUSES
 from qms.library.policy import can_see_all_change_requests
 from qms.library.schemas import ChangeRequestCreate, ChangeRequestDecision
@@ -62,7 +63,7 @@ def _detail(request: Request, session: SessionDep, user: PageUser, request_id: i
             error: str | None = None, status_code: int = 200) -> Response:
     row = change_requests.get_request(session, user, request_id)
     return render(request, "library/request.html", {
-        "row": row, "can_decide": can_manage_documents(user) and row.request.status == "open",
+        "row": row, "can_decide": can_manage_documents(user) and row.request.status == RequestStatus.OPEN,
         "error": error,
     }, status_code=status_code)
 
@@ -80,7 +81,7 @@ def decide(request_id: int, request: Request, session: SessionDep, user: PageUse
     except QMSError as exc:
         roll_back(session, exc)
         return refused(_detail(request, session, user, request_id, error=exc.detail), exc)
-    if decided.status == "accepted":
+    if decided.status == RequestStatus.ACCEPTED:
         row = change_requests.get_request(session, user, request_id)
         return redirect(f"/documents/{row.document_code}/versions/{row.draft_revision}/edit", request,
                         _("Request accepted: revision %(rev)s is open as a draft.",

@@ -19,7 +19,8 @@ from qms.core.web import redirect, refused, render
 from qms.documents.policy import can_manage_documents
 from qms.documents.views import render_document_page
 from qms.library import reviews
-from qms.library.schemas import ReviewOutcome
+from qms.library.choices import ReviewOutcome
+from qms.library.schemas import PeriodicReviewIn
 
 router = APIRouter(include_in_schema=False)
 FormDep = Annotated[FormData, Depends(form_data)]
@@ -49,7 +50,8 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
     values["comment"] = form.get("comment", "")
     try:
         review = reviews.record_review(
-            session, user, code, parse(ReviewOutcome, {**values, "password": form.get("password") or None}),
+            session, user, code,
+            parse(PeriodicReviewIn, {**values, "password": form.get("password") or None}),
             local_today(settings.zone))
     except NotFound:
         raise  # the error page: no such document for them
@@ -60,11 +62,11 @@ def record(code: str, request: Request, session: SessionDep, user: PageUser, set
         errors = refusal_fields(exc) | {"_form": "periodic-review"}
         return refused(render_document_page(request, session, user, code, errors=errors, values=values),
                        exc)
-    if review.outcome == "revise":
+    if review.outcome == ReviewOutcome.REVISE:
         return redirect(f"/documents/{code.upper()}/versions/{review.opened_revision}/edit", request,
                         _("Review recorded: revision %(rev)s was opened as a draft.",
                           rev=f"{review.opened_revision:02d}"))
-    if review.outcome == "withdraw":
+    if review.outcome == ReviewOutcome.WITHDRAW:
         return redirect(target, request, _("Review recorded: the withdrawal was sent to the approver."))
     return redirect(target, request, _("Review recorded and signed; next review by %(d)s.",
                                        d=review.next_review_on.strftime("%d/%m/%Y") if review.next_review_on

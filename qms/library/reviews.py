@@ -31,9 +31,10 @@ from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import WithdrawalRequest
 from qms.documents.service import create_version, load_document
 from qms.documents.signing import reauthenticate
+from qms.library.choices import ReviewOutcome
 from qms.library.models import PeriodicReview
 from qms.library.policy import can_see_reviews
-from qms.library.schemas import ReviewOutcome
+from qms.library.schemas import PeriodicReviewIn
 
 REVIEW_SORTS = ("next_review_on", "code", "title")
 MAX_WINDOW_DAYS = 3660
@@ -96,7 +97,7 @@ def reviews_of(session: Session, document: Document, limit: int = 20) -> list[Pe
     ).scalars())
 
 
-def record_review(session: Session, actor: Principal, code: str, data: ReviewOutcome,
+def record_review(session: Session, actor: Principal, code: str, data: PeriodicReviewIn,
                   today: date) -> PeriodicReview:
     can_manage_documents.require(actor)
     document = load_document(session, actor, code, lock=True)
@@ -109,12 +110,12 @@ def record_review(session: Session, actor: Principal, code: str, data: ReviewOut
         signer_name=actor.full_name, signer_title=actor.title, signed=True,
     )
     reauthenticate(session, actor, data.password)
-    if data.outcome == "no_change":
+    if data.outcome == ReviewOutcome.NO_CHANGE:
         document.next_review_on = add_months(today, document.review_interval_months)
         document.needs_review = False
         review.next_review_on = document.next_review_on
         session.add(document)
-    elif data.outcome == "revise":
+    elif data.outcome == ReviewOutcome.REVISE:
         review.opened_revision = create_version(session, actor, document.code).revision
     else:
         if not review.comment:

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.core.markup import nfc
 from qms.core.text import Text
+from qms.documents.choices import Kind
+from qms.library import choices
 
 
 def _text(value: str) -> str:
@@ -22,8 +24,10 @@ class AttachmentPublic(BaseModel):
     media_type: str
 
 
-class ReviewOutcome(BaseModel):
-    outcome: Literal["no_change", "revise", "withdraw"]
+class PeriodicReviewIn(BaseModel):
+    """The outcome of a periodic review, with the reviewer's password when it is signed."""
+
+    outcome: choices.ReviewOutcome
     comment: Text = Field(default="", max_length=5000)
     password: str | None = Field(default=None, max_length=256)
     approver: str | None = Field(default=None, max_length=64)
@@ -36,7 +40,7 @@ class ReviewOutcome(BaseModel):
 
 class ReviewOutcomePublic(BaseModel):
     code: str
-    outcome: str
+    outcome: choices.ReviewOutcome
     revision: int | None
     comment: str
     next_review_on: date | None
@@ -48,7 +52,7 @@ class ReviewOutcomePublic(BaseModel):
 class DueReviewPublic(BaseModel):
     code: str
     title: str
-    kind: str
+    kind: Kind
     owner_unit: str
     revision: int
     next_review_on: date | None
@@ -77,7 +81,7 @@ class ChangeRequestCreate(BaseModel):
 
 
 class ChangeRequestDecision(BaseModel):
-    decision: Literal["accepted", "rejected"]
+    decision: Literal[choices.RequestStatus.ACCEPTED, choices.RequestStatus.REJECTED]
     comment: Text = Field(default="", max_length=5000)
 
     @field_validator("comment")
@@ -88,7 +92,7 @@ class ChangeRequestDecision(BaseModel):
 
 class ChangeRequestPublic(BaseModel):
     id: int
-    status: str
+    status: choices.RequestStatus
     document_code: str
     document_title: str
     revision: int | None

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from qms.accounts.auth import Principal
+from qms.accounts.choices import NotificationMail
 from qms.accounts.models import AgencyProfile, User
 from qms.core import i18n
 from qms.core.config import Settings, current
@@ -44,9 +45,6 @@ ACKNOWLEDGEMENT_OVERDUE = "acknowledgement_overdue"
 #: read and acknowledge is left out: the reading list under it shows those tasks as they are
 #: now (a document restricted since leaves it), where a notification keeps its day's words.
 TASK_KINDS = (REVIEW_REQUESTED, APPROVAL_REQUESTED, RETURNED, COPY_RECALL, "change_request", "review_due")
-IMMEDIATE = "immediate"
-DAILY = "daily"
-MAIL_CHOICES = (IMMEDIATE, DAILY)
 
 
 def revision_text(revision: int) -> str:
@@ -215,13 +213,14 @@ def send(session: Session, user_ids: Iterable[int], kind: str, params: dict[str,
     encoded = json.dumps(params, ensure_ascii=False, sort_keys=True)
     rows = [{"user_id": person.id, "kind": kind, "params": encoded, "link": link, "created_at": now,
              "dedup_key": f"{key}:{person.id}"[:120],
-             "digest_pending": bool(person.email) and person.mail == DAILY}
+             "digest_pending": bool(person.email) and person.mail == NotificationMail.DAILY}
             for person in people.values()]
     builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     told = list(session.execute(builder(Notification).values(rows)
                                 .on_conflict_do_nothing(index_elements=["dedup_key"])
                                 .returning(col(Notification.user_id))).scalars())
-    mailed = [people[user_id] for user_id in told if people[user_id].email and people[user_id].mail != DAILY]
+    mailed = [people[user_id] for user_id in told
+              if people[user_id].email and people[user_id].mail != NotificationMail.DAILY]
     if mailed:
         settings = current()
         agency = agency_name(session)

@@ -14,6 +14,7 @@ from qms.core.errors import NotFound
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp
 from qms.documents import search_index
+from qms.documents.choices import Confidentiality
 from qms.documents.models import Document, Version
 from qms.documents.service import DocumentRow
 from qms.files.storage import get_storage
@@ -22,7 +23,8 @@ from qms.records.service import render_version, signed_record_of
 
 
 def _public() -> ColumnElement[bool]:
-    return (col(Document.confidentiality) == "public") & col(Document.effective_version_id).is_not(None)
+    public = col(Document.confidentiality) == Confidentiality.PUBLIC
+    return public & col(Document.effective_version_id).is_not(None)
 
 
 def public_documents(session: Session, *, q: str | None = None, sort: str | None = None,

@@ -24,6 +24,7 @@ from qms.documents.models import Document, Version
 from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_document
 from qms.record_keeping import retention
+from qms.record_keeping.choices import Disposal, Medium
 from qms.record_keeping.section import listed_records
 
 _LEADING_YEARS = re.compile(r"^(\d{1,3})\s*nam\b")
@@ -91,7 +92,7 @@ def proposal(session: Session, document: Document) -> Proposal:
         lines.append(ProposedRecord(
             name=name, keeping_unit=_unit(units, listed.place, owner.code if owner else ""),
             retention=retention.as_typed(kept) if kept else "",
-            medium="electronic" if electronic else "paper",
-            disposal="archive_agency" if kept and kept.permanent else "destroy",
+            medium=Medium.ELECTRONIC if electronic else Medium.PAPER,
+            disposal=Disposal.ARCHIVE_AGENCY if kept and kept.permanent else Disposal.DESTROY,
             as_written="" if exact else listed.retention))
     return Proposal(version.revision, lines)

@@ -37,8 +37,8 @@ class RecordEntry(SQLModel, table=True):
     permanent: bool = False
     retention_years: int | None = None
     category: str = Field(default="", max_length=40)
-    medium: str = Field(default="paper", max_length=12)
-    disposal: str = Field(default="destroy", max_length=20)
+    medium: str = Field(default=Medium.PAPER, max_length=12)
+    disposal: str = Field(default=Disposal.DESTROY, max_length=20)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -20,6 +20,7 @@ from qms.audit import service as audit
 from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
+from qms.documents.choices import Kind
 from qms.documents.models import Document
 from qms.documents.policy import can_manage_documents
 from qms.documents.service import load_document
@@ -30,7 +31,7 @@ from qms.record_keeping.policy import can_approve_records_list
 from qms.record_keeping.schemas import RecordEntryIn, RecordsApprovalIn
 
 MAX_ENTRIES = 100
-NO_RECORDS_KINDS = ("external", "form")
+NO_RECORDS_KINDS = (Kind.EXTERNAL, Kind.FORM)
 
 
 @dataclass(frozen=True)

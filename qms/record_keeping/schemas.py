@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qms.core.markup import nfc
 from qms.core.text import Text
+from qms.record_keeping.choices import Disposal, Medium
 
 
 class RecordEntryIn(BaseModel):
@@ -18,8 +18,8 @@ class RecordEntryIn(BaseModel):
     keeping_unit: str = Field(min_length=1, max_length=32)
     retention: Text = Field(min_length=1, max_length=40, description="a category code, 'permanent' or a "
                                                                       "number of years")
-    medium: Literal["paper", "electronic", "both"] = "paper"
-    disposal: Literal["destroy", "archive_agency", "archive_historical", "reappraise"] = "destroy"
+    medium: Medium = Medium.PAPER
+    disposal: Disposal = Disposal.DESTROY
 
     @field_validator("name")
     @classmethod
@@ -37,8 +37,8 @@ class RecordEntryPublic(BaseModel):
     retention: str
     category: str
     basis: str
-    medium: str
-    disposal: str
+    medium: Medium
+    disposal: Disposal
 
 
 class ProposedRecordPublic(BaseModel):
@@ -49,8 +49,8 @@ class ProposedRecordPublic(BaseModel):
     name: str
     keeping_unit: str
     retention: str
-    medium: str
-    disposal: str
+    medium: Medium
+    disposal: Disposal
     as_written: str
 
 

@@ -14,7 +14,9 @@ from qms.accounts.models import AgencyProfile, User
 from qms.core import vietnamese as vn
 from qms.core.db import pk
 from qms.documents import choices
+from qms.documents.choices import Kind
 from qms.documents.content import steps_of
+from qms.documents.lifecycle import ENDED_STATES
 from qms.documents.models import SECTIONS, Document, RevisionHistory, Signature, Version, VersionReviewer
 from qms.documents.placement import DEFAULT_STEPS_HEADING, split_at_steps
 from qms.documents.schemas import Step
@@ -84,9 +86,9 @@ def _stamp(variant: Variant) -> str | None:
 
 
 def _watermark(status: str) -> str | None:
-    if status in ("superseded", "obsolete"):
+    if status in ENDED_STATES:
         return OBSOLETE_MARK
-    if status in ("draft", "in_review", "awaiting_approval"):
+    if status in (choices.Status.DRAFT, choices.Status.IN_REVIEW, choices.Status.AWAITING_APPROVAL):
         return DRAFT_MARK
     return None
 
@@ -110,7 +112,7 @@ def _signer(sig: Signature | None, user: User | None, zone: ZoneInfo, *, approve
                      if sig.on_behalf_of_id else [sig.signer_title.upper()] if sig.signer_title else [])
     return L.Signer(
         name=sig.signer_name, title=sig.signer_title, authority=authority,
-        manifestation=[f"Đã ký điện tử: {choices.MEANING_WORDS.get(sig.meaning, sig.meaning)}",
+        manifestation=[f"Đã ký điện tử: {choices.Meaning.record_of(sig.meaning)}",
                        f"lúc {vn.local_time(sig.signed_at, zone)}"],
     )
 
@@ -131,14 +133,14 @@ def sign_off(session: Session, version: Version, zone: ZoneInfo) -> L.SignOff:
     ).scalars())
     people = _users(session, [version.drafter_id, version.approver_id or 0, *reviewer_ids])
 
-    drafted = [s for s in latest.values() if s.meaning == "drafted"]
+    drafted = [s for s in latest.values() if s.meaning == choices.Meaning.DRAFTED]
     drafters = [_signer(s, None, zone, approver=False) for s in drafted] or [
         _signer(None, people.get(version.drafter_id), zone, approver=False)]
-    reviewed = {s.user_id: s for s in latest.values() if s.meaning == "reviewed"}
+    reviewed = {s.user_id: s for s in latest.values() if s.meaning == choices.Meaning.REVIEWED}
     reviewers = [_signer(reviewed.get(uid), people.get(uid), zone, approver=False) for uid in reviewer_ids]
     reviewers += [_signer(s, None, zone, approver=False) for uid, s in reviewed.items()
                   if uid not in reviewer_ids]
-    approved = [s for s in latest.values() if s.meaning == "approved"]
+    approved = [s for s in latest.values() if s.meaning == choices.Meaning.APPROVED]
     approvers = [_signer(s, None, zone, approver=True) for s in approved[-1:]] or [
         _signer(None, people.get(version.approver_id or 0), zone, approver=True)]
     return L.SignOff([
@@ -179,7 +181,7 @@ def section_blocks(version: Version, steps: list[Step], kind: str) -> list[L.Blo
         if not text.strip() and not has_steps:
             continue
         number += 1
-        title = choices.Section(name).vi if (name != "content" or kind == "procedure") else "Nội dung"
+        title = choices.Section(name).vi if (name != "content" or kind == Kind.PROCEDURE) else "Nội dung"
         blocks.append(L.Heading(f"{number}. {title}", level=1))
         if not has_steps:
             blocks += markdown_blocks(text)
@@ -218,8 +220,8 @@ def version_record(session: Session, document: Document, version: Version, *, va
     ]
     if variant.signed:
         cover.append(_signing_space(variant))
-    status_note = {"superseded": "Lần ban hành này đã bị thay thế.",
-                   "obsolete": "Tài liệu này đã bị hủy bỏ."}.get(version.status)
+    status_note = {choices.Status.SUPERSEDED: "Lần ban hành này đã bị thay thế.",
+                   choices.Status.OBSOLETE: "Tài liệu này đã bị hủy bỏ."}.get(choices.Status(version.status))
     if status_note:
         cover.append(L.Paragraph(L.runs(status_note + " Không sử dụng.", bold=True, italic=True),
                                  align="center"))

@@ -6,29 +6,20 @@ are those the app or command runs with (``qms.core.config.chosen``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import FastAPI
-from sqlalchemy import event
-from sqlmodel import Session
 
-from qms.core import web
+from qms.core import db, web
 from qms.documents import events, integrity, panels
 from qms.records import api, approver_signing, listeners, views
 from qms.records import integrity as record_integrity
 from qms.records import panels as record_panels
 
 
-def _on_session(name: str, listener: Callable[..., object]) -> None:
-    if not event.contains(Session, name, listener):
-        event.listen(Session, name, listener)
-
-
 def setup(app: FastAPI | None) -> None:
     events.on_approval_signed(approver_signing.open_approvers_key)
     events.on_effective(listeners.sign_effective_version)
-    _on_session("after_commit", listeners.sign_committed)
-    _on_session("after_rollback", listeners.forget_rolled_back)
+    db.on_sessions("after_commit", listeners.sign_committed)
+    db.on_sessions("after_rollback", listeners.forget_rolled_back)
     integrity.stored_files_check("signed_record")(record_integrity.signed_record_bytes)
     panels.on_version_page(record_panels.version_downloads)
     if app is not None:

@@ -22,6 +22,7 @@ from qms.audit.policy import can_read_trail
 from qms.audit.service import EventFilter, aware, filtered
 from qms.core import vietnamese as vn
 from qms.documents import access, choices
+from qms.documents.choices import Kind
 from qms.documents.models import Document, Version
 from qms.record_keeping.section import listed_records
 from qms.records.layout import Column
@@ -73,7 +74,7 @@ def master_list(session: Session, actor: Principal, today: date) -> Report:
     """Danh mục tài liệu nội bộ: every internal document in force, by code."""
     query, _effective = _visible_documents(actor)
     rows = session.execute(
-        query.where(Document.kind != "external", col(Document.effective_version_id).is_not(None))).all()
+        query.where(Document.kind != Kind.EXTERNAL, col(Document.effective_version_id).is_not(None))).all()
     table = [[str(n), code, title, choices.Kind.label_of(kind, "vi"), vn.revision_number(rev),
               vn.short_date(day), unit]
              for n, (code, title, kind, unit, rev, day, _id) in enumerate(rows, start=1)]
@@ -99,19 +100,18 @@ def _external_details(session: Session, ids: list[int]) -> dict[int, tuple[str, 
     return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
 
-EXTERNAL_STATUS = {"in_force": "Còn hiệu lực", "amended": "Đã được sửa đổi", "expired": "Hết hiệu lực"}
 
 
 def external_documents(session: Session, actor: Principal, today: date) -> Report:
     """Danh mục tài liệu có nguồn gốc bên ngoài: laws, decrees, standards the agency applies."""
     query, _effective = _visible_documents(actor)
-    rows = session.execute(query.where(Document.kind == "external")).all()
+    rows = session.execute(query.where(Document.kind == Kind.EXTERNAL)).all()
     details = _external_details(session, [row[6] for row in rows]) if rows else {}
     table = []
     for n, (code, title, _kind, unit, _rev, _day, doc_id) in enumerate(rows, start=1):
         number, issuer, issued_on, status = details.get(doc_id, ("", "", None, ""))
         table.append([str(n), code, number, title, issuer, vn.short_date(issued_on),
-                      EXTERNAL_STATUS.get(status, status), unit])
+                      choices.ExternalStatus.record_of(status), unit])
     columns = [Column("TT", 0.04, "center"), Column("Mã hiệu", 0.09), Column("Số, ký hiệu", 0.13),
                Column("Tên tài liệu", 0.30), Column("Cơ quan ban hành", 0.13),
                Column("Ngày ban hành", 0.09, "center"), Column("Tình trạng", 0.10),

@@ -20,6 +20,7 @@ from qms.core.config import Settings
 from qms.core.csv_export import csv_bytes
 from qms.core.db import start_writing, utcnow
 from qms.core.roles import Role
+from qms.distribution.choices import CopyState, TaskState
 from qms.documents import choices
 from qms.records import layout as L
 from qms.records import report_data
@@ -31,14 +32,6 @@ from qms.records.report_data import Report, Section
 from qms.records.service import MEDIA_TYPES, RecordFile
 
 ReportFormat = Literal["pdf", "docx", "csv"]
-#: Records are in Vietnamese whatever the reader's language; keys are the states of
-#: ``qms.distribution.models`` (TASK_STATES and COPY_STATES, with ``task_state``'s overdue and late).
-ACK_STATUS = {"acknowledged": "Đã xác nhận", "acknowledged_late": "Xác nhận muộn (sau hạn)",
-              "pending": "Chưa xác nhận", "overdue": "Quá hạn, chưa xác nhận",
-              "superseded": "Đã đóng (tài liệu bị thay thế)", "withdrawn": "Đã đóng (tài liệu bị hủy bỏ)",
-              "removed": "Đã loại khỏi danh sách"}
-COPY_STATUS = {"issued": "Đang lưu giữ", "to_recall": "Cần thu hồi", "returned": "Đã thu hồi",
-               "destroyed": "Đã thu hồi và tiêu hủy"}
 
 
 def report_layout(report: Report, agency_lines: list[str], author: str, today: date) -> L.Record:
@@ -121,16 +114,16 @@ def acknowledgement_report(session: Session, actor: Principal, unit: str | None,
                Column("Ngày xác nhận", 0.13, "center")]
     sections = []
     for (_code, name), lines in report.by_unit().items():
-        done = sum(line.status == "acknowledged" for line in lines)
-        late = sum(line.state(report.generated_at) == "acknowledged_late" for line in lines)
+        done = sum(line.status == TaskState.ACKNOWLEDGED for line in lines)
+        late = sum(line.state(report.generated_at) == TaskState.ACKNOWLEDGED_LATE for line in lines)
         rows = [[line.code, line.title, vn.revision_number(line.revision), line.full_name,
-                 ACK_STATUS.get(line.state(report.generated_at), line.status),
+                 TaskState.record_of(line.state(report.generated_at)),
                  _local(line.due_at, zone, "%d/%m/%Y"), _local(line.acknowledged_at, zone)] for line in lines]
         sections.append(Section(f"{name}: {done}/{len(lines)} lượt đã xác nhận"
                                 + (f" ({late} lượt xác nhận muộn)" if late else ""), columns, rows))
     total = len(report.lines)
-    done = sum(line.status == "acknowledged" for line in report.lines)
-    late = sum(line.state(report.generated_at) == "acknowledged_late" for line in report.lines)
+    done = sum(line.status == TaskState.ACKNOWLEDGED for line in report.lines)
+    late = sum(line.state(report.generated_at) == TaskState.ACKNOWLEDGED_LATE for line in report.lines)
     scope = f"Đơn vị: {report.unit[1]}" if report.unit else "Tất cả các đơn vị"
     return Report("Báo cáo xác nhận đã đọc và hiểu tài liệu", "acknowledgements",
                   sections or [Section("", columns, [])],
@@ -151,11 +144,11 @@ def distribution_report(session: Session, actor: Principal, code: str, revision:
                _targets(d.targets, record.unit_names, record.user_names),
                _local(d.due_at, zone, "%d/%m/%Y"), str(d.recipients_added)] for d in record.distributions]
     recipients = [[str(n), r.full_name, r.title, r.unit_name, _local(r.assigned_at, zone, "%d/%m/%Y"),
-                   _local(r.due_at, zone, "%d/%m/%Y"), ACK_STATUS.get(r.state(now), r.status),
+                   _local(r.due_at, zone, "%d/%m/%Y"), TaskState.record_of(r.state(now)),
                    _local(r.acknowledged_at, zone)]
                   for n, r in enumerate(record.recipients, start=1)]
     copies = [[f"{c.number:02d}", c.holder_name, c.holder_unit, _local(c.issued_at, zone, "%d/%m/%Y"),
-               COPY_STATUS.get(c.status, c.status), vn.short_date(c.recalled_on)]
+               CopyState.record_of(c.status), vn.short_date(c.recalled_on)]
               for c in record.paper_copies]
     return Report(
         "Sổ theo dõi phân phối tài liệu", f"distribution-record_{record.code}_{record.revision:02d}", [

@@ -27,6 +27,7 @@ from qms.core.config import Settings
 from qms.core.db import pk, start_writing, utcnow
 from qms.core.errors import Conflict, Forbidden, NotFound
 from qms.core.i18n import _
+from qms.distribution.choices import CopyState
 from qms.documents.choices import Status
 from qms.documents.integrity import StoredBytes, require_intact
 from qms.documents.lifecycle import ISSUED_STATES
@@ -105,7 +106,7 @@ def copy_issued(session: Session, version: Version, number: int) -> bool:
         return False
     return session.execute(select(col(PaperCopy.id)).where(
         col(PaperCopy.version_id) == version.id, col(PaperCopy.number) == number,
-        col(PaperCopy.status) == "issued")
+        col(PaperCopy.status) == CopyState.ISSUED)
     ).first() is not None
 
 

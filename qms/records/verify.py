@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from qms.core.config import Settings
 from qms.core.errors import NotFound, ValidationFailed
 from qms.core.i18n import _
+from qms.documents.choices import Confidentiality
 from qms.documents.lifecycle import ISSUED_STATES
 from qms.documents.models import Document, Version
 from qms.records import certificates, signature_report, signing
@@ -56,7 +57,7 @@ def revision_status(session: Session, code: str, revision: int) -> RevisionStatu
     current = session.get(Version, document.effective_version_id) if document.effective_version_id else None
     state = {"effective": "current", "superseded": "superseded", "obsolete": "obsolete"}[version.status]
     # Restricted now or when that revision was signed: the public page says nothing more of it.
-    restricted = "restricted" in (document.confidentiality, version.confidentiality)
+    restricted = Confidentiality.RESTRICTED in (document.confidentiality, version.confidentiality)
     return RevisionStatus(
         code=document.code, revision=version.revision, state=state, restricted=restricted,
         title=None if restricted else version.title,
