@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import samples
 from itsdangerous import URLSafeSerializer
-from library import samples
 from support import PASSWORD, agency_today, api_headers, app_routes
 
 from qms.core.deps import SESSION_COOKIE

@@ -5,7 +5,7 @@ lists what could not be placed with where it was."""
 from __future__ import annotations
 
 import pytest
-from library.import_corpus import issue_cover, no_code_on_cover
+from intake.import_corpus import issue_cover, no_code_on_cover
 
 pytestmark = pytest.mark.browser
 

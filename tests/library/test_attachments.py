@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import samples
 from sqlalchemy import func, select
 
-from library import samples
 from qms.audit.models import AuditEvent
 from qms.documents.content import content_hash, steps_of
 from qms.documents.models import Document, Version

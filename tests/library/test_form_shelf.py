@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import samples
 from support import login
 
-from library import samples
 from qms.accounts.auth import principal_for
 from qms.library.form_shelf import form_shelf
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from library import samples
+import samples
 from sqlalchemy import select, text
 from support import login
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from library import samples
+import samples
 from sqlalchemy import func, select
 
 from qms.audit.service import verify_chain

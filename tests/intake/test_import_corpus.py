@@ -5,11 +5,11 @@ is listed with where it was; the code typed on the import page wins over the cov
 from __future__ import annotations
 
 import pytest
+import samples
 from docx import Document as new_docx
 from sqlalchemy import select
 
-from library import samples
-from library.import_corpus import (
+from intake.import_corpus import (
     AGENCY,
     ARABIC,
     CORPUS,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 
 import pytest
+import samples
 from docx import Document as new_docx
 from sqlalchemy import func, select
 
-from library import samples
 from qms.documents.models import Document, RevisionHistory
 from qms.intake.source import SECTION_HEADINGS  # noqa: F401  (the aliases the reader reuses)
 

@@ -9,7 +9,7 @@ find, and which passages it must list as not placed (with a piece of where they 
 Most files are built here with python-docx. Three were converted by LibreOffice from HTML
 and flat ODT written here; they are kept under ``tests/data/import/`` because starting
 LibreOffice in a test run is slow. Regenerate them with
-``.venv/bin/python tests/library/import_corpus.py`` (needs ``libreoffice``).
+``.venv/bin/python tests/intake/import_corpus.py`` (needs ``libreoffice``).
 """
 
 from __future__ import annotations
