@@ -77,6 +77,15 @@ def test_a_record_writes_its_own_words_where_it_says_a_value_more_formally():
     assert Meaning.record_of("countersigned") == "countersigned"
 
 
+def test_the_audit_trail_names_the_values_with_the_words_of_their_list():
+    from qms.audit.labels import VALUES
+
+    for choice in (CopyState, ExternalStatus, NotificationMail):
+        for member in choice:
+            assert VALUES[member.value] == (member.en.lower(), member.record.lower()), member
+    assert VALUES["returned"] == ("returned", "đã thu hồi")
+
+
 def test_the_api_takes_the_values_of_a_list_and_refuses_others(client, api):
     chosen = client.patch("/api/v1/me", json={"notification_mail": "daily"}, headers=api.as_("nhanvien"))
     assert chosen.status_code == 200

@@ -12,7 +12,3 @@ class NotificationMail(Choice):
     IMMEDIATE = "immediate", "At once", "Ngay khi có"
     DAILY = "daily", "Once a day", "Mỗi ngày một lần"
 
-
-def value_words() -> dict[str, tuple[str, str]]:
-    """The words of these values in the audit trail's details, as they read inside a sentence."""
-    return {choice.value: (choice.en.lower(), choice.vi.lower()) for choice in NotificationMail}

@@ -19,7 +19,7 @@ def setup(app: FastAPI | None) -> None:
     web.add_page_context("agency", _agency)
     web.add_template_globals(policy.TEMPLATE_GLOBALS)
     web.add_template_globals({"NotificationMail": choices.NotificationMail})
-    audit_labels.add_value_words(choices.value_words())
+    audit_labels.add_value_words(choices.NotificationMail.words_in_sentence())
     jobs.register(jobs.Job("sessions", auth.expired_sessions))
     if app is not None:
         web.include_routers(app, views.router, admin_views.router, api.router)

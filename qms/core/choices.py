@@ -52,6 +52,12 @@ class Choice(StrEnum):
             return (value or "") if default is None else default
 
     @classmethod
+    def words_in_sentence(cls) -> dict[str, tuple[str, str]]:
+        """Each value's words inside a sentence, as the audit trail's details read: English and
+        the record's Vietnamese, lower-cased (a door hands them to ``audit.labels``)."""
+        return {member.value: (member.en.lower(), member.record.lower()) for member in cls}
+
+    @classmethod
     def record_of(cls, value: str | None) -> str:
         """The words a record writes for a stored value; an unknown one is written as it is."""
         try:

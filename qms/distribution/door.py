@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from qms.audit import labels as audit_labels
 from qms.core import jobs, web
-from qms.distribution import api, labels, listeners, panels, policy, reading_views, reminders, views
+from qms.distribution import api, choices, labels, listeners, panels, policy, reading_views, reminders, views
 from qms.documents import events
 from qms.documents import panels as document_panels
 
@@ -15,6 +16,7 @@ from qms.documents import panels as document_panels
 def setup(app: FastAPI | None) -> None:
     web.add_template_globals(labels.TEMPLATE_GLOBALS)
     web.add_template_globals(policy.TEMPLATE_GLOBALS)
+    audit_labels.add_value_words(choices.CopyState.words_in_sentence())
     events.on_ended(listeners.close_tasks_and_recall_copies)
     events.on_effective(listeners.distribute_new_version)
     document_panels.on_document_page(panels.document_acknowledgement)

@@ -76,4 +76,5 @@ def value_words() -> dict[str, tuple[str, str]]:
         **{status.value: (status.value.replace("_", " "), status.vi) for status in Status},
         **{kind.value: (kind.value.replace("_", " "), kind.vi) for kind in Kind},
         **{level.value: (level.value, level.vi) for level in Confidentiality},
+        **ExternalStatus.words_in_sentence(),
     }

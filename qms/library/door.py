@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from qms.audit import labels as audit_labels
 from qms.core import jobs, web
 from qms.documents import content, events, integrity, panels
 from qms.library import (
@@ -13,6 +14,7 @@ from qms.library import (
     attachment_views,
     attachments,
     change_requests,
+    choices,
     labels,
     notify,
     policy,
@@ -28,6 +30,7 @@ from qms.notify import notifications
 def setup(app: FastAPI | None) -> None:
     web.add_template_globals(labels.TEMPLATE_GLOBALS)
     web.add_template_globals(policy.TEMPLATE_GLOBALS)
+    audit_labels.add_value_words(choices.ReviewOutcome.words_in_sentence())
     content.frozen_part("attachments")(attachments.signed_files)
     integrity.stored_files_check("attachments")(attachment_integrity.attachment_bytes)
     events.on_created(attachments.carry_over)
