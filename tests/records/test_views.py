@@ -22,6 +22,14 @@ def test_the_version_and_document_pages_offer_the_downloads(api, client):
     assert 'href="/api/v1/documents/QT-01/versions/1/record.pdf"' in document.text
 
 
+def test_a_document_not_yet_in_force_offers_no_records_of_a_revision_in_force(api, client):
+    api.create_procedure("QT-02", "Quy trình chưa ban hành")
+    login(client, "iso")
+    page = client.get("/documents/QT-02")
+    assert page.status_code == 200
+    assert "Lần ban hành có hiệu lực:" not in page.text and "record.pdf" not in page.text
+
+
 def test_staff_get_downloads_but_no_controlled_copies(api, client):
     publish_rich(api, steps=1)
     login(client, "nhanvien")
