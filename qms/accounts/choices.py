@@ -11,4 +11,3 @@ class NotificationMail(Choice):
 
     IMMEDIATE = "immediate", "At once", "Ngay khi có"
     DAILY = "daily", "Once a day", "Mỗi ngày một lần"
-
