@@ -104,7 +104,7 @@ class DemoWork:
             return True
         for reviewer in plan.get("reviewers", []):
             workflow.review(self.session, self.who(reviewer), code, version.revision,
-                            Decision(decision=Meaning.REVIEWED, password=self.password))
+                            Decision(decision=Meaning.REVIEWED, password=self.password), self.today)
         if stage == Status.AWAITING_APPROVAL:
             return True
         workflow.approve(self.session, self.who(plan["approver"]), code, version.revision,

@@ -120,11 +120,11 @@ def submit_version(body: Submission, session: SessionDep, user: CurrentUser, cod
 
 
 @router.post("/documents/{code}/versions/{rev}/review", response_model=VersionDetail)
-def review_version(body: Decision, session: SessionDep, user: CurrentUser, code: str = Code,
-                   rev: int = Revision) -> VersionDetail:
+def review_version(body: Decision, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                   code: str = Code, rev: int = Revision) -> VersionDetail:
     """A named reviewer signs the version as reviewed or rejects it with a comment; needs the signer's
     password."""
-    workflow.review(session, user, code, rev, body)
+    workflow.review(session, user, code, rev, body, local_today(settings.zone))
     return read.version_detail(session, *service.load_version(session, user, code, rev))
 
 

@@ -13,14 +13,16 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.accounts.models import User
 from qms.core.db import pk
+from qms.core.errors import Conflict, Forbidden
 from qms.documents.choices import Meaning, Status
 from qms.documents.delegation import delegators_for
 from qms.documents.models import Document, Signature, Version, VersionReviewer
+from qms.documents.policy import SignerFacts, StepKind, due_step
 
 
 @dataclass(frozen=True)
 class PendingAction:
-    kind: str  # review | approval | withdrawal
+    kind: StepKind
     code: str
     title: str
     revision: int
@@ -33,10 +35,12 @@ class PendingAction:
 
 
 def pending_actions(session: Session, actor: Principal, today: date) -> list[PendingAction]:
-    """What waits for the actor's signature ("Việc cần xử lý")."""
-    principals = {actor.id} | delegators_for(session, actor.id, today)
-    names = dict(session.execute(select(col(User.id),
-                                        col(User.full_name)).where(col(User.id).in_(principals))).all())
+    """What waits for the actor's signature ("Việc cần xử lý"), oldest submission first.
+
+    The statement finds the versions that may be the actor's; :func:`~qms.documents.policy.due_step`
+    decides which are."""
+    acting_for = frozenset(delegators_for(session, actor.id, today))
+    principals = {actor.id} | acting_for
     rows = session.execute(
         select(Version, col(Document.code), col(Document.title))
         .join(Document, col(Document.id) == Version.document_id)
@@ -48,43 +52,57 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
         )
         .order_by(col(Version.submitted_at))
     ).all()
-    reviewed = set(session.execute(
-        select(col(Signature.version_id), col(Signature.review_round)).where(
-            col(Signature.user_id) == actor.id, col(Signature.meaning) == Meaning.REVIEWED,
-            col(Signature.purpose) == "issue")
+    return _due(session, actor, rows, acting_for)
+
+
+def pending_on(session: Session, actor: Principal, document: Document, version: Version,
+               today: date) -> PendingAction | None:
+    """What on this one version waits for the actor's signature, if anything (the version page)."""
+    acting_for = frozenset(delegators_for(session, actor.id, today))
+    due = _due(session, actor, [(version, document.code, document.title)], acting_for)
+    return due[0] if due else None
+
+
+def signer_facts(session: Session, actor: Principal, versions: Sequence[Version],
+                 acting_for: frozenset[int]) -> dict[int, SignerFacts]:
+    """For each of ``versions``, what decides whether it is the actor's to sign, in two statements."""
+    ids = [pk(v) for v in versions]
+    if not ids:
+        return {}
+    named = set(session.execute(
+        select(col(VersionReviewer.version_id)).where(col(VersionReviewer.user_id) == actor.id,
+                                                      col(VersionReviewer.version_id).in_(ids))
+    ).scalars())
+    signed = set(session.execute(
+        select(col(Signature.version_id), col(Signature.meaning))
+        .join(Version, col(Version.id) == Signature.version_id)
+        .where(col(Signature.version_id).in_(ids), col(Signature.user_id) == actor.id,
+               col(Signature.meaning).in_([Meaning.REVIEWED, Meaning.DRAFTED]),
+               col(Signature.purpose) == "issue", col(Signature.review_round) == Version.review_round)
     ).all())
-    authored = _authored_by(session, actor, [v for v, _code, _title in rows
-                                             if v.status == Status.AWAITING_APPROVAL])
-    actions: list[PendingAction] = []
+    return {pk(v): SignerFacts(named_reviewer=pk(v) in named, reviewed=(pk(v), Meaning.REVIEWED) in signed,
+                               drafted=(pk(v), Meaning.DRAFTED) in signed, acting_for=acting_for)
+            for v in versions}
+
+
+def _due(session: Session, actor: Principal, rows: Sequence[tuple[Version, str, str]],
+         acting_for: frozenset[int]) -> list[PendingAction]:
+    facts = signer_facts(session, actor, [version for version, _code, _title in rows], acting_for)
+    steps = []
     for version, code, title in rows:
-        if version.status == Status.IN_REVIEW:
-            if (version.id, version.review_round) in reviewed:
-                continue
-            kind, principal = "review", actor.id
-        elif version.status == Status.AWAITING_APPROVAL:
-            if version.id in authored or (version.id, version.review_round) in reviewed:
-                continue  # segregation of duties: not theirs to approve
-            kind, principal = "approval", version.approver_id
-        else:
-            kind, principal = "withdrawal", version.withdrawal_approver_id
-        withdrawal = kind == "withdrawal"
-        actions.append(PendingAction(kind, code, title, version.revision, version.change_summary,
-                                     version.submitted_at,
-                                     names.get(principal) if principal != actor.id else None,
+        try:
+            steps.append((due_step(actor, version, facts[pk(version)]), version, code, title))
+        except (Forbidden, Conflict):
+            continue
+    heads = {step.principal_id for step, *_rest in steps} - {actor.id}
+    names = dict(session.execute(
+        select(col(User.id), col(User.full_name)).where(col(User.id).in_(heads))
+    ).all()) if heads else {}
+    actions = []
+    for step, version, code, title in steps:
+        withdrawal = step.kind == "withdrawal"
+        actions.append(PendingAction(step.kind, code, title, version.revision, version.change_summary,
+                                     version.submitted_at, names.get(step.principal_id),
                                      reason=version.withdrawal_reason if withdrawal else None,
                                      requested_at=version.withdrawal_requested_at if withdrawal else None))
     return actions
-
-
-def _authored_by(session: Session, actor: Principal, versions: Sequence[Version]) -> set[int]:
-    """Those of ``versions`` the actor drafted or submitted in the current round: not theirs to approve."""
-    if not versions:
-        return set()
-    submitted = session.execute(
-        select(col(Signature.version_id)).join(Version, col(Version.id) == Signature.version_id).where(
-            col(Signature.version_id).in_([v.id for v in versions]), col(Signature.user_id) == actor.id,
-            col(Signature.meaning) == Meaning.DRAFTED, col(Signature.purpose) == "issue",
-            col(Signature.review_round) == Version.review_round,
-        )
-    ).scalars()
-    return {pk(v) for v in versions if v.drafter_id == actor.id} | set(submitted)

@@ -6,11 +6,14 @@ Which document a person may read (restricted ones, their unit) is in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from qms.core.i18n import N_
+from qms.core.errors import Conflict, Forbidden
+from qms.core.i18n import N_, _
 from qms.core.policy import Permission
 from qms.core.roles import Role
+from qms.documents.choices import Status
 
 if TYPE_CHECKING:
     from qms.accounts.auth import Principal
@@ -39,8 +42,82 @@ can_see_all_delegations = Permission("see_all_delegations", {Role.ADMIN, Role.AU
 can_open_delegations = Permission("open_delegations", can_delegate.roles | can_revoke_any_delegation.roles)
 
 
-def can_sign(user: Principal) -> bool:
-    return not barred_from_signing(user)
+def require_signer(user: Principal) -> None:
+    """An administrator manages accounts and never signs: whoever can give roles and reset
+    passwords must not also be able to put a signature on the record."""
+    if barred_from_signing(user):
+        raise Forbidden(_("An administrator account cannot sign. Sign with your own account that "
+                          "holds the role for this step."))
+
+
+@dataclass(frozen=True)
+class SignerFacts:
+    """What the record says of one person and one version that decides whether it is theirs
+    to sign; read for many versions at once by :func:`qms.documents.pending.signer_facts`."""
+
+    #: Named among the version's reviewers.
+    named_reviewer: bool = False
+    #: Signed "reviewed", or "drafted" (submitted), in the version's current round.
+    reviewed: bool = False
+    drafted: bool = False
+    #: The heads who have delegated approval to this person for today.
+    acting_for: frozenset[int] = frozenset()
+
+
+StepKind = Literal["review", "approval", "withdrawal"]
+
+
+@dataclass(frozen=True)
+class DueStep:
+    kind: StepKind
+    #: Whose signature it is: the signer's own id, or that of the head who delegated approval.
+    principal_id: int
+
+
+def due_step(user: Principal, version: Version, facts: SignerFacts) -> DueStep:
+    """The signed step of the lifecycle that is ``user``'s on ``version``; otherwise
+    :class:`Forbidden` or :class:`Conflict` saying why not.
+
+    One rule for the signing services, the task list and the version page: a named reviewer
+    reviews once a round; the named approver, or a deputy signing "KT." for them, approves,
+    unless they drafted, submitted or reviewed this round (segregation of duties); the
+    approver asked to sign a withdrawal signs it, or their deputy. An administrator never signs.
+    """
+    require_signer(user)
+    if version.status == Status.IN_REVIEW:
+        if not facts.named_reviewer:
+            raise Forbidden(_("You are not one of the reviewers of this version."))
+        if facts.reviewed:
+            raise Conflict(_("You have already reviewed this version."))
+        return DueStep("review", user.id)
+    if version.status == Status.AWAITING_APPROVAL:
+        principal = _signing_for(user, version.approver_id, facts)
+        if user.id == version.drafter_id or facts.drafted:
+            raise Conflict(_("The drafter of a version cannot approve it."))
+        if facts.reviewed:
+            # A deputy who reviewed the version may not then approve it on the head's behalf.
+            raise Conflict(_("A reviewer of this version cannot also approve it."))
+        return DueStep("approval", principal)
+    if version.status == Status.EFFECTIVE and version.withdrawal_approver_id is not None:
+        return DueStep("withdrawal", _signing_for(user, version.withdrawal_approver_id, facts))
+    raise Conflict(_("Nothing on this version is waiting for a signature."))
+
+
+def can_sign(user: Principal, version: Version, facts: SignerFacts) -> bool:
+    """Whether :func:`due_step` finds a step of ``version`` for ``user`` to sign."""
+    try:
+        due_step(user, version, facts)
+    except (Forbidden, Conflict):
+        return False
+    return True
+
+
+def _signing_for(user: Principal, principal_id: int | None, facts: SignerFacts) -> int:
+    if principal_id is None:
+        raise Conflict(_("No approver was named for this version."))
+    if user.id == principal_id or principal_id in facts.acting_for:
+        return principal_id
+    raise Forbidden(_("Only the named approver, or a deputy to whom they delegated approval, may sign."))
 
 
 def can_edit(user: Principal, version: Version) -> bool:

@@ -25,7 +25,7 @@ from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.integrity import version_problems
 from qms.documents.models import SECTIONS
-from qms.documents.pending import pending_actions
+from qms.documents.pending import pending_actions, pending_on
 from qms.documents.policy import can_approve, can_edit, can_manage_documents, can_review
 from qms.documents.schemas import Decision, Sections, Step, Submission, VersionUpdate, WithdrawalRequest
 from qms.documents.views import withdrawn_page
@@ -55,7 +55,7 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
     document, version = service.load_version(session, user, code, rev)
     detail = read.version_detail(session, document, version)
     today = local_today(request.app.state.settings.zone)
-    pending = {(a.code, a.revision, a.kind): a for a in pending_actions(session, user, today)}
+    mine = pending_on(session, user, document, version, today)
     previous = max((v.revision for v in read.document_detail(session, user, document).versions
                     if v.revision < version.revision), default=None)
     approvers = read.people_with_roles(session, can_approve.roles)
@@ -65,9 +65,9 @@ def _version_page(request: Request, session: SessionDep, user: PageUser, code: s
         "previous_revision": previous,
         "can_edit": version.status == Status.DRAFT and can_edit(user, version),
         "can_manage": can_manage_documents(user),
-        "my_review": pending.get((document.code, version.revision, "review")),
-        "my_approval": pending.get((document.code, version.revision, "approval")),
-        "my_withdrawal": pending.get((document.code, version.revision, "withdrawal")),
+        "my_review": mine if mine and mine.kind == "review" else None,
+        "my_approval": mine if mine and mine.kind == "approval" else None,
+        "my_withdrawal": mine if mine and mine.kind == "withdrawal" else None,
         "reviewer_choices": read.people_with_roles(session, can_review.roles),
         "approver_choices": approvers,
         "usual_approver": defaults.usual_approver(session, document, approvers, drafter=detail.drafter),
@@ -212,11 +212,13 @@ def _decision(form: FormData) -> Decision:
 
 @router.post("/documents/{code}/versions/{rev}/review")
 def review(code: str, rev: int, request: Request, session: SessionDep, user: PageUser,
-           form: FormDep) -> Response:
+           settings: SettingsDep, form: FormDep) -> Response:
+    today = local_today(settings.zone)
     message = _("Your review was signed.") if form.get("decision") == "reviewed" else _(
         "The version was sent back to the drafter with your comment.")
     return _act(request, session, user, code, rev,
-                lambda: workflow.review(session, user, code, rev, _decision(form)), message, "review", form)
+                lambda: workflow.review(session, user, code, rev, _decision(form), today), message, "review",
+                form)
 
 
 @router.post("/documents/{code}/versions/{rev}/approve")

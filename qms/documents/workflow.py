@@ -31,7 +31,15 @@ from qms.documents.models import (
     VersionReviewer,
     version_ref,
 )
-from qms.documents.policy import barred_from_signing, can_approve, can_edit, can_manage_documents, can_review
+from qms.documents.pending import signer_facts
+from qms.documents.policy import (
+    barred_from_signing,
+    can_approve,
+    can_edit,
+    can_manage_documents,
+    can_review,
+    due_step,
+)
 from qms.documents.schemas import Decision, Submission, WithdrawalRequest
 from qms.documents.service import allowed_unit_ids, load_version
 from qms.documents.signing import reauthenticate, round_signers, sign
@@ -136,20 +144,15 @@ def _send_back(session: Session, actor: Principal, document: Document, version: 
     events.step_done(session, events.Step("returned", document, version, actor, comment))
 
 
-def review(session: Session, actor: Principal, code: str, revision: int, data: Decision) -> Version:
+def review(session: Session, actor: Principal, code: str, revision: int, data: Decision,
+           today: date) -> Version:
     require_not_read_only(actor.roles)
     document, version = load_version(session, actor, code, revision, lock=True)
     _check_decision(data, (Meaning.REVIEWED, Meaning.REJECTED))
     next_status(version.status, Event.REVIEWS_COMPLETE if data.decision == Meaning.REVIEWED else Event.REJECT)
     if version.status != Status.IN_REVIEW:
         raise Conflict(_("This version is not in review."))
-    reviewer_ids = set(session.execute(
-        select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
-    ).scalars())
-    if actor.id not in reviewer_ids:
-        raise Forbidden(_("You are not one of the reviewers of this version."))
-    if actor.id in round_signers(session, version, Meaning.REVIEWED):
-        raise Conflict(_("You have already reviewed this version."))
+    _signing_for(session, actor, version, today)
     reauthenticate(session, actor, data.password)
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment)
@@ -157,6 +160,9 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
         _send_back(session, actor, document, version, data.comment)
         return version
     events.step_done(session, events.Step(Meaning.REVIEWED, document, version, actor, data.comment))
+    reviewer_ids = set(session.execute(
+        select(col(VersionReviewer.user_id)).where(col(VersionReviewer.version_id) == version.id)
+    ).scalars())
     if reviewer_ids <= round_signers(session, version, Meaning.REVIEWED):
         transition(version, Event.REVIEWS_COMPLETE)
         session.add(version)
@@ -167,15 +173,12 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
     return version
 
 
-def _signing_for(session: Session, actor: Principal, principal_id: int | None, today: date) -> User | None:
-    """None when the actor signs in their own name; the delegator when signing "KT."."""
-    if principal_id is None:
-        raise Conflict(_("No approver was named for this version."))
-    if actor.id == principal_id:
-        return None
-    if principal_id in delegators_for(session, actor.id, today):
-        return session.get(User, principal_id)
-    raise Forbidden(_("Only the named approver, or a deputy to whom they delegated approval, may sign."))
+def _signing_for(session: Session, actor: Principal, version: Version, today: date) -> User | None:
+    """Refuse unless the step is the actor's to sign (:func:`~qms.documents.policy.due_step`);
+    the head the actor signs for under "KT.", or None when they sign in their own name."""
+    acting_for = frozenset(delegators_for(session, actor.id, today))
+    step = due_step(actor, version, signer_facts(session, actor, [version], acting_for)[pk(version)])
+    return None if step.principal_id == actor.id else session.get(User, step.principal_id)
 
 
 def approve(session: Session, actor: Principal, code: str, revision: int, data: Decision,
@@ -186,12 +189,7 @@ def approve(session: Session, actor: Principal, code: str, revision: int, data: 
     next_status(version.status, Event.APPROVE if data.decision == Meaning.APPROVED else Event.REJECT)
     if version.status != Status.AWAITING_APPROVAL:
         raise Conflict(_("This version is not awaiting approval."))
-    on_behalf_of = _signing_for(session, actor, version.approver_id, today)
-    if actor.id == version.drafter_id or actor.id in round_signers(session, version, Meaning.DRAFTED):
-        raise Conflict(_("The drafter of a version cannot approve it."))
-    if actor.id in round_signers(session, version, Meaning.REVIEWED):
-        # A deputy who reviewed the version may not then approve it on the head's behalf.
-        raise Conflict(_("A reviewer of this version cannot also approve it."))
+    on_behalf_of = _signing_for(session, actor, version, today)
     reauthenticate(session, actor, data.password)
     _check_frozen_content(session, document, version)
     sign(session, actor, version, document.code, data.decision, comment=data.comment,
@@ -228,7 +226,7 @@ def withdraw(session: Session, actor: Principal, code: str, revision: int, data:
     next_status(version.status, Event.WITHDRAW)
     if version.withdrawal_approver_id is None:
         raise Conflict(_("No withdrawal has been requested for this version."))
-    on_behalf_of = _signing_for(session, actor, version.withdrawal_approver_id, today)
+    on_behalf_of = _signing_for(session, actor, version, today)
     if data.decision == Meaning.REJECTED and not data.comment.strip():
         raise ValidationFailed("comment", _("Say why the withdrawal is refused."))
     reauthenticate(session, actor, data.password)

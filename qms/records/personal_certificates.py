@@ -32,7 +32,7 @@ from qms.core.dates import format_day
 from qms.core.db import pk, utcnow
 from qms.core.errors import Conflict, NotFound, ValidationFailed
 from qms.core.i18n import _
-from qms.documents.signing import require_signer
+from qms.documents.policy import require_signer
 from qms.records import certificates
 from qms.records.document_record import load_agency
 from qms.records.models import PersonalCertificate, SignatureImage

@@ -16,7 +16,7 @@ from qms.accounts.models import LoginAttempt, User, UserRole
 from qms.audit.models import AuditEvent
 from qms.core.clock import local_today
 from qms.core.errors import Forbidden
-from qms.documents import signing
+from qms.documents import policy, signing
 from qms.documents.models import Delegation, Document, Signature, Version
 
 V1 = "/api/v1/documents/QT-01/versions/1"
@@ -164,7 +164,7 @@ def test_the_signing_service_refuses_an_administrator_whatever_called_it(db, peo
         with pytest.raises(Forbidden):
             signing.reauthenticate(db, actor, PASSWORD)
         with pytest.raises(Forbidden):
-            signing.require_signer(actor)
+            policy.require_signer(actor)
 
 
 # --- a password someone else set -----------------------------------------------------------------

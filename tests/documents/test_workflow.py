@@ -965,6 +965,38 @@ def test_a_deputy_does_not_see_an_approval_they_may_not_sign(api, today):
     assert [p["kind"] for p in api.get("giamdoc", "/api/v1/me/pending").json()] == ["approval"]
 
 
+def test_the_version_page_offers_a_signature_to_exactly_those_whose_task_it_is(api, client, today):
+    """The task list and the version page's signing panels ask one rule, so they agree."""
+    panels = {"review": 'id="review"', "approval": 'id="approve"'}
+    cast = ("xemxet", "phogiamdoc", "giamdoc", "iso", "danhgia")
+
+    def offered(username: str, code: str = "QT-01") -> list[str]:
+        login(client, username)
+        page = client.get(f"/documents/{code}/versions/1")
+        assert page.status_code == 200
+        return [kind for kind, anchor in panels.items() if anchor in page.text]
+
+    def listed(username: str, code: str = "QT-01") -> list[str]:
+        return [p["kind"] for p in api.get(username, "/api/v1/me/pending").json() if p["code"] == code]
+
+    _draft(api)
+    assert api.submit("QT-01", 1, reviewers=("xemxet", "phogiamdoc")).status_code == 200
+    assert {name: offered(name) for name in cast} == {name: listed(name) for name in cast} == {
+        "xemxet": ["review"], "phogiamdoc": ["review"], "giamdoc": [], "iso": [], "danhgia": []}
+
+    assert api.review("QT-01", 1).status_code == 200
+    assert api.review("QT-01", 1, username="phogiamdoc").status_code == 200
+    _delegate(api, today, today + timedelta(days=3))
+    # The deputy reviewed this round, so may not also approve it for the head.
+    assert {name: offered(name) for name in cast} == {name: listed(name) for name in cast} == {
+        "xemxet": [], "phogiamdoc": [], "giamdoc": ["approval"], "iso": [], "danhgia": []}
+
+    _draft(api, "QT-02")
+    _awaiting_approval(api, "QT-02")
+    assert offered("phogiamdoc", "QT-02") == listed("phogiamdoc", "QT-02") == ["approval"]
+    assert "ký thay Đặng Văn Bình" in client.get("/documents/QT-02/versions/1").text
+
+
 # --- concurrency -----------------------------------------------------------------------------------------
 
 
