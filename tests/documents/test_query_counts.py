@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import event
-from support import counting, login
+from support import PASSWORD, counting, login
+
+from qms.core.clock import local_today
 
 
 def _page_counts(client, engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -59,3 +61,38 @@ def test_a_page_holds_one_database_connection(api, client, engine):
             event.remove(engine, "checkout", checkout)
         assert len(checkouts) == 1, (url, len(checkouts))
         checkouts.clear()
+
+
+def test_a_signers_pages_do_not_grow_with_their_tasks(api, client, engine, settings):
+    """Whose turn it is is decided for every task at once: the task list, the home page and a
+    version page awaiting approval read as many statements for twelve tasks as for one,
+    signing in one's own name or for the head."""
+    def counts(username: str) -> dict[str, int]:
+        login(client, username)
+        found = {}
+        for url in ("/tasks", "/", "/documents/QT-01/versions/1"):
+            client.get(url)
+            with counting(engine) as statements:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.text[:300])
+            assert "QT-01" in response.text
+            found[url] = len(statements)
+        return found
+
+    def awaiting_approval(code: str) -> None:
+        api.create_procedure(code, f"Quy trình {code}")
+        api.fill(code)
+        assert api.submit(code, 1).status_code == 200
+        assert api.review(code, 1).status_code == 200
+
+    awaiting_approval("QT-01")
+    today = local_today(settings.zone)
+    assert api.post("giamdoc", "/api/v1/delegations", {
+        "delegate": "phogiamdoc", "starts_on": today.isoformat(), "ends_on": today.isoformat(),
+        "note": "Đi công tác", "password": PASSWORD}).status_code == 201
+    few = {name: counts(name) for name in ("giamdoc", "phogiamdoc")}
+    for number in range(2, 13):
+        awaiting_approval(f"QT-{number:02d}")
+    many = {name: counts(name) for name in ("giamdoc", "phogiamdoc")}
+    print("SQL statements per page:", many)
+    assert many == few
