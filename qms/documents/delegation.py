@@ -90,9 +90,9 @@ def revoke_delegation(session: Session, actor: Principal, delegation_id: int) ->
     return delegation
 
 
-def delegators_for(session: Session, delegate_id: int, day: date) -> set[int]:
+def delegators_for(session: Session, delegate_id: int, day: date) -> frozenset[int]:
     """Whom ``delegate_id`` may sign for on ``day``."""
-    return set(session.execute(
+    return frozenset(session.execute(
         select(col(Delegation.delegator_id)).where(
             col(Delegation.delegate_id) == delegate_id, col(Delegation.revoked_at).is_(None),
             col(Delegation.starts_on) <= day, col(Delegation.ends_on) >= day,

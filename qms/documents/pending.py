@@ -39,7 +39,7 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
 
     The statement finds the versions that may be the actor's; :func:`~qms.documents.policy.due_step`
     decides which are."""
-    acting_for = frozenset(delegators_for(session, actor.id, today))
+    acting_for = delegators_for(session, actor.id, today)
     principals = {actor.id} | acting_for
     rows = session.execute(
         select(Version, col(Document.code), col(Document.title))
@@ -52,15 +52,21 @@ def pending_actions(session: Session, actor: Principal, today: date) -> list[Pen
         )
         .order_by(col(Version.submitted_at))
     ).all()
-    return _due(session, actor, rows, acting_for)
+    facts = signer_facts(session, actor, [version for version, *_ in rows], acting_for)
+    return _due(session, actor, rows, facts)
 
 
 def pending_on(session: Session, actor: Principal, document: Document, version: Version,
                today: date) -> PendingAction | None:
     """What on this one version waits for the actor's signature, if anything (the version page)."""
-    acting_for = frozenset(delegators_for(session, actor.id, today))
-    due = _due(session, actor, [(version, document.code, document.title)], acting_for)
+    facts = {pk(version): facts_on(session, actor, version, today)}
+    due = _due(session, actor, [(version, document.code, document.title)], facts)
     return due[0] if due else None
+
+
+def facts_on(session: Session, actor: Principal, version: Version, today: date) -> SignerFacts:
+    """What decides whether this one version is the actor's to sign today."""
+    return signer_facts(session, actor, [version], delegators_for(session, actor.id, today))[pk(version)]
 
 
 def signer_facts(session: Session, actor: Principal, versions: Sequence[Version],
@@ -86,8 +92,7 @@ def signer_facts(session: Session, actor: Principal, versions: Sequence[Version]
 
 
 def _due(session: Session, actor: Principal, rows: Sequence[tuple[Version, str, str]],
-         acting_for: frozenset[int]) -> list[PendingAction]:
-    facts = signer_facts(session, actor, [version for version, _code, _title in rows], acting_for)
+         facts: dict[int, SignerFacts]) -> list[PendingAction]:
     steps = []
     for version, code, title in rows:
         try:

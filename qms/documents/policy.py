@@ -103,15 +103,6 @@ def due_step(user: Principal, version: Version, facts: SignerFacts) -> DueStep:
     raise Conflict(_("Nothing on this version is waiting for a signature."))
 
 
-def can_sign(user: Principal, version: Version, facts: SignerFacts) -> bool:
-    """Whether :func:`due_step` finds a step of ``version`` for ``user`` to sign."""
-    try:
-        due_step(user, version, facts)
-    except (Forbidden, Conflict):
-        return False
-    return True
-
-
 def _signing_for(user: Principal, principal_id: int | None, facts: SignerFacts) -> int:
     if principal_id is None:
         raise Conflict(_("No approver was named for this version."))

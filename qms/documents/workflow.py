@@ -21,7 +21,6 @@ from qms.core.roles import require_not_read_only
 from qms.documents import access, events, search_index
 from qms.documents.choices import Meaning, Status
 from qms.documents.content import freeze, frozen_hash_matches, same_content
-from qms.documents.delegation import delegators_for
 from qms.documents.effective import make_effective
 from qms.documents.lifecycle import Event, next_status, transition
 from qms.documents.models import (
@@ -31,7 +30,7 @@ from qms.documents.models import (
     VersionReviewer,
     version_ref,
 )
-from qms.documents.pending import signer_facts
+from qms.documents.pending import facts_on
 from qms.documents.policy import (
     barred_from_signing,
     can_approve,
@@ -176,8 +175,7 @@ def review(session: Session, actor: Principal, code: str, revision: int, data: D
 def _signing_for(session: Session, actor: Principal, version: Version, today: date) -> User | None:
     """Refuse unless the step is the actor's to sign (:func:`~qms.documents.policy.due_step`);
     the head the actor signs for under "KT.", or None when they sign in their own name."""
-    acting_for = frozenset(delegators_for(session, actor.id, today))
-    step = due_step(actor, version, signer_facts(session, actor, [version], acting_for)[pk(version)])
+    step = due_step(actor, version, facts_on(session, actor, version, today))
     return None if step.principal_id == actor.id else session.get(User, step.principal_id)
 
 
