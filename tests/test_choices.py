@@ -63,6 +63,13 @@ def test_the_page_shows_the_words_of_the_readers_language(vietnamese):
     assert status_label("awaiting_approval") == "Awaiting approval"
 
 
+def test_inside_a_sentence_a_value_reads_in_lower_case(vietnamese):
+    assert Status.in_sentence("in_review") == "đang xem xét"
+    assert ExternalStatus.in_sentence("expired") == "hết hiệu lực"
+    set_language("en")
+    assert Status.in_sentence("in_review") == "in review"
+
+
 def test_an_unknown_value_is_shown_as_it_is():
     assert Kind.label_of("scroll") == "scroll"
     assert Status.label_of(None) == ""

@@ -22,10 +22,10 @@ from qms.core.roles import Role
 from qms.distribution.choices import CopyState, TaskState
 from qms.distribution.models import Acknowledgement, PaperCopy
 from qms.documents import external, withdrawn
-from qms.documents.choices import Meaning, Status
+from qms.documents.choices import ExternalStatus, Meaning, Status
 from qms.documents.integrity import check_versions
-from qms.documents.labels import external_status_label, role_in_signoff
-from qms.documents.lifecycle import ENDED_STATES, status_label
+from qms.documents.labels import role_in_signoff
+from qms.documents.lifecycle import ENDED_STATES
 from qms.documents.models import Document, ExternalDetails, Signature, Version, VersionReviewer
 from qms.files.storage import FileStore
 from qms.library.attachments import can_download
@@ -194,7 +194,7 @@ def _unrecalled_copies(session: Session, today: date) -> list[Finding]:
             _(
                 "%(n)s controlled paper copies of a %(status)s revision not yet recalled",
                 n=count,
-                status=status_label(status).lower(),
+                status=Status.in_sentence(status),
             ),
             "/distribution/recalls",
         )
@@ -225,7 +225,7 @@ def _changed_external_citations(session: Session, today: date) -> list[Finding]:
                         _(
                             "cites %(ref)s, which is %(status)s",
                             ref=number or external_code,
-                            status=external_status_label(status).lower(),
+                            status=ExternalStatus.in_sentence(status),
                         ),
                         f"/documents/{code}",
                     )

@@ -52,6 +52,12 @@ class Choice(StrEnum):
             return (value or "") if default is None else default
 
     @classmethod
+    def in_sentence(cls, value: str | None) -> str:
+        """The reader's words of a stored value inside a sentence ("…while the version is in
+        review"): its label, lower-cased."""
+        return cls.label_of(value).lower()
+
+    @classmethod
     def words_in_sentence(cls) -> dict[str, tuple[str, str]]:
         """Each value's words inside a sentence, as the audit trail's details read: English and
         the record's Vietnamese, lower-cased (a door hands them to ``audit.labels``)."""

@@ -101,7 +101,7 @@ def plan(session: Session, document: Document, version: Version, targets: Target
     if version.status not in DISTRIBUTABLE:
         raise Conflict(_("Only an approved or effective version can be distributed; revision %(rev)s is "
                          "%(status)s.", rev=f"{version.revision:02d}",
-                         status=_status_word(version.status)))
+                         status=Status.in_sentence(version.status)))
     expansion: Expansion = expand(session, document, targets)
     existing = dict(session.execute(
         select(col(Acknowledgement.user_id), col(Acknowledgement.status))
@@ -121,12 +121,6 @@ def plan(session: Session, document: Document, version: Version, targets: Target
                                               "paper copy."))
         raise ValidationFailed("units", _("No active user belongs to the units and roles chosen."))
     return result
-
-
-def _status_word(status: str) -> str:
-    from qms.documents.lifecycle import status_label
-
-    return status_label(status).lower()
 
 
 def require_distributor(actor: Principal) -> None:

@@ -68,7 +68,7 @@ class InvalidTransition(Conflict):
     def __init__(self, status: str, event: Event) -> None:
         super().__init__(
             _("This action is not possible while the version is %(status)s.",
-              status=status_label(status).lower())
+              status=Status.in_sentence(status))
         )
         self.status = status
         self.event = event

@@ -22,7 +22,7 @@ from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import access, events, external, search_index
 from qms.documents.choices import Confidentiality, Kind, Status
 from qms.documents.content import etag_matches, replace_steps, steps_of
-from qms.documents.lifecycle import OPEN_STATES, status_label
+from qms.documents.lifecycle import OPEN_STATES
 from qms.documents.models import SECTIONS, Document, DocumentUnit, Version
 from qms.documents.policy import can_edit, can_manage_documents, can_read_drafts
 from qms.documents.schemas import DocumentCreate, DocumentUpdate, InProgress, VersionUpdate
@@ -368,7 +368,7 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     if latest is not None and latest.status in OPEN_STATES:
         raise Conflict(_("Revision %(rev)s of %(code)s is still %(status)s; finish it first.",
                          rev=f"{latest.revision:02d}", code=document.code,
-                         status=_status_word(latest.status)))
+                         status=Status.in_sentence(latest.status)))
     drafter_user = _user_by_username(session, drafter, "drafter") if drafter else None
     version = Version(document_id=pk(document), revision=(latest.revision + 1) if latest else 1,
                       drafter_id=pk(drafter_user) if drafter_user else actor.id)
@@ -391,17 +391,13 @@ def create_version(session: Session, actor: Principal, code: str, drafter: str |
     return version
 
 
-def _status_word(status: str) -> str:
-    return status_label(status).lower()
-
-
 def update_version(session: Session, actor: Principal, code: str, revision: int, data: VersionUpdate,
                    etag: str | None) -> Version:
     """Save a draft; a stale or missing etag is refused and nothing is written."""
     document, version = load_version_to_edit(session, actor, code, revision, lock=True)
     if version.status != Status.DRAFT:
         raise Conflict(_("Only a draft can be edited; this version is %(status)s.",
-                         status=_status_word(version.status)))
+                         status=Status.in_sentence(version.status)))
     if not etag:
         raise ValidationFailed("If-Match", _("The If-Match header with the version's etag is required."))
     if not etag_matches(version, etag):
