@@ -29,9 +29,9 @@ from qms.distribution.targets import due_after
 from qms.documents import workflow
 from qms.documents.choices import Meaning, Status
 from qms.documents.content import etag_of
+from qms.documents.drafts import create_version, update_version
 from qms.documents.models import Document, Version
 from qms.documents.schemas import Decision, Submission, VersionUpdate
-from qms.documents.service import create_version, update_version
 from qms.intake.source import ProcedureSource
 from qms.library import change_requests
 from qms.library.models import ChangeRequest

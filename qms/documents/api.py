@@ -11,7 +11,7 @@ from qms.core.api_docs import PROTECTED, error_responses
 from qms.core.clock import local_today
 from qms.core.db import pk
 from qms.core.deps import SessionDep, SettingsDep
-from qms.documents import delegation, pending, read, service, workflow
+from qms.documents import delegation, drafts, pending, read, service, workflow
 from qms.documents.content import steps_of
 from qms.documents.diff import diff_versions
 from qms.documents.schemas import (
@@ -85,7 +85,7 @@ def create_version(session: SessionDep, user: CurrentUser, body: NewVersion | No
                    code: str = Code) -> VersionDetail:
     """Open a new draft revision copied from the latest version (quality officer); 409 while a draft or
     a version in review exists."""
-    version = service.create_version(session, user, code, body.drafter if body else None)
+    version = drafts.create_version(session, user, code, body.drafter if body else None)
     document, version = service.load_version(session, user, code, version.revision)
     return read.version_detail(session, document, version)
 
@@ -105,7 +105,7 @@ def update_version(body: VersionUpdate, session: SessionDep, user: CurrentUser, 
                    if_match: str | None = Header(None, max_length=200)) -> VersionDetail:
     """Edit a draft (its drafter or the quality officer) with `If-Match: <etag>`; a stale etag answers
     409 and changes nothing."""
-    service.update_version(session, user, code, rev, body, if_match)
+    drafts.update_version(session, user, code, rev, body, if_match)
     document, version = service.load_version(session, user, code, rev)
     return read.version_detail(session, document, version)
 

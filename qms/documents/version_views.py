@@ -19,7 +19,7 @@ from qms.core.forms import form_data, parse
 from qms.core.i18n import _
 from qms.core.markup import render_markdown
 from qms.core.web import redirect, refused, render
-from qms.documents import defaults, panels, read, service, steps_editing, workflow
+from qms.documents import defaults, drafts, panels, read, service, steps_editing, workflow
 from qms.documents.choices import Status
 from qms.documents.content import etag_of, steps_of
 from qms.documents.diff import diff_versions
@@ -92,7 +92,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
             values: dict[str, str] | None = None, steps: list[Step] | None = None,
             etag: str | None = None, errors: dict[str, str] | None = None, stale: bool = False,
             focus: steps_editing.Focus | None = None, status_code: int = 200) -> Response:
-    document, version = service.load_version_to_edit(session, user, code, rev)
+    document, version = drafts.load_version_to_edit(session, user, code, rev)
     return render(request, "documents/edit.html", {
         "document": document, "version": version, "sections": SECTIONS,
         "values": values or {**version.section_map(), "change_summary": version.change_summary,
@@ -107,7 +107,7 @@ def _editor(request: Request, session: SessionDep, user: PageUser, code: str, re
 
 @router.get("/documents/{code}/versions/{rev}/edit")
 def edit_page(code: str, rev: int, request: Request, session: SessionDep, user: PageUser) -> Response:
-    _document, version = service.load_version_to_edit(session, user, code, rev)
+    _document, version = drafts.load_version_to_edit(session, user, code, rev)
     if version.status != Status.DRAFT:
         return redirect(_url(code.upper(), rev), request,
                         _("Only a draft can be edited; this version is frozen."), "warning")
@@ -124,7 +124,7 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
     if op := str(form.get("op", "")):
         # A row button of the steps table pressed without JavaScript: the page comes back with
         # the rows changed and everything typed kept; saving stays a separate, deliberate step.
-        _document, version = service.load_version_to_edit(session, user, code, rev)
+        _document, version = drafts.load_version_to_edit(session, user, code, rev)
         if version.status != Status.DRAFT:
             return redirect(_url(code.upper(), rev), request,
                             _("Only a draft can be edited; this version is frozen."), "warning")
@@ -138,7 +138,7 @@ def save_draft(code: str, rev: int, request: Request, session: SessionDep, user:
             "change_summary": values["change_summary"], "changed_sections": values["changed_sections"],
             "effective_date": values["effective_date"] or None,
         })
-        service.update_version(session, user, code, rev, update, etag)
+        drafts.update_version(session, user, code, rev, update, etag)
     except QMSError as exc:
         roll_back(session, exc)
         stale = exc.status_code == 409

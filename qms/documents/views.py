@@ -17,7 +17,7 @@ from qms.core.errors import Conflict, NotFound, QMSError, ValidationFailed
 from qms.core.forms import field_errors, form_data, parse, present
 from qms.core.i18n import _
 from qms.core.web import redirect, refused, render
-from qms.documents import access, panels, read, service, withdrawn
+from qms.documents import access, drafts, panels, read, service, withdrawn
 from qms.documents.choices import Confidentiality, Kind, Status
 from qms.documents.external_views import details_from_form
 from qms.documents.lifecycle import OPEN_STATES
@@ -177,6 +177,6 @@ def update_document(code: str, request: Request, session: SessionDep, user: Page
 @router.post("/documents/{code}/versions")
 def new_revision(code: str, request: Request, session: SessionDep, user: PageUser, form: FormDep) -> Response:
     drafter = str(form.get("drafter", "")).strip() or None
-    version = service.create_version(session, user, code, drafter)
+    version = drafts.create_version(session, user, code, drafter)
     return redirect(f"/documents/{code.upper()}/versions/{version.revision}/edit", request,
                     _("Revision %(rev)s was opened as a draft.", rev=f"{version.revision:02d}"))

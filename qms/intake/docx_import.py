@@ -25,10 +25,11 @@ from qms.core.forms import parse
 from qms.core.i18n import _
 from qms.documents.choices import Kind
 from qms.documents.content import etag_of
+from qms.documents.drafts import create_version, update_version
 from qms.documents.models import Document, RevisionHistory, Version
 from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import CODE_PATTERN, DocumentCreate, Sections, VersionUpdate
-from qms.documents.service import create_document, create_version, update_version
+from qms.documents.service import create_document
 from qms.files.storage import sha256_of
 from qms.files.uploads import DOCX, UnsupportedFile, check_size, detect, display_name
 from qms.intake.docx_reader import ParsedProcedure, Unplaced, UnreadableDocx, read_docx

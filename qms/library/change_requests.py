@@ -26,10 +26,11 @@ from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.core.roles import require_not_read_only
 from qms.documents.choices import Status
+from qms.documents.drafts import create_version
 from qms.documents.events import ActorLike
 from qms.documents.models import Document, Version, version_ref
 from qms.documents.policy import can_manage_documents, can_read_drafts
-from qms.documents.service import create_version, load_document
+from qms.documents.service import load_document
 from qms.library import notify
 from qms.library.choices import RequestStatus
 from qms.library.models import ChangeRequest

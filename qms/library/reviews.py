@@ -26,10 +26,11 @@ from qms.core.errors import Conflict, ValidationFailed
 from qms.core.i18n import _
 from qms.core.pagination import Page, clamp, parse_sort
 from qms.documents import workflow
+from qms.documents.drafts import create_version
 from qms.documents.models import Document, Version
 from qms.documents.policy import can_manage_documents
 from qms.documents.schemas import WithdrawalRequest
-from qms.documents.service import create_version, load_document
+from qms.documents.service import load_document
 from qms.documents.signing import reauthenticate
 from qms.library.choices import ReviewOutcome
 from qms.library.models import PeriodicReview
