@@ -8,12 +8,9 @@ A test walks the code for every action it can write and fails on one without a l
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from typing import Literal
 
 from qms.core.i18n import current_language
 from qms.core.roles import Role
@@ -251,8 +248,6 @@ BOOL_FIELDS: dict[str, Words] = {"email": ("Has an e-mail address", "Có địa 
                                   "known_device": ("From a browser signed in before",
                                                    "Từ trình duyệt đã đăng nhập trước đó")}
 COUNT_FIELDS: dict[str, Words] = {"overdue": ("Overdue documents", "Số tài liệu quá hạn")}
-#: Digests shortened on the page (the exports keep them whole).
-HASH_FIELDS = frozenset({"content_hash", "sha256", "certificate"})
 
 #: Where a field means something else for one kind of object.
 OBJECT_FIELDS: dict[tuple[str, str], Words] = {
@@ -300,28 +295,14 @@ def add_value_words(words: dict[str, Words]) -> None:
     VALUES.update(words)
 
 
-#: Fields whose values are names to translate through VALUES.
-NAMED_VALUES = frozenset({"channel", "reason", "notification_mail", "outcome", "decision", "purpose",
-                          "status", "from", "to", "roles", "kind", "confidentiality", "medium", "disposal",
-                          "changed"})
-#: Revision numbers, written as records write them ("02").
-REVISION_FIELDS = frozenset({"revision", "copied_from", "superseded_by", "draft_revision", "opened_revision",
-                             "carried_over_from"})
-#: Free text a person typed: never translated, even when it happens to equal a name.
-FREE_TEXT = frozenset({"comment", "note", "proposal", "error", "title", "name", "full_name", "holder"})
-TIME_FIELDS = frozenset({"due_at"})
-DATE_FIELDS = frozenset({"effective_date", "due_on", "next_review_on", "starts_on", "ends_on", "on",
-                         "issued_on"})
-#: Shown as the "before" of the field they name.
-BEFORE_SUFFIX = "_before"
 EMPTY = "—"
 
 
-def _pick(words: Words, language: Language) -> str:
+def pick(words: Words, language: Language) -> str:
     return words[1] if language == "vi" else words[0]
 
 
-def _language(language: str | None) -> Language:
+def reader_language(language: str | None) -> Language:
     chosen = language or current_language()
     return "en" if chosen == "en" else "vi"
 
@@ -329,29 +310,29 @@ def _language(language: str | None) -> Language:
 def action_label(action: str, language: str | None = None) -> str:
     """The words of an action; an unknown one is shown as it is stored."""
     words = ACTIONS.get(action)
-    return _pick(words, _language(language)) if words else action
+    return pick(words, reader_language(language)) if words else action
 
 
 def group_label(group: str, language: str | None = None) -> str:
     words = GROUPS.get(group)
-    return _pick(words, _language(language)) if words else group
+    return pick(words, reader_language(language)) if words else group
 
 
 def field_label(name: str, language: str | None = None, object_type: str = "") -> str:
     words = OBJECT_FIELDS.get((object_type, name)) or FIELDS.get(name)
-    return _pick(words, _language(language)) if words else name.replace("_", " ")
+    return pick(words, reader_language(language)) if words else name.replace("_", " ")
 
 
 def object_label(object_type: str, object_id: str, language: str | None = None) -> str:
     """"QT-01, lần ban hành 02", "Tài khoản iso"; empty when the event names no object."""
     if not object_type:
         return ""
-    lang = _language(language)
+    lang = reader_language(language)
     code, _sep, revision = object_id.rpartition("/")
     if object_type == "version" and code and revision.isdigit():
         return f"{code}, lần ban hành {int(revision):02d}" if lang == "vi" else f"{code} revision {revision}"
     words = OBJECT_TYPES.get(object_type)
-    kind = _pick(words, lang) if words else object_type
+    kind = pick(words, lang) if words else object_type
     return f"{kind} {object_id}".strip()
 
 
@@ -364,7 +345,7 @@ ACTORS: dict[str, Words] = {
 
 def actor_label(username: str, language: str | None = None) -> str:
     words = ACTORS.get(username)
-    return _pick(words, _language(language)) if words else username or EMPTY
+    return pick(words, reader_language(language)) if words else username or EMPTY
 
 
 @dataclass(frozen=True)
@@ -378,111 +359,11 @@ class ActionGroup:
 
 def action_groups(language: str | None = None) -> list[ActionGroup]:
     """Every labelled action under its group, groups and actions in the order of the table."""
-    lang = _language(language)
+    lang = reader_language(language)
     groups: dict[str, list[tuple[str, str]]] = {}
     for action, words in ACTIONS.items():
-        groups.setdefault(action.split(".", 1)[0], []).append((action, _pick(words, lang)))
+        groups.setdefault(action.split(".", 1)[0], []).append((action, pick(words, lang)))
     return [ActionGroup(f"{name}.", group_label(name, lang), actions) for name, actions in groups.items()]
-
-
-def _value(field: str, value: Any, lang: Language, zone: ZoneInfo | None) -> str:
-    if value is None or value == "" or value == []:
-        return EMPTY
-    if isinstance(value, bool):
-        return ("Có" if value else "Không") if lang == "vi" else ("Yes" if value else "No")
-    if isinstance(value, int) and field in REVISION_FIELDS:
-        return f"{value:02d}"
-    if isinstance(value, list):
-        items = [_value(field, item, lang, zone) for item in value]
-        if any(isinstance(item, dict) for item in value):  # records, files: one a line
-            return "".join("\n– " + item for item in items)
-        return ", ".join(items)
-    if isinstance(value, dict):  # a record or a file: its name first
-        keys = sorted(value, key=lambda key: key not in ("name", "code"))
-        return "; ".join(f"{field_label(key, lang)}: {_value(key, value[key], lang, zone)}" for key in keys)
-    if isinstance(value, str):
-        if field == "targets" and value.startswith("{"):
-            try:
-                return _targets(json.loads(value), lang)
-            except (ValueError, AttributeError, TypeError):
-                return value
-        if field in TIME_FIELDS or field in DATE_FIELDS:
-            return _moment(value, field in TIME_FIELDS, zone)
-        if field == "retention" and value.isdigit():
-            return f"{int(value):02d} năm" if lang == "vi" else f"{value} years"
-        if field in NAMED_VALUES and field not in FREE_TEXT and value in VALUES:
-            return _pick(VALUES[value], lang)
-    return str(value)
-
-
-def _targets(targets: dict[str, Any], lang: Language) -> str:
-    """"Đơn vị: VP (kể cả đơn vị trực thuộc); Vai trò: Người phê duyệt": what a distribution named."""
-    units = [unit["code"] + ((" (kể cả đơn vị trực thuộc)" if lang == "vi" else " (with sub-units)")
-                             if unit.get("subunits") else "") for unit in targets.get("units", [])]
-    parts = [(field_label("units", lang), ", ".join(units)),
-             (field_label("roles", lang), ", ".join(_value("roles", role, lang, None)
-                                                    for role in targets.get("roles", []))),
-             (field_label("users", lang), ", ".join(targets.get("users", [])))]
-    return "; ".join(f"{label}: {text}" for label, text in parts if text) or EMPTY
-
-
-def _moment(text: str, with_time: bool, zone: ZoneInfo | None) -> str:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if with_time and moment.tzinfo is not None:
-        if zone is not None:
-            moment = moment.astimezone(zone)
-        return moment.strftime("%H:%M %d/%m/%Y")
-    return date(moment.year, moment.month, moment.day).strftime("%d/%m/%Y")
-
-
-def describe(details: dict[str, Any] | str, language: str | None = None,
-             zone: ZoneInfo | None = None, object_type: str = "", *, short: bool = False) -> list[str]:
-    """The details of an event as lines "Field: value", or "Field: before → after" where the
-    event kept both (``roles`` with ``roles_before``, ``from`` and ``to``, or a value that is
-    ``{"before": …, "after": …}``)."""
-    lang = _language(language)
-    if isinstance(details, str):
-        try:
-            parsed = json.loads(details or "{}")
-        except ValueError:
-            return [details]
-        details = parsed
-    if not isinstance(details, dict):
-        return [str(details)]
-    lines: list[str] = []
-
-    def label(key: str) -> str:
-        value = details.get(key)
-        if isinstance(value, bool) and key in BOOL_FIELDS:
-            return _pick(BOOL_FIELDS[key], lang)
-        if isinstance(value, int) and not isinstance(value, bool) and key in COUNT_FIELDS:
-            return _pick(COUNT_FIELDS[key], lang)
-        return field_label(key, lang, object_type)
-
-    for key, value in details.items():
-        if short and key in HASH_FIELDS and isinstance(value, str) and len(value) > 16:
-            value = value[:12] + "…"
-        if key.endswith(BEFORE_SUFFIX) and key[: -len(BEFORE_SUFFIX)] in details:
-            continue
-        if key == "from" and "to" in details:
-            continue
-        if key == "to" and "from" in details:
-            lines.append(f"{label('status')}: {_value('status', details['from'], lang, zone)} → "
-                         f"{_value('status', value, lang, zone)}")
-            continue
-        before_key = key + BEFORE_SUFFIX
-        if before_key in details:
-            lines.append(f"{label(key)}: {_value(key, details[before_key], lang, zone)} → "
-                         f"{_value(key, value, lang, zone)}")
-        elif isinstance(value, dict) and set(value) == {"before", "after"}:
-            lines.append(f"{label(key)}: {_value(key, value['before'], lang, zone)} → "
-                         f"{_value(key, value['after'], lang, zone)}")
-        else:
-            lines.append(f"{label(key)}: {_value(key, value, lang, zone)}")
-    return lines
 
 
 def unlabelled(actions: Iterable[str]) -> list[str]:

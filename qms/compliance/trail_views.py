@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from qms.accounts.deps import PageUser
 from qms.accounts.models import User
 from qms.audit import labels, service
+from qms.audit.details import describe
 from qms.audit.models import AuditEvent
 from qms.core.dates import OptionalDay
 from qms.core.deps import IsHtmx, SessionDep
@@ -70,7 +71,7 @@ def audit_page(
         "action_label": labels.action_label,
         "actor_label": labels.actor_label,
         "object_label": labels.object_label,
-        "describe": lambda event: labels.describe(event.details, zone=zone, object_type=event.object_type,
+        "describe": lambda event: describe(event.details, zone=zone, object_type=event.object_type,
                                                   short=True),
         "is_link": lambda event: event.object_type in ("document", "version"),
         "link_of": _link_of,

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from qms.accounts.auth import Principal
 from qms.accounts.models import Unit
 from qms.audit import labels
+from qms.audit.details import describe
 from qms.audit.models import AuditEvent
 from qms.audit.policy import can_read_trail
 from qms.audit.service import EventFilter, aware, filtered
@@ -222,7 +223,7 @@ def audit_trail(session: Session, actor: Principal, since: datetime | None, zone
               labels.actor_label(event.actor_username or "system", "vi"),
               labels.action_label(event.action, "vi"),
               labels.object_label(event.object_type, event.object_id, "vi"),
-              "\n".join(labels.describe(event.details, "vi", zone, event.object_type)) or labels.EMPTY,
+              "\n".join(describe(event.details, "vi", zone, event.object_type)) or labels.EMPTY,
               event.address]
              for event in events]
     columns = [Column("Số", 0.05, "right"), Column("Thời gian", 0.11), Column("Người thực hiện", 0.10),

@@ -9,6 +9,7 @@ from typing import get_args
 
 import qms
 from qms.audit import labels
+from qms.audit.details import describe
 from qms.documents.models import MEANINGS
 from qms.library.schemas import ChangeRequestDecision
 
@@ -81,22 +82,22 @@ def test_every_action_the_code_can_write_has_words_in_both_languages():
 def test_details_read_as_field_before_and_after_in_vietnamese():
     details = json.dumps({"roles": ["approver"], "roles_before": ["staff"], "active": False,
                           "email": None, "title": "Phó phòng"})
-    lines = labels.describe(details, "vi", object_type="user")
+    lines = describe(details, "vi", object_type="user")
     assert "Vai trò: Cán bộ, công chức, viên chức → Người phê duyệt" in lines
     assert "Đang hoạt động: Không" in lines and "Thư điện tử: —" in lines
     assert "Chức danh: Phó phòng" in lines
-    status = labels.describe({"from": "in_force", "to": "amended", "replaced_by": None}, "vi")
+    status = describe({"from": "in_force", "to": "amended", "replaced_by": None}, "vi")
     assert status == ["Tình trạng: còn hiệu lực → đã được sửa đổi", "Được thay thế bởi: —"]
-    english = labels.describe({"channel": "web", "overdue": True}, "en")
+    english = describe({"channel": "web", "overdue": True}, "en")
     assert english == ["Channel: web page", "Overdue: Yes"]
-    assert labels.describe({"active": True}, "vi", object_type="unit") == ["Đang hoạt động: Có"]
-    reminder = labels.describe({"email": True, "overdue": 2, "content_hash": "a" * 64}, "vi", short=True)
+    assert describe({"active": True}, "vi", object_type="unit") == ["Đang hoạt động: Có"]
+    reminder = describe({"email": True, "overdue": 2, "content_hash": "a" * 64}, "vi", short=True)
     assert reminder == ["Có địa chỉ thư điện tử: Có", "Số tài liệu quá hạn: 2",
                         "Mã băm nội dung: aaaaaaaaaaaa…"]
 
 
 def test_free_text_is_never_translated_and_no_json_shows():
-    lines = labels.describe({"comment": "expired", "targets": json.dumps(
+    lines = describe({"comment": "expired", "targets": json.dumps(
         {"units": [{"code": "VP", "subunits": True}], "roles": ["staff"], "users": []})}, "vi")
     assert lines[0] == "Ý kiến: expired"
     assert lines[1] == ("Phân phối đến: Đơn vị: VP (kể cả đơn vị trực thuộc); "
@@ -113,7 +114,7 @@ def test_the_action_filter_offers_every_action_under_its_group():
 
 
 def test_named_values_revisions_and_lists_of_records_read_as_words():
-    lines = labels.describe({"changed": ["scope", "steps"], "copied_from": 1, "entries": [
+    lines = describe({"changed": ["scope", "steps"], "copied_from": 1, "entries": [
         {"disposal": "archive_agency", "medium": "both", "name": "Sổ A", "retention": "5"}]}, "vi")
     assert lines == ["Phần được sửa: phạm vi, các bước thực hiện", "Sao từ lần ban hành: 01",
                      "Hồ sơ: \n– Tên: Sổ A; Xử lý khi hết hạn: nộp lưu trữ cơ quan; "

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from support import login, post_form
 
 from qms.accounts.models import Unit
-from qms.audit.labels import describe
+from qms.audit.details import describe
 from qms.audit.models import AuditEvent
 from qms.documents.content import (
     CURRENT_SCHEME,
